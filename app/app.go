@@ -1,0 +1,328 @@
+// Package app assembles CodeMentor's components into the processes the
+// binary runs: dev (everything), broker, processor and web. Each is a set of
+// Run(ctx) components in one errgroup.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/storage"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/broker"
+	"github.com/codementor/codementor/emitters"
+	"github.com/codementor/codementor/kafka"
+	"github.com/codementor/codementor/processors/judge"
+	"github.com/codementor/codementor/processors/tracker"
+	"github.com/codementor/codementor/questions"
+	"github.com/codementor/codementor/sandbox"
+	"github.com/codementor/codementor/views"
+	"github.com/codementor/codementor/web"
+)
+
+// App is one process's components.
+type App struct {
+	cfg        Config
+	log        *slog.Logger
+	components map[string]func(context.Context) error
+	checks     []func(context.Context) error
+	closers    []func()
+	// BrokerAddr is the embedded broker's address, when this process runs it.
+	BrokerAddr string
+	// Hub is the web tier's change hub, when this process runs the web tier.
+	Hub *views.Hub
+}
+
+// New builds the components of cfg.Role. Nothing runs until Run.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) {
+	a = &App{cfg: cfg, log: log, components: map[string]func(context.Context) error{}}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	brokers := cfg.Brokers
+	if cfg.Role == RoleBroker || (cfg.Role == RoleDev && len(brokers) == 0) {
+		b, err := broker.Start(broker.Config{Addr: cfg.KafkaAddr, DataDir: filepath.Join(cfg.DataDir, "broker")}, log.With("component", "broker"))
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, b.Close)
+		a.components["broker"] = b.Run
+		a.BrokerAddr = b.Addr()
+		brokers = []string{b.Addr()}
+		log.Info("embedded Kafka broker listening", "addr", b.Addr(), "data", filepath.Join(cfg.DataDir, "broker"))
+	}
+	if cfg.Role == RoleBroker {
+		return a, nil
+	}
+
+	kc := kafka.Config{Brokers: brokers, Partitions: cfg.Partitions, Replication: cfg.Replication, StreamRetention: cfg.StreamRetention}
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := kafka.EnsureTopics(tctx, kc, log.With("component", "topics")); err != nil {
+		return nil, fmt.Errorf("set up topics: %w", err)
+	}
+
+	// Local table storage: one directory per running instance, so several
+	// instances may share a data dir and a restart reuses its predecessor's.
+	slot, unlock, err := lockSlot(filepath.Join(cfg.DataDir, "goka"), cfg.Role)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, unlock)
+	clientID := "codementor-" + filepath.Base(slot)
+
+	if cfg.Role == RoleDev || cfg.Role == RoleProcessor {
+		if err := a.addProcessors(kc, slot, clientID); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Role == RoleDev || cfg.Role == RoleWeb {
+		if err := a.addWeb(kc, slot, clientID); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
+	log := a.log
+	popts := append(kc.ProcessorOptions(clientID, log.With("component", "goka")),
+		goka.WithStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "processors"))),
+		// Keep the tables of partitions this instance does not own up to date
+		// too, so a rebalance has little to recover.
+		goka.WithHotStandby(), goka.WithRecoverAhead())
+	tp, err := goka.NewProcessor(kc.Brokers, tracker.Graph(log.With("component", "tracker")), popts...)
+	if err != nil {
+		return fmt.Errorf("create tracker processor: %w", err)
+	}
+	a.components["tracker"] = tp.Run
+	a.checks = append(a.checks, processorRunning("tracker", tp))
+
+	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir}, log.With("component", "sandbox"))
+	if err != nil {
+		// Without a sandbox no code runs: submissions wait in Kafka and
+		// /readyz says why.
+		log.Error("cannot sandbox user code; the judge is not started and submissions wait in Kafka", "err", err)
+		a.checks = append(a.checks, func(context.Context) error { return fmt.Errorf("the judge cannot run code: %w", err) })
+		return nil
+	}
+	jp, err := goka.NewProcessor(kc.Brokers, judge.Graph(judge.Sandboxed{Sandbox: sb}, judge.Config{
+		MaxConcurrent: a.cfg.MaxConcurrent, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10,
+	}, log.With("component", "judge")), popts...)
+	if err != nil {
+		return fmt.Errorf("create judge processor: %w", err)
+	}
+	a.components["judge"] = jp.Run
+	a.checks = append(a.checks, processorRunning("judge", jp))
+	return nil
+}
+
+func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
+	log := a.log
+	secret, err := a.jwtSecret()
+	if err != nil {
+		return err
+	}
+	authority, err := auth.New(secret, a.cfg.TokenTTL)
+	if err != nil {
+		return err
+	}
+	vopts := append(kc.ViewOptions(clientID, log.With("component", "goka")),
+		goka.WithViewStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "views"))))
+	a.Hub = views.NewHub()
+	subs, err := views.NewSubmissions(kc.Brokers, a.Hub, log.With("component", "views"), vopts...)
+	if err != nil {
+		return err
+	}
+	qs, err := views.NewQuestions(kc.Brokers, vopts...)
+	if err != nil {
+		return err
+	}
+	eopts := kc.EmitterOptions(clientID, log.With("component", "goka"))
+	se, err := emitters.NewSubmissions(kc.Brokers, eopts...)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, func() { _ = se.Finish() })
+	qe, err := emitters.NewQuestions(kc.Brokers, eopts...)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, func() { _ = qe.Finish() })
+
+	a.components["submission-view"] = subs.Run
+	a.components["questions-view"] = qs.Run
+	a.checks = append(a.checks, recovered("submission view", subs.Recovered), recovered("questions view", qs.Recovered))
+	if a.cfg.SeedQuestions {
+		var seeded atomic.Bool
+		a.components["seed"] = func(ctx context.Context) error {
+			err := seed(ctx, qs, qe, log)
+			seeded.Store(err == nil)
+			return err
+		}
+		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
+	}
+	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth}, web.Deps{
+		Submissions: subs, Questions: qs, Hub: a.Hub, SubmissionEmitter: se, QuestionEmitter: qe,
+		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
+	})
+	a.components["web"] = srv.Run
+	return nil
+}
+
+// seed emits every starter question the questions table does not have yet,
+// so a fresh installation has questions and an admin's edits are kept.
+func seed(ctx context.Context, qs *views.Questions, qe *emitters.Questions, log *slog.Logger) error {
+	starter, err := questions.Starter()
+	if err != nil {
+		return fmt.Errorf("load starter questions: %w", err)
+	}
+	if err := qs.WaitRecovered(ctx); err != nil {
+		return err
+	}
+	added := 0
+	for i := range starter {
+		q := &starter[i]
+		if _, err := qs.Get(q.ID); !errors.Is(err, views.ErrNotFound) {
+			continue
+		}
+		q.UpdatedAt = time.Now().UTC()
+		if err := qe.Emit(ctx, q.ID, q); err != nil {
+			return fmt.Errorf("seed question %s: %w", q.ID, err)
+		}
+		added++
+	}
+	// Ready means a learner can open every starter question: wait for the
+	// view to catch up with what was just emitted.
+	for i := range starter {
+		for {
+			if _, err := qs.Get(starter[i].ID); err == nil {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("wait for question %s in the view: %w", starter[i].ID, ctx.Err())
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+	log.Info("starter questions", "added", added, "total", len(starter))
+	return nil
+}
+
+// jwtSecret is CODEMENTOR_JWT_SECRET, or with dev sign-in a random secret
+// kept in the data dir so tokens survive a restart.
+func (a *App) jwtSecret() ([]byte, error) {
+	if a.cfg.JWTSecret != "" {
+		return []byte(a.cfg.JWTSecret), nil
+	}
+	path := filepath.Join(a.cfg.DataDir, "dev-jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= auth.MinSecretBytes {
+		return b, nil
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return nil, err
+	}
+	secret := []byte(hex.EncodeToString(buf))
+	if err := os.WriteFile(path, secret, 0o600); err != nil {
+		return nil, fmt.Errorf("store the dev JWT secret: %w", err)
+	}
+	return secret, nil
+}
+
+// ready returns the first reason this process cannot serve yet.
+func (a *App) ready(ctx context.Context) error {
+	var errs []error
+	for _, check := range a.checks {
+		if err := check(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func processorRunning(name string, p *goka.Processor) func(context.Context) error {
+	return func(context.Context) error {
+		if s := p.StateReader().State(); s != goka.ProcStateRunning {
+			return fmt.Errorf("the %s processor is not running yet (state %d)", name, s)
+		}
+		return nil
+	}
+}
+
+func recovered(name string, ok func() bool) func(context.Context) error {
+	return func(context.Context) error {
+		if !ok() {
+			return fmt.Errorf("the %s is not ready yet", name)
+		}
+		return nil
+	}
+}
+
+// Run runs every component until ctx ends or one fails, then stops all.
+func (a *App) Run(ctx context.Context) error {
+	defer a.close()
+	g, gctx := errgroup.WithContext(ctx)
+	for name, run := range a.components {
+		g.Go(func() error {
+			if err := run(gctx); err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// Ready reports whether the process can serve, for tests and health checks.
+func (a *App) Ready(ctx context.Context) error { return a.ready(ctx) }
+
+func (a *App) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// lockSlot takes the first free instance directory <dir>/<role>-<n> and
+// holds an exclusive lock on it until unlock.
+func lockSlot(dir, role string) (string, func(), error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	for n := 0; n < 256; n++ {
+		path := filepath.Join(dir, fmt.Sprintf("%s-%d", role, n))
+		f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return "", nil, fmt.Errorf("open instance lock: %w", err)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			f.Close()
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				continue
+			}
+			return "", nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		return path, func() { f.Close() }, nil
+	}
+	return "", nil, fmt.Errorf("no free instance directory under %s: more than 256 %s instances share it", dir, strings.ToLower(role))
+}

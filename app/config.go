@@ -1,0 +1,215 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/codementor/codementor/auth"
+)
+
+// Roles of the binary.
+const (
+	RoleDev       = "dev"       // everything in one process
+	RoleBroker    = "broker"    // the embedded broker alone
+	RoleProcessor = "processor" // the processor groups
+	RoleWeb       = "web"       // emitters, views and the HTTP API
+)
+
+// EnvPrefix prefixes the environment variable of every flag.
+const EnvPrefix = "CODEMENTOR_"
+
+// Config of one process. Every flag has an environment fallback:
+// --http-addr is CODEMENTOR_HTTP_ADDR, and so on.
+type Config struct {
+	Role     string
+	HTTPAddr string
+	DataDir  string
+	// KafkaAddr is where the embedded broker listens.
+	KafkaAddr string
+	// Brokers of an external Kafka cluster; empty in dev mode means the
+	// embedded broker.
+	Brokers         []string
+	Partitions      int
+	Replication     int
+	StreamRetention time.Duration
+	DevAuth         bool
+	// JWTSecret signs tokens; from CODEMENTOR_JWT_SECRET only (never a flag,
+	// which any user of the machine could read in the process list).
+	JWTSecret     string
+	TokenTTL      time.Duration
+	MaxConcurrent int
+	// SandboxDir holds the per-submission work directories. The sandbox
+	// user must be able to reach it, so it is not under the data dir, which
+	// may sit in a private home directory.
+	SandboxDir    string
+	SeedQuestions bool
+	LogLevel      slog.Level
+}
+
+// ParseFlags reads the configuration of role from args and the environment
+// (getenv), and validates it. -h prints the usage to out.
+func ParseFlags(role string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	cfg := Config{Role: role}
+	fs := flag.NewFlagSet("codementor "+role, flag.ContinueOnError)
+	fs.SetOutput(out)
+	var envErrs []error
+	str := func(p *string, name, def, usage string) {
+		if v := getenv(envName(name)); v != "" {
+			def = v
+		}
+		fs.StringVar(p, name, def, usage+" (env "+envName(name)+")")
+	}
+	num := func(p *int, name string, def int, usage string) {
+		if v := getenv(envName(name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q is not a whole number", envName(name), v))
+			}
+			def = n
+		}
+		fs.IntVar(p, name, def, usage+" (env "+envName(name)+")")
+	}
+	boolean := func(p *bool, name string, def bool, usage string) {
+		if v := getenv(envName(name)); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q is not true or false", envName(name), v))
+			}
+			def = b
+		}
+		fs.BoolVar(p, name, def, usage+" (env "+envName(name)+")")
+	}
+	duration := func(p *time.Duration, name string, def time.Duration, usage string) {
+		if v := getenv(envName(name)); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q is not a duration such as 30s or 168h", envName(name), v))
+			}
+			def = d
+		}
+		fs.DurationVar(p, name, def, usage+" (env "+envName(name)+")")
+	}
+
+	var brokers, logLevel string
+	str(&cfg.DataDir, "data-dir", "./data", "directory for the broker's data, local table storage and sandboxes")
+	str(&logLevel, "log-level", "info", "debug, info, warn or error")
+	if role == RoleDev || role == RoleBroker {
+		str(&cfg.KafkaAddr, "kafka-addr", "127.0.0.1:9092", "listen address of the embedded Kafka broker")
+	}
+	if role != RoleBroker {
+		defBrokers := "127.0.0.1:9092"
+		if role == RoleDev {
+			defBrokers = ""
+		}
+		str(&brokers, "brokers", defBrokers, "comma-separated Kafka bootstrap brokers (dev: empty runs the embedded broker)")
+		num(&cfg.Partitions, "partitions", 12, "partitions of every topic created; the ceiling on parallel processor instances")
+		num(&cfg.Replication, "replication", 1, "replication factor of every topic created")
+		duration(&cfg.StreamRetention, "stream-retention", 7*24*time.Hour, "retention of the stream topics (tables are compacted)")
+	}
+	if role == RoleDev || role == RoleWeb {
+		str(&cfg.HTTPAddr, "http-addr", "127.0.0.1:8080", "HTTP listen address")
+		duration(&cfg.TokenTTL, "token-ttl", 24*time.Hour, "lifetime of issued tokens")
+		boolean(&cfg.SeedQuestions, "seed-questions", true, "load the starter questions that are missing from the questions table")
+	}
+	if role == RoleWeb {
+		boolean(&cfg.DevAuth, "dev-auth", false, "enable POST /api/dev/login, which signs anyone in: never in production")
+	}
+	if role == RoleDev || role == RoleProcessor {
+		num(&cfg.MaxConcurrent, "max-concurrent", runtime.NumCPU(), "submissions judged at once by this instance")
+		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; must be reachable by uid 65534")
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q; flags start with --", fs.Args())
+	}
+	if role == RoleDev {
+		cfg.DevAuth = true
+	}
+	cfg.JWTSecret = getenv(EnvPrefix + "JWT_SECRET")
+	for _, b := range strings.Split(brokers, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			cfg.Brokers = append(cfg.Brokers, b)
+		}
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(logLevel)); err != nil {
+		envErrs = append(envErrs, fmt.Errorf("log level %q is not one of debug, info, warn, error", logLevel))
+	}
+	return cfg, errors.Join(append(envErrs, cfg.Validate())...)
+}
+
+func envName(flagName string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Validate reports every problem a person must fix before the process can
+// start, each naming the flag.
+func (cfg Config) Validate() error {
+	var errs []error
+	if cfg.DataDir == "" {
+		errs = append(errs, errors.New("--data-dir must not be empty"))
+	}
+	if cfg.Role != RoleBroker {
+		if cfg.Role != RoleDev && len(cfg.Brokers) == 0 {
+			errs = append(errs, errors.New("--brokers is required: the Kafka bootstrap brokers, e.g. 127.0.0.1:9092"))
+		}
+		if cfg.Partitions < 1 || cfg.Partitions > 1000 {
+			errs = append(errs, fmt.Errorf("--partitions must be from 1 to 1000, got %d", cfg.Partitions))
+		}
+		if cfg.Replication < 1 || cfg.Replication > 10 {
+			errs = append(errs, fmt.Errorf("--replication must be from 1 to 10, got %d", cfg.Replication))
+		}
+		if cfg.StreamRetention < time.Hour {
+			errs = append(errs, fmt.Errorf("--stream-retention must be at least 1h, got %s", cfg.StreamRetention))
+		}
+	}
+	if cfg.Role == RoleDev || cfg.Role == RoleWeb {
+		if cfg.HTTPAddr == "" {
+			errs = append(errs, errors.New("--http-addr must not be empty"))
+		}
+		if cfg.TokenTTL < time.Minute {
+			errs = append(errs, fmt.Errorf("--token-ttl must be at least 1m, got %s", cfg.TokenTTL))
+		}
+		if !cfg.DevAuth && cfg.JWTSecret == "" {
+			errs = append(errs, fmt.Errorf("set %sJWT_SECRET to a random secret of at least %d bytes (or use --dev-auth on a development machine)", EnvPrefix, auth.MinSecretBytes))
+		}
+		if cfg.JWTSecret != "" && len(cfg.JWTSecret) < auth.MinSecretBytes {
+			errs = append(errs, fmt.Errorf("%sJWT_SECRET must be at least %d bytes, got %d", EnvPrefix, auth.MinSecretBytes, len(cfg.JWTSecret)))
+		}
+	}
+	if cfg.Role == RoleDev || cfg.Role == RoleProcessor {
+		if cfg.SandboxDir == "" {
+			errs = append(errs, errors.New("--sandbox-dir must not be empty"))
+		}
+		if cfg.MaxConcurrent < 1 || cfg.MaxConcurrent > 256 {
+			errs = append(errs, fmt.Errorf("--max-concurrent must be from 1 to 256, got %d", cfg.MaxConcurrent))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// LogValue prints the configuration with the secret redacted.
+func (cfg Config) LogValue() slog.Value {
+	secret := "(unset)"
+	if cfg.JWTSecret != "" {
+		secret = "[redacted]"
+	}
+	return slog.GroupValue(
+		slog.String("role", cfg.Role), slog.String("http_addr", cfg.HTTPAddr), slog.String("data_dir", cfg.DataDir),
+		slog.String("kafka_addr", cfg.KafkaAddr), slog.Any("brokers", cfg.Brokers), slog.Int("partitions", cfg.Partitions),
+		slog.Int("replication", cfg.Replication), slog.Duration("stream_retention", cfg.StreamRetention),
+		slog.Bool("dev_auth", cfg.DevAuth), slog.String("jwt_secret", secret), slog.Duration("token_ttl", cfg.TokenTTL),
+		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.String("sandbox_dir", cfg.SandboxDir), slog.Bool("seed_questions", cfg.SeedQuestions),
+		slog.String("log_level", cfg.LogLevel.String()),
+	)
+}

@@ -1,0 +1,93 @@
+// Package broker runs an embedded Kafka-protocol broker (franz-go's kfake)
+// for a single machine: `codementor dev` and `codementor broker`, and the
+// integration tests. Its data lives in a directory and survives restarts.
+package broker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// Config of the embedded broker.
+type Config struct {
+	// Addr is the listen address, e.g. 127.0.0.1:9092 (port 0 picks a free one).
+	Addr string
+	// DataDir holds the broker's log segments and offsets.
+	DataDir string
+}
+
+// Broker is a running embedded broker.
+type Broker struct {
+	cluster *kfake.Cluster
+	addr    string
+	log     *slog.Logger
+}
+
+// Start listens on cfg.Addr and loads earlier data from cfg.DataDir.
+func Start(cfg Config, log *slog.Logger) (*Broker, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create broker data dir: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s for the embedded broker (is another broker running there? choose another --kafka-addr): %w", cfg.Addr, err)
+	}
+	used := false
+	c, err := kfake.NewCluster(
+		kfake.NumBrokers(1),
+		kfake.ListenFn(func(string, string) (net.Listener, error) {
+			if used {
+				return nil, fmt.Errorf("the embedded broker listens on one address only")
+			}
+			used = true
+			return ln, nil
+		}),
+		kfake.DataDir(cfg.DataDir),
+		// Acknowledged means on disk: a crash must not lose a submission the
+		// API has accepted.
+		kfake.SyncWrites(),
+		kfake.ClusterID("codementor-dev"),
+		kfake.WithLogger(logger{log}),
+		// Compact tables promptly so the data dir does not grow without end.
+		kfake.BrokerConfigs(map[string]string{"log.cleaner.backoff.ms": "60000"}),
+	)
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("start embedded broker with data in %s: %w", cfg.DataDir, err)
+	}
+	return &Broker{cluster: c, addr: ln.Addr().String(), log: log}, nil
+}
+
+// Addr is the address clients connect to.
+func (b *Broker) Addr() string { return b.addr }
+
+// Run serves until ctx ends. The owner calls Close after every client of the
+// broker has stopped.
+func (b *Broker) Run(ctx context.Context) error {
+	<-ctx.Done()
+	return nil
+}
+
+// Close stops the broker, writing its state to the data dir.
+func (b *Broker) Close() { b.cluster.Close() }
+
+type logger struct{ log *slog.Logger }
+
+func (l logger) Logf(level kfake.LogLevel, format string, args ...any) {
+	var lvl slog.Level
+	switch level {
+	case kfake.LogLevelError:
+		lvl = slog.LevelError
+	case kfake.LogLevelWarn:
+		lvl = slog.LevelWarn
+	default: // kfake logs every request at info
+
+		lvl = slog.LevelDebug
+	}
+	l.log.Log(context.Background(), lvl, fmt.Sprintf(format, args...))
+}

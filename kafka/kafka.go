@@ -1,0 +1,214 @@
+// Package kafka holds what every CodeMentor component needs to talk to Kafka:
+// the sarama configuration goka runs on, and the explicit creation and check
+// of every topic the application uses.
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/lovoo/goka"
+
+	codementor "github.com/codementor/codementor"
+)
+
+// Config says where the cluster is and how to lay out topics on it.
+type Config struct {
+	Brokers []string
+	// Partitions of every topic. It is the ceiling on parallel processor
+	// instances of a group.
+	Partitions int
+	// Replication of every topic: 1 for a single broker, 3 in production.
+	Replication int
+	// StreamRetention of the stream topics (tables are compacted, kept forever).
+	StreamRetention time.Duration
+}
+
+// Sarama returns the client configuration shared by emitters, processors,
+// views and the topic set-up. Each call returns a fresh copy.
+func Sarama(clientID string) *sarama.Config {
+	c := goka.DefaultConfig()
+	c.ClientID = clientID
+	// goka pins 2.0.0, older than the oldest protocol Kafka 4 speaks (2.1).
+	c.Version = sarama.V4_0_0_0
+	// A new group must see every submission already in the topic, not only
+	// those produced after it joined.
+	c.Consumer.Offsets.Initial = sarama.OffsetOldest
+	// An acknowledged submission must survive the loss of the leader.
+	c.Producer.RequiredAcks = sarama.WaitForAll
+	// goka waits up to 100 ms to fill a batch, so every EmitSync costs
+	// 100 ms. With all three flush triggers at zero sarama sends as soon as it
+	// can and batches only while a request is in flight.
+	c.Producer.Flush.Frequency = 0
+	c.Producer.Flush.Bytes = 0
+	c.Producer.Flush.Messages = 0
+	// Idempotent producing keeps retried batches from duplicating messages.
+	c.Producer.Idempotent = true
+	c.Net.MaxOpenRequests = 1
+	c.Producer.Retry.Backoff = 250 * time.Millisecond
+	// The judge's callback runs a whole submission; the partition consumer
+	// must not give up on it after goka's default of one second.
+	c.Consumer.MaxProcessingTime = 90 * time.Second
+	c.Metadata.Retry.Max = 10
+	return c
+}
+
+// TopicManagerConfig is goka's topic manager configuration for cfg: the
+// replication and retention we chose, never goka's defaults (replication 2,
+// one hour).
+func (cfg Config) TopicManagerConfig() *goka.TopicManagerConfig {
+	tm := goka.NewTopicManagerConfig()
+	tm.Table.Replication = cfg.Replication
+	tm.Stream.Replication = cfg.Replication
+	tm.Stream.Retention = cfg.StreamRetention
+	tm.MismatchBehavior = goka.TMConfigMismatchBehaviorFail
+	return tm
+}
+
+// Validate reports a configuration a person must fix.
+func (cfg Config) Validate() error {
+	var errs []error
+	if len(cfg.Brokers) == 0 {
+		errs = append(errs, errors.New("no Kafka brokers given"))
+	}
+	if cfg.Partitions < 1 || cfg.Partitions > 1000 {
+		errs = append(errs, fmt.Errorf("partitions must be between 1 and 1000, got %d", cfg.Partitions))
+	}
+	if cfg.Replication < 1 {
+		errs = append(errs, fmt.Errorf("replication must be at least 1, got %d", cfg.Replication))
+	}
+	if cfg.StreamRetention < time.Hour {
+		errs = append(errs, fmt.Errorf("stream retention must be at least 1h, got %s", cfg.StreamRetention))
+	}
+	return errors.Join(errs...)
+}
+
+// EnsureTopics creates every stream (with the configured retention) and every
+// table (compacted) that does not exist yet, and checks that existing ones
+// have the configured partition count. Topics from earlier runs are kept.
+func EnsureTopics(ctx context.Context, cfg Config, log *slog.Logger) error {
+	admin, err := newAdmin(ctx, cfg.Brokers)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+
+	existing, err := admin.ListTopics()
+	if err != nil {
+		return fmt.Errorf("list topics on %v: %w", cfg.Brokers, err)
+	}
+	retention := strconv.FormatInt(cfg.StreamRetention.Milliseconds(), 10)
+	want := map[string]map[string]*string{}
+	for _, s := range codementor.Streams {
+		want[string(s)] = map[string]*string{"cleanup.policy": ptr("delete"), "retention.ms": &retention}
+	}
+	for _, t := range codementor.Tables {
+		want[string(t)] = map[string]*string{"cleanup.policy": ptr("compact")}
+	}
+	for name, entries := range want {
+		if d, ok := existing[name]; ok {
+			if int(d.NumPartitions) != cfg.Partitions {
+				return fmt.Errorf("topic %s has %d partitions, but %d are configured: use --partitions %d or recreate the topic", name, d.NumPartitions, cfg.Partitions, d.NumPartitions)
+			}
+			continue
+		}
+		detail := &sarama.TopicDetail{
+			NumPartitions:     int32(cfg.Partitions),
+			ReplicationFactor: int16(cfg.Replication),
+			ConfigEntries:     entries,
+		}
+		if err := admin.CreateTopic(name, detail, false); err != nil {
+			if errors.Is(err, sarama.ErrTopicAlreadyExists) {
+				continue // another instance created it meanwhile
+			}
+			return fmt.Errorf("create topic %s (%d partitions, replication %d): %w", name, cfg.Partitions, cfg.Replication, err)
+		}
+		log.Info("created topic", "topic", name, "partitions", cfg.Partitions, "replication", cfg.Replication, "config", flatten(entries))
+	}
+	return waitTopics(ctx, admin, want)
+}
+
+// CheckTopics reports an error unless every topic exists.
+func CheckTopics(ctx context.Context, brokers []string) error {
+	admin, err := newAdmin(ctx, brokers)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	existing, err := admin.ListTopics()
+	if err != nil {
+		return fmt.Errorf("list topics on %v: %w", brokers, err)
+	}
+	for _, name := range allTopics() {
+		if _, ok := existing[name]; !ok {
+			return fmt.Errorf("topic %s does not exist: start a processor or dev instance, which creates the topics", name)
+		}
+	}
+	return nil
+}
+
+func allTopics() []string {
+	var names []string
+	for _, s := range codementor.Streams {
+		names = append(names, string(s))
+	}
+	for _, t := range codementor.Tables {
+		names = append(names, string(t))
+	}
+	return names
+}
+
+// newAdmin connects, retrying until ctx ends, so that a component may start
+// before its broker does.
+func newAdmin(ctx context.Context, brokers []string) (sarama.ClusterAdmin, error) {
+	cfg := Sarama("codementor-admin")
+	for {
+		admin, err := sarama.NewClusterAdmin(brokers, cfg)
+		if err == nil {
+			return admin, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("connect to Kafka at %v: %w (last error: %w)", brokers, ctx.Err(), err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// waitTopics returns once the metadata of every created topic is visible.
+func waitTopics(ctx context.Context, admin sarama.ClusterAdmin, want map[string]map[string]*string) error {
+	for {
+		existing, err := admin.ListTopics()
+		if err == nil {
+			missing := 0
+			for name := range want {
+				if _, ok := existing[name]; !ok {
+					missing++
+				}
+			}
+			if missing == 0 {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for topics: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func flatten(m map[string]*string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = *v
+	}
+	return out
+}

@@ -1,0 +1,121 @@
+package codementor
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Language is a programming language submissions may be written in.
+type Language struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Languages accepted in submissions. The sandbox has an entry for each.
+var Languages = []Language{
+	{ID: "python", Name: "Python 3"},
+	{ID: "c", Name: "C (gcc)"},
+	{ID: "cpp", Name: "C++17 (g++)"},
+}
+
+// KnownLanguage reports whether id names one of Languages.
+func KnownLanguage(id string) bool {
+	for _, l := range Languages {
+		if l.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Limits on questions and submissions: each has a default and a hard ceiling.
+const (
+	DefaultTimeLimitMS    = 2000
+	MaxTimeLimitMS        = 10000
+	DefaultMemoryLimitMB  = 256
+	MaxMemoryLimitMB      = 1024
+	MinMemoryLimitMB      = 16
+	MaxCodeBytes          = 64 << 10
+	MaxTests              = 100
+	MaxTestDataBytes      = 1 << 20 // per input or output
+	MaxStatementBytes     = 64 << 10
+	DefaultFloatTolerance = 1e-6
+)
+
+// ErrInvalid is wrapped by every validation error; the web tier maps it to 422.
+var ErrInvalid = errors.New("invalid")
+
+var questionID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// ValidQuestionID reports whether id is a well-formed question ID: lower-case
+// letters, digits and dashes, at most 64 characters.
+func ValidQuestionID(id string) bool { return questionID.MatchString(id) }
+
+// Normalize fills defaults: limits, the checker kind and its tolerance.
+func (q *Question) Normalize() {
+	if q.TimeLimitMS == 0 {
+		q.TimeLimitMS = DefaultTimeLimitMS
+	}
+	if q.MemoryLimitMB == 0 {
+		q.MemoryLimitMB = DefaultMemoryLimitMB
+	}
+	if q.Checker.Kind == "" {
+		q.Checker.Kind = CheckerWhitespace
+	}
+	if q.Checker.Kind == CheckerFloat && q.Checker.Tolerance == 0 {
+		q.Checker.Tolerance = DefaultFloatTolerance
+	}
+}
+
+// Validate checks a normalized question against the limits. Every error wraps
+// ErrInvalid and says which field is wrong and what is allowed.
+func (q *Question) Validate() error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if !ValidQuestionID(q.ID) {
+		add("id %q must be 1 to 64 lower-case letters, digits or dashes", q.ID)
+	}
+	if strings.TrimSpace(q.Title) == "" {
+		add("title is required")
+	}
+	if len(q.Statement) > MaxStatementBytes {
+		add("statement is %d bytes, at most %d allowed", len(q.Statement), MaxStatementBytes)
+	}
+	if q.TimeLimitMS < 1 || q.TimeLimitMS > MaxTimeLimitMS {
+		add("time_limit_ms must be between 1 and %d, got %d", MaxTimeLimitMS, q.TimeLimitMS)
+	}
+	if q.MemoryLimitMB < MinMemoryLimitMB || q.MemoryLimitMB > MaxMemoryLimitMB {
+		add("memory_limit_mb must be between %d and %d, got %d", MinMemoryLimitMB, MaxMemoryLimitMB, q.MemoryLimitMB)
+	}
+	switch q.Checker.Kind {
+	case CheckerExact, CheckerWhitespace:
+	case CheckerFloat:
+		if q.Checker.Tolerance <= 0 || q.Checker.Tolerance >= 1 {
+			add("checker.tolerance must be between 0 and 1, got %g", q.Checker.Tolerance)
+		}
+	default:
+		add("checker.kind %q is not one of exact, whitespace, float", q.Checker.Kind)
+	}
+	for lang := range q.StarterCode {
+		if !KnownLanguage(lang) {
+			add("starter_code has unknown language %q", lang)
+		}
+	}
+	if len(q.Tests) == 0 {
+		add("at least one test is required")
+	}
+	if len(q.Tests) > MaxTests {
+		add("%d tests, at most %d allowed", len(q.Tests), MaxTests)
+	}
+	for i, t := range q.Tests {
+		if len(t.Input) > MaxTestDataBytes || len(t.Output) > MaxTestDataBytes {
+			add("tests[%d]: input and output must be at most %d bytes each", i, MaxTestDataBytes)
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w question: %s", ErrInvalid, strings.Join(problems, "; "))
+	}
+	return nil
+}

@@ -1,0 +1,11 @@
+import sys
+
+
+def main():
+    a, b = sys.stdin.read().split()
+    # TODO: compute the length of the longest common subsequence of a and b.
+    answer = 0
+    print(answer)
+
+
+main()

@@ -1,0 +1,189 @@
+// Package gen builds the JSON files of the starter questions from the sources
+// kept beside it: a Markdown statement per question (statements/<id>.md), its
+// starter code (code/<id>.py, .c, .cpp), and in Go the question's settings, its
+// test inputs (hand-written or generated from a fixed seed) and a solver that
+// computes every expected output.
+//
+// After changing anything here, rewrite questions/starter/*.json with
+//
+//	go test ./questions/ -run TestStarterFilesUpToDate -update
+//
+// The same test, without -update, fails when the shipped files are stale.
+package gen
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+
+	"github.com/codementor/codementor"
+)
+
+//go:embed statements/*.md code/*
+var sources embed.FS
+
+// examplesMarker is replaced in a statement by its question's sample tests.
+const examplesMarker = "{{examples}}"
+
+// extensions maps a language ID to the extension of its starter code file.
+var extensions = map[string]string{"python": "py", "c": "c", "cpp": "cpp"}
+
+// problem is the source of one question.
+type problem struct {
+	id, title, difficulty      string
+	timeLimitMS, memoryLimitMB int
+	checker                    codementor.Checker
+	// samples are the inputs of the tests shown to learners, in order.
+	samples []string
+	// hidden returns the inputs of the hidden tests, drawing any randomness
+	// from r only, so that they are the same on every run.
+	hidden func(r *rng) []string
+	// solve returns the expected output of an input.
+	solve func(input string) string
+}
+
+// Questions builds every starter question, sorted by ID, normalized and valid.
+func Questions() ([]codementor.Question, error) {
+	var qs []codementor.Question
+	for _, p := range problems() {
+		q, err := p.build()
+		if err != nil {
+			return nil, fmt.Errorf("gen: %s: %w", p.id, err)
+		}
+		qs = append(qs, q)
+	}
+	slices.SortFunc(qs, func(a, b codementor.Question) int { return strings.Compare(a.ID, b.ID) })
+	for i := 1; i < len(qs); i++ {
+		if qs[i].ID == qs[i-1].ID {
+			return nil, fmt.Errorf("gen: duplicate question ID %q", qs[i].ID)
+		}
+	}
+	return qs, nil
+}
+
+// Files returns the content of every starter question's JSON file, keyed by
+// its name, "<id>.json".
+func Files() (map[string][]byte, error) {
+	qs, err := Questions()
+	if err != nil {
+		return nil, err
+	}
+	files := make(map[string][]byte, len(qs))
+	for i := range qs {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(&qs[i]); err != nil {
+			return nil, fmt.Errorf("gen: %s: %w", qs[i].ID, err)
+		}
+		files[qs[i].ID+".json"] = buf.Bytes()
+	}
+	return files, nil
+}
+
+func (p problem) build() (q codementor.Question, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	var tests []codementor.Test
+	for _, in := range p.samples {
+		tests = append(tests, codementor.Test{Input: in, Output: p.solve(in)})
+	}
+	for _, in := range p.hidden(newRNG(p.id)) {
+		tests = append(tests, codementor.Test{Input: in, Output: p.solve(in), Hidden: true})
+	}
+	md, err := sources.ReadFile("statements/" + p.id + ".md")
+	if err != nil {
+		return q, err
+	}
+	if n := bytes.Count(md, []byte(examplesMarker)); n != 1 {
+		return q, fmt.Errorf("statement has %d %s markers, want 1", n, examplesMarker)
+	}
+	statement := strings.Replace(string(md), examplesMarker, examples(tests[:len(p.samples)]), 1)
+	starter := make(map[string]string)
+	for _, l := range codementor.Languages {
+		ext, ok := extensions[l.ID]
+		if !ok {
+			return q, fmt.Errorf("no file extension for language %q", l.ID)
+		}
+		code, err := sources.ReadFile("code/" + p.id + "." + ext)
+		if err != nil {
+			return q, err
+		}
+		starter[l.ID] = string(code)
+	}
+	q = codementor.Question{
+		ID:            p.id,
+		Title:         p.title,
+		Statement:     statement,
+		Difficulty:    p.difficulty,
+		TimeLimitMS:   p.timeLimitMS,
+		MemoryLimitMB: p.memoryLimitMB,
+		Checker:       p.checker,
+		StarterCode:   starter,
+		Tests:         tests,
+	}
+	q.Normalize()
+	return q, q.Validate()
+}
+
+// examples renders sample tests as the Markdown of a statement's examples.
+func examples(samples []codementor.Test) string {
+	var b strings.Builder
+	if len(samples) == 1 {
+		b.WriteString("## Example\n")
+	} else {
+		b.WriteString("## Examples\n")
+	}
+	for i, t := range samples {
+		if len(samples) > 1 {
+			fmt.Fprintf(&b, "\n### Example %d\n", i+1)
+		}
+		fmt.Fprintf(&b, "\nInput:\n\n```\n%s\n```\n\nOutput:\n\n```\n%s\n```\n",
+			strings.TrimRight(t.Input, "\n"), strings.TrimRight(t.Output, "\n"))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// rng is a small SplitMix64 generator. It is written out here rather than
+// taken from math/rand so that generated tests never change with Go releases.
+type rng struct{ state uint64 }
+
+// newRNG seeds a generator from a question ID.
+func newRNG(id string) *rng {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return &rng{state: h.Sum64()}
+}
+
+func (r *rng) next() uint64 {
+	r.state += 0x9e3779b97f4a7c15
+	z := r.state
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// intn returns a number in [0, n).
+func (r *rng) intn(n int) int { return int(r.next() % uint64(n)) }
+
+// between returns a number in [lo, hi].
+func (r *rng) between(lo, hi int64) int64 { return lo + int64(r.next()%uint64(hi-lo+1)) }
+
+// float returns a number in [0, 1).
+func (r *rng) float() float64 { return float64(r.next()>>11) / (1 << 53) }
+
+// shuffle permutes s in place.
+func shuffle[T any](r *rng, s []T) {
+	for i := len(s) - 1; i > 0; i-- {
+		j := r.intn(i + 1)
+		s[i], s[j] = s[j], s[i]
+	}
+}

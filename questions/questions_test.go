@@ -1,0 +1,135 @@
+package questions
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/codementor/codementor"
+)
+
+func starter(t *testing.T) []codementor.Question {
+	t.Helper()
+	qs, err := Starter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qs
+}
+
+func TestStarter(t *testing.T) {
+	qs := starter(t)
+	if len(qs) < 8 {
+		t.Errorf("Starter returned %d questions, want at least 8", len(qs))
+	}
+	checkers := map[string]int{}
+	for i, q := range qs {
+		if i > 0 && qs[i-1].ID >= q.ID {
+			t.Errorf("questions not sorted by unique ID: %q before %q", qs[i-1].ID, q.ID)
+		}
+		checkers[q.Checker.Kind]++
+		if q.Difficulty != "easy" && q.Difficulty != "medium" {
+			t.Errorf("%s: difficulty %q, want easy or medium", q.ID, q.Difficulty)
+		}
+		if q.TimeLimitMS < 1000 || q.TimeLimitMS > 2000 {
+			t.Errorf("%s: time limit %d ms, want 1000 to 2000", q.ID, q.TimeLimitMS)
+		}
+		if len(q.Tests) < 5 {
+			t.Errorf("%s: %d tests, want at least 5", q.ID, len(q.Tests))
+		}
+		samples := 0
+		for j, test := range q.Tests {
+			if !test.Hidden {
+				samples++
+				if j >= 2 || samples != j+1 {
+					t.Errorf("%s: sample test %d comes after a hidden one or past the first two", q.ID, j)
+				}
+				if !strings.Contains(q.Statement, strings.TrimRight(test.Input, "\n")) {
+					t.Errorf("%s: the statement does not show sample test %d", q.ID, j)
+				}
+			}
+			if test.Input == "" || test.Output == "" || !strings.HasSuffix(test.Input, "\n") {
+				t.Errorf("%s: test %d has an empty input or output, or an input not ending in a newline", q.ID, j)
+			}
+		}
+		if samples == 0 || samples == len(q.Tests) {
+			t.Errorf("%s: %d samples of %d tests, want at least one sample and one hidden test", q.ID, samples, len(q.Tests))
+		}
+		for _, section := range []string{"## Input", "## Output", "## Constraints", "## Example"} {
+			if !strings.Contains(q.Statement, section) {
+				t.Errorf("%s: statement has no %q section", q.ID, section)
+			}
+		}
+		for _, l := range codementor.Languages {
+			if !strings.Contains(q.StarterCode[l.ID], "TODO") {
+				t.Errorf("%s: starter code for %s is missing or has no TODO", q.ID, l.ID)
+			}
+		}
+	}
+	for _, kind := range []string{codementor.CheckerWhitespace, codementor.CheckerExact, codementor.CheckerFloat} {
+		if checkers[kind] == 0 {
+			t.Errorf("no question uses the %s checker", kind)
+		}
+	}
+}
+
+// TestStarterFreshCopies checks that callers may modify what Starter returns.
+func TestStarterFreshCopies(t *testing.T) {
+	a := starter(t)
+	a[0].Tests[0].Output = "changed"
+	a[0].StarterCode["python"] = "changed"
+	b := starter(t)
+	if b[0].Tests[0].Output == "changed" || b[0].StarterCode["python"] == "changed" {
+		t.Error("a change to one Starter result shows in the next")
+	}
+}
+
+// TestMessageSize keeps each question, as written to QuestionsTable, well
+// below the 1 MiB that Kafka brokers and Sarama producers accept by default
+// (Producer.MaxMessageBytes).
+func TestMessageSize(t *testing.T) {
+	const max = 900_000
+	for _, q := range starter(t) {
+		data, err := codementor.QuestionCodec{}.Encode(&q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) > max {
+			t.Errorf("%s: %d bytes encoded, want at most %d", q.ID, len(data), max)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	const good = `{"id":"sum","title":"Sum","statement":"","time_limit_ms":1000,"memory_limit_mb":256,` +
+		`"checker":{"kind":"whitespace"},"stop_on_failure":false,"tests":[{"input":"1 2\n","output":"3\n","hidden":false}],` +
+		`"updated_at":"0001-01-01T00:00:00Z"}`
+	if qs, err := loadAll(fstest.MapFS{"starter/sum.json": {Data: []byte(good)}}); err != nil || len(qs) != 1 {
+		t.Fatalf("loading a good file: %v, %d questions", err, len(qs))
+	}
+	for _, tc := range []struct {
+		name, file, data string
+		invalid          bool
+	}{
+		{"syntax", "sum.json", `{"id": "sum",`, false},
+		{"unknown field", "sum.json", strings.Replace(good, `"title"`, `"titel"`, 1), false},
+		{"trailing data", "sum.json", good + "{}", false},
+		{"invalid", "sum.json", strings.Replace(good, `"kind":"whitespace"`, `"kind":"fuzzy"`, 1), true},
+		{"no tests", "sum.json", strings.Replace(good, `[{"input":"1 2\n","output":"3\n","hidden":false}]`, `[]`, 1), true},
+		{"file name", "add.json", good, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadAll(fstest.MapFS{"starter/" + tc.file: {Data: []byte(tc.data)}})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), "starter/"+tc.file) {
+				t.Errorf("error %q does not name the file", err)
+			}
+			if got := errors.Is(err, codementor.ErrInvalid); got != tc.invalid {
+				t.Errorf("errors.Is(%q, ErrInvalid) = %v, want %v", err, got, tc.invalid)
+			}
+		})
+	}
+}

@@ -1,0 +1,832 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/codementor/codementor"
+)
+
+// The tests run real programs in the real sandbox. Without bwrap they fail,
+// unless CODEMENTOR_SKIP_SANDBOX=1.
+
+var (
+	testSandbox    *Sandbox
+	testSandboxErr error
+	testWorkDir    string
+)
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		if os.Getenv("CODEMENTOR_SKIP_SANDBOX") != "1" {
+			// Not t.TempDir: its directories are private (0700), out of
+			// reach of the sandbox user.
+			dir, err := os.MkdirTemp("", "sandbox-test-")
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			defer os.RemoveAll(dir)
+			if err := os.Chmod(dir, 0o711); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			testWorkDir = filepath.Join(dir, "work")
+			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			testSandbox, testSandboxErr = New(Config{WorkDir: testWorkDir}, log)
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// sandbox returns the shared sandbox, failing (or skipping, with
+// CODEMENTOR_SKIP_SANDBOX=1) the test when there is none.
+func sandbox(t testing.TB) *Sandbox {
+	t.Helper()
+	if os.Getenv("CODEMENTOR_SKIP_SANDBOX") == "1" {
+		t.Skip("CODEMENTOR_SKIP_SANDBOX=1")
+	}
+	if testSandboxErr != nil {
+		t.Fatalf("no sandbox on this machine (set CODEMENTOR_SKIP_SANDBOX=1 to skip these tests): %v", testSandboxErr)
+	}
+	return testSandbox
+}
+
+// compile compiles code and closes the program at the end of the test.
+func compile(t testing.TB, lang, code string) *Program {
+	t.Helper()
+	p, err := sandbox(t).Compile(context.Background(), lang, code)
+	if err != nil {
+		var ce *CompileError
+		if errors.As(err, &ce) {
+			t.Fatalf("compile %s: %v:\n%s", lang, err, ce.Output)
+		}
+		t.Fatalf("compile %s: %v", lang, err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return p
+}
+
+// small limits keep the suite fast.
+var testLimits = Limits{CPUTime: 500 * time.Millisecond, WallTime: 1500 * time.Millisecond, MemoryMB: 64, OutputBytes: 8 << 10}
+
+func TestLanguageTableCoversCodementorLanguages(t *testing.T) {
+	for _, l := range codementor.Languages {
+		entry := lookupLanguage(l.ID)
+		if entry == nil {
+			t.Errorf("language %q of codementor.Languages has no entry in the sandbox's table", l.ID)
+			continue
+		}
+		if entry.Source == "" || len(entry.Run) == 0 || len(entry.Requires) == 0 {
+			t.Errorf("language %q: incomplete entry %+v", l.ID, entry)
+		}
+	}
+	seen := map[string]bool{}
+	for _, l := range languages {
+		if seen[l.ID] {
+			t.Errorf("language %q twice in the table", l.ID)
+		}
+		seen[l.ID] = true
+	}
+}
+
+func TestLanguagesAvailable(t *testing.T) {
+	got := sandbox(t).Languages()
+	for _, l := range codementor.Languages {
+		if !slices.Contains(got, l.ID) {
+			t.Errorf("Languages() = %v, missing %q (is its toolchain installed?)", got, l.ID)
+		}
+	}
+}
+
+func TestUnknownLanguage(t *testing.T) {
+	_, err := sandbox(t).Compile(context.Background(), "cobol", "")
+	if !errors.Is(err, ErrUnknownLanguage) {
+		t.Fatalf("Compile(cobol) = %v, want ErrUnknownLanguage", err)
+	}
+}
+
+func TestNewWithoutBwrap(t *testing.T) {
+	_, err := New(Config{WorkDir: filepath.Join(os.TempDir(), "unused"), Bwrap: "/nonexistent/bwrap"}, nil)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "bubblewrap") {
+		t.Fatalf("New with a missing bwrap = %v, want ErrUnavailable naming the bubblewrap package", err)
+	}
+}
+
+func TestWorkDirChecks(t *testing.T) {
+	sandbox(t)
+	private := t.TempDir() // 0700: out of the sandbox user's reach
+	if err := os.Chmod(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(Config{WorkDir: filepath.Join(private, "work")}, nil)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "o+x") {
+		t.Errorf("New with an unreachable work dir = %v, want ErrUnavailable saying what to fix", err)
+	}
+	link := filepath.Join(filepath.Dir(testWorkDir), fmt.Sprintf("link-%d", rand.Int64()))
+	if err := os.Symlink(private, link); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(link)
+	_, err = New(Config{WorkDir: link}, nil)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "link") {
+		t.Errorf("New with a symbolic link as work dir = %v, want ErrUnavailable", err)
+	}
+}
+
+func TestRemoveStale(t *testing.T) {
+	s := sandbox(t)
+	old := time.Now().Add(-2 * staleAfter)
+	var stale []string
+	for _, name := range []string{"init-0-0-0-0", "c-123456", "selftest-42"} {
+		path := filepath.Join(s.cfg.WorkDir, name)
+		if err := os.Mkdir(path, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		stale = append(stale, path)
+	}
+	other := filepath.Join(s.cfg.WorkDir, "not-ours")
+	fresh := filepath.Join(s.cfg.WorkDir, "python-fresh")
+	for _, path := range []string{other, fresh} {
+		if err := os.Mkdir(path, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(path)
+	}
+	for _, path := range append([]string{other, s.helper}, stale...) {
+		if err := os.Chtimes(path, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.removeStale()
+	for _, path := range stale {
+		if _, err := os.Lstat(path); !os.IsNotExist(err) {
+			t.Errorf("%s not removed: %v", path, err)
+		}
+	}
+	for _, path := range []string{other, fresh, s.helper} {
+		if _, err := os.Lstat(path); err != nil {
+			t.Errorf("%s removed: %v", path, err)
+		}
+	}
+	// A helper copy removed by another process comes back.
+	s.helperMu.Lock()
+	s.touched = time.Time{}
+	s.helperMu.Unlock()
+	if err := os.Remove(s.helper); err != nil {
+		t.Fatal(err)
+	}
+	p := compile(t, "c", "int main(void){return 0;}\n")
+	if e, err := p.Run(context.Background(), nil, testLimits); err != nil || e.ExitCode != 0 {
+		t.Errorf("Run after the helper copy vanished: %v %s", err, describe(e))
+	}
+}
+
+// runCase is one program run, in each language it has code for.
+type runCase struct {
+	name  string
+	code  map[string]string
+	stdin string
+	lim   Limits
+	check func(t *testing.T, e Execution, elapsed time.Duration)
+}
+
+var runCases = []runCase{
+	{
+		name: "sum",
+		code: map[string]string{
+			"python": "import sys\nprint(sum(map(int, sys.stdin.read().split())))\n",
+			"c":      "#include <stdio.h>\nint main(void){long a,b;if(scanf(\"%ld %ld\",&a,&b)!=2)return 1;printf(\"%ld\\n\",a+b);return 0;}\n",
+			"cpp":    "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}\n",
+		},
+		stdin: "2 40\n",
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if string(e.Stdout) != "42\n" || e.ExitCode != 0 || e.Signal != "" || e.TimedOut || e.MemoryExceeded || e.OutputExceeded {
+				t.Errorf("got %s", describe(e))
+			}
+			if e.MemoryKB <= 0 || e.WallMS < 0 {
+				t.Errorf("no usage: %s", describe(e))
+			}
+		},
+	},
+	{
+		name: "exit 3",
+		code: map[string]string{
+			"python": "import sys\nprint('bye')\nsys.exit(3)\n",
+			"c":      "#include <stdio.h>\nint main(void){puts(\"bye\");return 3;}\n",
+			"cpp":    "#include <cstdio>\nint main(){std::puts(\"bye\");return 3;}\n",
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if e.ExitCode != 3 || e.Signal != "" || string(e.Stdout) != "bye\n" || e.MemoryExceeded || e.TimedOut {
+				t.Errorf("got %s", describe(e))
+			}
+		},
+	},
+	{
+		name: "segfault",
+		code: map[string]string{
+			"python": "import ctypes\nctypes.string_at(0)\n",
+			"c":      "int main(void){volatile int *p = 0; *p = 1; return 0;}\n",
+			"cpp":    "int main(){volatile int *p = nullptr; *p = 1;}\n",
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if e.Signal != "SIGSEGV" || e.ExitCode != -1 || e.MemoryExceeded || e.TimedOut {
+				t.Errorf("got %s, want SIGSEGV", describe(e))
+			}
+		},
+	},
+	{
+		name: "exception",
+		code: map[string]string{
+			"python": "raise RuntimeError('boom')\n",
+			"cpp":    "#include <stdexcept>\nint main(){throw std::runtime_error(\"boom\");}\n",
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if (e.ExitCode == 0 && e.Signal == "") || !bytes.Contains(e.Stderr, []byte("boom")) || e.MemoryExceeded {
+				t.Errorf("got %s, want a failure saying boom", describe(e))
+			}
+		},
+	},
+	{
+		name: "busy loop",
+		code: map[string]string{
+			"python": "while True:\n    pass\n",
+			"c":      "int main(void){volatile unsigned long i=0; for(;;) i++;}\n",
+			"cpp":    "int main(){volatile unsigned long i=0; for(;;) i++;}\n",
+		},
+		check: func(t *testing.T, e Execution, elapsed time.Duration) {
+			if !e.TimedOut || e.MemoryExceeded {
+				t.Errorf("got %s, want TimedOut", describe(e))
+			}
+			if elapsed > testLimits.WallTime+time.Second {
+				t.Errorf("Run took %v, wall limit %v", elapsed, testLimits.WallTime)
+			}
+			if e.TimeMS < testLimits.CPUTime.Milliseconds() {
+				t.Errorf("TimeMS %d below the CPU limit", e.TimeMS)
+			}
+		},
+	},
+	{
+		name: "sleep",
+		code: map[string]string{
+			"python": "import time\ntime.sleep(60)\n",
+			"c":      "#include <unistd.h>\nint main(void){sleep(60);return 0;}\n",
+		},
+		check: func(t *testing.T, e Execution, elapsed time.Duration) {
+			if !e.TimedOut || e.Signal != "SIGKILL" {
+				t.Errorf("got %s, want TimedOut by the wall limit", describe(e))
+			}
+			if elapsed < testLimits.WallTime || elapsed > testLimits.WallTime+time.Second {
+				t.Errorf("Run took %v, wall limit %v", elapsed, testLimits.WallTime)
+			}
+		},
+	},
+	{
+		name: "memory hog",
+		code: map[string]string{
+			"python": "a = []\nwhile True:\n    a.append(bytearray(1 << 20))\n",
+			"c": `#include <stdlib.h>
+#include <string.h>
+int main(void){ for(;;){ char *p = malloc(1<<20); memset(p, 1, 1<<20); } }
+`,
+			"cpp": `#include <vector>
+#include <cstdio>
+int main(){ std::vector<std::vector<char>> v; for(;;) v.emplace_back(1<<20, 'x'); }
+`,
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if !e.MemoryExceeded || e.TimedOut || (e.ExitCode == 0 && e.Signal == "") {
+				t.Errorf("got %s, want MemoryExceeded", describe(e))
+			}
+		},
+	},
+	{
+		name: "huge static array",
+		code: map[string]string{
+			"c":   "static volatile char a[1L<<30];\nint main(void){a[12345]=1;return 0;}\n",
+			"cpp": "static volatile char a[1L<<30];\nint main(){a[12345]=1;}\n",
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if !e.MemoryExceeded {
+				t.Errorf("got %s, want MemoryExceeded", describe(e))
+			}
+		},
+	},
+	{
+		name: "output flood",
+		code: map[string]string{
+			"python": "import sys\nwhile True:\n    sys.stdout.write('x' * 4096)\n",
+			"c":      "#include <stdio.h>\nint main(void){for(;;) fputs(\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\\n\", stdout);}\n",
+			"cpp":    "#include <iostream>\nint main(){for(;;) std::cout << \"xxxxxxxxxxxxxxx\\n\";}\n",
+		},
+		check: func(t *testing.T, e Execution, elapsed time.Duration) {
+			if !e.OutputExceeded || len(e.Stdout) != testLimits.OutputBytes || e.TimedOut || e.MemoryExceeded {
+				t.Errorf("got %s (%d bytes of stdout), want OutputExceeded with %d bytes", describe(e), len(e.Stdout), testLimits.OutputBytes)
+			}
+			if elapsed >= testLimits.WallTime {
+				t.Errorf("Run took %v: the flood was not stopped at the cap", elapsed)
+			}
+		},
+	},
+	{
+		name: "stderr flood",
+		code: map[string]string{
+			"python": "import sys\nfor i in range(100000):\n    sys.stderr.write('line %d\\n' % i)\nprint('done')\n",
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if string(e.Stdout) != "done\n" || e.ExitCode != 0 || len(e.Stderr) > 5<<10 ||
+				!bytes.HasPrefix(e.Stderr, []byte("line 0\n")) || !bytes.HasSuffix(e.Stderr, []byte("line 99999\n")) ||
+				!bytes.Contains(e.Stderr, []byte("bytes omitted")) {
+				t.Errorf("got %s", describe(e))
+			}
+		},
+	},
+	{
+		name: "host secrets",
+		code: map[string]string{
+			"python": `import os
+for path in ["/etc/shadow", "/etc/passwd", "/root/.bashrc", "/proc/1/environ", "/proc/1/mem"]:
+    try:
+        open(path, "rb").read(1)
+        print("read", path)
+    except OSError:
+        pass
+for path in ["/root", "/work", "/home", "/var", "/sys", "/run"]:
+    try:
+        os.listdir(path)
+        print("list", path)
+    except OSError:
+        pass
+for name in sorted(os.listdir("/")):
+    if name not in ("bin", "box", "dev", "etc", "lib", "lib64", "proc", "sandbox-init", "sbin", "tmp", "usr"):
+        print("root has", name)
+print("uid", os.getuid(), os.geteuid())
+`,
+			"c": `#include <stdio.h>
+#include <dirent.h>
+#include <unistd.h>
+int main(void){
+	const char *files[] = {"/etc/shadow", "/root/.bashrc", 0};
+	const char *dirs[] = {"/root", "/work", "/home", 0};
+	for (int i = 0; files[i]; i++) if (fopen(files[i], "r")) printf("read %s\n", files[i]);
+	for (int i = 0; dirs[i]; i++) if (opendir(dirs[i])) printf("list %s\n", dirs[i]);
+	printf("uid %d %d\n", (int)getuid(), (int)geteuid());
+	return 0;
+}
+`,
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if string(e.Stdout) != "uid 65534 65534\n" {
+				t.Errorf("the program reached host files, or runs as root: %s", describe(e))
+			}
+		},
+	},
+	{
+		name: "read-only box, small /tmp",
+		code: map[string]string{
+			"python": `import os
+for path in ["/box/x", "/x", "/dev/x", "/usr/x", "/dev/shm/x"]:
+    try:
+        open(path, "w").write("x")
+        print("wrote", path)
+    except OSError:
+        pass
+with open("/tmp/ok", "w") as f:
+    f.write("ok")
+try:
+    with open("/tmp/big", "wb") as f:
+        for i in range(64):
+            f.write(b"x" * (1 << 20))
+    print("filled /tmp")
+except OSError:
+    pass
+print(open("/tmp/ok").read())
+`,
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if string(e.Stdout) != "ok\n" || e.ExitCode != 0 {
+				t.Errorf("got %s", describe(e))
+			}
+		},
+	},
+	{
+		name: "signals to the sandbox's init",
+		code: map[string]string{
+			"python": `import os, signal
+for s in [signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGSEGV, signal.SIGKILL, signal.SIGSTOP]:
+    try:
+        os.kill(1, s)
+    except OSError as e:
+        print("kill", s, e)
+print("ok")
+`,
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if string(e.Stdout) != "ok\n" || e.ExitCode != 0 || e.Signal != "" {
+				t.Errorf("got %s", describe(e))
+			}
+		},
+	},
+	{
+		name: "descriptors",
+		code: map[string]string{
+			"python": "import os\nprint(sorted(os.listdir('/proc/self/fd')))\n",
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			// 3 is listdir's own.
+			if string(e.Stdout) != "['0', '1', '2', '3']\n" {
+				t.Errorf("the program inherited descriptors: %s", describe(e))
+			}
+		},
+	},
+	{
+		name: "fork loop",
+		code: map[string]string{
+			"c": `#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <unistd.h>
+int main(void){
+	int n = 0;
+	for (int i = 0; i < 1000; i++) { pid_t p = fork(); if (p < 0) break; if (p == 0) { pause(); _exit(0); } n++; }
+	printf("%d\n", n);
+	return 0;
+}
+`,
+		},
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			n, err := strconv.Atoi(strings.TrimSpace(string(e.Stdout)))
+			if err != nil || n >= runProcesses || n < runProcesses/2 || e.ExitCode != 0 {
+				t.Errorf("got %s, want fewer than %d processes", describe(e), runProcesses)
+			}
+		},
+	},
+	{
+		name: "big stdin",
+		code: map[string]string{
+			"python": "import sys\ndata = sys.stdin.buffer.read()\nprint(len(data), data.count(b'\\n'))\n",
+			"c":      "#include <stdio.h>\nint main(void){long n=0,l=0;int c;while((c=getchar())!=EOF){n++;if(c=='\\n')l++;}printf(\"%ld %ld\\n\",n,l);return 0;}\n",
+		},
+		stdin: strings.Repeat("123456789 123456789 123456789 123456789 123456789\n", 20000),
+		check: func(t *testing.T, e Execution, _ time.Duration) {
+			if string(e.Stdout) != "1000000 20000\n" {
+				t.Errorf("got %s", describe(e))
+			}
+		},
+	},
+}
+
+func TestRun(t *testing.T) {
+	sandbox(t)
+	for _, c := range runCases {
+		for _, lang := range []string{"python", "c", "cpp"} {
+			code, ok := c.code[lang]
+			if !ok {
+				continue
+			}
+			t.Run(lang+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				p := compile(t, lang, code)
+				lim := testLimits
+				if c.lim != (Limits{}) {
+					lim = c.lim
+				}
+				start := time.Now()
+				e, err := p.Run(context.Background(), []byte(c.stdin), lim)
+				elapsed := time.Since(start)
+				if err != nil {
+					t.Fatalf("Run: %v", err)
+				}
+				t.Logf("%v: %s", elapsed.Round(time.Millisecond), describe(e))
+				c.check(t, e, elapsed)
+			})
+		}
+	}
+}
+
+func TestCompileError(t *testing.T) {
+	sandbox(t)
+	for lang, c := range map[string]struct{ code, want string }{
+		"c":      {"int main(void){ return undeclared_thing; }\n", "undeclared_thing"},
+		"cpp":    {"int main(){ return undeclared_thing; }\n", "undeclared_thing"},
+		"python": {"print('hi'\n", "SyntaxError"},
+	} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			p, err := sandbox(t).Compile(context.Background(), lang, c.code)
+			var ce *CompileError
+			if !errors.As(err, &ce) {
+				if p != nil {
+					p.Close()
+				}
+				t.Fatalf("Compile = %v, want a *CompileError", err)
+			}
+			if !strings.Contains(ce.Output, c.want) || !strings.Contains(ce.Output, "main.") {
+				t.Errorf("compiler output lacks %q:\n%s", c.want, ce.Output)
+			}
+			if ce.Error() == "" || strings.Contains(ce.Error(), "\n") {
+				t.Errorf("Error() = %q, want a short sentence", ce.Error())
+			}
+		})
+	}
+}
+
+// TestEnvironment checks that no variable of the service leaks in. Not
+// parallel: t.Setenv.
+func TestEnvironment(t *testing.T) {
+	sandbox(t)
+	t.Setenv("CODEMENTOR_TEST_SECRET", "hunter2")
+	for lang, code := range map[string]string{
+		"python": "import os\nfor k in sorted(os.environ): print(k)\nprint(open('/proc/self/environ','rb').read().count(b'hunter2'))\n",
+		"c":      "#include <stdio.h>\nextern char **environ;\nint main(void){for(char **e=environ;*e;e++){char *s=*e;while(*s&&*s!='=')putchar(*s++);putchar('\\n');}return 0;}\n",
+	} {
+		t.Run(lang, func(t *testing.T) {
+			p := compile(t, lang, code)
+			e, err := p.Run(context.Background(), nil, testLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, l := range strings.Fields(string(e.Stdout)) {
+				if l != "0" {
+					names = append(names, l)
+				}
+			}
+			slices.Sort(names)
+			if want := []string{"HOME", "LANG", "PATH", "PWD"}; !slices.Equal(names, want) {
+				t.Errorf("environment %v, want only %v (%s)", names, want, describe(e))
+			}
+		})
+	}
+}
+
+func TestNoNetwork(t *testing.T) {
+	sandbox(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted sync.WaitGroup
+	connected := false
+	accepted.Go(func() {
+		if c, err := ln.Accept(); err == nil {
+			connected = true
+			c.Close()
+		}
+	})
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	for lang, code := range map[string]string{
+		"python": `import socket, sys
+port = int(sys.stdin.read())
+for host in ["127.0.0.1", "10.0.2.2", "1.1.1.1"]:
+    try:
+        socket.create_connection((host, port), timeout=0.5)
+        print("connected", host)
+    except OSError:
+        pass
+try:
+    socket.getaddrinfo("example.com", 80)
+    print("resolved")
+except OSError:
+    pass
+print("blocked")
+`,
+		"c": `#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+int main(void){
+	int port; if (scanf("%d", &port) != 1) return 1;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0) { puts("blocked"); return 0; }
+	struct sockaddr_in a; memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET; a.sin_port = htons(port); a.sin_addr.s_addr = htonl(0x7f000001);
+	puts(connect(s, (struct sockaddr*)&a, sizeof a) == 0 ? "connected" : "blocked");
+	return 0;
+}
+`,
+	} {
+		t.Run(lang, func(t *testing.T) {
+			p := compile(t, lang, code)
+			e, err := p.Run(context.Background(), []byte(port), Limits{CPUTime: time.Second, WallTime: 5 * time.Second, MemoryMB: 64})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(e.Stdout) != "blocked\n" {
+				t.Errorf("got %s, want blocked", describe(e))
+			}
+		})
+	}
+	ln.Close()
+	accepted.Wait()
+	if connected {
+		t.Error("the listener accepted a connection")
+	}
+}
+
+// TestNoLeftovers checks that a process the program leaves behind dies with
+// the run. Not parallel: it also checks that no process of the sandbox user
+// remains at all.
+func TestNoLeftovers(t *testing.T) {
+	sandbox(t)
+	for _, c := range []struct{ name, lang, code string }{
+		{"python exits", "python", "import subprocess, sys\nsubprocess.Popen(['/usr/bin/sleep', sys.stdin.read()])\nprint('spawned')\n"},
+		{"python times out", "python", "import subprocess, sys, time\nsubprocess.Popen(['/usr/bin/sleep', sys.stdin.read()])\nprint('spawned', flush=True)\ntime.sleep(60)\n"},
+		{"c double fork", "c", `#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <unistd.h>
+int main(void){
+	char arg[64]; if (scanf("%63s", arg) != 1) return 1;
+	if (fork() == 0) { setsid(); if (fork() == 0) { execl("/usr/bin/sleep", "sleep", arg, (char*)0); _exit(1); } _exit(0); }
+	puts("spawned");
+	return 0;
+}
+`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := compile(t, c.lang, c.code)
+			marker := fmt.Sprintf("%d.%06d", 1000+rand.IntN(8000), rand.IntN(1000000))
+			e, err := p.Run(context.Background(), []byte(marker), testLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(e.Stdout), "spawned") {
+				t.Fatalf("got %s", describe(e))
+			}
+			if procs := hostProcesses(t, marker); len(procs) > 0 {
+				t.Errorf("left behind: %v", procs)
+			}
+			if procs := hostProcesses(t, ""); len(procs) > 0 {
+				t.Errorf("processes of uid %d remain: %v", sandboxUID, procs)
+			}
+		})
+	}
+}
+
+// TestForkBomb runs a real fork bomb, once a bounded fork loop has shown
+// that RLIMIT_NPROC holds in the sandbox. Not parallel: it checks that no
+// process of the sandbox user remains.
+func TestForkBomb(t *testing.T) {
+	loop := compile(t, "c", `#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <unistd.h>
+int main(void){
+	int n = 0;
+	for (int i = 0; i < 1000; i++) { pid_t p = fork(); if (p < 0) break; if (p == 0) { pause(); _exit(0); } n++; }
+	printf("%d\n", n);
+	return 0;
+}
+`)
+	e, err := loop.Run(context.Background(), nil, testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(string(e.Stdout))); err != nil || n >= runProcesses {
+		t.Fatalf("the process limit does not hold (%s): not running the fork bomb", describe(e))
+	}
+	bomb := compile(t, "c", "#define _POSIX_C_SOURCE 200809L\n#include <unistd.h>\nint main(void){for(;;) fork();}\n")
+	start := time.Now()
+	e, err = bomb.Run(context.Background(), nil, testLimits)
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.TimedOut || elapsed > testLimits.WallTime+time.Second {
+		t.Errorf("fork bomb: %s after %v, want TimedOut within the wall limit", describe(e), elapsed)
+	}
+	if procs := hostProcesses(t, ""); len(procs) > 0 {
+		t.Errorf("processes of uid %d remain: %v", sandboxUID, procs)
+	}
+}
+
+// hostProcesses lists the host's processes of the sandbox user whose command
+// line contains marker ("" for all).
+func hostProcesses(t *testing.T, marker string) []string {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, ent := range entries {
+		if _, err := strconv.Atoi(ent.Name()); err != nil {
+			continue
+		}
+		status, err := os.ReadFile("/proc/" + ent.Name() + "/status")
+		if err != nil || !bytes.Contains(status, []byte(fmt.Sprintf("\nUid:\t%d\t", sandboxUID))) {
+			continue
+		}
+		cmdline, _ := os.ReadFile("/proc/" + ent.Name() + "/cmdline")
+		if marker == "" || bytes.Contains(cmdline, []byte(marker)) {
+			found = append(found, ent.Name()+":"+strings.ReplaceAll(string(cmdline), "\x00", " "))
+		}
+	}
+	return found
+}
+
+func TestConcurrentRuns(t *testing.T) {
+	p := compile(t, "c", "#include <stdio.h>\nint main(void){int x; if(scanf(\"%d\",&x)!=1) return 1; printf(\"%d\\n\", x*2); return 7;}\n")
+	q := compile(t, "python", "print(int(input()) * 3)\n")
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 10 {
+				n := w*100 + i
+				e, err := p.Run(context.Background(), []byte(strconv.Itoa(n)), testLimits)
+				if err != nil || e.ExitCode != 7 || string(e.Stdout) != strconv.Itoa(2*n)+"\n" {
+					t.Errorf("c run %d: %v %s", n, err, describe(e))
+				}
+				e, err = q.Run(context.Background(), []byte(strconv.Itoa(n)), testLimits)
+				if err != nil || e.ExitCode != 0 || string(e.Stdout) != strconv.Itoa(3*n)+"\n" {
+					t.Errorf("python run %d: %v %s", n, err, describe(e))
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestCancel(t *testing.T) {
+	p := compile(t, "python", "import time\ntime.sleep(60)\n")
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := p.Run(ctx, nil, Limits{CPUTime: 5 * time.Second, WallTime: 20 * time.Second})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Run = %v, want the context's error", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("cancelled Run took %v", d)
+	}
+}
+
+func TestCloseRemovesWorkDir(t *testing.T) {
+	p, err := sandbox(t).Compile(context.Background(), "c", "int main(void){return 0;}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := p.dir
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("work dir %s still there: %v", dir, err)
+	}
+	if err := p.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+func TestCapture(t *testing.T) {
+	overflows := 0
+	c := &capture{limit: 10, tailSize: 4, overflow: func() { overflows++ }}
+	for _, s := range []string{"0123", "456789", "abc", "defgh", "ij"} {
+		c.add([]byte(s))
+	}
+	if got, want := string(c.bytes()), "0123456789\n[... 6 bytes omitted ...]\nghij"; got != want || overflows != 1 || !c.exceeded() {
+		t.Errorf("bytes() = %q, overflows %d; want %q, 1", got, overflows, want)
+	}
+	c = &capture{limit: 10}
+	if err := c.drain(io.MultiReader(strings.NewReader("hello"), strings.NewReader("world"))); err != nil || string(c.bytes()) != "helloworld" || c.exceeded() {
+		t.Errorf("drain: %q %v", c.bytes(), err)
+	}
+}
+
+func TestProcCPUMS(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "stat")
+	stat := "42 (a (b) c) R 1 42 42 0 -1 4194304 100 0 0 0 150 25 7 3 20 0 1 0 100 1000 100\n"
+	if err := os.WriteFile(f, []byte(stat), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ms, ok := procCPUMS(f); !ok || ms != 1850 {
+		t.Errorf("procCPUMS = %d, %v; want 1850", ms, ok)
+	}
+}
+
+func describe(e Execution) string {
+	out := e.Stdout
+	if len(out) > 200 {
+		out = append(out[:200:200], "..."...)
+	}
+	return fmt.Sprintf("exit=%d signal=%q time=%dms wall=%dms mem=%dKB timedOut=%v memExceeded=%v outExceeded=%v stdout=%q stderr=%q",
+		e.ExitCode, e.Signal, e.TimeMS, e.WallMS, e.MemoryKB, e.TimedOut, e.MemoryExceeded, e.OutputExceeded, out, e.Stderr)
+}

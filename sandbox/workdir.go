@@ -1,0 +1,171 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Housekeeping of Config.WorkDir: its checks, the helper's copy, and the
+// removal of what crashed processes left.
+
+const (
+	// staleAfter is the age past which New removes work dirs and helper
+	// copies that no process uses any more.
+	staleAfter = 24 * time.Hour
+	// touchEvery is how often a running service refreshes its helper copy's
+	// mtime, so that other processes never take it for stale.
+	touchEvery   = time.Hour
+	helperPrefix = "init-"
+)
+
+// prepareWorkDir creates the work dir, root-owned and searchable (0711), and
+// checks that it is ours and that the sandbox user can reach it.
+func (s *Sandbox) prepareWorkDir() error {
+	dir, err := filepath.Abs(s.cfg.WorkDir)
+	if err != nil {
+		return fmt.Errorf("new sandbox: work dir: %w", err)
+	}
+	s.cfg.WorkDir = dir
+	if err := os.MkdirAll(dir, 0o711); err != nil {
+		return fmt.Errorf("new sandbox: create work dir: %w", err)
+	}
+	// Not a link, and ours: in a shared directory such as /tmp, someone
+	// else could have made it first.
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("new sandbox: work dir: %w", err)
+	}
+	st, _ := fi.Sys().(*syscall.Stat_t)
+	if !fi.IsDir() || st == nil || int(st.Uid) != os.Geteuid() {
+		return fmt.Errorf("%w: work dir %s must be a directory owned by uid %d, not a link or someone else's", ErrUnavailable, dir, os.Geteuid())
+	}
+	if err := os.Chmod(dir, 0o711); err != nil {
+		return fmt.Errorf("new sandbox: chmod work dir: %w", err)
+	}
+	if !s.asNobody {
+		return nil
+	}
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			return fmt.Errorf("new sandbox: work dir: %w", err)
+		}
+		if fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("%w: work dir %s is out of reach of the sandbox user (uid %d): %s has mode %v; make it searchable (chmod o+x) or choose another work dir",
+				ErrUnavailable, dir, sandboxUID, d, fi.Mode().Perm())
+		}
+		if d == "/" {
+			return nil
+		}
+	}
+}
+
+// installHelper copies the running executable into the work dir, where the
+// sandbox user can reach it, under a name that identifies the build. A copy,
+// not the original: the original may sit in a private directory, or be
+// replaced by a deployment while we run.
+func (s *Sandbox) installHelper() error {
+	s.helperMu.Lock()
+	defer s.helperMu.Unlock()
+	src, err := os.Open("/proc/self/exe")
+	if err != nil {
+		return fmt.Errorf("install helper: %w", err)
+	}
+	defer src.Close()
+	fi, err := src.Stat()
+	if err != nil {
+		return fmt.Errorf("install helper: %w", err)
+	}
+	st, _ := fi.Sys().(*syscall.Stat_t)
+	if st == nil {
+		return errors.New("install helper: no stat of the executable")
+	}
+	dst := filepath.Join(s.cfg.WorkDir, fmt.Sprintf("%s%x-%x-%x-%x", helperPrefix, st.Dev, st.Ino, fi.Size(), fi.ModTime().UnixNano()))
+	s.helper = dst
+	if have, err := os.Lstat(dst); err == nil && have.Mode().IsRegular() && have.Size() == fi.Size() {
+		return s.touchLocked()
+	}
+	tmp, err := os.CreateTemp(s.cfg.WorkDir, "."+helperPrefix+"*")
+	if err != nil {
+		return fmt.Errorf("install helper: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := io.Copy(tmp, src); err != nil {
+		tmp.Close()
+		return fmt.Errorf("install helper: copy: %w", err)
+	}
+	if err := tmp.Chmod(0o755); err != nil {
+		tmp.Close()
+		return fmt.Errorf("install helper: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("install helper: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return fmt.Errorf("install helper: %w", err)
+	}
+	s.touched = time.Now()
+	return nil
+}
+
+// touchLocked refreshes the helper copy's mtime; s.helperMu is held.
+func (s *Sandbox) touchLocked() error {
+	now := time.Now()
+	if err := os.Chtimes(s.helper, now, now); err != nil {
+		return fmt.Errorf("touch helper: %w", err)
+	}
+	s.touched = now
+	return nil
+}
+
+// ensureHelper keeps the helper copy fresh, and puts it back should another
+// process have removed it.
+func (s *Sandbox) ensureHelper() error {
+	s.helperMu.Lock()
+	if time.Since(s.touched) < touchEvery {
+		s.helperMu.Unlock()
+		return nil
+	}
+	err := s.touchLocked()
+	s.helperMu.Unlock()
+	if errors.Is(err, os.ErrNotExist) {
+		return s.installHelper()
+	}
+	return err
+}
+
+// removeStale removes, from the work dir, the helper copies of other builds
+// and the work dirs of crashed processes, once untouched for staleAfter.
+func (s *Sandbox) removeStale() {
+	entries, err := os.ReadDir(s.cfg.WorkDir)
+	if err != nil {
+		s.log.Warn("sandbox: list work dir", "err", err)
+		return
+	}
+	for _, ent := range entries {
+		name := ent.Name()
+		path := filepath.Join(s.cfg.WorkDir, name)
+		if path == s.helper {
+			continue
+		}
+		ours := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, "."+helperPrefix) || strings.HasPrefix(name, "selftest-")
+		for _, l := range languages {
+			ours = ours || strings.HasPrefix(name, l.ID+"-")
+		}
+		fi, err := ent.Info()
+		if !ours || err != nil || time.Since(fi.ModTime()) < staleAfter {
+			continue
+		}
+		if err := os.RemoveAll(path); err != nil {
+			s.log.Warn("sandbox: remove stale entry", "path", path, "err", err)
+		} else {
+			s.log.Info("sandbox: removed stale entry", "path", path)
+		}
+	}
+}

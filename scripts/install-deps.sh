@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what CodeMentor needs on a Debian machine and is missing:
+# bubblewrap (the sandbox), the toolchains of the judged languages, and the
+# Go modules. Idempotent: a second run installs nothing.
+set -euo pipefail
+
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+[ -x /usr/bin/python3 ] || missing+=(python3)
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v prlimit >/dev/null 2>&1 || missing+=(util-linux)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "install-deps: Go 1.26 or newer is required (https://go.dev/doc/install)" >&2
+  exit 1
+fi
+go mod download

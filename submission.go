@@ -1,0 +1,43 @@
+package codementor
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// NewSubmissionID returns a new submission ID: the creation time in
+// milliseconds then random bits, in hex, so IDs sort roughly by age and
+// cannot be guessed.
+func NewSubmissionID(now time.Time) string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // never happens on Linux
+	}
+	return fmt.Sprintf("%012x%s", now.UnixMilli(), hex.EncodeToString(b[:]))
+}
+
+// ReviewDisabledReason explains the skipped review until the LLM review exists.
+const ReviewDisabledReason = "automatic code review is not enabled on this server"
+
+// NewSubmission is the queued state of a submission just requested.
+func NewSubmission(req *SubmissionRequest, now time.Time) *Submission {
+	created := req.CreatedAt
+	if created.IsZero() {
+		created = now
+	}
+	return &Submission{
+		ID:         req.ID,
+		User:       req.User,
+		QuestionID: req.QuestionID,
+		Language:   req.Language,
+		Code:       req.Code,
+		Status:     StatusQueued,
+		Tests:      []TestResult{},
+		Review:     Review{Status: ReviewSkipped, Reason: ReviewDisabledReason},
+		Version:    1,
+		CreatedAt:  created,
+		UpdatedAt:  now,
+	}
+}

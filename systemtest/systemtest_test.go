@@ -1,0 +1,366 @@
+// Package systemtest runs the whole pipeline the way a user does: the
+// codementor process (broker, topics, processors, views, web tier) and real
+// HTTP and SSE clients. It runs on the embedded broker, or on the Kafka
+// cluster named by CODEMENTOR_TEST_BROKERS.
+package systemtest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/app"
+)
+
+const (
+	aPlusB      = "import sys\na, b = map(int, sys.stdin.read().split())\nprint(a + b)\n"
+	aPlusBWrong = "import sys\na, b = map(int, sys.stdin.read().split())\nprint(a - b)\n"
+	aPlusBCpp   = "#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << '\\n'; }\n"
+	finalWithin = 90 * time.Second
+)
+
+// instance is a running codementor dev process.
+type instance struct {
+	base string
+	stop func()
+}
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// start runs `codementor dev` on dataDir and waits until /readyz says ready.
+func start(t testing.TB, dataDir string) *instance {
+	t.Helper()
+	cfg := app.Config{
+		Role: app.RoleDev, HTTPAddr: freeAddr(t), DataDir: dataDir, KafkaAddr: "127.0.0.1:0",
+		Partitions: 4, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
+		TokenTTL: time.Hour, MaxConcurrent: 2, SeedQuestions: true,
+		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"),
+	}
+	if b := os.Getenv("CODEMENTOR_TEST_BROKERS"); b != "" {
+		cfg.Brokers = strings.Split(b, ",")
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	level := slog.LevelWarn
+	if testing.Verbose() {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		cancel()
+		t.Fatalf("start: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Error("the process did not stop within 60 s")
+		}
+	}
+	t.Cleanup(stop)
+	in := &instance{base: "http://" + cfg.HTTPAddr, stop: stop}
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		resp, err := http.Get(in.base + "/readyz")
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return in
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("not ready after 90 s: %s", body)
+			}
+		}
+		select {
+		case err := <-done:
+			stopped = true
+			cancel()
+			t.Fatalf("the process stopped while starting: %v", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// assertProgress checks the states a stream showed: versions only grow, the
+// status never moves backwards, and tests only accumulate.
+func assertProgress(t testing.TB, states []*codementor.Submission) {
+	t.Helper()
+	rank := map[string]int{codementor.StatusQueued: 0, codementor.StatusRunning: 1, codementor.StatusReviewing: 2, codementor.StatusDone: 3, codementor.StatusFailed: 3}
+	for i := 1; i < len(states); i++ {
+		a, b := states[i-1], states[i]
+		if b.Version <= a.Version {
+			t.Errorf("version went from %d to %d", a.Version, b.Version)
+		}
+		if rank[b.Status] < rank[a.Status] {
+			t.Errorf("status went back from %s to %s", a.Status, b.Status)
+		}
+		if len(b.Tests) < len(a.Tests) {
+			t.Errorf("tests went from %d to %d", len(a.Tests), len(b.Tests))
+		}
+	}
+}
+
+func TestSubmissionsStreamToTheirOwner(t *testing.T) {
+	in := start(t, t.TempDir())
+	alice := login(t, in.base, "alice", false)
+	bob := login(t, in.base, "bob", false)
+	admin := login(t, in.base, "root", true)
+
+	// The learner opens the stream before submitting.
+	events := alice.stream(t, "/api/events", "")
+	bobEvents := bob.stream(t, "/api/events", "")
+	good := alice.submit(t, "a-plus-b", "python", aPlusB)
+	wrong := alice.submit(t, "a-plus-b", "python", aPlusBWrong)
+	cpp := alice.submit(t, "a-plus-b", "cpp", aPlusBCpp)
+
+	finals := map[string]*codementor.Submission{}
+	states := map[string][]*codementor.Submission{}
+	deadline := time.Now().Add(finalWithin)
+	for len(finals) < 3 {
+		_, s := events.next(t, time.Until(deadline))
+		states[s.ID] = append(states[s.ID], s)
+		if s.Final() {
+			finals[s.ID] = s
+		}
+	}
+	want := map[string]string{good.ID: codementor.VerdictAccepted, wrong.ID: codementor.VerdictWrongAnswer, cpp.ID: codementor.VerdictAccepted}
+	for id, verdict := range want {
+		f := finals[id]
+		if f.Verdict != verdict || f.Status != codementor.StatusDone {
+			t.Errorf("%s: status %s verdict %s, want done %s", id, f.Status, f.Verdict, verdict)
+		}
+		if f.Review.Status != codementor.ReviewSkipped {
+			t.Errorf("%s: review %+v, want skipped", id, f.Review)
+		}
+		if len(f.Tests) != f.TestCount || f.TestCount < 5 {
+			t.Errorf("%s: %d test results of %d", id, len(f.Tests), f.TestCount)
+		}
+		assertProgress(t, states[id])
+		// Tests arrive one by one, not only in the final state.
+		partial := false
+		for _, s := range states[id] {
+			if !s.Final() && len(s.Tests) > 0 && len(s.Tests) < s.TestCount {
+				partial = true
+			}
+		}
+		if !partial {
+			t.Errorf("%s: no event showed tests partly done; states: %d", id, len(states[id]))
+		}
+	}
+
+	// Sample tests show their data; hidden ones never do.
+	for _, tr := range finals[wrong.ID].Tests {
+		if tr.Hidden && (tr.Input != "" || tr.Expected != "" || tr.Output != "") {
+			t.Errorf("hidden test %d leaks data: %+v", tr.Index, tr)
+		}
+		if !tr.Hidden && (tr.Input == "" || tr.Expected == "") {
+			t.Errorf("sample test %d lacks its data: %+v", tr.Index, tr)
+		}
+		if tr.Verdict != codementor.VerdictWrongAnswer && tr.Verdict != codementor.VerdictAccepted {
+			t.Errorf("test %d verdict %s", tr.Index, tr.Verdict)
+		}
+	}
+
+	// GET shows the same state; another user cannot see it, an admin can.
+	var got codementor.Submission
+	if code := alice.do(t, "GET", "/api/submissions/"+good.ID, nil, &got); code != 200 || got.Version != finals[good.ID].Version || got.Verdict != codementor.VerdictAccepted {
+		t.Errorf("GET own submission: %d %+v", code, got)
+	}
+	var e apiError
+	if code := bob.do(t, "GET", "/api/submissions/"+good.ID, nil, &e); code != 404 || e.Error.Code != "not_found" {
+		t.Errorf("bob GET alice's submission: %d %+v", code, e)
+	}
+	if s := bob.stream(t, "/api/submissions/"+good.ID+"/events", ""); s.status != 404 {
+		t.Errorf("bob streams alice's submission: status %d", s.status)
+	}
+	if code := admin.do(t, "GET", "/api/submissions/"+good.ID, nil, nil); code != 200 {
+		t.Errorf("admin GET: %d", code)
+	}
+	select {
+	case ev, ok := <-bobEvents.events:
+		if ok && ev.Name == "submission" {
+			t.Errorf("bob's stream received alice's event: %s", ev)
+		}
+	case <-time.After(200 * time.Millisecond):
+	}
+
+	// The list is alice's own, newest first.
+	var list []codementor.Submission
+	if code := alice.do(t, "GET", "/api/submissions", nil, &list); code != 200 || len(list) != 3 || list[0].ID != cpp.ID || list[2].ID != good.ID {
+		t.Errorf("list: %d %d items", code, len(list))
+	}
+	if code := bob.do(t, "GET", "/api/submissions", nil, &list); code != 200 || len(list) != 0 {
+		t.Errorf("bob's list: %d %d items", code, len(list))
+	}
+
+	// The per-submission stream sends the current state, then ends; a
+	// reconnect with the last id gets only the end.
+	one := alice.stream(t, "/api/submissions/"+good.ID+"/events", "")
+	ev, s := one.next(t, 10*time.Second)
+	if s.Version != finals[good.ID].Version || ev.ID == "" {
+		t.Errorf("first event %s", ev)
+	}
+	again := alice.stream(t, "/api/submissions/"+good.ID+"/events", ev.ID)
+	for e := range again.events {
+		if e.Name == "submission" {
+			t.Errorf("reconnect with Last-Event-ID %s resent %s", ev.ID, e)
+		}
+	}
+}
+
+func TestSubmissionStreamFromTheStart(t *testing.T) {
+	in := start(t, t.TempDir())
+	alice := login(t, in.base, "alice", false)
+	sub := alice.submit(t, "a-plus-b", "python", aPlusB)
+	s := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "")
+	states := s.untilFinal(t, sub.ID, finalWithin)
+	assertProgress(t, states)
+	if f := states[len(states)-1]; f.Verdict != codementor.VerdictAccepted {
+		t.Errorf("verdict %s", f.Verdict)
+	}
+	// After the final state the server ends the stream with an end event.
+	for ev := range s.events {
+		if ev.Name == "end" {
+			return
+		}
+	}
+	t.Error("the stream closed without an end event")
+}
+
+func TestBadInputGetsClearErrors(t *testing.T) {
+	in := start(t, t.TempDir())
+	alice := login(t, in.base, "alice", false)
+	admin := login(t, in.base, "admin", true)
+	anon := &client{base: in.base, http: http.DefaultClient}
+	forged := &client{base: in.base, http: http.DefaultClient, token: alice.token + "x"}
+
+	tests := []struct {
+		name   string
+		c      *client
+		method string
+		path   string
+		body   any
+		status int
+		code   string
+	}{
+		{"no token", anon, "GET", "/api/questions", nil, 401, "unauthenticated"},
+		{"bad token", forged, "GET", "/api/questions", nil, 401, "unauthenticated"},
+		{"malformed json", alice, "POST", "/api/submissions", `{"question_id":`, 400, "bad_request"},
+		{"unknown field", alice, "POST", "/api/submissions", `{"question":"a-plus-b"}`, 400, "bad_request"},
+		{"unknown language", alice, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "cobol", "code": "x"}, 422, "unsupported_language"},
+		{"unknown question", alice, "POST", "/api/submissions", map[string]string{"question_id": "nope", "language": "python", "code": "x"}, 422, "unknown_question"},
+		{"empty code", alice, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": "  \n"}, 422, "invalid"},
+		{"code too large", alice, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": strings.Repeat("#", 70<<10)}, 413, "too_large"},
+		{"body too large", alice, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": strings.Repeat("#", 2<<20)}, 413, "too_large"},
+		{"missing submission", alice, "GET", "/api/submissions/0000000000000000", nil, 404, "not_found"},
+		{"missing question", alice, "GET", "/api/questions/nope", nil, 404, "not_found"},
+		{"bad limit", alice, "GET", "/api/submissions?limit=0", nil, 422, "invalid"},
+		{"learner writes a question", alice, "PUT", "/api/questions/new-q", map[string]any{"title": "x", "tests": []any{map[string]any{"input": "", "output": "1"}}}, 403, "forbidden"},
+		{"invalid question", admin, "PUT", "/api/questions/new-q", map[string]any{"title": "", "time_limit_ms": 999999}, 422, "invalid"},
+		{"id mismatch", admin, "PUT", "/api/questions/new-q", map[string]any{"id": "other", "title": "x"}, 422, "invalid"},
+		{"bad login", anon, "POST", "/api/dev/login", map[string]any{"user": "../etc"}, 422, "invalid"},
+		{"unknown route", alice, "GET", "/api/nothing", nil, 404, "not_found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e apiError
+			status := tt.c.do(t, tt.method, tt.path, tt.body, &e)
+			if status != tt.status || e.Error.Code != tt.code || e.Error.Message == "" {
+				t.Errorf("got %d %+v, want %d %s with a message", status, e, tt.status, tt.code)
+			}
+		})
+	}
+
+	// An admin creates a question; learners see its samples, never its hidden tests.
+	q := map[string]any{"title": "Double", "statement": "Print 2n.", "tests": []map[string]any{
+		{"input": "1\n", "output": "2\n"}, {"input": "21\n", "output": "42\n", "hidden": true},
+	}}
+	if code := admin.do(t, "PUT", "/api/questions/double", q, nil); code != 201 {
+		t.Fatalf("create question: %d", code)
+	}
+	var pub struct {
+		codementor.Question
+		TestCount   int `json:"test_count"`
+		HiddenTests int `json:"hidden_tests"`
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for alice.do(t, "GET", "/api/questions/double", nil, &pub) != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("the new question did not appear")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(pub.Tests) != 1 || pub.TestCount != 2 || pub.HiddenTests != 1 || pub.Checker.Kind != codementor.CheckerWhitespace || pub.TimeLimitMS != codementor.DefaultTimeLimitMS {
+		t.Errorf("public question: %+v", pub)
+	}
+	sub := alice.submit(t, "double", "python", "print(2*int(input()))")
+	final := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)
+	if v := final[len(final)-1].Verdict; v != codementor.VerdictAccepted {
+		t.Errorf("verdict on the new question: %s", v)
+	}
+}
+
+func TestRestartKeepsSubmissions(t *testing.T) {
+	if os.Getenv("CODEMENTOR_TEST_BROKERS") != "" {
+		t.Skip("restarts the embedded broker")
+	}
+	dir := t.TempDir()
+	in := start(t, dir)
+	alice := login(t, in.base, "alice", false)
+	sub := alice.submit(t, "a-plus-b", "python", aPlusB)
+	states := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)
+	final := states[len(states)-1]
+	in.stop()
+
+	in = start(t, dir)
+	alice = login(t, in.base, "alice", false) // the dev secret survives too, but a new token is fine
+	var got codementor.Submission
+	if code := alice.do(t, "GET", "/api/submissions/"+sub.ID, nil, &got); code != 200 || got.Version != final.Version || got.Verdict != codementor.VerdictAccepted {
+		t.Fatalf("after restart: %d %+v", code, got)
+	}
+	var list []codementor.Submission
+	if alice.do(t, "GET", "/api/submissions", nil, &list); len(list) != 1 || list[0].ID != sub.ID {
+		t.Errorf("list after restart: %+v", list)
+	}
+	var qs []map[string]any
+	if alice.do(t, "GET", "/api/questions", nil, &qs); len(qs) < 8 {
+		t.Errorf("%d questions after restart", len(qs))
+	}
+	// The restarted pipeline still judges.
+	sub2 := alice.submit(t, "a-plus-b", "python", aPlusBWrong)
+	states = alice.stream(t, "/api/submissions/"+sub2.ID+"/events", "").untilFinal(t, sub2.ID, finalWithin)
+	if v := states[len(states)-1].Verdict; v != codementor.VerdictWrongAnswer {
+		t.Errorf("verdict after restart: %s", v)
+	}
+}

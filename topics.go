@@ -1,0 +1,244 @@
+// Package codementor is the shared vocabulary of the CodeMentor pipeline: the
+// names of every Kafka stream, table and processor group, the messages that
+// travel on them, and their JSON codecs. Processors, views, emitters and the
+// web tier import this package instead of each other.
+package codementor
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lovoo/goka"
+)
+
+// Streams, tables and groups. Every topic the application uses is named here.
+const (
+	// SubmissionRequests carries a SubmissionRequest per learner submission,
+	// keyed by submission ID. The web tier's emitter writes it.
+	SubmissionRequests goka.Stream = "submission-requests"
+	// RunJobs carries a Job per submission to judge, keyed by submission ID.
+	// The tracker emits it; the judge consumes it.
+	RunJobs goka.Stream = "run-jobs"
+	// RunEvents carries the judge's progress (RunEvent), keyed by submission
+	// ID. It is co-partitioned with SubmissionRequests: both feed the tracker.
+	RunEvents goka.Stream = "run-events"
+
+	// QuestionsTable is the compacted table of questions keyed by question ID.
+	// The web tier's question emitter writes it directly; processors look it up.
+	QuestionsTable goka.Table = "questions"
+
+	// TrackerGroup owns the submission table: the fast, stateful state machine.
+	TrackerGroup goka.Group = "tracker"
+	// JudgeGroup runs the slow step (compile, run, check) and keeps no state.
+	JudgeGroup goka.Group = "judge"
+)
+
+// SubmissionsTable is the tracker's group table: one Submission per ID.
+var SubmissionsTable = goka.GroupTable(TrackerGroup)
+
+// Streams lists every stream topic, for explicit creation at start-up.
+var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents}
+
+// Tables lists every (compacted) table topic, for explicit creation at start-up.
+var Tables = []goka.Table{QuestionsTable, SubmissionsTable}
+
+// Submission statuses: queued → running → reviewing → done, or failed for an
+// internal fault.
+const (
+	StatusQueued    = "queued"
+	StatusRunning   = "running"
+	StatusReviewing = "reviewing"
+	StatusDone      = "done"
+	StatusFailed    = "failed"
+)
+
+// Verdicts of a submission and of a single test.
+const (
+	VerdictAccepted            = "accepted"
+	VerdictWrongAnswer         = "wrong_answer"
+	VerdictTimeLimitExceeded   = "time_limit_exceeded"
+	VerdictMemoryLimitExceeded = "memory_limit_exceeded"
+	VerdictRuntimeError        = "runtime_error"
+	VerdictCompilationError    = "compilation_error"
+	VerdictOutputLimitExceeded = "output_limit_exceeded"
+	VerdictInternalError       = "internal_error"
+	// VerdictSkipped marks a test not run because an earlier one failed and
+	// the question stops at the first failure.
+	VerdictSkipped = "skipped"
+)
+
+// Review statuses. Until the LLM review exists every review is skipped.
+const (
+	ReviewSkipped = "skipped"
+)
+
+// Checker kinds: how a program's output is compared with the expected output.
+const (
+	CheckerExact      = "exact"      // byte for byte
+	CheckerWhitespace = "whitespace" // the same tokens, whatever the spacing (default)
+	CheckerFloat      = "float"      // tokens equal, numbers within a tolerance
+)
+
+// Test is one input and its expected output. Hidden tests' data never leaves
+// the server.
+type Test struct {
+	Input  string `json:"input"`
+	Output string `json:"output"`
+	Hidden bool   `json:"hidden"`
+}
+
+// Checker chooses the comparison of outputs.
+type Checker struct {
+	Kind string `json:"kind"`
+	// Tolerance is the absolute or relative error allowed by the float checker.
+	Tolerance float64 `json:"tolerance,omitempty"`
+}
+
+// Question is a problem with its tests, as stored in QuestionsTable.
+type Question struct {
+	ID            string  `json:"id"`
+	Title         string  `json:"title"`
+	Statement     string  `json:"statement"`
+	Difficulty    string  `json:"difficulty,omitempty"`
+	TimeLimitMS   int     `json:"time_limit_ms"`
+	MemoryLimitMB int     `json:"memory_limit_mb"`
+	Checker       Checker `json:"checker"`
+	// StopOnFailure ends judging at the first failed test; the rest are skipped.
+	StopOnFailure bool `json:"stop_on_failure"`
+	// StarterCode maps a language ID to the code the editor starts with.
+	StarterCode map[string]string `json:"starter_code,omitempty"`
+	Tests       []Test            `json:"tests"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+}
+
+// SubmissionRequest is what a learner submitted, as emitted by the web tier.
+type SubmissionRequest struct {
+	ID         string    `json:"id"`
+	User       string    `json:"user"`
+	QuestionID string    `json:"question_id"`
+	Language   string    `json:"language"`
+	Code       string    `json:"code"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Job asks the judge to run one submission against its question's tests.
+type Job struct {
+	SubmissionID string `json:"submission_id"`
+	QuestionID   string `json:"question_id"`
+	Language     string `json:"language"`
+	Code         string `json:"code"`
+}
+
+// RunEvent kinds, in the order the judge emits them.
+const (
+	RunStarted  = "started"  // compilation succeeded or is not needed; tests begin
+	RunTest     = "test"     // one test finished
+	RunFinished = "finished" // the final verdict
+)
+
+// RunEvent is the judge's progress on one submission.
+type RunEvent struct {
+	SubmissionID string `json:"submission_id"`
+	Kind         string `json:"kind"`
+	// TestCount is the number of tests, on RunStarted and RunFinished.
+	TestCount int `json:"test_count,omitempty"`
+	// Test is the result of one test, on RunTest.
+	Test *TestResult `json:"test,omitempty"`
+	// Verdict, CompileOutput and Error come with RunFinished. A finished
+	// event also carries every test's result, so it stands on its own even
+	// if an earlier test event was lost to a redelivery.
+	Verdict       string       `json:"verdict,omitempty"`
+	Tests         []TestResult `json:"tests,omitempty"`
+	CompileOutput string       `json:"compile_output,omitempty"`
+	Error         string       `json:"error,omitempty"`
+	At            time.Time    `json:"at"`
+}
+
+// TestResult is the outcome of one test. Input, Expected and Output are
+// filled for sample tests only.
+type TestResult struct {
+	Index    int    `json:"index"`
+	Verdict  string `json:"verdict"`
+	TimeMS   int64  `json:"time_ms"`
+	MemoryKB int64  `json:"memory_kb"`
+	Hidden   bool   `json:"hidden"`
+	// ExitCode is the program's exit status; Signal names a fatal signal.
+	ExitCode int    `json:"exit_code"`
+	Signal   string `json:"signal,omitempty"`
+	// Message explains a failure in a sentence a learner can act on.
+	Message  string `json:"message,omitempty"`
+	Input    string `json:"input,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Output   string `json:"output,omitempty"`
+	Stderr   string `json:"stderr,omitempty"`
+}
+
+// Review is the LLM's review of a submission.
+type Review struct {
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Submission is the state of one submission, as kept in SubmissionsTable and
+// sent whole in every SSE event.
+type Submission struct {
+	ID         string `json:"id"`
+	User       string `json:"user"`
+	QuestionID string `json:"question_id"`
+	Language   string `json:"language"`
+	Code       string `json:"code"`
+	Status     string `json:"status"`
+	// Verdict is empty until the submission is judged.
+	Verdict       string       `json:"verdict,omitempty"`
+	TestCount     int          `json:"test_count"`
+	Tests         []TestResult `json:"tests"`
+	CompileOutput string       `json:"compile_output,omitempty"`
+	Error         string       `json:"error,omitempty"`
+	Review        Review       `json:"review"`
+	// Version grows by one with every change; SSE events use it as their id.
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Final reports whether the submission will not change any more.
+func (s *Submission) Final() bool {
+	return s.Status == StatusDone || s.Status == StatusFailed
+}
+
+// JSONCodec encodes and decodes *T as JSON, so any Kafka client can read the
+// topics. Decode returns a fresh *T.
+type JSONCodec[T any] struct{}
+
+// Encode accepts a *T or a T.
+func (JSONCodec[T]) Encode(value any) ([]byte, error) {
+	switch v := value.(type) {
+	case *T:
+		return json.Marshal(v)
+	case T:
+		return json.Marshal(&v)
+	default:
+		var zero T
+		return nil, fmt.Errorf("encode: got %T, want %T", value, &zero)
+	}
+}
+
+// Decode returns a *T.
+func (JSONCodec[T]) Decode(data []byte) (any, error) {
+	v := new(T)
+	if err := json.Unmarshal(data, v); err != nil {
+		var zero T
+		return nil, fmt.Errorf("decode %T: %w", zero, err)
+	}
+	return v, nil
+}
+
+// Codecs of every topic.
+type (
+	QuestionCodec          = JSONCodec[Question]
+	SubmissionRequestCodec = JSONCodec[SubmissionRequest]
+	JobCodec               = JSONCodec[Job]
+	RunEventCodec          = JSONCodec[RunEvent]
+	SubmissionCodec        = JSONCodec[Submission]
+)

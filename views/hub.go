@@ -1,0 +1,131 @@
+package views
+
+import (
+	"sort"
+	"sync"
+	"time"
+
+	codementor "github.com/codementor/codementor"
+)
+
+// Hub fans every change of the submission table out to subscribers and keeps
+// an index of each user's submissions. It is fed by the submission view's
+// callback, and at start by a scan of what the view's local storage held.
+type Hub struct {
+	mu     sync.Mutex
+	subs   map[*Subscription]struct{}
+	byUser map[string]map[string]time.Time // user → submission ID → created at
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub {
+	return &Hub{subs: map[*Subscription]struct{}{}, byUser: map[string]map[string]time.Time{}}
+}
+
+// Subscription receives changes of the submissions it matches. When the
+// subscriber falls too far behind, C is closed and Lagged reports true: the
+// subscriber reconnects and catches up from the view.
+type Subscription struct {
+	C      <-chan *codementor.Submission
+	c      chan *codementor.Submission
+	user   string
+	id     string
+	lagged bool
+}
+
+// subscriptionBuffer is how many changes a subscriber may fall behind.
+const subscriptionBuffer = 256
+
+// SubscribeUser subscribes to every change of user's submissions.
+func (h *Hub) SubscribeUser(user string) *Subscription { return h.subscribe(user, "") }
+
+// SubscribeSubmission subscribes to the changes of one submission.
+func (h *Hub) SubscribeSubmission(id string) *Subscription { return h.subscribe("", id) }
+
+func (h *Hub) subscribe(user, id string) *Subscription {
+	c := make(chan *codementor.Submission, subscriptionBuffer)
+	s := &Subscription{C: c, c: c, user: user, id: id}
+	h.mu.Lock()
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+// Unsubscribe ends s. It is safe to call more than once.
+func (h *Hub) Unsubscribe(s *Subscription) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; ok { // a lagged subscription is gone already
+		delete(h.subs, s)
+		close(s.c)
+	}
+}
+
+// Lagged reports whether s was ended because its subscriber fell behind.
+func (h *Hub) Lagged(s *Subscription) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return s.lagged
+}
+
+// Index records sub in the per-user index without notifying anyone.
+func (h *Hub) Index(sub *codementor.Submission) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.index(sub)
+}
+
+func (h *Hub) index(sub *codementor.Submission) {
+	ids := h.byUser[sub.User]
+	if ids == nil {
+		ids = map[string]time.Time{}
+		h.byUser[sub.User] = ids
+	}
+	ids[sub.ID] = sub.CreatedAt
+}
+
+// Publish records sub in the index and hands it to every matching
+// subscriber without blocking.
+func (h *Hub) Publish(sub *codementor.Submission) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.index(sub)
+	for s := range h.subs {
+		if (s.id != "" && s.id != sub.ID) || (s.user != "" && s.user != sub.User) {
+			continue
+		}
+		select {
+		case s.c <- sub:
+		default:
+			s.lagged = true
+			delete(h.subs, s)
+			close(s.c)
+		}
+	}
+}
+
+// Subscribers returns the number of open subscriptions.
+func (h *Hub) Subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// UserSubmissions returns the IDs of user's submissions, newest first.
+func (h *Hub) UserSubmissions(user string) []string {
+	h.mu.Lock()
+	ids := make([]string, 0, len(h.byUser[user]))
+	created := make(map[string]time.Time, len(h.byUser[user]))
+	for id, t := range h.byUser[user] {
+		ids = append(ids, id)
+		created[id] = t
+	}
+	h.mu.Unlock()
+	sort.Slice(ids, func(i, j int) bool {
+		if !created[ids[i]].Equal(created[ids[j]]) {
+			return created[ids[i]].After(created[ids[j]])
+		}
+		return ids[i] > ids[j]
+	})
+	return ids
+}

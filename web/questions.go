@@ -1,0 +1,102 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/views"
+)
+
+// questionSummary is a question in the list.
+type questionSummary struct {
+	ID            string `json:"id"`
+	Title         string `json:"title"`
+	Difficulty    string `json:"difficulty,omitempty"`
+	TimeLimitMS   int    `json:"time_limit_ms"`
+	MemoryLimitMB int    `json:"memory_limit_mb"`
+	TestCount     int    `json:"test_count"`
+}
+
+// publicQuestion is a question as learners see it: only sample tests.
+type publicQuestion struct {
+	codementor.Question
+	Tests       []codementor.Test `json:"tests"`
+	TestCount   int               `json:"test_count"`
+	HiddenTests int               `json:"hidden_tests"`
+}
+
+func public(q *codementor.Question) publicQuestion {
+	p := publicQuestion{Question: *q, Tests: []codementor.Test{}, TestCount: len(q.Tests)}
+	for _, t := range q.Tests {
+		if t.Hidden {
+			p.HiddenTests++
+			continue
+		}
+		p.Tests = append(p.Tests, t)
+	}
+	return p
+}
+
+func (s *Server) listQuestions(c echo.Context) error {
+	qs, err := s.Questions.List()
+	if err != nil {
+		return err
+	}
+	out := make([]questionSummary, 0, len(qs))
+	for _, q := range qs {
+		out = append(out, questionSummary{ID: q.ID, Title: q.Title, Difficulty: q.Difficulty,
+			TimeLimitMS: q.TimeLimitMS, MemoryLimitMB: q.MemoryLimitMB, TestCount: len(q.Tests)})
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) getQuestion(c echo.Context) error {
+	q, err := s.Questions.Get(c.Param("id"))
+	if err != nil {
+		if errors.Is(err, views.ErrNotFound) {
+			return notFound(fmt.Sprintf("question %q", c.Param("id")))
+		}
+		return err
+	}
+	return c.JSON(http.StatusOK, public(q))
+}
+
+// putQuestion creates or replaces a question (admins only).
+func (s *Server) putQuestion(c echo.Context) error {
+	if !identity(c).Admin {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only admins may create or change questions"}
+	}
+	id := c.Param("id")
+	var q codementor.Question
+	if err := bind(c, &q); err != nil {
+		return err
+	}
+	if q.ID == "" {
+		q.ID = id
+	}
+	if q.ID != id {
+		return invalid("the body's id %q differs from the path's %q", q.ID, id)
+	}
+	q.Normalize()
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	q.UpdatedAt = s.now().UTC()
+	status := http.StatusOK
+	if _, err := s.Questions.Get(id); errors.Is(err, views.ErrNotFound) {
+		status = http.StatusCreated
+	}
+	if err := s.QuestionEmitter.Emit(c.Request().Context(), q.ID, &q); err != nil {
+		return unavailable(err)
+	}
+	return c.JSON(status, public(&q))
+}
+
+func unavailable(err error) *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		Message: fmt.Sprintf("could not queue the request, nothing was stored; try again: %v", err)}
+}

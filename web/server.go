@@ -1,0 +1,191 @@
+// Package web is CodeMentor's HTTP API: JSON endpoints for questions and
+// submissions, Server-Sent Event streams of submission state, sign-in, and
+// health. Handlers read from goka views and write through goka emitters; they
+// never talk to processors directly.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/emitters"
+	"github.com/codementor/codementor/views"
+)
+
+// Config of the web tier.
+type Config struct {
+	Addr string
+	// DevAuth enables POST /api/dev/login, which hands out tokens to anyone.
+	DevAuth bool
+	// Heartbeat is the interval of SSE keep-alive comments.
+	Heartbeat time.Duration
+}
+
+// Deps are the components the handlers use.
+type Deps struct {
+	Submissions       *views.Submissions
+	Questions         *views.Questions
+	Hub               *views.Hub
+	SubmissionEmitter *emitters.Submissions
+	QuestionEmitter   *emitters.Questions
+	Auth              *auth.Authority
+	// Ready reports why the process cannot serve yet, or nil.
+	Ready func(ctx context.Context) error
+	Log   *slog.Logger
+}
+
+// Server serves the API.
+type Server struct {
+	Deps
+	cfg      Config
+	echo     *echo.Echo
+	shutdown chan struct{}
+	once     sync.Once
+	pending  pending
+	now      func() time.Time
+}
+
+// New builds the server and its routes.
+func New(cfg Config, deps Deps) *Server {
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	s := &Server{Deps: deps, cfg: cfg, shutdown: make(chan struct{}), now: time.Now}
+	s.pending.items = map[string]pendingItem{}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Server.RegisterOnShutdown(func() { s.once.Do(func() { close(s.shutdown) }) })
+	e.Use(middleware.Recover())
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogError: true, HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelDebug
+			if v.Status >= 500 && v.Status != http.StatusServiceUnavailable {
+				level = slog.LevelError
+			}
+			s.Log.Log(c.Request().Context(), level, "http", "method", v.Method, "uri", v.URI, "status", v.Status, "latency", v.Latency, "err", v.Error)
+			return nil
+		},
+	}))
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/", s.index)
+
+	api := e.Group("/api")
+	if cfg.DevAuth {
+		api.POST("/dev/login", s.devLogin, middleware.BodyLimit("4K"))
+	}
+	authed := api.Group("", s.authenticate)
+	authed.GET("/languages", s.languages)
+	authed.GET("/questions", s.listQuestions)
+	authed.GET("/questions/:id", s.getQuestion)
+	authed.PUT("/questions/:id", s.putQuestion, middleware.BodyLimit("64M"))
+	authed.POST("/submissions", s.createSubmission, middleware.BodyLimit("1M"))
+	authed.GET("/submissions", s.listSubmissions)
+	authed.GET("/submissions/:id", s.getSubmission)
+	authed.GET("/submissions/:id/events", s.submissionEvents)
+	authed.GET("/events", s.userEvents)
+	s.echo = e
+	return s
+}
+
+// Handler returns the HTTP handler, for tests.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Run serves on cfg.Addr until ctx ends, then shuts down, ending open SSE
+// streams, within 10 seconds.
+func (s *Server) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.echo.Start(s.cfg.Addr) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.once.Do(func() { close(s.shutdown) })
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := s.echo.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	if err := s.Ready(c.Request().Context()); err != nil {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: err.Error()}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) languages(c echo.Context) error {
+	return c.JSON(http.StatusOK, codementor.Languages)
+}
+
+type loginRequest struct {
+	User  string `json:"user"`
+	Admin bool   `json:"admin"`
+}
+
+func (s *Server) devLogin(c echo.Context) error {
+	var req loginRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if !auth.ValidUser(req.User) {
+		return invalid("user must be 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit")
+	}
+	tok, err := s.Auth.Issue(auth.Identity{User: req.User, Admin: req.Admin})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"token": tok})
+}
+
+const identityKey = "identity"
+
+// authenticate requires a valid bearer token.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		const prefix = "Bearer "
+		if len(h) <= len(prefix) || h[:len(prefix)] != prefix {
+			return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "send Authorization: Bearer <token>; get a token by signing in"}
+		}
+		id, err := s.Auth.Verify(h[len(prefix):])
+		if err != nil {
+			return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "the token is invalid or expired: sign in again"}
+		}
+		c.Set(identityKey, id)
+		return next(c)
+	}
+}
+
+func identity(c echo.Context) auth.Identity { return c.Get(identityKey).(auth.Identity) }
+
+func (s *Server) index(c echo.Context) error {
+	return c.HTML(http.StatusOK, indexHTML)
+}
+
+const indexHTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CodeMentor</title></head>
+<body><h1>CodeMentor</h1><p>The API is under <code>/api</code>; see the README for its endpoints.
+Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a>.</p></body></html>`

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/views"
+)
+
+// stream writes Server-Sent Events.
+type stream struct {
+	w http.ResponseWriter
+	f http.Flusher
+}
+
+func openStream(c echo.Context) (*stream, error) {
+	f, ok := c.Response().Writer.(http.Flusher)
+	if !ok {
+		return nil, fmt.Errorf("the response writer cannot flush")
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/event-stream")
+	h.Set(echo.HeaderCacheControl, "no-cache")
+	h.Set("X-Accel-Buffering", "no") // tell proxies not to buffer the stream
+	c.Response().WriteHeader(http.StatusOK)
+	s := &stream{w: c.Response(), f: f}
+	// Reconnect quickly after a dropped connection.
+	if _, err := fmt.Fprint(s.w, "retry: 2000\n\n"); err != nil {
+		return nil, err
+	}
+	s.f.Flush()
+	return s, nil
+}
+
+// send writes one event: its id, its name and the JSON of v on one line.
+func (s *stream) send(id, event string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s event: %w", event, err)
+	}
+	if _, err := fmt.Fprintf(s.w, "id: %s\nevent: %s\ndata: %s\n\n", id, event, data); err != nil {
+		return err
+	}
+	s.f.Flush()
+	return nil
+}
+
+func (s *stream) ping() error {
+	if _, err := fmt.Fprint(s.w, ": ping\n\n"); err != nil {
+		return err
+	}
+	s.f.Flush()
+	return nil
+}
+
+// lastEventID parses the Last-Event-ID header (0 when absent or malformed).
+func lastEventID(c echo.Context) int64 {
+	v := c.Request().Header.Get("Last-Event-ID")
+	if v == "" {
+		v = c.QueryParam("last_event_id")
+	}
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return n
+}
+
+// submissionEvents streams one submission: its current state, then every
+// change, then an "end" event once it is final. Event ids are the
+// submission's version; a reconnect with Last-Event-ID receives the current
+// state only if it is newer. Every event carries the whole submission, so
+// the latest state is all a reconnecting client can have missed.
+func (s *Server) submissionEvents(c echo.Context) error {
+	id := c.Param("id")
+	// Subscribe before reading the current state so no change falls between.
+	sub := s.Hub.SubscribeSubmission(id)
+	defer s.Hub.Unsubscribe(sub)
+	cur, err := s.lookup(c, id)
+	if err != nil {
+		return err
+	}
+	st, err := openStream(c)
+	if err != nil {
+		return err
+	}
+	last := lastEventID(c)
+	emit := func(x *codementor.Submission) (done bool, err error) {
+		if x.Version > last {
+			last = x.Version
+			if err := st.send(strconv.FormatInt(x.Version, 10), "submission", x); err != nil {
+				return true, err
+			}
+		}
+		if x.Final() {
+			return true, st.send(strconv.FormatInt(x.Version, 10), "end", map[string]string{"id": x.ID, "status": x.Status})
+		}
+		return false, nil
+	}
+	if done, err := emit(cur); done || err != nil {
+		return nil
+	}
+	return s.pump(c, st, sub, func(x *codementor.Submission) bool {
+		done, err := emit(x)
+		return done || err != nil
+	})
+}
+
+// userEvents streams every change of the caller's submissions. On connect
+// it sends the current state of those still in progress; with Last-Event-ID
+// (the updated_at, in Unix microseconds, of the last event seen) it also
+// sends every submission changed since, so a reconnect loses nothing.
+func (s *Server) userEvents(c echo.Context) error {
+	user := identity(c).User
+	sub := s.Hub.SubscribeUser(user)
+	defer s.Hub.Unsubscribe(sub)
+	st, err := openStream(c)
+	if err != nil {
+		return err
+	}
+	seen := map[string]int64{} // submission → last version sent
+	emit := func(x *codementor.Submission) error {
+		if seen[x.ID] >= x.Version {
+			return nil
+		}
+		seen[x.ID] = x.Version
+		return st.send(strconv.FormatInt(x.UpdatedAt.UnixMicro(), 10), "submission", x)
+	}
+	// Clocks of processor instances may differ a little: look back further.
+	since := time.UnixMicro(lastEventID(c)).Add(-5 * time.Second)
+	for _, id := range s.Hub.UserSubmissions(user) {
+		x, err := s.Submissions.Get(id)
+		if err != nil {
+			continue
+		}
+		if (lastEventID(c) == 0 && !x.Final()) || (lastEventID(c) != 0 && x.UpdatedAt.After(since)) {
+			if err := emit(x); err != nil {
+				return nil
+			}
+		}
+	}
+	return s.pump(c, st, sub, func(x *codementor.Submission) bool { return emit(x) != nil })
+}
+
+// pump forwards changes until handle says stop, the client goes away, the
+// server shuts down, or the subscriber lags (then the client reconnects and
+// catches up from the view).
+func (s *Server) pump(c echo.Context, st *stream, sub *views.Subscription, handle func(*codementor.Submission) (stop bool)) error {
+	tick := time.NewTicker(s.cfg.Heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case x, ok := <-sub.C:
+			if !ok {
+				return nil
+			}
+			if handle(x) {
+				return nil
+			}
+		case <-tick.C:
+			if st.ping() != nil {
+				return nil
+			}
+		case <-c.Request().Context().Done():
+			return nil
+		case <-s.shutdown:
+			return nil
+		}
+	}
+}

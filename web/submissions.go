@@ -1,0 +1,187 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/views"
+)
+
+type submitRequest struct {
+	QuestionID string `json:"question_id"`
+	Language   string `json:"language"`
+	Code       string `json:"code"`
+}
+
+// emitTimeout bounds the wait for the brokers to acknowledge a submission.
+const emitTimeout = 10 * time.Second
+
+func (s *Server) createSubmission(c echo.Context) error {
+	var req submitRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if err := s.validateSubmission(&req); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	r := &codementor.SubmissionRequest{
+		ID: codementor.NewSubmissionID(now), User: identity(c).User,
+		QuestionID: req.QuestionID, Language: req.Language, Code: req.Code, CreatedAt: now,
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), emitTimeout)
+	defer cancel()
+	if err := s.SubmissionEmitter.Emit(ctx, r.ID, r); err != nil {
+		return unavailable(err)
+	}
+	sub := codementor.NewSubmission(r, now)
+	s.pending.add(sub, now)
+	c.Response().Header().Set(echo.HeaderLocation, "/api/submissions/"+sub.ID)
+	return c.JSON(http.StatusAccepted, sub)
+}
+
+func (s *Server) validateSubmission(req *submitRequest) error {
+	switch {
+	case req.QuestionID == "":
+		return invalid("question_id is required")
+	case req.Language == "":
+		return invalid("language is required; GET /api/languages lists them")
+	case !codementor.KnownLanguage(req.Language):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "unsupported_language",
+			Message: fmt.Sprintf("language %q is not supported; GET /api/languages lists the supported ones", req.Language)}
+	case strings.TrimSpace(req.Code) == "":
+		return invalid("code is empty")
+	case len(req.Code) > codementor.MaxCodeBytes:
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+			Message: fmt.Sprintf("code is %d bytes; at most %d are allowed", len(req.Code), codementor.MaxCodeBytes)}
+	case !utf8.ValidString(req.Code) || strings.ContainsRune(req.Code, 0):
+		return invalid("code must be UTF-8 text without NUL bytes")
+	}
+	if _, err := s.Questions.Get(req.QuestionID); err != nil {
+		if errors.Is(err, views.ErrNotFound) {
+			return &Error{Status: http.StatusUnprocessableEntity, Code: "unknown_question",
+				Message: fmt.Sprintf("question %q does not exist; GET /api/questions lists them", req.QuestionID)}
+		}
+		return err
+	}
+	return nil
+}
+
+// lookup returns the submission if the caller may see it: its owner or an
+// admin. Anyone else gets 404, as if it did not exist.
+func (s *Server) lookup(c echo.Context, id string) (*codementor.Submission, error) {
+	sub, err := s.Submissions.Get(id)
+	if errors.Is(err, views.ErrNotFound) {
+		sub = s.pending.get(id, s.now())
+		if sub == nil {
+			return nil, notFound(fmt.Sprintf("submission %q", id))
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	if who := identity(c); sub.User != who.User && !who.Admin {
+		return nil, notFound(fmt.Sprintf("submission %q", id))
+	}
+	return sub, nil
+}
+
+func (s *Server) getSubmission(c echo.Context) error {
+	sub, err := s.lookup(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sub)
+}
+
+// listSubmissions returns the caller's submissions, newest first (limit, at
+// most 500, default 50).
+func (s *Server) listSubmissions(c echo.Context) error {
+	limit := 50
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return invalid("limit must be a whole number from 1 to 500")
+		}
+		limit = n
+	}
+	user := identity(c).User
+	out := []*codementor.Submission{}
+	for _, p := range s.pending.forUser(user, s.now()) {
+		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) {
+			out = append(out, p)
+		}
+	}
+	for _, id := range s.Hub.UserSubmissions(user) {
+		if len(out) >= limit {
+			break
+		}
+		sub, err := s.Submissions.Get(id)
+		if err != nil {
+			return err
+		}
+		out = append(out, sub)
+	}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// pending holds submissions this instance accepted that its view has not
+// caught up with yet, so that the Location it returned answers at once.
+type pending struct {
+	mu    sync.Mutex
+	items map[string]pendingItem
+}
+
+type pendingItem struct {
+	sub     *codementor.Submission
+	expires time.Time
+}
+
+// pendingTTL is how long an accepted submission is served from memory.
+const pendingTTL = time.Minute
+
+func (p *pending) add(sub *codementor.Submission, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for id, it := range p.items {
+		if now.After(it.expires) {
+			delete(p.items, id)
+		}
+	}
+	p.items[sub.ID] = pendingItem{sub: sub, expires: now.Add(pendingTTL)}
+}
+
+func (p *pending) get(id string, now time.Time) *codementor.Submission {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if it, ok := p.items[id]; ok && now.Before(it.expires) {
+		return it.sub
+	}
+	return nil
+}
+
+func (p *pending) forUser(user string, now time.Time) []*codementor.Submission {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*codementor.Submission
+	for _, it := range p.items {
+		if it.sub.User == user && now.Before(it.expires) {
+			out = append(out, it.sub)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out
+}
