@@ -143,7 +143,6 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	defer prog.Close()
 
 	emit(&codementor.RunEvent{Kind: codementor.RunStarted, TestCount: len(q.Tests)})
-	lim := Limits(q, outputLimit)
 	final.Verdict = codementor.VerdictAccepted
 	failed := false
 	for i, t := range q.Tests {
@@ -154,7 +153,7 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 		case ctx.Err() != nil:
 			tr = codementor.TestResult{Index: i, Verdict: codementor.VerdictSkipped, Message: "not run: the judging time for this submission ran out"}
 		default:
-			exec, err := prog.Run(ctx, []byte(t.Input), lim)
+			exec, err := prog.Run(ctx, []byte(t.Input), Limits(q, i, outputLimit))
 			if err != nil {
 				final.Verdict = codementor.VerdictInternalError
 				final.Error = fmt.Sprintf("run test %d: %v", i+1, err)
@@ -175,12 +174,14 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	return final
 }
 
-// Limits are the sandbox limits for q's tests: the CPU limit from the
-// question, and a wall limit that leaves room for start-up and I/O but always
-// ends a program that sleeps or blocks.
-func Limits(q *codementor.Question, outputLimit int) sandbox.Limits {
+// Limits are the sandbox limits for q's test i: the CPU limit from the
+// question, a wall limit that leaves room for start-up and I/O but always
+// ends a program that sleeps or blocks, and an output limit of outputLimit,
+// or twice the expected output where that is larger.
+func Limits(q *codementor.Question, i, outputLimit int) sandbox.Limits {
 	cpu := time.Duration(q.TimeLimitMS) * time.Millisecond
-	return sandbox.Limits{CPUTime: cpu, WallTime: 2*cpu + time.Second, MemoryMB: q.MemoryLimitMB, OutputBytes: outputLimit}
+	return sandbox.Limits{CPUTime: cpu, WallTime: 2*cpu + time.Second, MemoryMB: q.MemoryLimitMB,
+		OutputBytes: max(outputLimit, 2*len(q.Tests[i].Output)+4<<10)}
 }
 
 // Result turns one execution into the test's result. Output is only shown for

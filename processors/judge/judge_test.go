@@ -14,6 +14,7 @@ import (
 	"github.com/lovoo/goka/tester"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/questions"
 	"github.com/codementor/codementor/sandbox"
 )
 
@@ -176,5 +177,36 @@ func TestGraph(t *testing.T) {
 	}
 	if _, _, ok := events.Next(); ok {
 		t.Error("an undecodable job produced an event")
+	}
+}
+
+// TestStarterQuestions judges the reference solutions of every starter
+// question, in Python and C++, through the real sandbox: each must be
+// accepted on every test, so the questions' limits (time, memory, output)
+// fit real solutions.
+func TestStarterQuestions(t *testing.T) {
+	qs, err := questions.Starter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newSandbox(t)
+	for _, q := range qs {
+		for lang, ext := range map[string]string{"python": ".py", "cpp": ".cpp"} {
+			t.Run(q.ID+"/"+lang, func(t *testing.T) {
+				code, err := os.ReadFile(filepath.Join("..", "..", "questions", "testdata", "solutions", q.ID+ext))
+				if err != nil {
+					t.Fatal(err)
+				}
+				final, _ := judgeIt(t, r, &q, lang, string(code))
+				if final.Verdict != codementor.VerdictAccepted {
+					for _, tr := range final.Tests {
+						if tr.Verdict != codementor.VerdictAccepted {
+							t.Errorf("test %d: %s %s (%d ms, %d KB)", tr.Index, tr.Verdict, tr.Message, tr.TimeMS, tr.MemoryKB)
+						}
+					}
+					t.Fatalf("verdict %s %s %s", final.Verdict, final.Error, final.CompileOutput)
+				}
+			})
+		}
 	}
 }

@@ -109,7 +109,7 @@ func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) *
 		return nil
 	}
 	next := *cur
-	next.Tests = append([]codementor.TestResult(nil), cur.Tests...)
+	next.Tests = append(make([]codementor.TestResult, 0, len(cur.Tests)+1), cur.Tests...)
 	changed := false
 	switch ev.Kind {
 	case codementor.RunStarted:

@@ -77,7 +77,7 @@ func TestSubmissionLifecycle(t *testing.T) {
 
 	ev := func(e codementor.RunEvent) { tt.Consume(string(codementor.RunEvents), "s1", raw(t, e)) }
 	ev(codementor.RunEvent{Kind: codementor.RunStarted, TestCount: 2})
-	if s := state(tt, "s1"); s.Status != codementor.StatusRunning || s.TestCount != 2 || s.Version != 2 {
+	if s := state(tt, "s1"); s.Status != codementor.StatusRunning || s.TestCount != 2 || s.Version != 2 || s.Tests == nil {
 		t.Fatalf("after started: %+v", s)
 	}
 	t1 := codementor.TestResult{Index: 1, Verdict: codementor.VerdictAccepted}
