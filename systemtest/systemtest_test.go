@@ -147,8 +147,12 @@ func TestSubmissionsStreamToTheirOwner(t *testing.T) {
 	finals := map[string]*codementor.Submission{}
 	states := map[string][]*codementor.Submission{}
 	deadline := time.Now().Add(finalWithin)
+	var firstID string
 	for len(finals) < 3 {
-		_, s := events.next(t, time.Until(deadline))
+		ev, s := events.next(t, time.Until(deadline))
+		if firstID == "" {
+			firstID = ev.ID
+		}
 		states[s.ID] = append(states[s.ID], s)
 		if s.Final() {
 			finals[s.ID] = s
@@ -222,6 +226,17 @@ func TestSubmissionsStreamToTheirOwner(t *testing.T) {
 	}
 	if code := bob.do(t, "GET", "/api/submissions", nil, &list); code != 200 || len(list) != 0 {
 		t.Errorf("bob's list: %d %d items", code, len(list))
+	}
+
+	// A reconnect to /api/events with the first event's id catches up with
+	// the final state of every submission that changed since.
+	resumed := alice.stream(t, "/api/events", firstID)
+	caught := map[string]bool{}
+	for len(caught) < 3 {
+		_, s := resumed.next(t, 10*time.Second)
+		if s.Final() && s.Version == finals[s.ID].Version {
+			caught[s.ID] = true
+		}
 	}
 
 	// The per-submission stream sends the current state, then ends; a
@@ -341,7 +356,11 @@ func TestRestartKeepsSubmissions(t *testing.T) {
 	sub := alice.submit(t, "a-plus-b", "python", aPlusB)
 	states := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)
 	final := states[len(states)-1]
+	// An open stream must not hold up the shutdown.
+	open := alice.stream(t, "/api/events", "")
 	in.stop()
+	for range open.events {
+	}
 
 	in = start(t, dir)
 	alice = login(t, in.base, "alice", false) // the dev secret survives too, but a new token is fine
