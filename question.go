@@ -13,11 +13,15 @@ type Language struct {
 	Name string `json:"name"`
 }
 
-// Languages accepted in submissions. The sandbox has an entry for each.
+// Languages accepted in submissions. The sandbox has an entry for each; a
+// deployment offers those whose toolchain its judges have (RuntimesTable).
 var Languages = []Language{
 	{ID: "python", Name: "Python 3"},
 	{ID: "c", Name: "C (gcc)"},
 	{ID: "cpp", Name: "C++17 (g++)"},
+	{ID: "java", Name: "Java 17"},
+	{ID: "go", Name: "Go"},
+	{ID: "javascript", Name: "JavaScript (Node.js)"},
 }
 
 // KnownLanguage reports whether id names one of Languages.
@@ -101,6 +105,14 @@ func (q *Question) Validate() error {
 	for lang := range q.StarterCode {
 		if !KnownLanguage(lang) {
 			add("starter_code has unknown language %q", lang)
+		}
+	}
+	for lang, d := range q.Drivers {
+		if !KnownLanguage(lang) {
+			add("drivers has unknown language %q", lang)
+		}
+		if len(d) > MaxCodeBytes {
+			add("drivers[%s] is %d bytes, at most %d allowed", lang, len(d), MaxCodeBytes)
 		}
 	}
 	if len(q.Tests) == 0 {

@@ -27,6 +27,10 @@ const (
 	// QuestionsTable is the compacted table of questions keyed by question ID.
 	// The web tier's question emitter writes it directly; processors look it up.
 	QuestionsTable goka.Table = "questions"
+	// RuntimesTable is the compacted table of the languages the judges can
+	// run, keyed by language ID. Each judge instance writes what its machine
+	// has when it starts; the web tier lists and accepts those.
+	RuntimesTable goka.Table = "runtimes"
 
 	// TrackerGroup owns the submission table: the fast, stateful state machine.
 	TrackerGroup goka.Group = "tracker"
@@ -41,7 +45,7 @@ var SubmissionsTable = goka.GroupTable(TrackerGroup)
 var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents}
 
 // Tables lists every (compacted) table topic, for explicit creation at start-up.
-var Tables = []goka.Table{QuestionsTable, SubmissionsTable}
+var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable}
 
 // Submission statuses: queued → running → reviewing → done, or failed for an
 // internal fault.
@@ -108,8 +112,14 @@ type Question struct {
 	StopOnFailure bool `json:"stop_on_failure"`
 	// StarterCode maps a language ID to the code the editor starts with.
 	StarterCode map[string]string `json:"starter_code,omitempty"`
-	Tests       []Test            `json:"tests"`
-	UpdatedAt   time.Time         `json:"updated_at"`
+	// Drivers maps a language ID to driver code compiled with the learner's
+	// code: the driver holds the program's entry point (reading the input,
+	// calling the learner's function, printing the result) and the learner
+	// writes only the function. A language without a driver reads stdin and
+	// writes stdout itself. Drivers are never shown to learners.
+	Drivers   map[string]string `json:"drivers,omitempty"`
+	Tests     []Test            `json:"tests"`
+	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 // SubmissionRequest is what a learner submitted, as emitted by the web tier.
@@ -234,6 +244,16 @@ func (JSONCodec[T]) Decode(data []byte) (any, error) {
 	return v, nil
 }
 
+// Runtime is a language a judge can run, as stored in RuntimesTable.
+type Runtime struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// Judge names the instance that wrote the entry last.
+	Judge     string    `json:"judge"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
 // Codecs of every topic.
 type (
 	QuestionCodec          = JSONCodec[Question]
@@ -241,4 +261,5 @@ type (
 	JobCodec               = JSONCodec[Job]
 	RunEventCodec          = JSONCodec[RunEvent]
 	SubmissionCodec        = JSONCodec[Submission]
+	RuntimeCodec           = JSONCodec[Runtime]
 )

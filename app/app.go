@@ -21,6 +21,7 @@ import (
 	"github.com/lovoo/goka/storage"
 	"golang.org/x/sync/errgroup"
 
+	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/auth"
 	"github.com/codementor/codementor/broker"
 	"github.com/codementor/codementor/emitters"
@@ -44,6 +45,9 @@ type App struct {
 	BrokerAddr string
 	// Hub is the web tier's change hub, when this process runs the web tier.
 	Hub *views.Hub
+	// announced lists the languages this process's judge announces, if any.
+	announced    atomic.Pointer[[]string]
+	announceDone atomic.Bool
 }
 
 // New builds the components of cfg.Role. Nothing runs until Run.
@@ -132,6 +136,60 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	}
 	a.components["judge"] = jp.Run
 	a.checks = append(a.checks, processorRunning("judge", jp))
+
+	re, err := emitters.NewRuntimes(kc.Brokers, kc.EmitterOptions(clientID, log.With("component", "goka"))...)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, func() { _ = re.Finish() })
+	ids := sb.Languages()
+	a.announced.Store(&ids)
+	a.components["runtimes"] = func(ctx context.Context) error {
+		err := announce(ctx, sb, re, clientID)
+		a.announceDone.Store(err == nil)
+		return err
+	}
+	a.checks = append(a.checks, recovered("runtime announcement", a.announceDone.Load))
+	return nil
+}
+
+// runtimesListed is ready once the runtimes view lists a language: without
+// one no submission can be accepted. When this process runs a judge too, it
+// waits for every language that judge announced.
+func (a *App) runtimesListed(rts *views.Runtimes) func(context.Context) error {
+	return func(context.Context) error {
+		want := a.announced.Load()
+		if want == nil {
+			list, err := rts.List()
+			if err != nil {
+				return err
+			}
+			if len(list) == 0 {
+				return errors.New("no judge has announced the languages it runs yet: start a processor")
+			}
+			return nil
+		}
+		for _, id := range *want {
+			if _, err := rts.Get(id); err != nil {
+				return fmt.Errorf("the runtimes view does not list %s yet", id)
+			}
+		}
+		return nil
+	}
+}
+
+// announce writes the languages this judge can run into the runtimes table.
+func announce(ctx context.Context, sb *sandbox.Sandbox, re *emitters.Runtimes, judge string) error {
+	names := map[string]string{}
+	for _, l := range codementor.Languages {
+		names[l.ID] = l.Name
+	}
+	for _, r := range sb.Runtimes() {
+		rt := &codementor.Runtime{ID: r.ID, Name: names[r.ID], Version: r.Version, Judge: judge, UpdatedAt: time.Now().UTC()}
+		if err := re.Emit(ctx, r.ID, rt); err != nil {
+			return fmt.Errorf("announce runtime %s: %w", r.ID, err)
+		}
+	}
 	return nil
 }
 
@@ -156,6 +214,10 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
+	rts, err := views.NewRuntimes(kc.Brokers, vopts...)
+	if err != nil {
+		return err
+	}
 	eopts := kc.EmitterOptions(clientID, log.With("component", "goka"))
 	se, err := emitters.NewSubmissions(kc.Brokers, eopts...)
 	if err != nil {
@@ -170,7 +232,9 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 
 	a.components["submission-view"] = subs.Run
 	a.components["questions-view"] = qs.Run
-	a.checks = append(a.checks, recovered("submission view", subs.Recovered), recovered("questions view", qs.Recovered))
+	a.components["runtimes-view"] = rts.Run
+	a.checks = append(a.checks, recovered("submission view", subs.Recovered), recovered("questions view", qs.Recovered),
+		recovered("runtimes view", rts.Recovered), a.runtimesListed(rts))
 	if a.cfg.SeedQuestions {
 		var seeded atomic.Bool
 		a.components["seed"] = func(ctx context.Context) error {
@@ -181,7 +245,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
 	}
 	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth}, web.Deps{
-		Submissions: subs, Questions: qs, Hub: a.Hub, SubmissionEmitter: se, QuestionEmitter: qe,
+		Submissions: subs, Questions: qs, Runtimes: rts, Hub: a.Hub, SubmissionEmitter: se, QuestionEmitter: qe,
 		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	a.components["web"] = srv.Run

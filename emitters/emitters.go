@@ -25,6 +25,14 @@ type Submissions = Emitter[codementor.SubmissionRequest]
 // Questions publishes questions keyed by question ID.
 type Questions = Emitter[codementor.Question]
 
+// Runtimes publishes the languages a judge offers, keyed by language ID.
+type Runtimes = Emitter[codementor.Runtime]
+
+// NewRuntimes connects an emitter writing straight into the runtimes table.
+func NewRuntimes(brokers []string, opts ...goka.EmitterOption) (*Runtimes, error) {
+	return newEmitter[codementor.Runtime](brokers, goka.Stream(codementor.RuntimesTable), opts)
+}
+
 // NewSubmissions connects an emitter of submission requests.
 func NewSubmissions(brokers []string, opts ...goka.EmitterOption) (*Submissions, error) {
 	return newEmitter[codementor.SubmissionRequest](brokers, codementor.SubmissionRequests, opts)

@@ -1,12 +1,19 @@
 // Package questions ships CodeMentor's starter set of coding questions: classic
 // easy and medium stdin/stdout problems that the application loads into
-// QuestionsTable on its first start.
+// QuestionsTable on its first start, with starter code in every language of
+// codementor.Languages. Most are whole programs; a question with drivers
+// (two-sum-function) asks, LeetCode-style, for a function only, which the
+// judge compiles with the question's driver for the language.
 //
 // Each question is one JSON file, starter/<id>.json, in the JSON shape of
 // codementor.Question, embedded into the binary. The files are generated from
 // the sources in internal/gen (see there how to regenerate them); reference
-// solutions in Python and C++ under testdata/solutions are run against every
-// test by this package's tests.
+// solutions under testdata/solutions, in Python and C++ for every question and
+// in Java, Go and JavaScript for some, are run against every test by this
+// package's tests, with the question's driver when it has one. The file names
+// a driver and the learner's code take are those of layouts in
+// solutions_test.go: main.py and solution.py, main.c and solution.c, and so on,
+// Main.java and Solution.java for Java.
 package questions
 
 import (

@@ -74,14 +74,71 @@ func TestStarter(t *testing.T) {
 	}
 }
 
+// entryPoints are, per language, a piece of code only a whole program has:
+// where it starts, or how it reads the input.
+var entryPoints = map[string]string{
+	"python":     "sys.stdin",
+	"c":          "main(",
+	"cpp":        "main(",
+	"java":       "void main(",
+	"go":         "func main(",
+	"javascript": "readFileSync(0",
+}
+
+// TestDrivers checks that a question with drivers has one for every
+// language, each a whole program without TODOs, and that its starter code is
+// then only a function; a question without drivers has whole programs as
+// starter code.
+func TestDrivers(t *testing.T) {
+	functions := 0
+	for _, q := range starter(t) {
+		if len(q.Drivers) > 0 {
+			functions++
+		}
+		for _, l := range codementor.Languages {
+			entry, ok := entryPoints[l.ID]
+			if !ok {
+				t.Fatalf("no entry point known for language %q", l.ID)
+			}
+			program := q.StarterCode[l.ID]
+			if len(q.Drivers) > 0 {
+				driver, ok := q.Drivers[l.ID]
+				if !ok {
+					t.Errorf("%s: has drivers, but none for %s", q.ID, l.ID)
+					continue
+				}
+				if strings.Contains(driver, "TODO") {
+					t.Errorf("%s: the %s driver has a TODO", q.ID, l.ID)
+				}
+				if strings.Contains(program, entry) {
+					t.Errorf("%s: the %s starter code has %q: with a driver it must be only the function", q.ID, l.ID, entry)
+				}
+				program = driver
+			}
+			if !strings.Contains(program, entry) {
+				t.Errorf("%s: the %s program has no %q", q.ID, l.ID, entry)
+			}
+		}
+	}
+	if functions == 0 {
+		t.Error("no question has drivers")
+	}
+}
+
 // TestStarterFreshCopies checks that callers may modify what Starter returns.
 func TestStarterFreshCopies(t *testing.T) {
 	a := starter(t)
-	a[0].Tests[0].Output = "changed"
-	a[0].StarterCode["python"] = "changed"
-	b := starter(t)
-	if b[0].Tests[0].Output == "changed" || b[0].StarterCode["python"] == "changed" {
-		t.Error("a change to one Starter result shows in the next")
+	for i := range a {
+		a[i].Tests[0].Output = "changed"
+		a[i].StarterCode["python"] = "changed"
+		if a[i].Drivers != nil {
+			a[i].Drivers["python"] = "changed"
+		}
+	}
+	for _, q := range starter(t) {
+		if q.Tests[0].Output == "changed" || q.StarterCode["python"] == "changed" || q.Drivers["python"] == "changed" {
+			t.Errorf("%s: a change to one Starter result shows in the next", q.ID)
+		}
 	}
 }
 

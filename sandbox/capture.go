@@ -5,17 +5,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 )
 
 // capture reads a stream to its end, keeping its first limit bytes and, when
 // tailSize > 0, its last tailSize bytes beyond them. overflow, if set, is
 // called once, from the reading goroutine, when the stream first goes over
-// limit.
+// limit. It may be read while it drains.
 type capture struct {
 	limit    int
 	tailSize int
 	overflow func()
 
+	mu    sync.Mutex
 	head  []byte
 	tail  []byte
 	total int64
@@ -23,6 +25,17 @@ type capture struct {
 
 // add records p.
 func (c *capture) add(p []byte) {
+	c.mu.Lock()
+	over := c.addLocked(p)
+	c.mu.Unlock()
+	if over && c.overflow != nil {
+		c.overflow()
+	}
+}
+
+// addLocked records p and reports whether the stream just went over limit;
+// c.mu is held.
+func (c *capture) addLocked(p []byte) bool {
 	before := c.total
 	c.total += int64(len(p))
 	if room := c.limit - len(c.head); room > 0 {
@@ -31,10 +44,7 @@ func (c *capture) add(p []byte) {
 		p = p[n:]
 	}
 	if len(p) == 0 {
-		return
-	}
-	if before <= int64(c.limit) && c.overflow != nil {
-		c.overflow()
+		return false
 	}
 	if c.tailSize > 0 {
 		c.tail = append(c.tail, p...)
@@ -42,6 +52,7 @@ func (c *capture) add(p []byte) {
 			c.tail = append(c.tail[:0], c.tail[len(c.tail)-c.tailSize:]...)
 		}
 	}
+	return before <= int64(c.limit)
 }
 
 // drain reads r to its end. An error of the read end being closed under it
@@ -61,13 +72,19 @@ func (c *capture) drain(r io.Reader) error {
 }
 
 // exceeded reports whether the stream went over limit.
-func (c *capture) exceeded() bool { return c.total > int64(c.limit) }
+func (c *capture) exceeded() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.total > int64(c.limit)
+}
 
 // bytes returns what was kept: the head and, for a truncated stream with a
 // tail, a marker line and the tail.
 func (c *capture) bytes() []byte {
-	if !c.exceeded() || c.tailSize == 0 {
-		return c.head
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.total <= int64(c.limit) || c.tailSize == 0 {
+		return append([]byte(nil), c.head...)
 	}
 	tail := c.tail
 	if len(tail) > c.tailSize {

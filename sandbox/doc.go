@@ -4,31 +4,84 @@
 // # Use
 //
 //	sb, err := sandbox.New(sandbox.Config{WorkDir: dataDir + "/sandbox"}, log)
-//	p, err := sb.Compile(ctx, "cpp", code) // *CompileError if it does not compile
+//	p, err := sb.Compile(ctx, sandbox.Source{Language: "cpp", Code: code, Driver: driver})
+//	// *CompileError if it does not compile
 //	defer p.Close()
 //	e, err := p.Run(ctx, input, sandbox.Limits{CPUTime: 2 * time.Second, MemoryMB: 256})
 //
 // Run's error is an internal fault (or ctx's); the program's own failures are
 // in the Execution: exit code, signal, CPU and wall time, peak memory, and
 // the TimedOut, MemoryExceeded and OutputExceeded flags. A Sandbox and its
-// Programs are safe for concurrent use.
+// Programs are safe for concurrent use. Runtimes lists the languages this
+// machine has, with their toolchains' versions.
 //
-// # Languages
+// # Languages and drivers
 //
-// languages.go holds the language table: per language, the source file
-// name, the compiler's and the program's argv, the files whose presence
-// means the toolchain is installed, extra read-only binds and the address
-// space slack of its runtime. Python has a "compile" step too: a syntax
-// check, so that a syntax error is a compile error rather than a runtime
-// error on every test. Languages lists the entries whose toolchain exists.
+// languages.go holds the language table: per language, the entry and
+// solution file names, the compiler's and the program's argv and
+// environment (with placeholders such as {sources}, {mem}, {java_home}),
+// the files whose presence means the toolchain is installed, the command
+// printing its version, extra read-only binds, the address-space and memory
+// slack of its runtime and its out-of-memory messages. toolchains.go finds
+// the toolchains that do not sit at a fixed path (the JDK through javac, Go
+// through `go env GOROOT`, node, each with its links resolved), runs each
+// version command once, outside the sandbox (our toolchains are trusted; the
+// code they are given is not), and binds into the sandbox only what the
+// toolchain needs: GOROOT, the JDK's configuration links' targets
+// (/etc/java-NN-openjdk), node's prefix when outside /usr.
+//
+// A Source with a Driver (the question's code, holding the entry point) is
+// compiled with the learner's code as the solution: main.py + solution.py,
+// main.c + solution.c, main.cpp + solution.cpp, Main.java + Solution.java,
+// main.go + solution.go (both package main), main.js + solution.js (see
+// Source). Without a driver the learner's code is the entry file.
+//
+// Python and JavaScript have a "compile" step too: a syntax check of every
+// source file, so that a syntax error is a compile error rather than a
+// runtime error on every test; it writes nothing and runs in the program's
+// own sandbox. C, C++, Java and Go compile in a sandbox of their own with the
+// work dir writable.
+//
+// Managed runtimes cannot live under an address-space limit near the
+// question's memory limit (the JVM reserves gigabytes, Go and V8 too): their
+// RLIMIT_AS is the limit plus gigabytes, and their memory is bounded by
+// their own flags (-Xmx and -Xss, GOMEMLIMIT, --max-old-space-size) and by
+// the memory cgroup. Java runs with -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+// -Xshare:auto -XX:-UsePerfData (no hsperfdata in /tmp),
+// -XX:+ExitOnOutOfMemoryError and -XX:+DisplayVMOutputToStderr (the JVM's
+// own messages never on stdout), javac with the same flags through -J and
+// the class data archive below.
+//
+// Two caches make compiling fast; New prepares them in the background, once
+// per toolchain (they stay in Config.WorkDir, named after the toolchain's
+// version and executable, across restarts and processes), and compilations
+// of the language wait for them:
+//   - a dynamic class data archive of javac (-XX:ArchiveClassesAtExit over a
+//     sample program), bound read-only and passed with -J-XX:SharedArchiveFile;
+//   - a Go build cache warm with the standard packages programs commonly
+//     import, built outside the sandbox with the sandbox's own Go
+//     environment (no cgo, -trimpath, GOTOOLCHAIN=local, GOPROXY=off, ...).
+//     Inside the sandbox the go command reaches it through GOCACHEPROG (see
+//     gocache.go): this executable serves the shared cache read-only, bound
+//     at /run/codementor/gocache, under a private writable layer in the
+//     compilation's /tmp (bwrap 0.8 has no overlay mounts).
 //
 // # Process tree
 //
 //	service (root)
 //	└─ bwrap                                  started as host uid 65534 (nobody)
-//	   └─ /sandbox-init  PID 1 of the sandbox  a copy of the service's own executable
-//	      ├─ sh -c '(...) &'                   exits at once; its job is reparented to PID 1
-//	      └─ job → env --default-signal → prlimit --cpu --as ... → program  (execs, one process)
+//	   └─ /sandbox-init serve  PID 1          a copy of the service's own executable
+//	      └─ program   one at a time, started per request, all killed after it
+//
+// A box (a bwrap and its helper) serves one Program for its whole life: the
+// Program's runs (tests) are requests to the helper over a control socket,
+// each with its own stdin, stdout and stderr (passed as descriptors), limits
+// and environment. Concurrent runs of a Program get a box each. Close kills
+// the Program's boxes. Starting a box costs about 10 ms, a Python test 6: the
+// Sandbox keeps one started ahead per language (Config.WarmBoxes; see
+// pool.go), with a fresh work dir where nothing ran, and the next Program of
+// the language takes it (the compiler's box, or for Python and JavaScript,
+// the program's own); a compiled program's own box starts while it compiles.
 //
 // bwrap runs as nobody, not as root: bwrap started by root maps to host root
 // with every capability. It creates new user, PID, mount, network, IPC, UTS
@@ -36,14 +89,14 @@
 // (--disable-userns), drops all capabilities, starts a new session (no
 // TIOCSTI on the service's terminal), and dies with its parent. The
 // environment is cleared to PATH, HOME=/box, LANG=C.UTF-8 (and PWD, set by
-// bwrap). The file system is a read-only tmpfs root holding read-only binds
-// of /usr, the /bin, /lib... links or directories as the host has them,
-// /etc/ld.so.cache and /etc/alternatives — not /, /root, /work or the host's
-// /tmp — plus a new /proc for the PID namespace, a minimal /dev (remounted
-// read-only, so the program cannot fill it), a size-limited /tmp tmpfs (16
-// MiB for runs), and the work directory at /box: read-write for the
-// compiler, read-only for runs. The network namespace has only a down
-// loopback: no network at all.
+// bwrap), plus the language's own variables. The file system is a read-only
+// tmpfs root holding read-only binds of /usr, the /bin, /lib... links or
+// directories as the host has them, /etc/ld.so.cache and /etc/alternatives,
+// the toolchain's binds — not /, /root, /work or the host's /tmp — plus a
+// new /proc for the PID namespace, a minimal /dev (remounted read-only, so
+// the program cannot fill it), a size-limited /tmp tmpfs (16 MiB for runs),
+// and the work directory at /box: read-write for the compiler, read-only for
+// runs. The network namespace has only a down loopback: no network at all.
 //
 // The work directory of a Program is created root-owned under
 // Config.WorkDir, handed to nobody for the compilation, and given back to
@@ -55,87 +108,139 @@
 //
 // # The helper
 //
-// bwrap's own report of a run is poor: it turns a death by signal n into exit
-// status 128+n, and the rusage of bwrap includes bwrap. So bwrap runs, as
-// PID 1 of the sandbox (--as-pid-1), a small helper: the service's own
-// executable, copied once into Config.WorkDir (the original may live in a
-// directory nobody cannot reach) and recognised by its argv in this package's
-// init function, which runs the helper and exits before the service's main.
-// The helper
+// bwrap's own report of a run is poor (it turns a death by signal n into exit
+// status 128+n, and its rusage includes bwrap), and starting a bwrap per test
+// costs more than a Python test. So bwrap runs, as PID 1 of the sandbox
+// (--as-pid-1), a small server: the service's own executable, copied once
+// into Config.WorkDir (the original may live in a directory nobody cannot
+// reach) and recognised by its argv in this package's init function, which
+// runs the helper and exits before the service's main. The helper
 //
-//   - closes (CLOEXEC) every descriptor but stdin, stdout, stderr, so that
-//     the program inherits nothing else;
-//   - makes itself non-dumpable, so that the program (same uid) can neither
+//   - closes (CLOEXEC) every descriptor but stdin, stdout, stderr and its
+//     control socket, so that programs inherit nothing else; the descriptors
+//     it receives are CLOEXEC too;
+//   - makes itself non-dumpable, so that programs (same uid) can neither
 //     ptrace it nor open /proc/1/fd or /proc/1/mem, and handles and drops
-//     every signal, so that the program cannot kill it (PID 1 of a PID
+//     every signal, so that programs cannot kill it (PID 1 of a PID
 //     namespace only receives the signals it handles);
-//   - starts the program through a shell's background job: the shell exits
-//     at once, the job is reparented to the helper, and only then (a pipe
-//     tells it) execs the program, which the helper alone can wait for with
-//     wait4. The program's ru_maxrss then starts from the shell's tiny
-//     resident size, not from the Go runtime's (a vforked child records its
-//     parent's resident size when it execs). env resets the signals the
-//     shell ignores in background jobs;
-//   - polls the program's CPU time in /proc every 10 ms and kills it past
-//     the CPU limit, so that a busy loop stops at the limit rather than at
-//     RLIMIT_CPU's whole-second margin;
+//   - per request, starts the program under ptrace, which stops it right
+//     after its exec, before its first instruction: sets its rlimits
+//     (prlimit(2): the helper itself never runs under them) and lets it go.
+//     It is the helper's child, born in the box's cgroup. (Without cgroups,
+//     through a small shell instead: see Memory.);
+//   - polls the run's CPU time every 10 ms (the cgroup's: every process and
+//     thread) and kills the program past the CPU limit, so that a busy loop
+//     stops at the limit rather than at RLIMIT_CPU's whole-second margin;
 //   - when the program has exited, kills (kill(-1) from PID 1 reaches only
-//     the sandbox) and reaps everything it left behind, adding their CPU time
-//     and peak memory;
-//   - writes a JSON report (exit code or signal, user and system time, peak
-//     resident size, wall time) on a pipe only it holds, and exits; the
-//     kernel tears the PID namespace down with it.
+//     the sandbox) and reaps everything it left behind, and reports on the
+//     control socket (JSON): exit code or signal, user and system time, wall
+//     time, its own CPU time;
+//   - then, before the next request, empties /tmp, removes the System V IPC
+//     objects and clears the keyrings the program made (POSIX message queues
+//     cannot be made: RLIMIT_MSGQUEUE is 0), and checks that nothing changed
+//     its own rlimits, scheduling or CPU affinity, which the next program
+//     would inherit (a program of the same uid may prlimit it). If it cannot,
+//     it refuses the next request: the service discards the box and runs the
+//     test in a new one. So each test starts with an empty /tmp and no
+//     process, object or key of the tests before it;
+//   - exits when the service closes the socket, or after 10 minutes without
+//     a request; the kernel tears the PID namespace down with it.
 //
 // # Limits
 //
-// prlimit(1) sets the program's rlimits, so that bwrap and the helper do not
-// run under them: RLIMIT_CPU (ceil(CPUTime)+1 s soft, one more second hard),
-// RLIMIT_AS (MemoryMB plus the language's slack), RLIMIT_FSIZE 16 MiB,
-// RLIMIT_NOFILE 64, RLIMIT_NPROC 64, RLIMIT_CORE 0 and RLIMIT_STACK
-// min(MemoryMB, 64 MiB). RLIMIT_NPROC is counted per user namespace, hence
-// per sandbox, although every sandbox runs as the same host uid (and it
-// counts the helper's few threads). The wall limit is always on: a host timer
-// kills the helper through a pidfd, the kernel kills the rest of the PID
-// namespace before letting PID 1 die, and bwrap, which waits for PID 1,
-// exits after that — so when Run returns nothing of the program is alive.
-// Cancelling ctx does the same. stdout is read through a pipe with a cap:
-// past it the run is killed and OutputExceeded set. stderr keeps its first 3
-// KiB and its last 1 KiB. stdin is a sealed memfd: the program can neither
-// change it nor block the service by not reading it.
+// The helper sets the program's rlimits: RLIMIT_CPU (ceil(CPUTime)+1 s soft,
+// one more second hard), RLIMIT_AS (MemoryMB plus the language's slack),
+// RLIMIT_FSIZE 16 MiB, RLIMIT_NOFILE 64, RLIMIT_NPROC 64, RLIMIT_CORE 0,
+// RLIMIT_MSGQUEUE 0 and RLIMIT_STACK min(MemoryMB, 64 MiB). RLIMIT_NPROC is
+// counted per user namespace, hence per sandbox (the helper's threads
+// included), although every sandbox runs as the same host uid. The wall
+// limit is always on: a host timer asks the helper to kill the run; should
+// the helper not report within 5 s, the host kills it through a pidfd, the
+// kernel kills the rest of the PID namespace before letting PID 1 die, and
+// the box is discarded. Cancelling ctx does the same. stdout is read through
+// a pipe with a cap: past it the run is killed and OutputExceeded set.
+// stderr keeps its first 3 KiB and its last 1 KiB. stdin is a sealed memfd:
+// the program can neither change it nor block the service by not reading it.
 //
 // Compilation runs the same way with its own limits: 20 s of CPU, 30 s wall,
-// 1 GiB of address space (g++ with bits/stdc++.h needs about 200 MiB), a 128
-// MiB /tmp, compiler messages kept up to 8 KiB.
+// 1 GiB of memory (g++ with bits/stdc++.h needs about 200 MiB), 256
+// processes, a 128 MiB /tmp, compiler messages kept up to 8 KiB.
+//
+// # Control groups
+//
+// Where the machine allows (cgroup v2, or v1's memory, pids and cpuacct
+// hierarchies; New detects which and logs it), each box has a control group
+// (see cgroup.go), under a parent "codementor" group beside the service's
+// own group, created by the service before the box starts and removed after
+// it. The service moves the helper into it while the box starts; every
+// program is born in it. (A group per test would mean moving each program
+// into it, and after a quiet spell a move waits for an RCU grace period:
+// milliseconds per test.) The service sets the memory limit (the question's,
+// plus the language's slack, above what the group holds when the limit is
+// set: the helper's few MiB), swap included (none), and measures each run by
+// difference: CPU
+// time (every process and thread, less the helper's own), peak memory (reset
+// per run) and OOM kills. pids.max bounds processes and threads. So
+// MemoryExceeded is exact (the OOM killer struck) for every language,
+// managed runtimes included, a fork bomb stops at the limit, and CPU time
+// counts processes the program detached. Config.DisableCgroups turns them
+// off.
 //
 // # Memory
 //
 // Without a memory cgroup the kernel does not say that a program died for
-// want of memory; MemoryExceeded is a heuristic (see
+// want of memory; MemoryExceeded is then a heuristic (see
 // Program.memoryExceeded): the runtime said so on stderr (MemoryError,
-// std::bad_alloc, "Cannot allocate memory"), or a native executable's static
-// data do not fit in the address-space limit (the kernel kills it in exec
-// with SIGSEGV), or the program died of SIGSEGV, SIGBUS, SIGABRT or SIGKILL
-// with a peak resident size of at least 80% of the limit. A C program whose
-// single huge malloc fails and which then dereferences NULL is reported as a
-// segmentation fault, not as a memory failure.
+// std::bad_alloc, java.lang.OutOfMemoryError, "JavaScript heap out of
+// memory", "Cannot allocate memory"), or the program died of SIGSEGV,
+// SIGBUS, SIGABRT or SIGKILL with a peak resident size of at least 80% of the
+// limit. Without a cgroup the helper also starts programs through a small
+// shell that exits at once (then env --default-signal and prlimit(1)), so
+// that their ru_maxrss starts from the shell's resident size, not from the
+// helper's. A native executable (C, C++, Go) whose static data do not fit in
+// the memory limit is not run: it is reported as over the limit.
 //
 // # Requirements
 //
 // bwrap (Debian package bubblewrap), unprivileged user namespaces, util-linux
 // (prlimit), coreutils (env) and /bin/sh; every directory above
 // Config.WorkDir searchable by others, and Config.WorkDir on a file system
-// that allows executables (not mounted noexec). Run as root the sandbox runs as nobody
-// (uid 65534); run as another user, as that user. New checks all this by
-// running /usr/bin/true in a sandbox and returns an error wrapping
-// ErrUnavailable, saying what to fix, when it cannot.
+// that allows executables (not mounted noexec). Run as root the sandbox runs
+// as nobody (uid 65534) and uses cgroups; run as another user, as that user,
+// with cgroups only if delegated. New checks all this by running
+// /usr/bin/true in a sandbox and returns an error wrapping ErrUnavailable,
+// saying what to fix, when it cannot. The languages' toolchains: python3,
+// gcc, g++, a JDK (openjdk-17-jdk-headless), Go, node (nodejs); a missing one
+// is not offered (see Runtimes).
 //
-// Not yet: cgroups (exact memory accounting, a pids limit, CPU accounting of
-// detached processes), seccomp, one host uid per concurrent sandbox.
+// Not yet: seccomp, one host uid per concurrent sandbox.
+//
+// # Unsafe local mode
+//
+// Where bwrap is missing or cannot make namespaces (a container without user
+// namespaces, a developer's laptop) New fails with ErrUnavailable, unless
+// Config.Unsafe is set: it then logs, at level error, that learners'
+// programs are NOT isolated, and runs them without bubblewrap. The helper
+// starts directly, as nobody when the service runs as root, in its own
+// session, with the sandbox's empty environment (PATH, HOME and PWD the
+// work dir, LANG, and TMPDIR, a temporary directory of the box's own,
+// emptied after each run), in the Program's work dir; the sandbox's paths in
+// commands (/box, /tmp, /sandbox-init, the caches) become the host's. The
+// rlimits and cgroups apply as above, except RLIMIT_NPROC (it counts the uid's
+// processes on the whole host: the pids cgroup bounds a box's). With no PID
+// namespace the helper cannot kill(-1); it is a child subreaper instead and
+// kills and reaps its descendants after each run (and the service kills its
+// process group and its cgroup's processes if it dies). Programs see the
+// host's files, processes and network, share /tmp, System V IPC and keys
+// with the host's nobody, and can signal each other: this mode is for local
+// development with trusted code, never for learners.
 //
 // # Housekeeping
 //
 // Config.WorkDir may be shared by several processes. It holds one helper
-// copy per build of the service (its mtime refreshed hourly while in use) and
-// the Programs' work dirs; New removes those untouched for a day, left by
-// older builds or crashed processes, so a Program must not be kept that long.
+// copy per build of the service (its mtime refreshed hourly while in use),
+// the toolchains' caches and the Programs' work dirs; New removes those
+// untouched for a day, left by older builds or crashed processes, so a
+// Program must not be kept that long. New also removes the cgroups of dead
+// processes.
 package sandbox

@@ -3,31 +3,60 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// The in-sandbox helper. bwrap runs a copy of the host's own executable as
-// PID 1 of the sandbox (--as-pid-1), with argv
+// The in-sandbox helper. bwrap runs a copy of the service's own executable
+// as PID 1 of the sandbox (--as-pid-1), with argv
 //
-//	/sandbox-init run <cpu-limit-ms> <prlimit argv...> <program argv...>
+//	/sandbox-init serve
 //
-// The package's init function recognises that argv (and PID 1) and runs
-// initMain instead of the host program's main. The helper starts the program
-// (through a shell that exits at once, see initMain), waits for it, kills and
-// reaps whatever it left behind, and reports on fd 3 (JSON lines, see
-// initReport) how the program ended — its real signal, which bwrap's own
-// status (128+n) cannot tell from an exit code, and the rusage of the
-// processes the program ran, without bwrap's, the helper's or the shell's.
+// and fd 3 one end of a SOCK_SEQPACKET socket pair whose other end the
+// service holds. The package's init function recognises that argv (and PID
+// 1) and runs serve instead of the service's main. The helper then runs the
+// programs the service asks for, one at a time, for as long as the service
+// keeps the sandbox (a Program's whole life): for each request (a JSON
+// request, with the program's stdin, stdout and stderr and the run's cgroup
+// files passed as SCM_RIGHTS) it starts the program, waits for it, kills and
+// reaps whatever it left behind, empties /tmp and the System V IPC objects
+// and keyrings the program made, and reports (JSON, see initReport) how the
+// program ended: its real signal, which bwrap's own status (128+n) cannot
+// tell from an exit code, and its rusage, without bwrap's or the helper's.
+
+const (
+	initPath = "/sandbox-init" // where the helper is bound inside the box
+	initVerb = "serve"
+	// initVerbUnsafe runs the helper without a sandbox (Config.Unsafe).
+	initVerbUnsafe = "serve-unsafe"
+	initCtrlFD     = 3
+	maxMessage     = 64 << 10
+	maxRequestFD   = 16
+	// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times: 100 on
+	// every Linux architecture Go supports.
+	clockTicks = 100
+	// initIdleExit ends a sandbox nobody asked anything of for that long:
+	// a Program the service forgot to Close.
+	initIdleExit = 10 * time.Minute
+	// maxTmpEntries bounds the cleaning of /tmp after a run: past it the
+	// sandbox reports itself dirty and the service discards it.
+	maxTmpEntries = 4096
+)
 
 // launchScript starts its arguments as a background job and writes the
 // job's PID on fd 3. The job waits, before it execs its arguments, until fd 4
@@ -39,20 +68,40 @@ const launchScript = `exec 5<&0
 (read x <&4; exec "$@" <&5 5<&- 4<&-) 3>&- &
 echo $! >&3`
 
-const (
-	initPath     = "/sandbox-init" // where the helper is bound inside the box
-	initVerb     = "run"
-	initStatusFD = 3
-	// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times: 100 on
-	// every Linux architecture Go supports.
-	clockTicks = 100
-)
+// initRequest is a message from the service to the helper.
+type initRequest struct {
+	// Op is "run" (start a program) or "kill" (kill run ID's processes).
+	Op string `json:"op"`
+	ID uint64 `json:"id"`
+	// Argv and Env (added to the sandbox's environment) of the program.
+	Argv []string `json:"argv,omitempty"`
+	Env  []string `json:"env,omitempty"`
+	// Dir is the program's working directory and Tmp the directory emptied
+	// after it; "" for /box and /tmp (in a sandbox).
+	Dir string `json:"dir,omitempty"`
+	Tmp string `json:"tmp,omitempty"`
+	// CPULimitMS: the helper kills the program beyond it (0: no limit).
+	CPULimitMS int64 `json:"cpu_limit_ms,omitempty"`
+	// Rlimits are applied to the program before it runs its first
+	// instruction. Shell launches the program through launchScript
+	// instead (Argv then holds prlimit(1) and the limits): slower, but its
+	// ru_maxrss starts from the shell's, not from the helper's (needed
+	// without a memory cgroup).
+	Rlimits *rlimits `json:"rlimits,omitempty"`
+	Shell   bool     `json:"shell,omitempty"`
+	// CPUUsage says that the box's cgroup's CPU usage file is passed after
+	// stdin, stdout and stderr: the CPU limit then counts every process
+	// and thread of the run.
+	CPUUsage bool `json:"cpu_usage,omitempty"`
+}
 
-// initReport is one line the helper writes on its status descriptor.
+// initReport is a message from the helper to the service.
 type initReport struct {
-	// Event is "started" once the program runs, "exited" when it and all
-	// it left behind are gone, "error" when the helper could not start it.
+	// Event is "ready" once the helper serves, "started" once the
+	// program runs, "exited" when it and all it left behind are gone,
+	// "error" when the helper could not run it.
 	Event    string `json:"event"`
+	ID       uint64 `json:"id,omitempty"`
 	Error    string `json:"error,omitempty"`
 	Exited   bool   `json:"exited,omitempty"`
 	ExitCode int    `json:"exit_code,omitempty"`
@@ -64,37 +113,75 @@ type initReport struct {
 	SysUS     int64 `json:"sys_us,omitempty"`
 	MaxRSSKB  int64 `json:"max_rss_kb,omitempty"`
 	WallUS    int64 `json:"wall_us,omitempty"`
+	// HelperUS is the helper's own CPU time during the run, which the
+	// box's cgroup counts with the program's.
+	HelperUS int64 `json:"helper_us,omitempty"`
+	// Dirty says the sandbox could not be made clean for the next run
+	// (something left in /tmp or in the IPC namespace, or the helper's own
+	// attributes changed): the service must not use it again.
+	Dirty string `json:"dirty,omitempty"`
 }
 
 func init() {
-	if len(os.Args) >= 4 && os.Args[0] == initPath && os.Args[1] == initVerb && os.Getpid() == 1 {
+	if len(os.Args) == 4 && os.Args[1] == goCacheVerb {
+		unix.Exit(goCacheProgMain(os.Args[2], os.Args[3]))
+	}
+	if len(os.Args) == 2 && os.Args[0] == initPath && os.Args[1] == initVerb && os.Getpid() == 1 {
 		// Straight to exit_group: os.Exit would first run the race
 		// detector's exit hook, which sleeps a second in -race builds.
-		unix.Exit(initMain(os.Args[2], os.Args[3:]))
+		unix.Exit(serve(initCtrlFD, false))
+	}
+	if len(os.Args) == 2 && os.Args[0] == initPath && os.Args[1] == initVerbUnsafe {
+		unix.Exit(serve(initCtrlFD, true))
 	}
 }
 
-// initMain is the helper's main: it runs argv, reports, and returns the
-// helper's exit code.
-func initMain(cpuLimitArg string, argv []string) int {
-	status := os.NewFile(initStatusFD, "status")
-	enc := json.NewEncoder(status)
-	fail := func(format string, args ...any) int {
-		_ = enc.Encode(initReport{Event: "error", Error: fmt.Sprintf(format, args...)})
+// helper is the state of the serving helper.
+type helper struct {
+	ctrl int
+	// unsafe says the helper runs without a sandbox (Config.Unsafe): no
+	// PID namespace to kill(-1) in, no IPC namespace or keyrings of its own
+	// to empty. It is then a child subreaper, and kills and reaps its
+	// descendants instead.
+	unsafe bool
+	// mu guards current, the run under way (0: none).
+	mu      sync.Mutex
+	current uint64
+	sendMu  sync.Mutex
+	// fingerprint is what the program could change of the helper: it is
+	// checked after every run.
+	fingerprint string
+	// dirty says why the last run left the sandbox unfit for another (""
+	// if it did not): the cleaning happens after the report, off the
+	// run's path, and the next request is refused.
+	dirty string
+}
+
+// serve is the helper's main: it serves requests on the control socket
+// until the service closes it, and returns the exit code.
+func serve(ctrl int, unsafe bool) int {
+	h := &helper{ctrl: ctrl, unsafe: unsafe}
+	if unsafe {
+		// Orphans of the programs become our children, to be killed.
+		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+			h.send(initReport{Event: "error", Error: fmt.Sprintf("prctl(PR_SET_CHILD_SUBREAPER): %v", err)})
+			return 1
+		}
+	}
+	// Only the control socket may stay open, and it must not reach the
+	// programs: bwrap hands us every descriptor it inherited.
+	if err := unix.CloseRange(3, math.MaxUint32, unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		h.send(initReport{Event: "error", Error: fmt.Sprintf("close_range: %v", err)})
 		return 1
 	}
-	// Only stdin, stdout and stderr may reach the program: bwrap hands us
-	// every descriptor it inherited, the status pipe among them.
-	if err := unix.CloseRange(3, math.MaxUint32, unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return fail("close_range: %v", err)
-	}
-	// Not dumpable: the program (same uid) can neither ptrace the helper nor
-	// open its descriptors or memory through /proc/1.
+	// Not dumpable: the programs (same uid) can neither ptrace the helper
+	// nor open its descriptors or memory through /proc/1.
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
-		return fail("prctl(PR_SET_DUMPABLE): %v", err)
+		h.send(initReport{Event: "error", Error: fmt.Sprintf("prctl(PR_SET_DUMPABLE): %v", err)})
+		return 1
 	}
 	// PID 1 only receives the signals it handles; handle them all and drop
-	// them, so that the program cannot kill its reporter with, say, SIGTERM
+	// them, so that a program cannot kill its reporter with, say, SIGTERM
 	// (which the Go runtime would turn into an exit).
 	sigs := make(chan os.Signal, 64)
 	signal.Notify(sigs)
@@ -102,50 +189,160 @@ func initMain(cpuLimitArg string, argv []string) int {
 		for range sigs {
 		}
 	}()
-	cpuLimitMS, err := strconv.ParseInt(cpuLimitArg, 10, 64)
-	if err != nil {
-		return fail("bad CPU limit %q: %v", cpuLimitArg, err)
-	}
+	// The programs are started and released (ptrace) by this thread.
+	runtime.LockOSThread()
+	h.fingerprint = selfFingerprint()
 
-	// The program is started by a small shell in the background, and the
-	// shell exits at once: the program is reparented to us (PID 1), and we
-	// wait for it ourselves. Started by this process directly, it would
-	// carry our own resident size (the Go runtime's, recorded when the
-	// vforked child execs) as the floor of its ru_maxrss; forked from a
-	// shell, it carries the shell's, well under a MiB. env resets the
-	// signals the shell ignores in background jobs (SIGINT, SIGQUIT).
-	pidR, pidW, err := os.Pipe()
+	requests := make(chan initRequest)
+	files := make(chan []*os.File)
+	go h.read(requests, files)
+	h.send(initReport{Event: "ready"})
+	idle := time.NewTimer(initIdleExit)
+	for {
+		select {
+		case req, ok := <-requests:
+			if !ok {
+				return 0 // the service closed the socket
+			}
+			h.run(req, <-files)
+			idle.Reset(initIdleExit)
+		case <-idle.C:
+			return 0
+		}
+	}
+}
+
+// read receives the service's messages: run requests go to the main loop,
+// kill requests are carried out at once.
+func (h *helper) read(requests chan<- initRequest, files chan<- []*os.File) {
+	defer close(requests)
+	buf := make([]byte, maxMessage)
+	oob := make([]byte, unix.CmsgSpace(4*maxRequestFD))
+	for {
+		n, oobn, _, _, err := unix.Recvmsg(h.ctrl, buf, oob, unix.MSG_CMSG_CLOEXEC)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n == 0 {
+			return
+		}
+		var fs []*os.File
+		if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil {
+			for _, m := range msgs {
+				if fds, err := unix.ParseUnixRights(&m); err == nil {
+					for _, fd := range fds {
+						fs = append(fs, os.NewFile(uintptr(fd), "request"))
+					}
+				}
+			}
+		}
+		var req initRequest
+		if err := json.Unmarshal(buf[:n], &req); err != nil {
+			closeAll(fs)
+			h.send(initReport{Event: "error", Error: fmt.Sprintf("bad request: %v", err)})
+			continue
+		}
+		switch req.Op {
+		case "kill":
+			closeAll(fs)
+			h.mu.Lock()
+			if h.current == req.ID && h.current != 0 {
+				h.killAll()
+			}
+			h.mu.Unlock()
+		case "run":
+			requests <- req
+			files <- fs
+		default:
+			closeAll(fs)
+		}
+	}
+}
+
+func closeAll(fs []*os.File) {
+	for _, f := range fs {
+		f.Close()
+	}
+}
+
+// send writes a report to the service.
+func (h *helper) send(r initReport) {
+	b, err := json.Marshal(r)
 	if err != nil {
-		return fail("pipe: %v", err)
+		return
 	}
-	goR, goW, err := os.Pipe()
+	h.sendMu.Lock()
+	defer h.sendMu.Unlock()
+	for {
+		err := unix.Sendmsg(h.ctrl, b, nil, nil, 0)
+		if err != unix.EINTR {
+			return
+		}
+	}
+}
+
+// run carries out one run request and reports.
+func (h *helper) run(req initRequest, fs []*os.File) {
+	defer closeAll(fs)
+	selfStart := selfCPU()
+	fail := func(format string, args ...any) {
+		h.send(initReport{Event: "error", ID: req.ID, Error: fmt.Sprintf(format, args...)})
+	}
+	want := 3
+	if req.CPUUsage {
+		want++
+	}
+	if h.dirty != "" {
+		h.send(initReport{Event: "error", ID: req.ID, Dirty: h.dirty, Error: "the sandbox is dirty: " + h.dirty})
+		return
+	}
+	if len(req.Argv) == 0 || len(fs) != want {
+		fail("bad run request (%d descriptors)", len(fs))
+		return
+	}
+	stdio := fs[:3]
+	cpuFD := -1
+	if req.CPUUsage {
+		cpuFD = int(fs[3].Fd())
+	}
+	env := mergeEnv(os.Environ(), req.Env)
+
+	h.mu.Lock()
+	h.current = req.ID
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		h.current = 0
+		h.mu.Unlock()
+	}()
+	var pid int
+	var err error
+	// The CPU limit counts from here: the group's usage includes the
+	// helper's own (a fraction of a millisecond per run).
+	cpuBase, _ := readCPUFD(cpuFD)
+	dir := req.Dir
+	if dir == "" {
+		dir = boxDir
+	}
+	if req.Shell {
+		pid, err = launchShell(req.Argv, env, dir, stdio)
+	} else {
+		pid, err = launchDirect(req.Argv, env, dir, stdio, req.Rlimits)
+	}
 	if err != nil {
-		return fail("pipe: %v", err)
-	}
-	shell := append([]string{"/bin/sh", "-c", launchScript, "sh", "/usr/bin/env", "--default-signal"}, argv...)
-	cmd := exec.Command(shell[0], shell[1:]...)
-	cmd.Env = os.Environ()
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.ExtraFiles = []*os.File{pidW, goR} // fds 3 and 4
-	if err := cmd.Start(); err != nil {
-		return fail("start %s: %v", shell[0], err)
-	}
-	pidW.Close()
-	goR.Close()
-	out, err := io.ReadAll(io.LimitReader(pidR, 64))
-	pidR.Close()
-	_ = cmd.Wait() // the job, blocked on fd 4, is ours now
-	pid, perr := strconv.Atoi(strings.TrimSpace(string(out)))
-	if err != nil || perr != nil || pid <= 1 {
-		return fail("launch %s: no pid (%q, %v, %v, shell %v)", argv[0], out, err, perr, cmd.ProcessState)
+		h.killLeftovers()
+		fail("%v", err)
+		return
 	}
 	start := time.Now()
-	goW.Close() // go
-	_ = enc.Encode(initReport{Event: "started"})
+	// Our copies of the program's stdio must go, so that the service sees
+	// the end of its output when the program's processes are gone.
+	closeAll(fs[:3])
+	h.send(initReport{Event: "started", ID: req.ID})
 
 	done := make(chan struct{})
 	cpuKilled := make(chan bool, 1)
-	go func() { cpuKilled <- watchCPU(pid, cpuLimitMS, done) }()
+	go func() { cpuKilled <- watchCPU(pid, req.CPULimitMS, cpuFD, cpuBase, done) }()
 	var ws unix.WaitStatus
 	var ru unix.Rusage
 	for {
@@ -157,40 +354,193 @@ func initMain(cpuLimitArg string, argv []string) int {
 	wall := time.Since(start)
 	close(done)
 	killed := <-cpuKilled
-	if err != nil {
-		return fail("wait for the program: %v", err)
-	}
-	user, sys, maxRSS := killLeftovers()
+	user, sys, maxRSS := h.killLeftovers()
 	r := initReport{
 		Event:     "exited",
+		ID:        req.ID,
 		CPUKilled: killed,
 		UserUS:    ru.Utime.Sec*1e6 + ru.Utime.Usec + user,
 		SysUS:     ru.Stime.Sec*1e6 + ru.Stime.Usec + sys,
 		MaxRSSKB:  max(ru.Maxrss, maxRSS),
 		WallUS:    wall.Microseconds(),
 	}
+	r.HelperUS = (selfCPU() - selfStart).Microseconds()
 	switch {
+	case err != nil:
+		r.Error = fmt.Sprintf("wait for the program: %v", err)
+		r.Signal = int(unix.SIGKILL)
 	case ws.Exited():
 		r.Exited, r.ExitCode = true, ws.ExitStatus()
 	case ws.Signaled():
 		r.Signal = int(ws.Signal())
 	}
-	if err := enc.Encode(r); err != nil {
-		return 1
+	h.send(r)
+	tmp := req.Tmp
+	if tmp == "" {
+		tmp = "/tmp"
 	}
-	return 0
+	h.dirty = h.clean(tmp)
 }
 
-// watchCPU polls the CPU time of the program (its threads and the children
-// it reaped) and kills it once it is over limitMS, so that a busy loop stops
-// at the time limit rather than at RLIMIT_CPU's whole-second margin. It
-// returns whether it killed the program. Processes the program left running
-// on their own are bounded by RLIMIT_CPU and the wall limit instead.
-func watchCPU(pid int, limitMS int64, done <-chan struct{}) bool {
+// selfCPU returns the CPU time of the helper (all its threads) so far.
+func selfCPU() time.Duration {
+	var ru unix.Rusage
+	if unix.Getrusage(unix.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// mergeEnv returns base with the variables of extra added or replaced.
+func mergeEnv(base, extra []string) []string {
+	out := make([]string, 0, len(base)+len(extra))
+	keys := map[string]int{}
+	for _, kv := range append(append([]string{}, base...), extra...) {
+		k, _, _ := strings.Cut(kv, "=")
+		if i, ok := keys[k]; ok {
+			out[i] = kv
+			continue
+		}
+		keys[k] = len(out)
+		out = append(out, kv)
+	}
+	return out
+}
+
+// launchDirect starts argv under ptrace, which stops it right after its
+// exec, before its first instruction: its rlimits are then set, and it is
+// let go. It is a child of the helper (this thread's: the ptrace calls must
+// come from it), born in the box's cgroup.
+func launchDirect(argv, env []string, dir string, stdio []*os.File, rl *rlimits) (int, error) {
+	pid, err := syscall.ForkExec(argv[0], argv, &syscall.ProcAttr{
+		Dir:   dir,
+		Env:   env,
+		Files: []uintptr{stdio[0].Fd(), stdio[1].Fd(), stdio[2].Fd()},
+		Sys:   &syscall.SysProcAttr{Ptrace: true},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("start %s: %w", argv[0], err)
+	}
+	var ws unix.WaitStatus
+	for {
+		_, err = unix.Wait4(pid, &ws, unix.WALL, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil || !ws.Stopped() {
+		return 0, fmt.Errorf("start %s: not stopped after exec (%v, status %#x)", argv[0], err, uint32(ws))
+	}
+	fail := func(err error) (int, error) {
+		_ = unix.Kill(pid, unix.SIGKILL)
+		_ = unix.PtraceDetach(pid)
+		return 0, err
+	}
+	if rl != nil {
+		if err := rl.apply(pid); err != nil {
+			return fail(err)
+		}
+	}
+	if err := unix.PtraceDetach(pid); err != nil {
+		return fail(fmt.Errorf("release %s: %w", argv[0], err))
+	}
+	return pid, nil
+}
+
+// launchShell starts argv (prlimit and the program) through a small shell
+// in the background, and the shell exits at once: the program is
+// reparented to us (PID 1), and we wait for it ourselves. Started by this
+// process directly, it would carry our own resident size (the Go runtime's,
+// recorded when the vforked child execs) as the floor of its ru_maxrss;
+// forked from a shell, it carries the shell's, well under a MiB. env resets
+// the signals the shell ignores in background jobs (SIGINT, SIGQUIT).
+func launchShell(argv, env []string, dir string, stdio []*os.File) (int, error) {
+	pidR, pidW, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	defer pidR.Close()
+	goR, goW, err := os.Pipe()
+	if err != nil {
+		pidW.Close()
+		return 0, err
+	}
+	defer goW.Close()
+	shell := append([]string{"/bin/sh", "-c", launchScript, "sh", "/usr/bin/env", "--default-signal"}, argv...)
+	cmd := exec.Command(shell[0], shell[1:]...)
+	cmd.Env, cmd.Dir = env, dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdio[0], stdio[1], stdio[2]
+	cmd.ExtraFiles = []*os.File{pidW, goR} // fds 3 and 4
+	err = cmd.Start()
+	pidW.Close()
+	goR.Close()
+	if err != nil {
+		return 0, fmt.Errorf("start %s: %w", shell[0], err)
+	}
+	out, err := io.ReadAll(io.LimitReader(pidR, 64))
+	_ = cmd.Wait() // the job, blocked on fd 4, is ours now
+	pid, perr := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil || perr != nil || pid <= 1 {
+		return 0, fmt.Errorf("launch %s: no pid (%q, %v, %v, shell %v)", argv[0], out, err, perr, cmd.ProcessState)
+	}
+	return pid, nil // goW closes: go
+}
+
+// apply sets r on process pid (which runs as our uid).
+func (r *rlimits) apply(pid int) error {
+	set := func(res int, cur, max uint64) error {
+		if err := unix.Prlimit(pid, res, &unix.Rlimit{Cur: cur, Max: max}, nil); err != nil {
+			return fmt.Errorf("prlimit %d: %w", res, err)
+		}
+		return nil
+	}
+	for _, l := range []struct {
+		res      int
+		cur, max uint64
+	}{
+		{unix.RLIMIT_CPU, uint64(r.CPUSeconds), uint64(r.CPUSeconds + 1)},
+		{unix.RLIMIT_AS, uint64(r.AddressSpace), uint64(r.AddressSpace)},
+		{unix.RLIMIT_FSIZE, uint64(r.FileSize), uint64(r.FileSize)},
+		{unix.RLIMIT_NOFILE, uint64(r.OpenFiles), uint64(r.OpenFiles)},
+		{unix.RLIMIT_NPROC, uint64(r.Processes), uint64(r.Processes)},
+		{unix.RLIMIT_CORE, 0, 0},
+		{unix.RLIMIT_STACK, uint64(r.Stack), uint64(r.Stack)},
+		{unix.RLIMIT_MSGQUEUE, 0, 0},
+	} {
+		if err := set(l.res, l.cur, l.max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readCPUFD reads a cgroup's CPU usage file (-1: none).
+func readCPUFD(fd int) (time.Duration, bool) {
+	if fd < 0 {
+		return 0, false
+	}
+	buf := make([]byte, 4096)
+	n, err := unix.Pread(fd, buf, 0)
+	if err != nil {
+		return 0, false
+	}
+	return cgroupUsage(buf[:n])
+}
+
+// watchCPU polls the CPU time of the program and kills it once it is over
+// limitMS, so that a busy loop stops at the time limit rather than at
+// RLIMIT_CPU's whole-second margin. It returns whether it killed the
+// program. With a control group (cpuFD >= 0, its CPU usage file, which read
+// cpuBase when the run began) it counts every process and thread of the
+// run; without, the program's threads and the children it reaped, and
+// processes left running on their own are bounded by RLIMIT_CPU and the wall
+// limit instead.
+func watchCPU(pid int, limitMS int64, cpuFD int, cpuBase time.Duration, done <-chan struct{}) bool {
 	if limitMS <= 0 {
 		return false
 	}
 	path := "/proc/" + strconv.Itoa(pid) + "/stat"
+	selfBase := selfCPU()
 	t := time.NewTicker(10 * time.Millisecond)
 	defer t.Stop()
 	for {
@@ -199,7 +549,16 @@ func watchCPU(pid int, limitMS int64, done <-chan struct{}) bool {
 			return false
 		case <-t.C:
 		}
-		ms, ok := procCPUMS(path)
+		var ms int64
+		var ok bool
+		if cpuFD >= 0 {
+			// The group's, less what the helper itself used meanwhile.
+			var d time.Duration
+			d, ok = readCPUFD(cpuFD)
+			ms = (d - cpuBase - (selfCPU() - selfBase)).Milliseconds()
+		} else {
+			ms, ok = procCPUMS(path)
+		}
 		if ok && ms > limitMS {
 			// Not yet reaped (we are its only reaper): pid is still ours.
 			_ = unix.Kill(pid, unix.SIGKILL)
@@ -237,21 +596,38 @@ func procCPUMS(path string) (int64, bool) {
 	return ticks * 1000 / clockTicks, true
 }
 
-// killLeftovers kills every other process of the sandbox's PID namespace
-// (background children, daemons the program left) and reaps them, returning
-// their CPU time in microseconds and their largest peak resident size in
-// KiB. kill(-1) from PID 1 only reaches the processes of its own PID
-// namespace; it is refused unless this process is PID 1 and not root, so
-// that it can never run on a host.
-func killLeftovers() (userUS, sysUS, maxRSSKB int64) {
-	if os.Getpid() != 1 || os.Getuid() == 0 || os.Geteuid() == 0 {
+// inSandbox reports whether this process may kill(-1): only as PID 1 and not
+// root, so that it can never run on a host.
+func inSandbox() bool {
+	return os.Getpid() == 1 && os.Getuid() != 0 && os.Geteuid() != 0
+}
+
+// killAll kills every process the programs started: in a sandbox, every
+// other process of its PID namespace (kill(-1) from PID 1 only reaches
+// those); without, our descendants.
+func (h *helper) killAll() {
+	switch {
+	case h.unsafe:
+		for _, pid := range descendants() {
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+	case inSandbox():
+		_ = unix.Kill(-1, unix.SIGKILL)
+	}
+}
+
+// killLeftovers kills every process the programs left (background
+// children, daemons) and reaps them, returning their CPU time in
+// microseconds and their largest peak resident size in KiB.
+func (h *helper) killLeftovers() (userUS, sysUS, maxRSSKB int64) {
+	if !h.unsafe && !inSandbox() {
 		return 0, 0, 0
 	}
 	for {
-		_ = unix.Kill(-1, unix.SIGKILL)
+		h.killAll()
 		var ws unix.WaitStatus
 		var ru unix.Rusage
-		_, err := unix.Wait4(-1, &ws, 0, &ru)
+		_, err := unix.Wait4(-1, &ws, unix.WALL, &ru)
 		switch err {
 		case nil:
 			userUS += ru.Utime.Sec*1e6 + ru.Utime.Usec
@@ -262,4 +638,197 @@ func killLeftovers() (userUS, sysUS, maxRSSKB int64) {
 			return userUS, sysUS, maxRSSKB
 		}
 	}
+}
+
+// descendants returns the PIDs of this process's descendants (as a child
+// subreaper, every process the programs started and left is one), from
+// /proc/<pid>/task/<tid>/children.
+func descendants() []int {
+	var out []int
+	queue := []int{os.Getpid()}
+	for len(queue) > 0 && len(out) < 1<<16 {
+		pid := queue[0]
+		queue = queue[1:]
+		tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+		if err != nil {
+			continue
+		}
+		for _, t := range tasks {
+			b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + t.Name() + "/children")
+			if err != nil {
+				continue
+			}
+			for _, f := range strings.Fields(string(b)) {
+				if c, err := strconv.Atoi(f); err == nil {
+					out = append(out, c)
+					queue = append(queue, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// clean removes what the last run left in the sandbox for the next one to
+// find, and says what it could not: files in tmp, System V IPC objects,
+// keys; and changes to the helper's own limits, priority or CPUs, which the
+// next program would inherit. Without a sandbox, the IPC objects and keys
+// of the uid are the host's, shared with others: they are left alone.
+func (h *helper) clean(tmp string) string {
+	var problems []string
+	if err := cleanDir(tmp, maxTmpEntries); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if fp := selfFingerprint(); fp != h.fingerprint {
+		problems = append(problems, "the helper's attributes changed: "+fp)
+	}
+	if h.unsafe {
+		return strings.Join(problems, "; ")
+	}
+	if err := cleanIPC(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	for _, ring := range []int{unix.KEY_SPEC_USER_KEYRING, unix.KEY_SPEC_USER_SESSION_KEYRING} {
+		// Only if it exists (the common case: it does not).
+		if id, err := unix.KeyctlGetKeyringID(ring, false); err == nil {
+			if _, err := unix.KeyctlInt(unix.KEYCTL_CLEAR, id, 0, 0, 0); err != nil {
+				problems = append(problems, fmt.Sprintf("clear keyring %d: %v", ring, err))
+			}
+		}
+	}
+	return strings.Join(problems, "; ")
+}
+
+// cleanDir empties dir, at most limit entries deep and wide in all.
+func cleanDir(dir string, limit int) error {
+	n := 0
+	var rm func(path string) error
+	rm = func(path string) error {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if n++; n > limit {
+				return fmt.Errorf("more than %d entries in %s", limit, dir)
+			}
+			p := filepath.Join(path, e.Name())
+			if e.IsDir() { // not a link: ReadDir does not follow them
+				_ = os.Chmod(p, 0o700)
+				if err := rm(p); err != nil {
+					return err
+				}
+			}
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := rm(dir); err != nil {
+		return fmt.Errorf("clean %s: %w", dir, err)
+	}
+	return nil
+}
+
+// cleanIPC removes the System V shared memory segments, semaphore sets and
+// message queues of the sandbox's IPC namespace. (POSIX message queues
+// cannot be made: RLIMIT_MSGQUEUE is 0.)
+func cleanIPC() error {
+	if ipcCount() == 0 {
+		return nil // the usual case, in three system calls
+	}
+	var errs []error
+	for _, kind := range []struct {
+		file string
+		rm   func(id int) error
+	}{
+		{"shm", func(id int) error { _, err := unix.SysvShmCtl(id, unix.IPC_RMID, nil); return err }},
+		{"sem", func(id int) error { return ipcRemove(unix.SYS_SEMCTL, id) }},
+		{"msg", func(id int) error { return ipcRemove(unix.SYS_MSGCTL, id) }},
+	} {
+		b, err := os.ReadFile("/proc/sysvipc/" + kind.file)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		for _, line := range lines[1:] { // a header, then key id ...
+			f := strings.Fields(line)
+			if len(f) < 2 {
+				continue
+			}
+			id, err := strconv.Atoi(f[1])
+			if err == nil {
+				err = kind.rm(id)
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("remove %s %s: %w", kind.file, f[1], err))
+			}
+		}
+	}
+	if n := ipcCount(); n != 0 && len(errs) == 0 {
+		errs = append(errs, fmt.Errorf("%d System V IPC objects remain", n))
+	}
+	return errors.Join(errs...)
+}
+
+// ipcCount returns the number of System V IPC objects of the namespace (-1
+// if it cannot tell): the used_ids of SHM_INFO, the semusz of SEM_INFO, the
+// msgpool of MSG_INFO.
+func ipcCount() int {
+	const shmInfo, semInfo, msgInfo = 14, 19, 12
+	var buf [128]byte // struct shm_info, seminfo, msginfo: all smaller
+	n := 0
+	// SHM_INFO returns the highest index, and fills used_ids (first int).
+	if _, _, e := unix.Syscall(unix.SYS_SHMCTL, 0, shmInfo, uintptr(unsafe.Pointer(&buf[0]))); e != 0 {
+		return -1
+	}
+	n += int(*(*int32)(unsafe.Pointer(&buf[0])))
+	// SEM_INFO: semusz (the eighth int) is the number of sets.
+	if _, _, e := unix.Syscall6(unix.SYS_SEMCTL, 0, 0, semInfo, uintptr(unsafe.Pointer(&buf[0])), 0, 0); e != 0 {
+		return -1
+	}
+	n += int(*(*int32)(unsafe.Pointer(&buf[28])))
+	// MSG_INFO: msgpool (the first int) is the number of queues.
+	if _, _, e := unix.Syscall(unix.SYS_MSGCTL, 0, msgInfo, uintptr(unsafe.Pointer(&buf[0]))); e != 0 {
+		return -1
+	}
+	n += int(*(*int32)(unsafe.Pointer(&buf[0])))
+	return n
+}
+
+func ipcRemove(call uintptr, id int) error {
+	var err error
+	if call == unix.SYS_SEMCTL {
+		_, _, e := unix.Syscall6(call, uintptr(id), 0, uintptr(unix.IPC_RMID), 0, 0, 0)
+		if e != 0 {
+			err = e
+		}
+	} else {
+		_, _, e := unix.Syscall(call, uintptr(id), uintptr(unix.IPC_RMID), 0)
+		if e != 0 {
+			err = e
+		}
+	}
+	return err
+}
+
+// selfFingerprint describes what another process of our uid could change
+// about the helper and its next child: rlimits, priority, scheduling policy,
+// CPU affinity.
+func selfFingerprint() string {
+	var b strings.Builder
+	for res := 0; res < 16; res++ {
+		var rl unix.Rlimit
+		if unix.Getrlimit(res, &rl) == nil {
+			fmt.Fprintf(&b, "%d:%d/%d ", res, rl.Cur, rl.Max)
+		}
+	}
+	prio, _ := unix.Getpriority(unix.PRIO_PROCESS, 0)
+	policy, _, _ := unix.RawSyscall(unix.SYS_SCHED_GETSCHEDULER, 0, 0, 0)
+	var cpus unix.CPUSet
+	_ = unix.SchedGetaffinity(0, &cpus)
+	fmt.Fprintf(&b, "prio %d policy %d cpus %v", prio, policy, cpus)
+	return b.String()
 }

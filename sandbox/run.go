@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -17,8 +19,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The host side of one sandboxed process: bwrap's argv, its descriptors, the
-// kill switch, and the collection of what happened.
+// The host side of a sandbox (a box): bwrap and the helper it runs as PID 1,
+// started once and then asked to run programs one at a time over a control
+// socket; each run's descriptors, limits, kill switch and the collection of
+// what happened.
 
 const (
 	// sandboxUID and sandboxGID are the host identity bwrap runs as when
@@ -28,16 +32,17 @@ const (
 	// boxDir is where the work dir appears inside the sandbox.
 	boxDir = "/box"
 	// infoFD is bwrap's --info-fd, which tells the helper's host PID; the
-	// helper's status pipe is initStatusFD.
+	// control socket is initCtrlFD.
 	infoFD = 4
-	// helperGrace bounds the waits for the helper to die after bwrap exits,
-	// and for the output pipes to reach their end.
+	// helperGrace bounds the waits for the helper: to start, to stop a run
+	// it was told to kill, to die once killed; and for the output pipes to
+	// reach their end.
 	helperGrace = 5 * time.Second
 )
 
-// rlimits are the program's resource limits, set by prlimit(1) between the
-// helper and the program, so that neither bwrap nor the helper runs under
-// them.
+// rlimits are the program's resource limits. The helper sets them on the
+// program before its first instruction (or, launching through the shell,
+// prlimit(1) does), so that neither bwrap nor the helper runs under them.
 type rlimits struct {
 	CPUSeconds   int   // soft RLIMIT_CPU (SIGXCPU); the hard one (SIGKILL) is a second more
 	AddressSpace int64 // RLIMIT_AS, bytes
@@ -57,19 +62,39 @@ func (r rlimits) args(prlimit string) []string {
 		fmt.Sprintf("--nofile=%d", r.OpenFiles),
 		fmt.Sprintf("--nproc=%d", r.Processes),
 		"--core=0",
+		"--msgqueue=0",
 		fmt.Sprintf("--stack=%d", r.Stack),
 		"--",
 	}
 }
 
-// job is one process to run in the sandbox.
+// boxConfig says what a box binds.
+type boxConfig struct {
+	tc       *toolchain // for its extra binds; nil for none
+	cache    bool       // bind tc's cache too (compilation)
+	dir      string     // host work dir, bound at /box
+	writable bool       // bind /box read-write (compilation) rather than read-only
+	tmpSize  int64      // size of the /tmp tmpfs
+	// processes bounds the processes and threads of the box's cgroup,
+	// beyond the helper's own (RLIMIT_NPROC bounds the program's closer).
+	processes int
+}
+
+// helperThreads is the allowance of the helper's own threads in a box's
+// cgroup.
+const helperThreads = 32
+
+// unsafeProcesses is RLIMIT_NPROC without a sandbox (see box.run).
+const unsafeProcesses = 1 << 14
+
+// job is one program to run in a box.
 type job struct {
-	lang     *language // for its extra binds; nil for none
-	dir      string    // host work dir, bound at /box
-	writable bool      // bind /box read-write (compilation) rather than read-only
-	tmpSize  int64     // size of the /tmp tmpfs
-	argv     []string  // the program, inside the box
-	rlim     rlimits
+	argv []string // the program, inside the box
+	env  []string // added to the base environment, "NAME=value"
+	rlim rlimits
+	// memory limits the run's resident memory, swap included, in the box's
+	// cgroup when the machine has cgroups.
+	memory   int64
 	cpuLimit time.Duration // the helper kills the program beyond it; 0 = only RLIMIT_CPU
 	wall     time.Duration // always on
 	stdin    []byte
@@ -85,22 +110,47 @@ type job struct {
 // outcome is what the host saw of a job.
 type outcome struct {
 	// report is the helper's exit report, nil when the helper was killed
-	// (wall limit, output cap, cancellation) before it could write one.
+	// (it did not stop the run in time) before it could write one.
 	report *initReport
 	stdout *capture
 	stderr *capture // nil when merged into stdout
-
-	// hostUsage is bwrap's rusage, which includes the helper and, when the
-	// helper was killed, the program too; hostWall the time bwrap ran.
-	hostUsage *syscall.Rusage
-	hostWall  time.Duration
+	// wall is how long the run took, seen from the host.
+	wall time.Duration
 
 	timedOut       bool // the wall timer fired
 	outputExceeded bool // stdout went over its cap and the job was killed
+
+	// cg is what the box's control group measured of the run, nil
+	// without one.
+	cg *cgroupStats
 }
 
-// bwrapArgs returns bwrap's arguments for j.
-func (s *Sandbox) bwrapArgs(j *job) []string {
+// box is a running sandbox: bwrap, and the helper serving run requests.
+type box struct {
+	s      *Sandbox
+	cmd    *exec.Cmd
+	conn   *net.UnixConn
+	k      *killer
+	events chan initReport // the helper's reports; closed when it is gone
+	exited chan struct{}   // closed once bwrap (hence everything) is gone
+	diag   *capture        // bwrap's and the helper's own messages
+	cg     *cgroupBox      // the box's control group; nil without cgroups
+	nextID uint64
+	// broken is set when the box must not run anything again.
+	broken atomic.Bool
+	// runMu is held by a run, and by the removal of the box's cgroup,
+	// which waits for it.
+	runMu sync.Mutex
+	// Without a sandbox (Config.Unsafe): paths turns the sandbox's paths
+	// (/box, /tmp, /sandbox-init, the caches) in arguments and environment
+	// into the host's; dir is the work dir, tmp the box's own temporary
+	// directory. Both nil and "" in a sandbox.
+	paths    *strings.Replacer
+	dir, tmp string
+}
+
+// bwrapArgs returns bwrap's arguments for a box.
+func (s *Sandbox) bwrapArgs(c boxConfig) []string {
 	args := []string{
 		"--unshare-all", "--unshare-user", "--disable-userns",
 		"--die-with-parent", "--new-session", "--as-pid-1",
@@ -112,22 +162,18 @@ func (s *Sandbox) bwrapArgs(j *job) []string {
 		"--setenv", "LANG", "C.UTF-8",
 	}
 	args = append(args, s.baseBinds...)
-	if j.lang != nil {
-		for _, b := range j.lang.Binds {
-			if _, err := os.Stat(b); err == nil {
-				args = append(args, "--ro-bind", b, b)
-			}
-		}
+	if c.tc != nil {
+		args = append(args, c.tc.bindArgs(c.cache)...)
 	}
 	bind := "--ro-bind"
-	if j.writable {
+	if c.writable {
 		bind = "--bind"
 	}
-	args = append(args,
+	return append(args,
 		"--proc", "/proc",
 		"--dev", "/dev",
-		"--size", strconv.FormatInt(j.tmpSize, 10), "--tmpfs", "/tmp",
-		bind, j.dir, boxDir,
+		"--size", strconv.FormatInt(c.tmpSize, 10), "--tmpfs", "/tmp",
+		bind, c.dir, boxDir,
 		"--ro-bind", s.helper, initPath,
 		"--info-fd", strconv.Itoa(infoFD),
 		"--chdir", boxDir,
@@ -135,10 +181,8 @@ func (s *Sandbox) bwrapArgs(j *job) []string {
 		"--remount-ro", "/dev",
 		"--remount-ro", "/",
 		"--",
-		initPath, initVerb, strconv.FormatInt(j.cpuLimit.Milliseconds(), 10),
+		initPath, initVerb,
 	)
-	args = append(args, j.rlim.args(s.prlimit)...)
-	return append(args, j.argv...)
 }
 
 // procAttr returns how bwrap is started: its own process group, killed if
@@ -151,13 +195,243 @@ func (s *Sandbox) procAttr() *syscall.SysProcAttr {
 	return a
 }
 
-// run runs j in the sandbox and waits until every process of the sandbox is
-// gone. Its error is an internal fault, or the cancellation of ctx.
-func (s *Sandbox) run(ctx context.Context, j *job) (*outcome, error) {
+// startBox starts a box and waits until its helper serves.
+func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := s.ensureHelper(); err != nil {
+		return nil, err
+	}
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	ours, theirs := os.NewFile(uintptr(fds[0]), "control"), os.NewFile(uintptr(fds[1]), "control")
+	// Ours of the helper's end goes once it started (or failed to): the
+	// socket must end with the helper.
+	defer theirs.Close()
+	fc, err := net.FileConn(ours)
+	ours.Close()
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	b := &box{s: s, conn: fc.(*net.UnixConn), events: make(chan initReport, 4), exited: make(chan struct{}), diag: &capture{limit: 4 << 10}}
+	var infoR, infoW *os.File
+	if !s.unsafe {
+		if infoR, infoW, err = os.Pipe(); err != nil {
+			b.conn.Close()
+			return nil, fmt.Errorf("info pipe: %w", err)
+		}
+	}
+	diagR, diagW, err := os.Pipe()
+	if err != nil {
+		b.conn.Close()
+		if infoR != nil {
+			infoR.Close()
+			infoW.Close()
+		}
+		return nil, fmt.Errorf("diagnostics pipe: %w", err)
+	}
+	if s.unsafe {
+		b.cmd, err = s.unsafeCmd(b, c, theirs, diagW)
+		if err != nil {
+			b.conn.Close()
+			diagR.Close()
+			diagW.Close()
+			return nil, err
+		}
+	} else {
+		b.cmd = &exec.Cmd{
+			Path:        s.bwrap,
+			Args:        append([]string{s.bwrap}, s.bwrapArgs(c)...),
+			Env:         []string{},
+			Dir:         "/",
+			Stdout:      diagW,
+			Stderr:      diagW,
+			ExtraFiles:  []*os.File{theirs, infoW}, // fds 3 and 4
+			SysProcAttr: s.procAttr(),
+		}
+	}
+	b.k = &killer{cmd: b.cmd, pidfd: -1}
+	err = b.cmd.Start()
+	theirs.Close()
+	if infoW != nil {
+		infoW.Close()
+	}
+	diagW.Close()
+	if err != nil {
+		b.conn.Close()
+		if infoR != nil {
+			infoR.Close()
+		}
+		diagR.Close()
+		if b.tmp != "" {
+			os.RemoveAll(b.tmp)
+		}
+		return nil, fmt.Errorf("start sandbox: %w", err)
+	}
+	go func() {
+		_ = b.diag.drain(diagR)
+		diagR.Close()
+	}()
+	go b.read()
+	var cgErr error
+	if s.cg != nil {
+		b.cg, cgErr = s.cg.newBox(c.processes + helperThreads)
+	}
+	go func() {
+		_ = b.cmd.Wait()
+		if s.unsafe {
+			// No PID namespace took the programs with the helper: kill
+			// its process group (its session's), the cgroup the rest.
+			_ = unix.Kill(-b.cmd.Process.Pid, unix.SIGKILL)
+		} else if !b.k.waitHelper(helperGrace) {
+			s.log.Error("sandbox: init process still alive after bwrap exited")
+		}
+		b.k.close()
+		if b.cg != nil {
+			b.runMu.Lock()
+			err := b.cg.remove()
+			b.runMu.Unlock()
+			if err != nil {
+				s.log.Error("sandbox: remove a box's cgroup", "err", err)
+			}
+		}
+		if b.tmp != "" {
+			if err := os.RemoveAll(b.tmp); err != nil {
+				s.log.Error("sandbox: remove a box's temporary directory", "err", err)
+			}
+		}
+		close(b.exited)
+	}()
+	if cgErr != nil {
+		b.kill()
+		return nil, fmt.Errorf("sandbox: no cgroup for the box: %w", cgErr)
+	}
+	var pid int
+	var infoErr error
+	if s.unsafe {
+		pid = b.cmd.Process.Pid
+	} else {
+		pid, infoErr = readChildPID(infoR, time.Now().Add(helperGrace))
+	}
+	b.k.setHelper(pid, infoErr == nil)
+	// The helper, and so every program it starts, joins the box's group
+	// while it starts up.
+	adopted := make(chan error, 1)
+	if b.cg != nil && infoErr == nil {
+		go func() { adopted <- b.cg.adopt(pid) }()
+	} else {
+		adopted <- nil
+	}
+
+	timer := time.NewTimer(helperGrace)
+	defer timer.Stop()
+	select {
+	case ev, ok := <-b.events:
+		if ok && ev.Event == "ready" {
+			if err := <-adopted; err != nil {
+				b.kill()
+				return nil, err
+			}
+			return b, nil
+		}
+		b.kill()
+		if ok {
+			return nil, fmt.Errorf("sandbox did not start: %s", ev.Error)
+		}
+		// The helper is gone: so is bwrap, or it soon will be.
+		select {
+		case <-b.exited:
+			return nil, fmt.Errorf("sandbox did not start (%v): %s", b.cmd.ProcessState, b.diag.bytes())
+		case <-time.After(helperGrace):
+			return nil, fmt.Errorf("sandbox did not start: %s", b.diag.bytes())
+		}
+	case <-timer.C:
+		b.kill()
+		return nil, fmt.Errorf("sandbox did not start within %v: %s", helperGrace, b.diag.bytes())
+	case <-ctx.Done():
+		b.kill()
+		return nil, ctx.Err()
+	}
+}
+
+// read forwards the helper's reports to b.events until the socket ends.
+func (b *box) read() {
+	defer close(b.events)
+	buf := make([]byte, maxMessage)
+	for {
+		n, err := b.conn.Read(buf)
+		if err != nil || n == 0 {
+			return
+		}
+		var r initReport
+		if err := json.Unmarshal(buf[:n], &r); err != nil {
+			b.s.log.Error("sandbox: bad report from the helper", "err", err)
+			b.kill()
+			return
+		}
+		b.events <- r
+	}
+}
+
+// send writes a request, with descriptors, to the helper.
+func (b *box) send(req initRequest, files ...*os.File) error {
+	msg, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	var oob []byte
+	if len(files) > 0 {
+		fds := make([]int, len(files))
+		for i, f := range files {
+			fds[i] = int(f.Fd())
+		}
+		oob = unix.UnixRights(fds...)
+	}
+	_, _, err = b.conn.WriteMsgUnix(msg, oob, nil)
+	return err
+}
+
+// kill kills the box, everything in it with the helper, and closes it.
+func (b *box) kill() {
+	b.broken.Store(true)
+	b.k.kill()
+	b.conn.Close()
+}
+
+// close kills the box and waits until it is gone.
+func (b *box) close() {
+	b.kill()
+	select {
+	case <-b.exited:
+	case <-time.After(2 * helperGrace):
+		b.s.log.Error("sandbox: a box outlived its kill")
+	}
+}
+
+// run runs j in a new box bound as c and closes the box.
+func (s *Sandbox) run(ctx context.Context, c boxConfig, j *job) (*outcome, error) {
+	b, err := s.startBox(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	defer b.kill() // it goes away in the background
+	return b.run(ctx, j)
+}
+
+// run runs j in the box and waits until every process it started is gone.
+// Its error is an internal fault, or the cancellation of ctx. Afterwards
+// b.broken says whether the box can run another job.
+func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
+	s := b.s
+	b.runMu.Lock()
+	defer b.runMu.Unlock()
+	if b.broken.Load() || (b.cg != nil && b.cg.dirs == nil) {
+		return nil, errors.New("sandbox: run on a broken box")
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var files []*os.File // every descriptor still to close
@@ -188,41 +462,59 @@ func (s *Sandbox) run(ctx context.Context, j *job) (*outcome, error) {
 			return nil, fmt.Errorf("stderr pipe: %w", err)
 		}
 	}
-	statusR, statusW, err := pipe()
-	if err != nil {
-		return nil, fmt.Errorf("status pipe: %w", err)
+	b.nextID++
+	req := initRequest{Op: "run", ID: b.nextID, Argv: j.argv, Env: j.env, CPULimitMS: j.cpuLimit.Milliseconds()}
+	if b.paths != nil {
+		req.Argv, req.Env = b.hostPaths(j.argv), b.hostPaths(j.env)
+		req.Dir, req.Tmp = b.dir, b.tmp
 	}
-	infoR, infoW, err := pipe()
-	if err != nil {
-		return nil, fmt.Errorf("info pipe: %w", err)
+	passed := []*os.File{stdin, outW, errW}
+	rl := j.rlim
+	if s.unsafe {
+		// RLIMIT_NPROC counts the uid's processes on the whole host
+		// (no user namespace of the box's own): meaningless here. The pids
+		// cgroup, if any, bounds the box's.
+		rl.Processes = unsafeProcesses
+	}
+	var mark cgroupMark
+	if b.cg != nil {
+		if mark, err = b.cg.begin(j.memory); err != nil {
+			b.kill()
+			return nil, err
+		}
+		req.CPUUsage = true
+		passed = append(passed, b.cg.cpu)
+		req.Rlimits = &rl
+	} else {
+		// Without a memory cgroup, ru_maxrss is the only measure of
+		// memory: launch through the shell (see launchShell).
+		req.Shell = true
+		req.Argv = append(rl.args(s.prlimit), req.Argv...)
 	}
 
-	cmd := &exec.Cmd{
-		Path:        s.bwrap,
-		Args:        append([]string{s.bwrap}, s.bwrapArgs(j)...),
-		Env:         []string{},
-		Dir:         "/",
-		Stdin:       stdin,
-		Stdout:      outW,
-		Stderr:      errW,
-		ExtraFiles:  []*os.File{statusW, infoW}, // fds 3 and 4
-		SysProcAttr: s.procAttr(),
-	}
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start bwrap: %w", err)
-	}
-	// The children hold their ends now: ours must go, so that reads end
-	// when the last process of the sandbox is gone.
-	for _, f := range []*os.File{stdin, outW, errW, statusW, infoW} {
+	err = b.send(req, passed...)
+	// The helper holds its copies now: ours of what the program writes to
+	// must go, so that reads end when the program's processes are gone.
+	for _, f := range []*os.File{stdin, outW, errW} {
 		_ = f.Close()
+	}
+	if err != nil {
+		b.kill()
+		return nil, fmt.Errorf("%w: send run request: %v", errBoxLost, err)
 	}
 
 	o := &outcome{stdout: &capture{limit: j.stdoutCap}}
-	k := &killer{cmd: cmd, pidfd: -1}
 	var overflowed, timedOut, canceled atomic.Bool
+	stop := make(chan struct{}, 1) // asks the waiting loop below to kill the run
+	stopRun := func() {
+		select {
+		case stop <- struct{}{}:
+		default:
+		}
+	}
 	if j.killOnOverflow {
-		o.stdout.overflow = func() { overflowed.Store(true); k.kill() }
+		o.stdout.overflow = func() { overflowed.Store(true); stopRun() }
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -238,81 +530,141 @@ func (s *Sandbox) run(ctx context.Context, j *job) (*outcome, error) {
 			}
 		})
 	}
-	var reports []initReport
-	wg.Go(func() {
-		dec := json.NewDecoder(io.LimitReader(statusR, 64<<10))
-		for {
-			var r initReport
-			if dec.Decode(&r) != nil {
-				return
-			}
-			reports = append(reports, r)
-		}
-	})
+	timer := time.AfterFunc(j.wall, func() { timedOut.Store(true); stopRun() })
+	stopCancel := context.AfterFunc(ctx, func() { canceled.Store(true); stopRun() })
 
-	pid, infoErr := readChildPID(infoR, start.Add(j.wall))
-	k.setHelper(pid, infoErr == nil)
-	timer := time.AfterFunc(j.wall-time.Since(start), func() { timedOut.Store(true); k.kill() })
-	stopCancel := context.AfterFunc(ctx, func() { canceled.Store(true); k.kill() })
-	waitErr := cmd.Wait()
-	o.hostWall = time.Since(start)
+	var fault error
+	var grace <-chan time.Time // set once the helper was told to kill the run
+	started := false
+wait:
+	for {
+		select {
+		case ev, ok := <-b.events:
+			switch {
+			case !ok:
+				b.broken.Store(true)
+				if !started && grace == nil {
+					fault = fmt.Errorf("%w: %s", errBoxLost, b.diag.bytes())
+				}
+				break wait
+			case ev.ID != req.ID:
+				// A report of an earlier run: ignore.
+			case ev.Event == "started":
+				started = true
+			case ev.Event == "exited":
+				o.report = &ev
+				break wait
+			case ev.Event == "error":
+				switch {
+				case ev.Dirty != "":
+					// The last run left it unfit: another box will do.
+					s.log.Warn("sandbox: discarding a box the program left dirty", "why", ev.Dirty)
+					fault = fmt.Errorf("%w: %s", errBoxLost, ev.Error)
+				case grace == nil:
+					fault = fmt.Errorf("sandbox init: %s", ev.Error)
+				}
+				b.broken.Store(true)
+				break wait
+			}
+		case <-stop:
+			if grace == nil {
+				if err := b.send(initRequest{Op: "kill", ID: req.ID}); err != nil {
+					b.kill()
+				}
+				grace = time.After(helperGrace)
+			}
+		case <-grace:
+			s.log.Error("sandbox: the helper did not stop a run: killing the box")
+			b.kill()
+			grace = nil
+		}
+	}
+	o.wall = time.Since(start)
 	timer.Stop()
 	stopCancel()
-	if !k.waitHelper(helperGrace) {
-		s.log.Error("sandbox: init process still alive after bwrap exited", "pid", pid)
+	if fault != nil || b.broken.Load() && o.report == nil {
+		b.kill()
 	}
-	k.close()
 
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(helperGrace):
-		// Something outside the sandbox holds a pipe: stop reading.
-		s.log.Error("sandbox: output pipes still open after the sandbox ended")
+		// Something still holds a pipe: the box must go.
+		s.log.Error("sandbox: output pipes still open after the run ended")
+		b.kill()
 		_ = outR.Close()
 		_ = errR.Close()
-		_ = statusR.Close()
 		<-done
 	}
-
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		o.hostUsage = ru
+	if fault != nil {
+		return nil, fault
+	}
+	if b.cg != nil {
+		st, err := b.cg.end(mark)
+		if err != nil {
+			b.kill()
+			return nil, fmt.Errorf("read cgroup: %w", err)
+		}
+		o.cg = &st
 	}
 	o.timedOut, o.outputExceeded = timedOut.Load(), overflowed.Load()
-	var exitErr *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &exitErr) {
-		return nil, fmt.Errorf("wait for bwrap: %w", waitErr)
-	}
-	started := false
-	for i := range reports {
-		switch reports[i].Event {
-		case "started":
-			started = true
-		case "exited":
-			o.report = &reports[i]
-		case "error":
-			return nil, fmt.Errorf("sandbox init: %s", reports[i].Error)
-		}
-	}
 	if canceled.Load() && ctx.Err() != nil {
 		return nil, ctx.Err()
-	}
-	if !started {
-		msg := ""
-		if o.stderr != nil {
-			msg = string(o.stderr.bytes())
-		} else {
-			msg = string(o.stdout.bytes())
-		}
-		return nil, fmt.Errorf("sandbox did not start (bwrap %v): %s", cmd.ProcessState, msg)
 	}
 	if o.report == nil && !o.timedOut && !o.outputExceeded {
 		// Not killed by us, yet the helper died without reporting: the
 		// program is the only suspect. Its run counts as killed.
-		s.log.Warn("sandbox: the init process died without reporting", "bwrap", cmd.ProcessState.String())
+		s.log.Warn("sandbox: the init process died without reporting", "diagnostics", string(b.diag.bytes()))
 	}
 	return o, nil
+}
+
+// unsafeCmd returns the command starting the helper without a sandbox
+// (Config.Unsafe): as nobody (the service runs as root), in its own session,
+// in the work dir, with the sandbox's environment but a temporary directory
+// of the box's own as TMPDIR; killed if this process dies.
+func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd, error) {
+	tmp, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix("tmp"))
+	if err != nil {
+		return nil, fmt.Errorf("temporary directory: %w", err)
+	}
+	if s.asNobody {
+		if err := os.Chown(tmp, sandboxUID, sandboxGID); err != nil {
+			os.RemoveAll(tmp)
+			return nil, fmt.Errorf("temporary directory: %w", err)
+		}
+	}
+	b.dir, b.tmp = c.dir, tmp
+	pairs := []string{initPath, s.helper, boxDir, c.dir, "/tmp", tmp}
+	if c.tc != nil && c.tc.hasCache() {
+		pairs = append([]string{c.tc.cacheBox, c.tc.cache}, pairs...)
+	}
+	b.paths = strings.NewReplacer(pairs...)
+	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+	if s.asNobody {
+		attr.Credential = &syscall.Credential{Uid: sandboxUID, Gid: sandboxGID, Groups: []uint32{}}
+	}
+	return &exec.Cmd{
+		Path:        s.helper,
+		Args:        []string{initPath, initVerbUnsafe},
+		Env:         []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir, "LANG=C.UTF-8", "PWD=" + c.dir, "TMPDIR=" + tmp},
+		Dir:         c.dir,
+		Stdout:      diag,
+		Stderr:      diag,
+		ExtraFiles:  []*os.File{ctrl}, // fd 3
+		SysProcAttr: attr,
+	}, nil
+}
+
+// hostPaths returns list with the sandbox's paths made the host's.
+func (b *box) hostPaths(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = b.paths.Replace(s)
+	}
+	return out
 }
 
 // readChildPID reads bwrap's --info-fd JSON for the host PID of the
@@ -334,12 +686,12 @@ func readChildPID(f *os.File, deadline time.Time) (int, error) {
 	return info.ChildPID, nil
 }
 
-// killer kills a running sandbox. It kills the helper, PID 1 of the
-// sandbox's PID namespace, through a pidfd: the kernel then kills every
-// process of the namespace and only lets the helper die once they are all
-// gone, and bwrap, which waits for the helper, exits after that. Until the
-// helper's PID is known a kill is only recorded; if it never becomes known,
-// bwrap itself is killed (its --die-with-parent child follows).
+// killer kills a box. It kills the helper, PID 1 of the sandbox's PID
+// namespace, through a pidfd: the kernel then kills every process of the
+// namespace and only lets the helper die once they are all gone, and bwrap,
+// which waits for the helper, exits after that. Until the helper's PID is
+// known a kill is only recorded; if it never becomes known, bwrap itself is
+// killed (its --die-with-parent child follows).
 type killer struct {
 	mu        sync.Mutex
 	cmd       *exec.Cmd
@@ -457,3 +809,7 @@ func sealedFile(name string, data []byte) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// errBoxLost is a box that died (or was found dead) before the program
+// started: the run can be tried again in another box.
+var errBoxLost = errors.New("the sandbox died")

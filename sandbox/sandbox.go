@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -29,6 +30,20 @@ type Config struct {
 	WorkDir string
 	// Bwrap is the path of bwrap; "" looks "bwrap" up on PATH.
 	Bwrap string
+	// DisableCgroups keeps the sandbox from using control groups even where
+	// it could: limits and measures are then rlimits and heuristics only.
+	DisableCgroups bool
+	// WarmBoxes is the number of sandboxes kept started ahead per
+	// language, for the next submissions (see pool.go): 0 means 1, a
+	// negative number none.
+	WarmBoxes int
+	// Unsafe lets New go on where bwrap or namespaces are unavailable, for
+	// local development only: programs then run WITHOUT a sandbox — as
+	// nobody when the service runs as root, under rlimits and cgroups
+	// where available, with an empty environment, in their own work dir,
+	// but seeing the host's files, processes and network. New logs it
+	// loudly. Without Unsafe, New fails with ErrUnavailable instead.
+	Unsafe bool
 }
 
 // Limits for one run of a program against one input. Zero fields take
@@ -37,7 +52,7 @@ type Config struct {
 type Limits struct {
 	CPUTime     time.Duration // CPU time (user+sys) limit: the question's time limit
 	WallTime    time.Duration // wall-clock limit, always on (e.g. 2×CPU + 1s)
-	MemoryMB    int           // memory limit (address space, plus the language's slack)
+	MemoryMB    int           // memory limit: the memory cgroup's and RLIMIT_AS, each plus the language's slack, and a managed runtime's heap
 	OutputBytes int           // stdout cap; beyond it the run stops and OutputExceeded is set
 }
 
@@ -53,12 +68,34 @@ type Execution struct {
 	Signal   string // e.g. "SIGSEGV", "SIGKILL"; "" when it exited normally
 	TimeMS   int64  // CPU time (user+sys) of everything the program ran
 	WallMS   int64
-	MemoryKB int64 // peak resident memory of the largest process it ran
-	TimedOut bool  // CPU or wall limit hit
-	// MemoryExceeded says the program most likely died because an
-	// allocation failed under the memory limit (see memoryExceeded).
+	// MemoryKB is the run's peak memory: as its memory cgroup counts it
+	// (every process), or without cgroups the peak resident size of the
+	// largest process it ran.
+	MemoryKB int64
+	TimedOut bool // CPU or wall limit hit
+	// MemoryExceeded says the program died for want of memory: the OOM
+	// killer of its memory cgroup struck, or an allocation failed under
+	// the memory limit (without cgroups most likely; see memoryExceeded).
 	MemoryExceeded bool
 	OutputExceeded bool
+}
+
+// Source is a submission to compile. Without a driver, Code is the whole
+// program: it reads stdin and writes stdout itself. With a driver (the
+// question's own code, holding the entry point), Code is the learner's part
+// and the two are compiled, or loaded, together. Per language, the driver
+// goes to the entry file and the code to the solution file:
+//
+//	python      main.py    solution.py    the driver does "from solution import *"
+//	c           main.c     solution.c     gcc -O2 -std=c17 main.c solution.c -lm
+//	cpp         main.cpp   solution.cpp   g++ -O2 -std=c++17 main.cpp solution.cpp
+//	java        Main.java  Solution.java  class Main, class Solution (without a driver, class Main)
+//	go          main.go    solution.go    both package main
+//	javascript  main.js    solution.js    the driver does require('./solution.js')
+type Source struct {
+	Language string
+	Code     string
+	Driver   string
 }
 
 // CompileError is returned by Compile when the learner's code does not
@@ -83,18 +120,19 @@ const (
 	defaultMemoryMB    = 256
 	defaultOutputBytes = 64 << 10
 
-	runTmpSize     = 16 << 20 // the program's /tmp
-	runFileSize    = 16 << 20
-	runOpenFiles   = 64
-	runProcesses   = 64 // threads too, the helper's included
-	maxStack       = 64 << 20
-	stderrHead     = 3 << 10
-	stderrTail     = 1 << 10
-	compileCPU     = 20 * time.Second
-	compileWall    = 30 * time.Second
-	compileMemory  = 1 << 30
-	compileTmpSize = 128 << 20
-	compileOutput  = 8 << 10
+	runTmpSize       = 16 << 20 // the program's /tmp
+	runFileSize      = 16 << 20
+	runOpenFiles     = 64
+	runProcesses     = 64 // threads too, the helper's included
+	compileProcesses = 256
+	maxStack         = 64 << 20
+	stderrHead       = 3 << 10
+	stderrTail       = 1 << 10
+	compileCPU       = 20 * time.Second
+	compileWall      = 30 * time.Second
+	compileMemory    = 1 << 30
+	compileTmpSize   = 128 << 20
+	compileOutput    = 8 << 10
 )
 
 // Sandbox compiles and runs untrusted programs in bubblewrap. It is safe for
@@ -109,23 +147,46 @@ type Sandbox struct {
 	touched   time.Time // when the helper's mtime was last refreshed
 	baseBinds []string  // bwrap arguments binding the base system read-only
 	asNobody  bool      // run bwrap as nobody (the service runs as root)
-	languages []string
+	// toolchains are the languages this machine has, by ID; languages
+	// their IDs in the table's order.
+	toolchains map[string]*toolchain
+	languages  []string
+	// cg is the machine's usable cgroup hierarchy, nil if none.
+	cg *cgroups
+	// pool keeps sandboxes started ahead; nil with Config.WarmBoxes < 0.
+	pool *warmPool
+	// unsafe says programs run without bwrap (Config.Unsafe).
+	unsafe bool
 }
 
-// Program is a compiled submission in its own work directory. Run may be
-// called concurrently; Close must come after the last Run.
+// Program is a compiled submission in its own work directory, with the
+// sandbox that runs its tests one after the other. Run may be called
+// concurrently (each concurrent run gets a sandbox of its own); Close must
+// come after the last Run.
 type Program struct {
 	s    *Sandbox
+	tc   *toolchain
 	lang *language
 	dir  string
+	// idle are the program's sandboxes waiting for a run (one, unless
+	// runs were concurrent); closed says Close was called, starting counts
+	// the sandboxes being started ahead of the first run.
+	mu          sync.Mutex
+	idle        []*box
+	closed      bool
+	starting    sync.WaitGroup
+	prestarting bool
 	// staticBytes is the memory an ELF executable maps at exec (its PT_LOAD
 	// segments), 0 for interpreted languages.
 	staticBytes int64
 }
 
-// New checks that bwrap exists and works (it runs /usr/bin/true in a
-// sandbox once) and prepares cfg.WorkDir. Errors that mean this machine
-// cannot sandbox wrap ErrUnavailable.
+// New checks that bwrap exists and works (it runs /usr/bin/true in a sandbox
+// once), finds the cgroups it can use, prepares cfg.WorkDir, finds the
+// languages' toolchains and their versions, and starts preparing their
+// caches and the sandboxes kept ahead. Errors that mean this machine cannot
+// sandbox wrap ErrUnavailable, unless cfg.Unsafe lets it run programs
+// without a sandbox.
 func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if log == nil {
 		log = slog.Default()
@@ -138,11 +199,15 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if bwrap == "" {
 		bwrap = "bwrap"
 	}
+	// noSandbox says why this machine cannot sandbox, if it cannot.
+	var noSandbox error
 	path, err := exec.LookPath(bwrap)
 	if err != nil {
-		return nil, fmt.Errorf("%w: bwrap not found (%v): install the Debian package bubblewrap (apt-get install bubblewrap)", ErrUnavailable, err)
-	}
-	if s.bwrap, err = filepath.Abs(path); err != nil {
+		noSandbox = fmt.Errorf("%w: bwrap not found (%v): install the Debian package bubblewrap (apt-get install bubblewrap)", ErrUnavailable, err)
+		if !cfg.Unsafe {
+			return nil, noSandbox
+		}
+	} else if s.bwrap, err = filepath.Abs(path); err != nil {
 		return nil, fmt.Errorf("new sandbox: %w", err)
 	}
 	// prlimit runs inside the sandbox, where /usr is the host's.
@@ -158,16 +223,62 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	}
 	s.removeStale()
 	s.baseBinds = baseBinds()
+	if !cfg.DisableCgroups {
+		if s.cg, err = detectCgroups(); err != nil {
+			log.Warn("sandbox: no usable cgroups: memory, processes and CPU are limited by rlimits only, and MemoryExceeded is a guess", "err", err)
+		}
+	}
+	if noSandbox == nil {
+		noSandbox = s.checkWithCgroups()
+	}
+	if noSandbox != nil {
+		if !cfg.Unsafe {
+			return nil, noSandbox
+		}
+		s.unsafe = true
+		log.Error("sandbox: UNSAFE MODE: no sandbox on this machine, and Config.Unsafe is set: learners' programs run WITHOUT bubblewrap and are NOT isolated: "+
+			"they see the host's files, processes and network, and can harm the host and each other. Never use this mode with untrusted users.",
+			"why", noSandbox, "runs_as_uid", os.Geteuid(), "as_nobody", s.asNobody)
+		if err := s.checkWithCgroups(); err != nil {
+			return nil, fmt.Errorf("new sandbox (unsafe mode): %w", err)
+		}
+	}
+	s.toolchains = s.findToolchains()
 	for _, l := range languages {
-		if l.available() {
+		if s.toolchains[l.ID] != nil {
 			s.languages = append(s.languages, l.ID)
 		}
 	}
-	if err := s.selfTest(); err != nil {
-		return nil, err
+	s.prepare()
+	if n := cfg.WarmBoxes; n >= 0 {
+		s.pool = newWarmPool(s, max(n, 1))
+		for _, id := range s.languages {
+			s.pool.fill(s.toolchains[id])
+		}
 	}
-	log.Info("sandbox ready", "bwrap", s.bwrap, "work_dir", cfg.WorkDir, "as_nobody", s.asNobody, "languages", s.languages)
+	cgroupInfo := "none (rlimits only)"
+	if s.cg != nil {
+		cgroupInfo = s.cg.String()
+	}
+	log.Info("sandbox ready", "bwrap", s.bwrap, "unsafe", s.unsafe, "work_dir", cfg.WorkDir, "as_nobody", s.asNobody, "cgroups", cgroupInfo, "runtimes", s.Runtimes())
 	return s, nil
+}
+
+// checkWithCgroups runs the self-test, and again without cgroups if they
+// are what fails.
+func (s *Sandbox) checkWithCgroups() error {
+	err := s.selfTest()
+	if err == nil || s.cg == nil {
+		return err
+	}
+	cg := s.cg
+	s.cg = nil
+	if err2 := s.selfTest(); err2 != nil {
+		s.cg = cg // the cgroups were not what failed
+		return err2
+	}
+	s.log.Error("sandbox: cgroups do not work in the sandbox: limiting by rlimits only", "cgroups", cg, "err", err)
+	return nil
 }
 
 // baseBinds returns the bwrap arguments giving every sandbox the host's
@@ -198,7 +309,7 @@ func baseBinds() []string {
 
 // selfTest runs /usr/bin/true in a sandbox.
 func (s *Sandbox) selfTest() error {
-	dir, err := os.MkdirTemp(s.cfg.WorkDir, "selftest-")
+	dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix("selftest"))
 	if err != nil {
 		return fmt.Errorf("new sandbox: self-test dir: %w", err)
 	}
@@ -208,18 +319,32 @@ func (s *Sandbox) selfTest() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	o, err := s.run(ctx, &job{
-		dir: dir, tmpSize: 1 << 20, argv: []string{"/usr/bin/true"},
-		rlim: rlimits{CPUSeconds: 5, AddressSpace: 64 << 20, FileSize: 1 << 20, OpenFiles: 16, Processes: 16, Stack: 8 << 20},
-		wall: 15 * time.Second, stdoutCap: 4 << 10, stderrCap: 4 << 10,
+	o, err := s.run(ctx, boxConfig{dir: dir, tmpSize: 1 << 20, processes: 16}, &job{
+		argv:   []string{"/usr/bin/true"},
+		rlim:   rlimits{CPUSeconds: 5, AddressSpace: 64 << 20, FileSize: 1 << 20, OpenFiles: 16, Processes: 16, Stack: 8 << 20},
+		memory: 64 << 20,
+		wall:   15 * time.Second, stdoutCap: 4 << 10, stderrCap: 4 << 10,
 	})
 	if err == nil && (o.report == nil || !o.report.Exited || o.report.ExitCode != 0) {
 		err = fmt.Errorf("/usr/bin/true failed: %s", o.stderr.bytes())
+	}
+	if err == nil && s.cg != nil && (o.cg == nil || o.cg.CPU <= 0) {
+		err = fmt.Errorf("/usr/bin/true did not run in its cgroup (%+v)", o.cg)
+	}
+	if err != nil && (s.cg != nil || s.unsafe) {
+		return err
 	}
 	if err != nil {
 		return fmt.Errorf("%w: bwrap %s cannot run a sandbox: %v (it needs unprivileged user namespaces: check sysctl user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1, kernel.apparmor_restrict_unprivileged_userns=0; in a container, allow unshare/mount)",
 			ErrUnavailable, s.bwrap, err)
 	}
+	return nil
+}
+
+// Close stops keeping sandboxes started ahead and kills those waiting. The
+// Programs compiled remain usable; Compile starts each sandbox it needs.
+func (s *Sandbox) Close() error {
+	s.pool.close()
 	return nil
 }
 
@@ -229,87 +354,132 @@ func (s *Sandbox) Languages() []string {
 	return append([]string(nil), s.languages...)
 }
 
-func (s *Sandbox) offers(id string) bool {
-	for _, l := range s.languages {
-		if l == id {
-			return true
-		}
+// Runtimes returns the languages whose toolchain exists on this machine,
+// with the toolchains' versions, in the table's order.
+func (s *Sandbox) Runtimes() []Runtime {
+	rts := make([]Runtime, 0, len(s.languages))
+	for _, id := range s.languages {
+		rts = append(rts, Runtime{ID: id, Version: s.toolchains[id].version})
 	}
-	return false
+	return rts
 }
 
-// Compile makes a fresh work dir, writes the source into it and, if the
-// language has a compile step, compiles it in the sandbox (limits: 20 s of
-// CPU, 30 s wall, 1 GiB of address space, 8 KiB of messages kept). A
-// program that does not compile yields a *CompileError; other errors are
-// internal faults. The caller must Close the Program.
-func (s *Sandbox) Compile(ctx context.Context, language, code string) (*Program, error) {
-	lang := lookupLanguage(language)
-	if lang == nil || !s.offers(language) {
-		return nil, fmt.Errorf("compile %q: %w", language, ErrUnknownLanguage)
+// Compile makes a fresh work dir, writes the source into it (see Source)
+// and, if the language has a compile step, compiles it in the sandbox
+// (limits: 20 s of CPU, 30 s wall, 1 GiB of memory, 8 KiB of messages
+// kept). A program that does not compile yields a *CompileError; other
+// errors are internal faults. The caller must Close the Program.
+func (s *Sandbox) Compile(ctx context.Context, src Source) (*Program, error) {
+	tc := s.toolchains[src.Language]
+	if tc == nil {
+		return nil, fmt.Errorf("compile %q: %w", src.Language, ErrUnknownLanguage)
 	}
-	dir, err := os.MkdirTemp(s.cfg.WorkDir, lang.ID+"-")
-	if err != nil {
-		return nil, fmt.Errorf("compile: make work dir: %w", err)
+	lang := tc.lang
+	// A sandbox started ahead brings its work dir, in which nothing ran.
+	warm := s.pool.take(tc)
+	var dir string
+	if warm != nil {
+		dir = warm.dir
+	} else {
+		var err error
+		if dir, err = os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(lang.ID)); err != nil {
+			return nil, fmt.Errorf("compile: make work dir: %w", err)
+		}
 	}
-	p := &Program{s: s, lang: lang, dir: dir}
+	p := &Program{s: s, tc: tc, lang: lang, dir: dir}
 	ok := false
 	defer func() {
 		if !ok {
+			if warm != nil {
+				warm.b.close()
+			}
 			_ = p.Close()
 		}
 	}()
-	src, err := os.OpenFile(filepath.Join(dir, lang.Source), os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("compile: write source: %w", err)
+	files := map[string]string{lang.Entry: src.Code}
+	if src.Driver != "" {
+		files = map[string]string{lang.Entry: src.Driver, lang.Solution: src.Code}
 	}
-	_, err = io.WriteString(src, code)
-	if cerr := src.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("compile: write source: %w", err)
-	}
-	if lang.Compile != nil {
-		if err := p.compile(ctx); err != nil {
-			return nil, err
+	for name, text := range files {
+		if err := writeNew(filepath.Join(dir, name), text); err != nil {
+			return nil, fmt.Errorf("compile: write source: %w", err)
 		}
 	}
-	// The sandbox user may read the work dir from now on, not write it.
+	// The sandbox user may read the work dir from now on (while it
+	// compiles, it owns it), never write it in a run.
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("compile: chmod work dir: %w", err)
+	}
+	compiler := lang.Compile != nil && !lang.CheckOnly
+	if compiler {
+		// The program's sandbox starts while it compiles (it binds the work
+		// dir, where the executable will appear), ready for the first run.
+		p.prestart()
+	} else if warm != nil {
+		p.idle = append(p.idle, warm.b) // the program's own sandbox
+		warm = nil
+	}
+	if lang.Compile != nil {
+		var compilerBox *box
+		if compiler && warm != nil {
+			compilerBox, warm = warm.b, nil
+		}
+		if err := p.compile(ctx, src.Driver != "", compilerBox); err != nil {
+			return nil, err
+		}
 	}
 	ok = true
 	return p, nil
 }
 
-// compile runs the compiler in p's work dir.
-func (p *Program) compile(ctx context.Context) error {
-	s := p.s
-	// The compiler writes into the work dir: the sandbox user owns it
-	// while it runs.
-	if s.asNobody {
-		if err := os.Chown(p.dir, sandboxUID, sandboxGID); err != nil {
-			return fmt.Errorf("compile: chown work dir: %w", err)
-		}
+// writeNew creates path, which must not exist, with text.
+func writeNew(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
+	if err != nil {
+		return err
 	}
-	o, err := s.run(ctx, &job{
-		lang: p.lang, dir: p.dir, writable: true, tmpSize: compileTmpSize,
-		argv: p.lang.Compile,
+	_, err = io.WriteString(f, text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// compile runs the compiler in p's work dir, once the toolchain's cache is
+// ready.
+func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
+	s, tc := p.s, p.tc
+	select {
+	case <-tc.ready:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	vars := tc.withVars(map[string][]string{"sources": p.lang.sources(withDriver)})
+	argv, err := expand(p.lang.Compile, vars)
+	if err != nil {
+		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
+	}
+	env, err := expand(p.lang.CompileEnv, vars)
+	if err != nil {
+		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
+	}
+	j := &job{
+		argv: argv, env: env,
 		rlim: rlimits{
-			CPUSeconds: int(compileCPU / time.Second), AddressSpace: compileMemory, FileSize: 64 << 20,
-			OpenFiles: 256, Processes: runProcesses, Stack: maxStack,
+			CPUSeconds: int(compileCPU / time.Second), AddressSpace: compileMemory + int64(p.lang.AddressSpaceSlackMB)<<20,
+			FileSize: 64 << 20, OpenFiles: 256, Processes: compileProcesses, Stack: maxStack,
 		},
+		memory:   compileMemory + int64(p.lang.MemorySlackMB)<<20,
 		cpuLimit: compileCPU, wall: compileWall,
 		stdoutCap: compileOutput, merge: true,
-	})
-	// Back to root, so that nothing the program does later can write it.
-	// The directory itself is ours (its parent is not the sandbox's), and
-	// chown on it follows no link.
-	if s.asNobody {
-		if err := os.Chown(p.dir, 0, 0); err != nil {
-			return fmt.Errorf("compile: chown work dir back: %w", err)
-		}
+	}
+	var o *outcome
+	if p.lang.CheckOnly {
+		// A syntax check writes nothing: it runs in the program's own
+		// sandbox, which then serves the runs.
+		o, err = p.runJob(ctx, j)
+	} else {
+		o, err = p.compileInBox(ctx, j, b)
 	}
 	if err != nil {
 		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
@@ -339,6 +509,127 @@ func (p *Program) compile(ctx context.Context) error {
 	s.log.Debug("sandbox: compiled", "language", p.lang.ID, "dir", p.dir,
 		"cpu_ms", (r.UserUS+r.SysUS)/1000, "wall_ms", r.WallUS/1000)
 	return nil
+}
+
+// compileInBox runs a compiler in a sandbox of its own, with the work dir
+// writable: b if not nil (started ahead on the work dir), a new one if nil.
+// It closes the sandbox.
+func (p *Program) compileInBox(ctx context.Context, j *job, b *box) (*outcome, error) {
+	s := p.s
+	// The compiler writes into the work dir: the sandbox user owns it
+	// while it runs.
+	if s.asNobody {
+		if err := os.Chown(p.dir, sandboxUID, sandboxGID); err != nil {
+			if b != nil {
+				b.close()
+			}
+			return nil, fmt.Errorf("chown work dir: %w", err)
+		}
+	}
+	var o *outcome
+	var err error
+	if b != nil {
+		o, err = b.run(ctx, j)
+		b.kill() // its processes are all gone: it goes away in the background
+	} else {
+		o, err = s.run(ctx, s.warmConfig(p.tc, p.dir), j)
+	}
+	// Back to root, so that nothing the program does later can write it.
+	// The directory itself is ours (its parent is not the sandbox's), and
+	// chown on it follows no link.
+	if s.asNobody {
+		if err := os.Chown(p.dir, 0, 0); err != nil {
+			return nil, fmt.Errorf("chown work dir back: %w", err)
+		}
+	}
+	return o, err
+}
+
+// runBox is how the program's sandboxes bind: the work dir read-only.
+func (p *Program) runBox() boxConfig {
+	return boxConfig{tc: p.tc, dir: p.dir, tmpSize: runTmpSize, processes: runProcesses}
+}
+
+// prestart starts a sandbox for the program's runs in the background.
+func (p *Program) prestart() {
+	p.prestarting = true
+	p.starting.Add(1)
+	go func() {
+		defer p.starting.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*helperGrace)
+		defer cancel()
+		b, err := p.s.startBox(ctx, p.runBox())
+		if err != nil {
+			p.s.log.Warn("sandbox: start a sandbox ahead", "err", err)
+			return
+		}
+		p.putBox(b)
+	}()
+}
+
+// getBox returns an idle sandbox of the program, or a new one.
+func (p *Program) getBox(ctx context.Context) (*box, error) {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, errors.New("the program is closed")
+		}
+		n := len(p.idle)
+		if n == 0 && p.prestarting {
+			// The sandbox started ahead is nearly there.
+			p.mu.Unlock()
+			p.starting.Wait()
+			p.mu.Lock()
+			p.prestarting = false
+			p.mu.Unlock()
+			continue
+		}
+		if n == 0 {
+			p.mu.Unlock()
+			return p.s.startBox(ctx, p.runBox())
+		}
+		b := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		select {
+		case <-b.exited: // the helper quit while idle
+			b.close()
+		default:
+			return b, nil
+		}
+	}
+}
+
+// putBox gives back a sandbox after a run: kept for the next run if it can
+// serve again, closed if not.
+func (p *Program) putBox(b *box) {
+	p.mu.Lock()
+	if !b.broken.Load() && !p.closed {
+		p.idle = append(p.idle, b)
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	b.kill()
+}
+
+// runJob runs j in one of the program's sandboxes, in a second one if the
+// first turns out dead before the program started.
+func (p *Program) runJob(ctx context.Context, j *job) (*outcome, error) {
+	for attempt := 0; ; attempt++ {
+		b, err := p.getBox(ctx)
+		if err != nil {
+			return nil, err
+		}
+		o, err := b.run(ctx, j)
+		p.putBox(b)
+		if errors.Is(err, errBoxLost) && attempt == 0 {
+			p.s.log.Warn("sandbox: a sandbox died before its run: trying another", "err", err)
+			continue
+		}
+		return o, err
+	}
 }
 
 // staticSize returns the memory an ELF executable maps at exec: the sum of
@@ -396,8 +687,24 @@ func (p *Program) rlimits(lim Limits) rlimits {
 		FileSize:     runFileSize,
 		OpenFiles:    runOpenFiles,
 		Processes:    runProcesses,
-		Stack:        min(mem, maxStack),
+		Stack:        stackLimit(lim),
 	}
+}
+
+// stackLimit is the program's stack limit under lim: its memory limit, at
+// most 64 MiB.
+func stackLimit(lim Limits) int64 { return min(int64(lim.MemoryMB)<<20, maxStack) }
+
+// runCommand returns the program's argv and extra environment under lim.
+func (p *Program) runCommand(lim Limits) (argv, env []string, err error) {
+	vars := p.tc.withVars(map[string][]string{
+		"mem":   {strconv.Itoa(lim.MemoryMB)},
+		"stack": {strconv.FormatInt(stackLimit(lim)>>20, 10)},
+	})
+	if argv, err = expand(p.lang.Run, vars); err == nil {
+		env, err = expand(p.lang.RunEnv, vars)
+	}
+	return argv, env, err
 }
 
 // Run runs the program once on stdin under lim. Its error is an internal
@@ -406,9 +713,20 @@ func (p *Program) rlimits(lim Limits) rlimits {
 func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution, error) {
 	lim = lim.withDefaults()
 	rl := p.rlimits(lim)
-	o, err := p.s.run(ctx, &job{
-		lang: p.lang, dir: p.dir, tmpSize: runTmpSize,
-		argv: p.lang.Run, rlim: rl, cpuLimit: lim.CPUTime, wall: lim.WallTime,
+	if limit := int64(lim.MemoryMB+p.lang.MemorySlackMB) << 20; p.staticBytes > limit {
+		// The kernel would kill it in exec, or the memory cgroup at once.
+		return Execution{
+			ExitCode: -1, Signal: "SIGKILL", MemoryExceeded: true, MemoryKB: p.staticBytes >> 10,
+			Stderr: fmt.Appendf(nil, "the program's static data (%d MiB) do not fit in the memory limit of %d MiB\n", p.staticBytes>>20, lim.MemoryMB),
+		}, nil
+	}
+	argv, env, err := p.runCommand(lim)
+	if err != nil {
+		return Execution{}, fmt.Errorf("run %s program: %w", p.lang.ID, err)
+	}
+	o, err := p.runJob(ctx, &job{
+		argv: argv, env: env, rlim: rl, cpuLimit: lim.CPUTime, wall: lim.WallTime,
+		memory:    int64(lim.MemoryMB+p.lang.MemorySlackMB) << 20,
 		stdin:     stdin,
 		stdoutCap: lim.OutputBytes, stderrCap: stderrHead, stderrTail: stderrTail,
 		killOnOverflow: true,
@@ -432,39 +750,48 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 		}
 		e.TimedOut = r.CPUKilled || r.Signal == int(syscall.SIGXCPU)
 	} else {
-		// Killed by the host before the helper could report: bwrap's
-		// rusage holds the program's (and the helper's).
+		// Killed with its sandbox before the helper could report.
 		e.ExitCode, e.Signal = -1, "SIGKILL"
-		e.WallMS = o.hostWall.Milliseconds()
-		if ru := o.hostUsage; ru != nil {
-			e.TimeMS = (ru.Utime.Sec*1e6 + ru.Utime.Usec + ru.Stime.Sec*1e6 + ru.Stime.Usec) / 1000
-			e.MemoryKB = ru.Maxrss
+		e.WallMS = o.wall.Milliseconds()
+	}
+	if o.cg != nil {
+		// The group counts every process and thread the program ran,
+		// and the helper.
+		cpu := o.cg.CPU
+		if o.report != nil {
+			cpu -= time.Duration(o.report.HelperUS) * time.Microsecond
+		}
+		e.TimeMS = max(cpu, 0).Milliseconds()
+		if o.cg.PeakBytes > 0 {
+			e.MemoryKB = o.cg.PeakBytes >> 10
 		}
 	}
 	e.TimedOut = e.TimedOut || o.timedOut || e.TimeMS > lim.CPUTime.Milliseconds()
-	e.MemoryExceeded = p.memoryExceeded(&e, lim, rl)
+	e.MemoryExceeded = p.memoryExceeded(&e, lim, o.cg)
 	p.s.log.Debug("sandbox: run", "language", p.lang.ID, "exit", e.ExitCode, "signal", e.Signal,
 		"cpu_ms", e.TimeMS, "wall_ms", e.WallMS, "memory_kb", e.MemoryKB,
 		"timed_out", e.TimedOut, "memory_exceeded", e.MemoryExceeded, "output_exceeded", e.OutputExceeded)
 	return e, nil
 }
 
-// memoryExceeded guesses whether a failed run died because an allocation
-// failed under RLIMIT_AS. Without a memory cgroup the kernel does not say so;
-// the heuristics, in order:
+// memoryExceeded says whether a failed run died for want of memory: the
+// memory cgroup's OOM killer killed one of its processes (cg, when the run
+// had a group), or an allocation failed under RLIMIT_AS. For the latter the
+// kernel does not say so; the heuristics, in order:
 //   - the runtime said so on stderr: Python's MemoryError, C++'s
 //     std::bad_alloc, the C library's "Cannot allocate memory" (see
 //     OOMMarkers and genericOOMMarkers);
-//   - a native executable whose static data and bss do not fit in the
-//     address-space limit died of a signal (the kernel kills it in exec);
-//   - it died of SIGSEGV, SIGBUS, SIGABRT or SIGKILL (a null pointer from a
-//     failed malloc, an abort from an allocator) with a peak resident size of
-//     at least 80% of the memory limit.
+//   - it died of SIGSEGV, SIGBUS, SIGABRT or (without a group) SIGKILL (a
+//     null pointer from a failed malloc, an abort from an allocator) with a
+//     peak memory of at least 80% of the memory limit.
 //
 // A run that timed out or overflowed its output is never a memory failure.
-func (p *Program) memoryExceeded(e *Execution, lim Limits, rl rlimits) bool {
+func (p *Program) memoryExceeded(e *Execution, lim Limits, cg *cgroupStats) bool {
 	if e.TimedOut || e.OutputExceeded || (e.ExitCode == 0 && e.Signal == "") {
 		return false
+	}
+	if cg != nil && cg.OOMKills > 0 {
+		return true
 	}
 	for _, m := range append(p.lang.OOMMarkers, genericOOMMarkers...) {
 		if bytes.Contains(e.Stderr, []byte(m)) {
@@ -472,18 +799,30 @@ func (p *Program) memoryExceeded(e *Execution, lim Limits, rl rlimits) bool {
 		}
 	}
 	switch e.Signal {
-	case "SIGSEGV", "SIGBUS", "SIGABRT", "SIGKILL":
-		if p.staticBytes > rl.AddressSpace {
-			return true
+	case "SIGKILL":
+		if cg != nil {
+			return false // the group would have said so
 		}
+		fallthrough
+	case "SIGSEGV", "SIGBUS", "SIGABRT":
 		return e.MemoryKB*100 >= int64(lim.MemoryMB)*1024*80
 	}
 	return false
 }
 
-// Close removes the work dir. os.RemoveAll does not follow the symbolic
-// links the program may have planted.
+// Close kills the program's sandboxes and removes the work dir.
+// os.RemoveAll does not follow the symbolic links the program may have
+// planted.
 func (p *Program) Close() error {
+	p.starting.Wait()
+	p.mu.Lock()
+	p.closed = true
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, b := range idle {
+		b.kill() // it goes away in the background
+	}
 	if p.dir == "" {
 		return nil
 	}

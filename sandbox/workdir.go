@@ -6,9 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Housekeeping of Config.WorkDir: its checks, the helper's copy, and the
@@ -87,7 +90,11 @@ func (s *Sandbox) installHelper() error {
 		return errors.New("install helper: no stat of the executable")
 	}
 	dst := filepath.Join(s.cfg.WorkDir, fmt.Sprintf("%s%x-%x-%x-%x", helperPrefix, st.Dev, st.Ino, fi.Size(), fi.ModTime().UnixNano()))
-	s.helper = dst
+	if s.helper == "" {
+		s.helper = dst // by New, before any concurrent use; never changed after
+	} else if dst != s.helper {
+		return fmt.Errorf("install helper: the executable changed (%s, was %s)", dst, s.helper)
+	}
 	if have, err := os.Lstat(dst); err == nil && have.Mode().IsRegular() && have.Size() == fi.Size() {
 		return s.touchLocked()
 	}
@@ -134,19 +141,33 @@ func (s *Sandbox) ensureHelper() error {
 	}
 	err := s.touchLocked()
 	s.helperMu.Unlock()
+	s.touchCaches()
 	if errors.Is(err, os.ErrNotExist) {
 		return s.installHelper()
 	}
 	return err
 }
 
-// removeStale removes, from the work dir, the helper copies of other builds
-// and the work dirs of crashed processes, once untouched for staleAfter.
+// workDirPrefix is the prefix of the directories this process makes in the
+// work dir for kind (a language, "tmp", ...): "<kind>-<pid>-", so that
+// another process can tell when they are left over.
+func workDirPrefix(kind string) string {
+	return kind + "-" + strconv.Itoa(os.Getpid()) + "-"
+}
+
+// removeStale removes, from the work dir, the helper copies of other builds,
+// the caches of other toolchains and the directories of other processes
+// once untouched for staleAfter, and at once the directories of processes
+// that are gone (their sandboxes died with them).
 func (s *Sandbox) removeStale() {
 	entries, err := os.ReadDir(s.cfg.WorkDir)
 	if err != nil {
 		s.log.Warn("sandbox: list work dir", "err", err)
 		return
+	}
+	kinds := []string{"tmp", "selftest", ".javac", ".gocache"}
+	for _, l := range languages {
+		kinds = append(kinds, l.ID)
 	}
 	for _, ent := range entries {
 		name := ent.Name()
@@ -154,18 +175,27 @@ func (s *Sandbox) removeStale() {
 		if path == s.helper {
 			continue
 		}
-		ours := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, "."+helperPrefix) || strings.HasPrefix(name, "selftest-")
-		for _, l := range languages {
-			ours = ours || strings.HasPrefix(name, l.ID+"-")
+		ours := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, "."+helperPrefix) || strings.HasPrefix(name, cachePrefix)
+		orphan := false
+		for _, k := range kinds {
+			rest, ok := strings.CutPrefix(name, k+"-")
+			if !ok {
+				continue
+			}
+			ours = true
+			pidStr, _, ok := strings.Cut(rest, "-")
+			if pid, err := strconv.Atoi(pidStr); ok && err == nil && pid > 0 && pid != os.Getpid() && unix.Kill(pid, 0) == unix.ESRCH {
+				orphan = true
+			}
 		}
 		fi, err := ent.Info()
-		if !ours || err != nil || time.Since(fi.ModTime()) < staleAfter {
+		if !ours || err != nil || (!orphan && time.Since(fi.ModTime()) < staleAfter) {
 			continue
 		}
 		if err := os.RemoveAll(path); err != nil {
 			s.log.Warn("sandbox: remove stale entry", "path", path, "err", err)
 		} else {
-			s.log.Info("sandbox: removed stale entry", "path", path)
+			s.log.Debug("sandbox: removed stale entry", "path", path)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 // Package views serves the web tier from goka views of the tables: the
 // submission table, whose every change is published to a Hub for the SSE
-// streams, and the questions table.
+// streams, the questions table and the runtimes table.
 package views
 
 import (
@@ -21,24 +21,102 @@ import (
 // ErrNotFound is returned for a key the table does not hold.
 var ErrNotFound = errors.New("not found")
 
+// table is a goka view of a table whose values are *T.
+type table[T any] struct {
+	view  *goka.View
+	topic goka.Table
+}
+
+func newTable[T any](brokers []string, topic goka.Table, opts []goka.ViewOption) (*table[T], error) {
+	v, err := goka.NewView(brokers, topic, new(codementor.JSONCodec[T]), opts...)
+	if err != nil {
+		return nil, fmt.Errorf("create view of %s: %w", topic, err)
+	}
+	return &table[T]{view: v, topic: topic}, nil
+}
+
+// Run runs the view until ctx ends.
+func (t *table[T]) Run(ctx context.Context) error {
+	if err := t.view.Run(ctx); err != nil {
+		return fmt.Errorf("view of %s: %w", t.topic, err)
+	}
+	return nil
+}
+
+// Recovered reports whether the view has caught up with the table.
+func (t *table[T]) Recovered() bool { return t.view.Recovered() }
+
+// WaitRecovered returns once the view has caught up, or ctx ends.
+func (t *table[T]) WaitRecovered(ctx context.Context) error {
+	select {
+	case <-t.view.WaitRunning():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for the view of %s: %w", t.topic, ctx.Err())
+	}
+}
+
+// Get returns the value of key, or an error wrapping ErrNotFound.
+func (t *table[T]) Get(key string) (*T, error) {
+	v, err := t.view.Get(key)
+	if err != nil {
+		return nil, fmt.Errorf("get %s from %s: %w", key, t.topic, err)
+	}
+	if v == nil {
+		return nil, fmt.Errorf("%s in %s: %w", key, t.topic, ErrNotFound)
+	}
+	return v.(*T), nil
+}
+
+// each calls fn with every value until fn returns an error.
+func (t *table[T]) each(fn func(*T) error) error {
+	it, err := t.view.Iterator()
+	if err != nil {
+		return fmt.Errorf("iterate %s: %w", t.topic, err)
+	}
+	defer it.Release()
+	for it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return fmt.Errorf("read %s from %s: %w", it.Key(), t.topic, err)
+		}
+		if v != nil {
+			if err := fn(v.(*T)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// list returns every value, sorted by key.
+func (t *table[T]) list(key func(*T) string) ([]*T, error) {
+	var out []*T
+	err := t.each(func(v *T) error {
+		out = append(out, v)
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
+	return out, err
+}
+
 // Submissions is a view of the submission table.
 type Submissions struct {
-	view    *goka.View
+	*table[codementor.Submission]
 	hub     *Hub
 	log     *slog.Logger
 	indexed atomic.Bool
 }
 
-// NewSubmissions builds the view; every change (replayed or live) is
-// published to hub.
+// NewSubmissions builds the view; every change it consumes is published to
+// hub.
 func NewSubmissions(brokers []string, hub *Hub, log *slog.Logger, opts ...goka.ViewOption) (*Submissions, error) {
 	s := &Submissions{hub: hub, log: log}
-	opts = append(opts, goka.WithViewCallback(s.update))
-	v, err := goka.NewView(brokers, codementor.SubmissionsTable, new(codementor.SubmissionCodec), opts...)
+	t, err := newTable[codementor.Submission](brokers, codementor.SubmissionsTable, append(opts, goka.WithViewCallback(s.update)))
 	if err != nil {
-		return nil, fmt.Errorf("create view of %s: %w", codementor.SubmissionsTable, err)
+		return nil, err
 	}
-	s.view = v
+	s.table = t
 	return s, nil
 }
 
@@ -65,19 +143,17 @@ func (s *Submissions) update(ctx goka.UpdateContext, st storage.Storage, key str
 // not what its local storage kept from an earlier run.
 func (s *Submissions) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.table.Run(gctx) })
 	g.Go(func() error {
-		if err := s.view.Run(gctx); err != nil {
-			return fmt.Errorf("submission view: %w", err)
+		if err := s.WaitRecovered(gctx); err != nil {
+			return nil // stopped before it caught up
 		}
-		return nil
-	})
-	g.Go(func() error {
-		select {
-		case <-s.view.WaitRunning():
-		case <-gctx.Done():
+		n := 0
+		err := s.each(func(sub *codementor.Submission) error {
+			s.hub.Index(sub)
+			n++
 			return nil
-		}
-		n, err := s.index()
+		})
 		if err != nil {
 			return err
 		}
@@ -88,106 +164,40 @@ func (s *Submissions) Run(ctx context.Context) error {
 	return g.Wait()
 }
 
-func (s *Submissions) index() (int, error) {
-	it, err := s.view.Iterator()
-	if err != nil {
-		return 0, fmt.Errorf("iterate submissions: %w", err)
-	}
-	defer it.Release()
-	n := 0
-	for it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return n, fmt.Errorf("read submission %s: %w", it.Key(), err)
-		}
-		if v != nil {
-			s.hub.Index(v.(*codementor.Submission))
-			n++
-		}
-	}
-	return n, nil
-}
-
 // Recovered reports whether the view has caught up with the table and
 // indexed it.
-func (s *Submissions) Recovered() bool { return s.view.Recovered() && s.indexed.Load() }
-
-// Get returns a submission or ErrNotFound.
-func (s *Submissions) Get(id string) (*codementor.Submission, error) {
-	v, err := s.view.Get(id)
-	if err != nil {
-		return nil, fmt.Errorf("get submission %s: %w", id, err)
-	}
-	if v == nil {
-		return nil, fmt.Errorf("submission %s: %w", id, ErrNotFound)
-	}
-	return v.(*codementor.Submission), nil
-}
+func (s *Submissions) Recovered() bool { return s.table.Recovered() && s.indexed.Load() }
 
 // Questions is a view of the questions table.
-type Questions struct {
-	view *goka.View
-}
+type Questions struct{ *table[codementor.Question] }
 
 // NewQuestions builds the view.
 func NewQuestions(brokers []string, opts ...goka.ViewOption) (*Questions, error) {
-	v, err := goka.NewView(brokers, codementor.QuestionsTable, new(codementor.QuestionCodec), opts...)
+	t, err := newTable[codementor.Question](brokers, codementor.QuestionsTable, opts)
 	if err != nil {
-		return nil, fmt.Errorf("create view of %s: %w", codementor.QuestionsTable, err)
+		return nil, err
 	}
-	return &Questions{view: v}, nil
-}
-
-// Run runs the view until ctx ends.
-func (q *Questions) Run(ctx context.Context) error {
-	if err := q.view.Run(ctx); err != nil {
-		return fmt.Errorf("questions view: %w", err)
-	}
-	return nil
-}
-
-// Recovered reports whether the view has caught up with the table.
-func (q *Questions) Recovered() bool { return q.view.Recovered() }
-
-// WaitRecovered returns once the view has caught up, or ctx ends.
-func (q *Questions) WaitRecovered(ctx context.Context) error {
-	select {
-	case <-q.view.WaitRunning():
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("wait for the questions view: %w", ctx.Err())
-	}
-}
-
-// Get returns a question or ErrNotFound.
-func (q *Questions) Get(id string) (*codementor.Question, error) {
-	v, err := q.view.Get(id)
-	if err != nil {
-		return nil, fmt.Errorf("get question %s: %w", id, err)
-	}
-	if v == nil {
-		return nil, fmt.Errorf("question %s: %w", id, ErrNotFound)
-	}
-	return v.(*codementor.Question), nil
+	return &Questions{t}, nil
 }
 
 // List returns every question, sorted by ID.
 func (q *Questions) List() ([]*codementor.Question, error) {
-	it, err := q.view.Iterator()
+	return q.list(func(q *codementor.Question) string { return q.ID })
+}
+
+// Runtimes is a view of the runtimes table: the languages the judges offer.
+type Runtimes struct{ *table[codementor.Runtime] }
+
+// NewRuntimes builds the view.
+func NewRuntimes(brokers []string, opts ...goka.ViewOption) (*Runtimes, error) {
+	t, err := newTable[codementor.Runtime](brokers, codementor.RuntimesTable, opts)
 	if err != nil {
-		return nil, fmt.Errorf("iterate questions: %w", err)
+		return nil, err
 	}
-	defer it.Release()
-	var out []*codementor.Question
-	for it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return nil, fmt.Errorf("read question %s: %w", it.Key(), err)
-		}
-		if v != nil {
-			out = append(out, v.(*codementor.Question))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return &Runtimes{t}, nil
+}
+
+// List returns every runtime, sorted by language ID.
+func (r *Runtimes) List() ([]*codementor.Runtime, error) {
+	return r.list(func(r *codementor.Runtime) string { return r.ID })
 }

@@ -21,7 +21,8 @@ type questionSummary struct {
 	TestCount     int    `json:"test_count"`
 }
 
-// publicQuestion is a question as learners see it: only sample tests.
+// publicQuestion is a question as learners see it: only sample tests, and
+// no drivers.
 type publicQuestion struct {
 	codementor.Question
 	Tests       []codementor.Test `json:"tests"`
@@ -31,6 +32,7 @@ type publicQuestion struct {
 
 func public(q *codementor.Question) publicQuestion {
 	p := publicQuestion{Question: *q, Tests: []codementor.Test{}, TestCount: len(q.Tests)}
+	p.Drivers = nil // the judge's own code
 	for _, t := range q.Tests {
 		if t.Hidden {
 			p.HiddenTests++

@@ -34,6 +34,7 @@ type Config struct {
 type Deps struct {
 	Submissions       *views.Submissions
 	Questions         *views.Questions
+	Runtimes          *views.Runtimes
 	Hub               *views.Hub
 	SubmissionEmitter *emitters.Submissions
 	QuestionEmitter   *emitters.Questions
@@ -137,8 +138,23 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// language is a language a learner may submit in.
+type language struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// languages lists the languages whose toolchain the judges have, with the
+// versions they reported.
 func (s *Server) languages(c echo.Context) error {
-	return c.JSON(http.StatusOK, codementor.Languages)
+	out := []language{}
+	for _, l := range codementor.Languages {
+		if rt, err := s.Runtimes.Get(l.ID); err == nil {
+			out = append(out, language{ID: l.ID, Name: l.Name, Version: rt.Version})
+		}
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 type loginRequest struct {

@@ -68,6 +68,13 @@ func (s *Server) validateSubmission(req *submitRequest) error {
 	case !utf8.ValidString(req.Code) || strings.ContainsRune(req.Code, 0):
 		return invalid("code must be UTF-8 text without NUL bytes")
 	}
+	if _, err := s.Runtimes.Get(req.Language); err != nil {
+		if errors.Is(err, views.ErrNotFound) {
+			return &Error{Status: http.StatusUnprocessableEntity, Code: "unsupported_language",
+				Message: fmt.Sprintf("no judge of this deployment can run %q yet; GET /api/languages lists the available ones", req.Language)}
+		}
+		return err
+	}
 	if _, err := s.Questions.Get(req.QuestionID); err != nil {
 		if errors.Is(err, views.ErrNotFound) {
 			return &Error{Status: http.StatusUnprocessableEntity, Code: "unknown_question",

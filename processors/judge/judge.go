@@ -25,7 +25,7 @@ const Group = codementor.JudgeGroup
 
 // Runner compiles programs. The sandbox package implements it.
 type Runner interface {
-	Compile(ctx context.Context, language, code string) (Program, error)
+	Compile(ctx context.Context, src sandbox.Source) (Program, error)
 }
 
 // Program is a compiled submission, ready to run against tests.
@@ -38,8 +38,8 @@ type Program interface {
 type Sandboxed struct{ *sandbox.Sandbox }
 
 // Compile implements Runner.
-func (s Sandboxed) Compile(ctx context.Context, language, code string) (Program, error) {
-	p, err := s.Sandbox.Compile(ctx, language, code)
+func (s Sandboxed) Compile(ctx context.Context, src sandbox.Source) (Program, error) {
+	p, err := s.Sandbox.Compile(ctx, src)
 	if err != nil {
 		return nil, err
 	}
@@ -123,12 +123,15 @@ func (j *judge) job(ctx goka.Context, msg any) {
 		"verdict", final.Verdict, "tests", len(final.Tests), "took", time.Since(start))
 }
 
-// Judge compiles the job's code, runs it against every test of q in order,
-// calls emit with the started event and each test's result as they happen,
-// and returns the finished event.
+// Judge compiles the job's code (with q's driver for its language, if any),
+// runs it against every test of q in order, calls emit with the started
+// event and each test's result as they happen, and returns the finished
+// event.
 func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codementor.Job, outputLimit int, emit func(*codementor.RunEvent)) *codementor.RunEvent {
 	final := &codementor.RunEvent{Kind: codementor.RunFinished, TestCount: len(q.Tests), Tests: []codementor.TestResult{}}
-	prog, err := r.Compile(ctx, job.Language, job.Code)
+	// The question's driver for the language, if any, holds the entry
+	// point; the learner's code is then only the solution.
+	prog, err := r.Compile(ctx, sandbox.Source{Language: job.Language, Code: job.Code, Driver: q.Drivers[job.Language]})
 	var ce *sandbox.CompileError
 	switch {
 	case errors.As(err, &ce):

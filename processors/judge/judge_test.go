@@ -95,6 +95,17 @@ func TestJudge(t *testing.T) {
 	}
 }
 
+// TestJudgeDriver checks that the question's driver for the submission's
+// language is compiled with the learner's code.
+func TestJudgeDriver(t *testing.T) {
+	q := double(false)
+	q.Drivers = map[string]string{"python": "from solution import *\nprint(double(int(input())))\n"}
+	final, _ := judgeIt(t, newSandbox(t), q, "python", "def double(n):\n    return 2 * n\n")
+	if final.Verdict != codementor.VerdictAccepted {
+		t.Fatalf("verdict %s tests %s (error %q, compile %q)", final.Verdict, verdicts(final.Tests), final.Error, final.CompileOutput)
+	}
+}
+
 func TestHiddenTestsRevealNothing(t *testing.T) {
 	final, _ := judgeIt(t, newSandbox(t), double(false), "python", "print(7)")
 	for _, tr := range final.Tests {

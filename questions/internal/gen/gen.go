@@ -1,8 +1,14 @@
 // Package gen builds the JSON files of the starter questions from the sources
 // kept beside it: a Markdown statement per question (statements/<id>.md), its
-// starter code (code/<id>.py, .c, .cpp), and in Go the question's settings, its
-// test inputs (hand-written or generated from a fixed seed) and a solver that
-// computes every expected output.
+// starter code in every language (code/<id>.py, .c, .cpp, .java, .go.txt,
+// .js), for a question whose learners write only a function its drivers
+// (drivers/<id>.<ext>, the same extensions), and in Go the question's
+// settings, its test inputs (hand-written or generated from a fixed seed) and
+// a solver that computes every expected output.
+//
+// Go sources are kept as .go.txt files: as .go files they would make code/
+// and drivers/ Go packages, each with a dozen main functions, and break
+// go build ./... and go vet ./....
 //
 // After changing anything here, rewrite questions/starter/*.json with
 //
@@ -23,14 +29,22 @@ import (
 	"github.com/codementor/codementor"
 )
 
-//go:embed statements/*.md code/*
+//go:embed statements/*.md code/* drivers/*
 var sources embed.FS
 
 // examplesMarker is replaced in a statement by its question's sample tests.
 const examplesMarker = "{{examples}}"
 
-// extensions maps a language ID to the extension of its starter code file.
-var extensions = map[string]string{"python": "py", "c": "c", "cpp": "cpp"}
+// extensions maps a language ID to the extension of its starter code and
+// driver files.
+var extensions = map[string]string{
+	"python":     "py",
+	"c":          "c",
+	"cpp":        "cpp",
+	"java":       "java",
+	"go":         "go.txt",
+	"javascript": "js",
+}
 
 // problem is the source of one question.
 type problem struct {
@@ -44,6 +58,10 @@ type problem struct {
 	hidden func(r *rng) []string
 	// solve returns the expected output of an input.
 	solve func(input string) string
+	// function marks a question whose learners write only a function: its
+	// starter code is the function's skeleton, and a driver per language,
+	// drivers/<id>.<ext>, reads the input, calls it and prints the result.
+	function bool
 }
 
 // Questions builds every starter question, sorted by ID, normalized and valid.
@@ -107,17 +125,15 @@ func (p problem) build() (q codementor.Question, err error) {
 		return q, fmt.Errorf("statement has %d %s markers, want 1", n, examplesMarker)
 	}
 	statement := strings.Replace(string(md), examplesMarker, examples(tests[:len(p.samples)]), 1)
-	starter := make(map[string]string)
-	for _, l := range codementor.Languages {
-		ext, ok := extensions[l.ID]
-		if !ok {
-			return q, fmt.Errorf("no file extension for language %q", l.ID)
-		}
-		code, err := sources.ReadFile("code/" + p.id + "." + ext)
-		if err != nil {
+	starter, err := perLanguage("code", p.id)
+	if err != nil {
+		return q, err
+	}
+	var drivers map[string]string
+	if p.function {
+		if drivers, err = perLanguage("drivers", p.id); err != nil {
 			return q, err
 		}
-		starter[l.ID] = string(code)
 	}
 	q = codementor.Question{
 		ID:            p.id,
@@ -128,10 +144,28 @@ func (p problem) build() (q codementor.Question, err error) {
 		MemoryLimitMB: p.memoryLimitMB,
 		Checker:       p.checker,
 		StarterCode:   starter,
+		Drivers:       drivers,
 		Tests:         tests,
 	}
 	q.Normalize()
 	return q, q.Validate()
+}
+
+// perLanguage reads dir/<id>.<ext> for every language, keyed by language ID.
+func perLanguage(dir, id string) (map[string]string, error) {
+	files := make(map[string]string)
+	for _, l := range codementor.Languages {
+		ext, ok := extensions[l.ID]
+		if !ok {
+			return nil, fmt.Errorf("no file extension for language %q", l.ID)
+		}
+		code, err := sources.ReadFile(dir + "/" + id + "." + ext)
+		if err != nil {
+			return nil, err
+		}
+		files[l.ID] = string(code)
+	}
+	return files, nil
 }
 
 // examples renders sample tests as the Markdown of a statement's examples.

@@ -23,6 +23,7 @@ func problems() []problem {
 		fizzBuzz(),
 		reverseString(),
 		twoSum(),
+		twoSumFunction(),
 		validParentheses(),
 		circleArea(),
 		maxSubarray(),
@@ -119,16 +120,6 @@ func reverseString() problem {
 }
 
 func twoSum() problem {
-	format := func(target int64, a []int64) string {
-		return fmt.Sprintf("%d %d\n%s\n", len(a), target, joinInts(a))
-	}
-	// place puts x and y into a at random positions i < j, i at least from.
-	place := func(r *rng, a []int64, x, y int64, from int) []int64 {
-		i := from + r.intn(len(a)-from+1)
-		a = slices.Insert(a, i, x)
-		j := i + 1 + r.intn(len(a)-i)
-		return slices.Insert(a, j, y)
-	}
 	return problem{
 		id: "two-sum", title: "Two Sum", difficulty: "easy",
 		timeLimitMS: 1000, memoryLimitMB: 256, checker: whitespace,
@@ -142,53 +133,112 @@ func twoSum() problem {
 				"3 2000000000\n1000000000 -1000000000 1000000000\n",
 				"6 -2000000000\n0 -1000000000 7 7 7 -1000000000\n",
 			}
-			// Distinct values over the whole range; a filler x is rejected
-			// if it would make a second pair.
 			x, y := r.between(-1e9, 1e9), r.between(-1e9, 1e9)
-			target := x + y
-			seen := map[int64]bool{x: true, y: true}
-			var a []int64
-			for len(a) < 20000-2 {
-				v := r.between(-1e9, 1e9)
-				if seen[v] || seen[target-v] || 2*v == target {
-					continue
-				}
-				seen[v] = true
-				a = append(a, v)
-			}
-			ins = append(ins, format(target, place(r, a, x, y, 0)))
-			// Many small values, duplicates among them, and the only pair
-			// far from the start, so that quadratic solutions time out.
+			ins = append(ins, twoSumDistinct(r, x, y))
 			x = 600000000 + r.between(0, 999)
-			target = 1234567890
-			a = a[:0]
-			for range 100000 - 2 {
-				a = append(a, r.between(-9999, 9999))
-			}
-			ins = append(ins, format(target, place(r, a, x, target-x, 80000)))
-			return ins
+			return append(ins, twoSumFar(r, x, 1234567890-x))
 		},
 		solve: func(in string) string {
-			t := tokens(in)
-			n, target := t.int(), t.int()
-			a := t.ints(int(n))
-			count := map[int64]int{}
-			pairs := 0
-			var answer string
-			for j, v := range a {
-				pairs += count[target-v]
-				if count[target-v] > 0 && answer == "" {
-					i := slices.Index(a, target-v)
-					answer = fmt.Sprintf("%d %d\n", i+1, j+1)
-				}
-				count[v]++
-			}
-			if pairs != 1 {
-				panic(fmt.Sprintf("two-sum input has %d pairs, want 1", pairs))
-			}
-			return answer
+			i, j := twoSumPair(in)
+			return fmt.Sprintf("%d %d\n", i+1, j+1)
 		},
 	}
+}
+
+// twoSumFunction is two-sum as LeetCode asks it: the learner writes only the
+// function, which returns 0-based indices, and the values fit in 32 bits.
+func twoSumFunction() problem {
+	return problem{
+		id: "two-sum-function", title: "Two Sum (function)", difficulty: "easy",
+		timeLimitMS: 1000, memoryLimitMB: 256, checker: whitespace,
+		function: true,
+		samples:  []string{"4 9\n2 7 11 15\n", "3 6\n3 2 4\n"},
+		hidden: func(r *rng) []string {
+			ins := []string{
+				"2 6\n3 3\n",
+				"2 -3\n-1 -2\n",
+				"5 -8\n-3 -1 -5 4 10\n",
+				"4 0\n1 0 -1 5\n",
+				"3 1000000000\n500000000 -1000000000 500000000\n",
+				"5 -1000000000\n-1000000000 3 3 -3 0\n",
+			}
+			target := r.between(-1e9, 1e9)
+			x := r.between(max(-1e9, target-1e9), min(1e9, target+1e9))
+			ins = append(ins, twoSumDistinct(r, x, target-x))
+			x = 500000000 + r.between(0, 999)
+			return append(ins, twoSumFar(r, x, 987654321-x))
+		},
+		solve: func(in string) string {
+			i, j := twoSumPair(in)
+			return fmt.Sprintf("%d %d\n", i, j)
+		},
+	}
+}
+
+// twoSumInput formats a two-sum test: n and the target, then the array.
+func twoSumInput(target int64, a []int64) string {
+	return fmt.Sprintf("%d %d\n%s\n", len(a), target, joinInts(a))
+}
+
+// twoSumPlace puts x and y into a at random positions i < j, i at least from.
+func twoSumPlace(r *rng, a []int64, x, y int64, from int) []int64 {
+	i := from + r.intn(len(a)-from+1)
+	a = slices.Insert(a, i, x)
+	j := i + 1 + r.intn(len(a)-i)
+	return slices.Insert(a, j, y)
+}
+
+// twoSumDistinct returns a test of 20000 distinct values in [-1e9, 1e9]
+// whose only pair is x and y; a filler value is rejected if it would make a
+// second pair.
+func twoSumDistinct(r *rng, x, y int64) string {
+	target := x + y
+	seen := map[int64]bool{x: true, y: true}
+	var a []int64
+	for len(a) < 20000-2 {
+		v := r.between(-1e9, 1e9)
+		if seen[v] || seen[target-v] || 2*v == target {
+			continue
+		}
+		seen[v] = true
+		a = append(a, v)
+	}
+	return twoSumInput(target, twoSumPlace(r, a, x, y, 0))
+}
+
+// twoSumFar returns a test of 100000 small values, duplicates among them,
+// and the only pair, x and y (both far outside the small values), far from
+// the start, so that quadratic solutions time out.
+func twoSumFar(r *rng, x, y int64) string {
+	var a []int64
+	for range 100000 - 2 {
+		a = append(a, r.between(-9999, 9999))
+	}
+	return twoSumInput(x+y, twoSumPlace(r, a, x, y, 80000))
+}
+
+// twoSumPair returns the 0-based positions i < j of the only pair of a
+// two-sum input that adds up to its target; it panics unless exactly one
+// pair does.
+func twoSumPair(in string) (int, int) {
+	t := tokens(in)
+	n, target := t.int(), t.int()
+	a := t.ints(int(n))
+	count := map[int64]int{}
+	pairs, i, j := 0, -1, -1
+	for k, v := range a {
+		if c := count[target-v]; c > 0 {
+			pairs += c
+			if j < 0 {
+				i, j = slices.Index(a, target-v), k
+			}
+		}
+		count[v]++
+	}
+	if pairs != 1 {
+		panic(fmt.Sprintf("two-sum input has %d pairs, want 1", pairs))
+	}
+	return i, j
 }
 
 func validParentheses() problem {

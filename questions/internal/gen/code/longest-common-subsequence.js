@@ -1,0 +1,6 @@
+'use strict';
+
+const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\s+/);
+// TODO: compute the length of the longest common subsequence of a and b.
+const answer = 0;
+console.log(answer);

@@ -1,0 +1,571 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The toolchains of this machine: where each language's compiler or
+// runtime lives, its version, and the caches New prepares for it (a class
+// data archive of javac, a warm Go build cache). The toolchains are ours and
+// trusted: New runs them outside the sandbox, on code of its own.
+
+// Runtime is a language this sandbox offers, with its toolchain's version.
+type Runtime struct {
+	ID      string // language ID, as in codementor.Languages
+	Version string // e.g. "3.11.2", "17.0.15", "1.26.8"
+}
+
+// Inside the sandbox, the prepared caches appear under boxCacheDir.
+const (
+	boxCacheDir   = "/run/codementor"
+	goCacheBoxDir = boxCacheDir + "/gocache"
+	javacCDSBox   = boxCacheDir + "/javac.jsa"
+	cachePrefix   = "cache-"
+	probeTimeout  = 30 * time.Second
+	warmupTimeout = 5 * time.Minute
+)
+
+// toolchain is a language as this machine has it.
+type toolchain struct {
+	lang    *language
+	vars    map[string][]string // the finder's placeholders
+	version string
+	// cache is the host path of what prepare made (a file or directory),
+	// bound read-only at cacheBox in the sandbox when it exists; ready is
+	// closed once prepare is over, successful or not.
+	cache    string
+	cacheBox string
+	ready    chan struct{}
+}
+
+// finders locate the toolchains that do not sit at a fixed path, and set
+// their placeholders. A language without a finder uses the paths of its
+// table entry.
+var finders = map[string]func() (map[string][]string, error){
+	"java":       findJava,
+	"go":         findGo,
+	"javascript": findNode,
+}
+
+// findToolchains returns the toolchains of the table present on this
+// machine, with their versions, probed concurrently.
+func (s *Sandbox) findToolchains() map[string]*toolchain {
+	var mu sync.Mutex
+	found := map[string]*toolchain{}
+	var wg sync.WaitGroup
+	for i := range languages {
+		l := &languages[i]
+		wg.Go(func() {
+			tc, err := findToolchain(l)
+			if err != nil {
+				s.log.Info("sandbox: language not offered", "language", l.ID, "reason", err)
+				return
+			}
+			mu.Lock()
+			found[l.ID] = tc
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return found
+}
+
+func findToolchain(l *language) (*toolchain, error) {
+	tc := &toolchain{lang: l, vars: map[string][]string{}, ready: make(chan struct{})}
+	if find := finders[l.ID]; find != nil {
+		vars, err := find()
+		if err != nil {
+			return nil, err
+		}
+		tc.vars = vars
+	}
+	requires, err := expand(l.Requires, tc.vars)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range requires {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
+		}
+	}
+	argv, err := expand(l.Version, tc.vars)
+	if err != nil {
+		return nil, err
+	}
+	out, err := trusted(context.Background(), probeTimeout, "/", nil, argv...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
+	}
+	if tc.version = parseVersion(out, l.VersionPrefix); tc.version == "" {
+		return nil, fmt.Errorf("%s printed no version: %q", strings.Join(argv, " "), out)
+	}
+	return tc, nil
+}
+
+// parseVersion returns the word following prefix in out ("" prefix: the
+// first word), without a trailing quote.
+func parseVersion(out []byte, prefix string) string {
+	s := string(out)
+	if i := strings.Index(s, prefix); i >= 0 {
+		s = s[i+len(prefix):]
+	} else {
+		return ""
+	}
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.TrimRight(f[0], `"`)
+}
+
+// trusted runs one of our toolchains outside the sandbox, with a minimal
+// environment plus env, and returns its merged output.
+func trusted(ctx context.Context, timeout time.Duration, dir string, env []string, argv ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + os.TempDir(), "LANG=C.UTF-8", "GOTOOLCHAIN=local"}, env...)
+	cmd.WaitDelay = time.Second
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if err != nil {
+		return out.Bytes(), fmt.Errorf("%w: %s", err, bytes.TrimSpace(out.Bytes()))
+	}
+	return out.Bytes(), nil
+}
+
+// findJava locates the JDK through javac (the JRE alone cannot compile):
+// {java_home} is its real home, {java_binds} the directories outside /usr
+// its configuration links point into (Debian keeps it in /etc/java-NN-openjdk).
+func findJava() (map[string][]string, error) {
+	javac, err := lookTool("javac", "/usr/bin/javac")
+	if err != nil {
+		return nil, err
+	}
+	home := filepath.Dir(filepath.Dir(javac))
+	binds, err := externalLinkDirs(home)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]string{"java_home": {home}, "java_binds": binds, "javac_cds": nil}, nil
+}
+
+// findGo locates the Go toolchain: {goroot} is the real GOROOT, as `go env
+// GOROOT` says.
+func findGo() (map[string][]string, error) {
+	goTool, err := lookTool("go", "/usr/local/go/bin/go", "/usr/lib/go/bin/go")
+	if err != nil {
+		return nil, err
+	}
+	out, err := trusted(context.Background(), probeTimeout, "/", []string{"GOENV=off", "GOFLAGS="}, goTool, "env", "GOROOT")
+	if err != nil {
+		return nil, err
+	}
+	root, err := filepath.EvalSymlinks(strings.TrimSpace(string(out)))
+	if err != nil {
+		return nil, fmt.Errorf("GOROOT: %w", err)
+	}
+	if err := reachable(root); err != nil {
+		return nil, err
+	}
+	return map[string][]string{"goroot": {root}}, nil
+}
+
+// findNode locates node: {node} is its real path, {node_binds} its
+// installation prefix when that is outside /usr (nvm, a tarball in /opt).
+func findNode() (map[string][]string, error) {
+	node, err := lookTool("node", "/usr/bin/node", "/usr/local/bin/node")
+	if err != nil {
+		return nil, err
+	}
+	var binds []string
+	if !strings.HasPrefix(node, "/usr/") {
+		prefix := filepath.Dir(filepath.Dir(node))
+		if err := reachable(prefix); err != nil {
+			return nil, err
+		}
+		binds = append(binds, prefix)
+	}
+	return map[string][]string{"node": {node}, "node_binds": binds}, nil
+}
+
+// lookTool returns the real path (links resolved) of the first of the
+// candidates that exists, then of name on PATH.
+func lookTool(name string, candidates ...string) (string, error) {
+	for _, c := range candidates {
+		if p, err := filepath.EvalSymlinks(c); err == nil {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(p)
+}
+
+// reachable checks that the sandbox user can reach path: every directory
+// above it searchable by others.
+func reachable(path string) error {
+	for d := path; d != "/"; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() && fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("%s is out of reach of the sandbox user (%s has mode %v)", path, d, fi.Mode().Perm())
+		}
+	}
+	return nil
+}
+
+// externalLinkDirs returns the directories outside /usr and root that the
+// symbolic links under root point into, the outermost ones only.
+func externalLinkDirs(root string) ([]string, error) {
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil || strings.HasPrefix(target, "/usr/") || strings.HasPrefix(target, root+"/") {
+			return nil
+		}
+		if fi, err := os.Stat(target); err == nil && !fi.IsDir() {
+			target = filepath.Dir(target)
+		}
+		dirs = append(dirs, target)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(dirs)
+	var out []string
+	for _, d := range dirs {
+		if len(out) > 0 && (d == out[len(out)-1] || strings.HasPrefix(d, out[len(out)-1]+"/")) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// prepare makes, in the background, the caches that make compilation fast:
+// a class data archive of javac, and a Go build cache warm with the
+// standard library. Both stay in Config.WorkDir across restarts, keyed by
+// the toolchain; compilations wait for them (see Program.compile).
+func (s *Sandbox) prepare() {
+	for _, tc := range s.toolchains {
+		var mk func(*toolchain) (string, error)
+		switch tc.lang.ID {
+		case "java":
+			tc.cacheBox = javacCDSBox
+			mk = s.makeJavacArchive
+		case "go":
+			tc.cacheBox = goCacheBoxDir
+			mk = s.warmGoCache
+		default:
+			close(tc.ready)
+			continue
+		}
+		go func() {
+			defer close(tc.ready)
+			start := time.Now()
+			path, err := mk(tc)
+			if err != nil {
+				s.log.Error("sandbox: cannot prepare the toolchain's cache: compilations will be slow", "language", tc.lang.ID, "err", err)
+				return
+			}
+			tc.cache = path
+			s.log.Info("sandbox: toolchain cache ready", "language", tc.lang.ID, "path", path, "took", time.Since(start).Round(time.Millisecond))
+		}()
+	}
+}
+
+// cacheKey names a cache of tc: it changes with the toolchain's version and
+// its main executable.
+func cacheKey(tc *toolchain, exe string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%s\n", tc.lang.ID, tc.version, exe)
+	if fi, err := os.Stat(exe); err == nil {
+		fmt.Fprintf(h, "%d %d\n", fi.Size(), fi.ModTime().UnixNano())
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// withCacheLock runs f holding an exclusive lock on name (in the work dir),
+// unless dst already exists: several processes may share the work dir.
+func (s *Sandbox) withCacheLock(dst string, f func() error) error {
+	if _, err := os.Lstat(dst); err == nil {
+		return nil
+	}
+	lock, err := os.OpenFile(dst+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
+		return err
+	}
+	defer os.Remove(dst + ".lock")
+	if _, err := os.Lstat(dst); err == nil {
+		return nil
+	}
+	return f()
+}
+
+// javacSample is compiled once to record the classes javac loads.
+const javacSample = `import java.io.*;
+import java.util.*;
+import java.util.function.*;
+import java.util.stream.*;
+
+public class Main {
+    record Pair(int a, long b) {}
+    interface Shape { double area(); }
+    enum Kind { A, B }
+    static <T extends Comparable<T>> T maxOf(List<T> xs) { return Collections.max(xs); }
+    public static void main(String[] args) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        StringBuilder sb = new StringBuilder();
+        Map<String, List<Integer>> m = new HashMap<>();
+        m.computeIfAbsent("x", k -> new ArrayList<>()).add(1);
+        int[] a = IntStream.range(0, 10).map(i -> i * i).toArray();
+        Arrays.sort(a);
+        Function<Integer, String> f = i -> "v" + i;
+        Shape s = () -> 1.5;
+        var p = new Pair(1, 2L);
+        switch (Kind.A) { case A -> sb.append(f.apply(p.a())); default -> sb.append(s.area()); }
+        String line = in.readLine();
+        try { sb.append(Integer.parseInt(line == null ? "0" : line.trim())); } catch (NumberFormatException e) { throw new RuntimeException(e); }
+        System.out.println(sb + " " + maxOf(List.of(3, 1, 2)) + String.format("%.2f", Math.PI) + new PriorityQueue<Long>().size());
+    }
+}
+`
+
+// makeJavacArchive makes a dynamic class data archive of javac (the classes
+// it loads, parsed and verified once): with it, javac starts in about half
+// the time.
+func (s *Sandbox) makeJavacArchive(tc *toolchain) (string, error) {
+	javac := tc.vars["java_home"][0] + "/bin/javac"
+	dst := filepath.Join(s.cfg.WorkDir, cachePrefix+"javac-"+cacheKey(tc, filepath.Join(tc.vars["java_home"][0], "lib/server/libjvm.so"))+".jsa")
+	err := s.withCacheLock(dst, func() error {
+		dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(".javac"))
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if err := os.WriteFile(filepath.Join(dir, "Main.java"), []byte(javacSample), 0o644); err != nil {
+			return err
+		}
+		tmp := filepath.Join(dir, "javac.jsa")
+		argv := concat([]string{javac}, javacFlags, []string{"-J-XX:ArchiveClassesAtExit=" + tmp, "-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", dir, "Main.java"})
+		if _, err := trusted(context.Background(), warmupTimeout, dir, nil, argv...); err != nil {
+			return err
+		}
+		// -Xshare:on fails if the archive cannot be used.
+		argv = []string{javac, "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xshare:on", "-J-XX:-UsePerfData",
+			"-J-XX:SharedArchiveFile=" + tmp, "-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", dir, "Main.java"}
+		if _, err := trusted(context.Background(), warmupTimeout, dir, nil, argv...); err != nil {
+			return fmt.Errorf("the archive does not load: %w", err)
+		}
+		if err := os.Chmod(tmp, 0o644); err != nil {
+			return err
+		}
+		return os.Rename(tmp, dst)
+	})
+	return dst, err
+}
+
+// goWarmup is built once to fill the shared Go build cache with the standard
+// packages programs commonly import.
+const goWarmup = `package main
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"container/heap"
+	"container/list"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"math/big"
+	"math/bits"
+	"math/rand"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+var (
+	_ = bufio.NewReader
+	_ = bytes.NewBuffer
+	_ = cmp.Compare[int]
+	_ = heap.Init
+	_ = list.New
+	_ = errors.New
+	_ = io.EOF
+	_ = maps.Keys[map[int]int]
+	_ = math.Sqrt
+	_ = big.NewInt
+	_ = bits.Len
+	_ = rand.Intn
+	_ = regexp.MustCompile
+	_ = slices.Sort[[]int]
+	_ = sort.Ints
+	_ = strconv.Itoa
+	_ = strings.Fields
+	_ = sync.Mutex{}
+	_ = time.Now
+	_ = unicode.IsLetter
+	_ = utf8.RuneLen
+)
+
+func main() { fmt.Fprintln(os.Stdout, "hello") }
+`
+
+// warmGoCache builds goWarmup with the sandbox's Go environment, through
+// this executable as GOCACHEPROG writing straight into the shared cache
+// directory: the cache keys are those of compilations in the sandbox.
+func (s *Sandbox) warmGoCache(tc *toolchain) (string, error) {
+	goroot := tc.vars["goroot"][0]
+	dst := filepath.Join(s.cfg.WorkDir, cachePrefix+"go-"+cacheKey(tc, filepath.Join(goroot, "bin/go")))
+	if strings.ContainsAny(s.helper, " '\"\\") {
+		return "", fmt.Errorf("the helper's path %q cannot be passed in GOCACHEPROG", s.helper)
+	}
+	err := s.withCacheLock(dst, func() error {
+		dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(".gocache"))
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cache := filepath.Join(dir, "cache")
+		if err := os.Mkdir(cache, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(goWarmup), 0o644); err != nil {
+			return err
+		}
+		vars := map[string][]string{"goroot": {goroot}}
+		env, err := expand(goEnv, vars)
+		if err != nil {
+			return err
+		}
+		for i, kv := range env {
+			switch k, v, _ := strings.Cut(kv, "="); k {
+			case "HOME", "XDG_CONFIG_HOME", "GOPATH", "GOCACHE":
+				env[i] = k + "=" + dir + strings.TrimPrefix(v, "/tmp")
+			}
+		}
+		env = append(env, "GOCACHEPROG="+s.helper+" "+goCacheVerb+" "+cache+" "+cache)
+		argv, err := expand(concat(goBuild, []string{"main.go"}), vars)
+		if err != nil {
+			return err
+		}
+		if _, err := trusted(context.Background(), warmupTimeout, dir, env, argv...); err != nil {
+			return err
+		}
+		if err := filepath.WalkDir(cache, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			mode := os.FileMode(0o644)
+			if d.IsDir() {
+				mode = 0o755
+			}
+			return os.Chmod(path, mode)
+		}); err != nil {
+			return err
+		}
+		return os.Rename(cache, dst)
+	})
+	return dst, err
+}
+
+// touchCaches refreshes the mtimes of the prepared caches, so that other
+// processes sharing the work dir never take them for stale.
+func (s *Sandbox) touchCaches() {
+	now := time.Now()
+	for _, tc := range s.toolchains {
+		select {
+		case <-tc.ready:
+			if tc.cache != "" {
+				_ = os.Chtimes(tc.cache, now, now)
+			}
+		default:
+		}
+	}
+}
+
+// withVars returns tc's placeholders plus extra and the toolchain's cache
+// flags.
+func (tc *toolchain) withVars(extra map[string][]string) map[string][]string {
+	vars := make(map[string][]string, len(tc.vars)+len(extra)+1)
+	for k, v := range tc.vars {
+		vars[k] = v
+	}
+	if tc.lang.ID == "java" {
+		vars["javac_cds"] = nil
+		if tc.hasCache() {
+			vars["javac_cds"] = []string{"-J-XX:SharedArchiveFile=" + javacCDSBox}
+		}
+	}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	return vars
+}
+
+// hasCache reports whether tc's cache is ready and made.
+func (tc *toolchain) hasCache() bool {
+	select {
+	case <-tc.ready:
+		return tc.cache != ""
+	default:
+		return false
+	}
+}
+
+// bindArgs returns the bwrap arguments binding what tc needs beyond the base
+// system, read-only: its Binds, and (with cache) its cache once made.
+func (tc *toolchain) bindArgs(cache bool) []string {
+	var args []string
+	binds, _ := expand(tc.lang.Binds, tc.vars)
+	for _, b := range binds {
+		if _, err := os.Stat(b); err == nil {
+			args = append(args, "--ro-bind", b, b)
+		}
+	}
+	if cache && tc.hasCache() {
+		args = append(args, "--ro-bind", tc.cache, tc.cacheBox)
+	}
+	return args
+}

@@ -1,0 +1,137 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer collects log output from several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestUnsafe runs programs without bubblewrap (Config.Unsafe), as on a
+// machine without it (no bwrap), or where it fails (bwrap is false), with
+// cgroups and without. Only well-behaved programs: nothing isolates them.
+func TestUnsafe(t *testing.T) {
+	sandbox(t)
+	if _, err := New(Config{WorkDir: testWorkDir, Bwrap: "/usr/bin/false"}, nil); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("New where bwrap fails = %v, want ErrUnavailable", err)
+	}
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"no bwrap", Config{WorkDir: testWorkDir, Bwrap: "/nonexistent/bwrap", Unsafe: true}},
+		{"failing bwrap, no cgroups", Config{WorkDir: testWorkDir, Bwrap: "/usr/bin/false", Unsafe: true, DisableCgroups: true, WarmBoxes: -1}},
+	} {
+		t.Run(c.name, func(t *testing.T) { testUnsafe(t, c.cfg) })
+	}
+}
+
+func testUnsafe(t *testing.T, cfg Config) {
+	var logs lockedBuffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	s, err := New(cfg, log)
+	if err != nil {
+		t.Fatalf("New(Unsafe): %v\n%s", err, logs.String())
+	}
+	defer s.Close()
+	if !s.unsafe {
+		t.Fatal("not in unsafe mode")
+	}
+	if l := logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, "NOT isolated") {
+		t.Errorf("no loud warning at New:\n%s", l)
+	}
+	ctx := context.Background()
+	compile := func(t *testing.T, src Source) *Program {
+		t.Helper()
+		p, err := s.Compile(ctx, src)
+		if err != nil {
+			var ce *CompileError
+			if errors.As(err, &ce) {
+				t.Fatalf("compile: %s", ce.Output)
+			}
+			t.Fatalf("compile: %v", err)
+		}
+		t.Cleanup(func() { p.Close() })
+		return p
+	}
+	lim := Limits{CPUTime: time.Second, WallTime: 1500 * time.Millisecond, MemoryMB: 64}
+
+	t.Run("languages", func(t *testing.T) {
+		langs := []string{"python", "c", "java", "go"}
+		if cfg.DisableCgroups {
+			langs = langs[:2]
+		}
+		for _, lang := range langs {
+			p := compile(t, Source{Language: lang, Code: benchPrograms[lang]})
+			for i := range 2 {
+				in, want := benchInput(i + 1)
+				if e, err := p.Run(ctx, in, lim); err != nil || string(e.Stdout) != want {
+					t.Errorf("%s: %v %s", lang, err, describe(e))
+				}
+			}
+		}
+		c := driverCases["c"]
+		p := compile(t, Source{Language: "c", Code: c.solution, Driver: c.driver})
+		if e, err := p.Run(ctx, []byte("2 40\n"), lim); err != nil || string(e.Stdout) != "42\n" {
+			t.Errorf("c with a driver: %v %s", err, describe(e))
+		}
+	})
+
+	t.Run("identity, environment, temporary files", func(t *testing.T) {
+		p := compile(t, Source{Language: "python", Code: `import os, sys, tempfile
+print(os.getuid(), sorted(os.environ))
+print(os.getcwd() == os.environ["HOME"], os.environ["TMPDIR"] != "/tmp")
+print(sorted(os.listdir(os.environ["TMPDIR"])))
+with open(os.path.join(os.environ["TMPDIR"], "left"), "w") as f:
+    f.write("x")
+`})
+		uid := os.Geteuid()
+		if uid == 0 {
+			uid = sandboxUID
+		}
+		want := fmt.Sprintf("%d ['HOME', 'LANG', 'PATH', 'PWD', 'TMPDIR']\nTrue True\n[]\n", uid)
+		for i := range 2 {
+			if e, err := p.Run(ctx, nil, lim); err != nil || string(e.Stdout) != want {
+				t.Errorf("run %d: %v %s, want %q", i, err, describe(e), want)
+			}
+		}
+	})
+
+	t.Run("limits and leftovers", func(t *testing.T) {
+		marker := fmt.Sprintf("%d.%06d", 1000+rand.IntN(8000), rand.IntN(1000000))
+		p := compile(t, Source{Language: "python", Code: "import subprocess, sys, time\nsubprocess.Popen(['/usr/bin/sleep', sys.stdin.read()], start_new_session=True)\nprint('spawned', flush=True)\ntime.sleep(60)\n"})
+		start := time.Now()
+		e, err := p.Run(ctx, []byte(marker), lim)
+		if err != nil || !e.TimedOut || time.Since(start) > lim.WallTime+time.Second || string(e.Stdout) != "spawned\n" {
+			t.Errorf("got %v %s after %v, want TimedOut", err, describe(e), time.Since(start))
+		}
+		if procs := hostProcesses(t, marker); len(procs) > 0 {
+			t.Errorf("left behind: %v", procs)
+		}
+	})
+}
