@@ -120,7 +120,7 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	a.components["tracker"] = tp.Run
 	a.checks = append(a.checks, processorRunning("tracker", tp))
 
-	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir}, log.With("component", "sandbox"))
+	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
 	if err != nil {
 		// Without a sandbox no code runs: submissions wait in Kafka and
 		// /readyz says why.
@@ -128,6 +128,7 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 		a.checks = append(a.checks, func(context.Context) error { return fmt.Errorf("the judge cannot run code: %w", err) })
 		return nil
 	}
+	a.closers = append(a.closers, func() { _ = sb.Close() })
 	jp, err := goka.NewProcessor(kc.Brokers, judge.Graph(judge.Sandboxed{Sandbox: sb}, judge.Config{
 		MaxConcurrent: a.cfg.MaxConcurrent, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10,
 	}, log.With("component", "judge")), popts...)

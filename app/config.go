@@ -50,9 +50,12 @@ type Config struct {
 	// SandboxDir holds the per-submission work directories. The sandbox
 	// user must be able to reach it, so it is not under the data dir, which
 	// may sit in a private home directory.
-	SandboxDir    string
-	SeedQuestions bool
-	LogLevel      slog.Level
+	SandboxDir string
+	// UnsafeNoSandbox runs learners' code without isolation where the
+	// machine cannot sandbox it: local development only.
+	UnsafeNoSandbox bool
+	SeedQuestions   bool
+	LogLevel        slog.Level
 }
 
 // ParseFlags reads the configuration of role from args and the environment
@@ -126,6 +129,7 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 	if role == RoleDev || role == RoleProcessor {
 		num(&cfg.MaxConcurrent, "max-concurrent", runtime.NumCPU(), "submissions judged at once by this instance")
 		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; must be reachable by uid 65534")
+		boolean(&cfg.UnsafeNoSandbox, "unsafe-no-sandbox", false, "where the machine cannot sandbox, run learners' code WITHOUT isolation: local development only, never with untrusted users")
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -209,7 +213,8 @@ func (cfg Config) LogValue() slog.Value {
 		slog.String("kafka_addr", cfg.KafkaAddr), slog.Any("brokers", cfg.Brokers), slog.Int("partitions", cfg.Partitions),
 		slog.Int("replication", cfg.Replication), slog.Duration("stream_retention", cfg.StreamRetention),
 		slog.Bool("dev_auth", cfg.DevAuth), slog.String("jwt_secret", secret), slog.Duration("token_ttl", cfg.TokenTTL),
-		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.String("sandbox_dir", cfg.SandboxDir), slog.Bool("seed_questions", cfg.SeedQuestions),
+		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.String("sandbox_dir", cfg.SandboxDir),
+		slog.Bool("unsafe_no_sandbox", cfg.UnsafeNoSandbox), slog.Bool("seed_questions", cfg.SeedQuestions),
 		slog.String("log_level", cfg.LogLevel.String()),
 	)
 }

@@ -6,6 +6,7 @@ package systemtest
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -43,9 +44,8 @@ func freeAddr(t testing.TB) string {
 	return l.Addr().String()
 }
 
-// start runs `codementor dev` on dataDir and waits until /readyz says ready.
-func start(t testing.TB, dataDir string) *instance {
-	t.Helper()
+// devConfig is the configuration of a test instance on dataDir.
+func devConfig(t testing.TB, dataDir string) app.Config {
 	cfg := app.Config{
 		Role: app.RoleDev, HTTPAddr: freeAddr(t), DataDir: dataDir, KafkaAddr: "127.0.0.1:0",
 		Partitions: 4, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
@@ -55,6 +55,19 @@ func start(t testing.TB, dataDir string) *instance {
 	if b := os.Getenv("CODEMENTOR_TEST_BROKERS"); b != "" {
 		cfg.Brokers = strings.Split(b, ",")
 	}
+	return cfg
+}
+
+// start runs `codementor dev` on dataDir and waits until /readyz says ready.
+func start(t testing.TB, dataDir string) *instance {
+	t.Helper()
+	return launch(t, devConfig(t, dataDir), func(status int, _ []byte) bool { return status == 200 })
+}
+
+// launch runs the process of cfg and polls /readyz until done says the
+// answer is the awaited one.
+func launch(t testing.TB, cfg app.Config, done func(status int, body []byte) bool) *instance {
+	t.Helper()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +82,8 @@ func start(t testing.TB, dataDir string) *instance {
 		cancel()
 		t.Fatalf("start: %v", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
+	finished := make(chan error, 1)
+	go func() { finished <- a.Run(ctx) }()
 	stopped := false
 	stop := func() {
 		if stopped {
@@ -79,7 +92,7 @@ func start(t testing.TB, dataDir string) *instance {
 		stopped = true
 		cancel()
 		select {
-		case err := <-done:
+		case err := <-finished:
 			if err != nil {
 				t.Errorf("run: %v", err)
 			}
@@ -95,15 +108,15 @@ func start(t testing.TB, dataDir string) *instance {
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode == 200 {
+			if done(resp.StatusCode, body) {
 				return in
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("not ready after 90 s: %s", body)
+				t.Fatalf("/readyz after 90 s: %d %s", resp.StatusCode, body)
 			}
 		}
 		select {
-		case err := <-done:
+		case err := <-finished:
 			stopped = true
 			cancel()
 			t.Fatalf("the process stopped while starting: %v", err)
@@ -381,5 +394,39 @@ func TestRestartKeepsSubmissions(t *testing.T) {
 	states = alice.stream(t, "/api/submissions/"+sub2.ID+"/events", "").untilFinal(t, sub2.ID, finalWithin)
 	if v := states[len(states)-1].Verdict; v != codementor.VerdictWrongAnswer {
 		t.Errorf("verdict after restart: %s", v)
+	}
+}
+
+// TestRefusesToRunCodeWithoutSandbox starts the service where the sandbox
+// cannot work (its directory is out of the sandbox user's reach): /readyz
+// says why, no language is offered, and a submission is refused rather than
+// run unsandboxed.
+func TestRefusesToRunCodeWithoutSandbox(t *testing.T) {
+	if os.Getenv("CODEMENTOR_TEST_BROKERS") != "" {
+		t.Skip("a shared cluster's runtimes table lists other judges' languages")
+	}
+	cfg := devConfig(t, t.TempDir())
+	cfg.SandboxDir = filepath.Join(t.TempDir(), "box") // t.TempDir is private to root
+	var reason string
+	in := launch(t, cfg, func(status int, body []byte) bool {
+		var e apiError
+		if status == 503 && json.Unmarshal(body, &e) == nil && strings.Contains(e.Error.Message, "cannot run code") {
+			reason = e.Error.Message
+			return true
+		}
+		return false
+	})
+	if !strings.Contains(reason, "searchable") {
+		t.Errorf("the reason does not say what to fix: %s", reason)
+	}
+	alice := login(t, in.base, "alice", false)
+	var langs []map[string]any
+	if alice.do(t, "GET", "/api/languages", nil, &langs); len(langs) != 0 {
+		t.Errorf("languages offered without a sandbox: %v", langs)
+	}
+	var e apiError
+	code := alice.do(t, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": aPlusB}, &e)
+	if code != 422 || e.Error.Code != "unsupported_language" {
+		t.Errorf("submission without a sandbox: %d %+v", code, e)
 	}
 }

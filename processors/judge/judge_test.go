@@ -26,6 +26,7 @@ func newSandbox(t *testing.T) Runner {
 	if err != nil {
 		t.Fatalf("the judge's tests need the sandbox (make test installs bubblewrap): %v", err)
 	}
+	t.Cleanup(func() { sb.Close() })
 	return Sandboxed{Sandbox: sb}
 }
 
