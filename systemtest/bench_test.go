@@ -6,21 +6,27 @@ import (
 	"time"
 )
 
-// BenchmarkSubmitToVerdict measures one learner's submission of a correct
-// Python solution to a-plus-b (11 tests) through the whole dev process: the
-// POST until 202 (emitted and acknowledged by the broker) and the POST until
-// the final verdict arrives on the learner's open SSE stream.
+// BenchmarkSubmitToVerdict measures one learner's submissions of a correct
+// a-plus-b (11 tests) in Python and in Java through the whole dev process:
+// the POST until 202 (emitted and acknowledged by the broker) and the POST
+// until the final verdict arrives on the learner's open SSE stream.
 //
-//	go test -run '^$' -bench SubmitToVerdict -benchtime 50x ./systemtest/
+//	go test -run '^$' -bench SubmitToVerdict -benchtime 40x ./systemtest/
 func BenchmarkSubmitToVerdict(b *testing.B) {
 	in := start(b, b.TempDir())
 	alice := login(b, in.base, "alice", false)
+	for _, lang := range []string{"python", "java"} {
+		b.Run(lang, func(b *testing.B) { submitToVerdict(b, alice, lang) })
+	}
+}
+
+func submitToVerdict(b *testing.B, alice *client, lang string) {
 	events := alice.stream(b, "/api/events", "")
 	var post, final []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		sub := alice.submit(b, "a-plus-b", "python", aPlusB)
+		sub := alice.submit(b, "a-plus-b", lang, programs[lang].correct)
 		post = append(post, time.Since(t0))
 		states := events.untilFinal(b, sub.ID, finalWithin)
 		final = append(final, time.Since(t0))
