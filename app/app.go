@@ -129,9 +129,8 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 		return nil
 	}
 	a.closers = append(a.closers, func() { _ = sb.Close() })
-	jp, err := goka.NewProcessor(kc.Brokers, judge.Graph(judge.Sandboxed{Sandbox: sb}, judge.Config{
-		MaxConcurrent: a.cfg.MaxConcurrent, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10,
-	}, log.With("component", "judge")), popts...)
+	jp, err := goka.NewProcessor(kc.Brokers, judge.Graph(judge.Sandboxed{Sandbox: sb},
+		judge.DefaultConfig(a.cfg.MaxConcurrent), log.With("component", "judge")), popts...)
 	if err != nil {
 		return fmt.Errorf("create judge processor: %w", err)
 	}

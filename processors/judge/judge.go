@@ -58,9 +58,10 @@ type Config struct {
 	OutputLimit int
 }
 
-// DefaultConfig returns the defaults for a machine with cores CPUs.
-func DefaultConfig(cores int) Config {
-	return Config{MaxConcurrent: cores, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10}
+// DefaultConfig returns the defaults for judging maxConcurrent submissions
+// at once (by default, one per core).
+func DefaultConfig(maxConcurrent int) Config {
+	return Config{MaxConcurrent: maxConcurrent, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10}
 }
 
 // Graph returns the judge's group graph.
