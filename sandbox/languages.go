@@ -176,6 +176,9 @@ var languages = []language{
 			"{javac_cds}", "-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", ".", "{sources}",
 		}),
 		Run: concat([]string{"{java_home}/bin/java"}, javaFlags, []string{
+			// The JVM's own warnings (unified logging) go to stdout by
+			// default, where they would count as the program's output.
+			"-Xlog:disable", "-Xlog:all=warning:stderr",
 			"-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xmx{mem}m", "-Xss{stack}m", "-cp", "/box", "Main",
 		}),
 		Requires:            []string{"{java_home}/bin/java", "{java_home}/bin/javac"},
