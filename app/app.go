@@ -41,10 +41,6 @@ type App struct {
 	components map[string]func(context.Context) error
 	checks     []func(context.Context) error
 	closers    []func()
-	// BrokerAddr is the embedded broker's address, when this process runs it.
-	BrokerAddr string
-	// Hub is the web tier's change hub, when this process runs the web tier.
-	Hub *views.Hub
 	// announced lists the languages this process's judge announces, if any.
 	announced    atomic.Pointer[[]string]
 	announceDone atomic.Bool
@@ -69,7 +65,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) 
 		}
 		a.closers = append(a.closers, b.Close)
 		a.components["broker"] = b.Run
-		a.BrokerAddr = b.Addr()
 		brokers = []string{b.Addr()}
 		log.Info("embedded Kafka broker listening", "addr", b.Addr(), "data", filepath.Join(cfg.DataDir, "broker"))
 	}
@@ -205,8 +200,8 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	}
 	vopts := append(kc.ViewOptions(clientID, log.With("component", "goka")),
 		goka.WithViewStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "views"))))
-	a.Hub = views.NewHub()
-	subs, err := views.NewSubmissions(kc.Brokers, a.Hub, log.With("component", "views"), vopts...)
+	hub := views.NewHub()
+	subs, err := views.NewSubmissions(kc.Brokers, hub, log.With("component", "views"), vopts...)
 	if err != nil {
 		return err
 	}
@@ -245,7 +240,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
 	}
 	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth}, web.Deps{
-		Submissions: subs, Questions: qs, Runtimes: rts, Hub: a.Hub, SubmissionEmitter: se, QuestionEmitter: qe,
+		Submissions: subs, Questions: qs, Runtimes: rts, Hub: hub, SubmissionEmitter: se, QuestionEmitter: qe,
 		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	a.components["web"] = srv.Run
@@ -356,9 +351,6 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	return g.Wait()
 }
-
-// Ready reports whether the process can serve, for tests and health checks.
-func (a *App) Ready(ctx context.Context) error { return a.ready(ctx) }
 
 func (a *App) close() {
 	for i := len(a.closers) - 1; i >= 0; i-- {

@@ -70,24 +70,6 @@ func (cfg Config) TopicManagerConfig() *goka.TopicManagerConfig {
 	return tm
 }
 
-// Validate reports a configuration a person must fix.
-func (cfg Config) Validate() error {
-	var errs []error
-	if len(cfg.Brokers) == 0 {
-		errs = append(errs, errors.New("no Kafka brokers given"))
-	}
-	if cfg.Partitions < 1 || cfg.Partitions > 1000 {
-		errs = append(errs, fmt.Errorf("partitions must be between 1 and 1000, got %d", cfg.Partitions))
-	}
-	if cfg.Replication < 1 {
-		errs = append(errs, fmt.Errorf("replication must be at least 1, got %d", cfg.Replication))
-	}
-	if cfg.StreamRetention < time.Hour {
-		errs = append(errs, fmt.Errorf("stream retention must be at least 1h, got %s", cfg.StreamRetention))
-	}
-	return errors.Join(errs...)
-}
-
 // EnsureTopics creates every stream (with the configured retention) and every
 // table (compacted) that does not exist yet, and checks that existing ones
 // have the configured partition count. Topics from earlier runs are kept.
@@ -131,36 +113,6 @@ func EnsureTopics(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Info("created topic", "topic", name, "partitions", cfg.Partitions, "replication", cfg.Replication, "config", flatten(entries))
 	}
 	return waitTopics(ctx, admin, want)
-}
-
-// CheckTopics reports an error unless every topic exists.
-func CheckTopics(ctx context.Context, brokers []string) error {
-	admin, err := newAdmin(ctx, brokers)
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	existing, err := admin.ListTopics()
-	if err != nil {
-		return fmt.Errorf("list topics on %v: %w", brokers, err)
-	}
-	for _, name := range allTopics() {
-		if _, ok := existing[name]; !ok {
-			return fmt.Errorf("topic %s does not exist: start a processor or dev instance, which creates the topics", name)
-		}
-	}
-	return nil
-}
-
-func allTopics() []string {
-	var names []string
-	for _, s := range codementor.Streams {
-		names = append(names, string(s))
-	}
-	for _, t := range codementor.Tables {
-		names = append(names, string(t))
-	}
-	return names
 }
 
 // newAdmin connects, retrying until ctx ends, so that a component may start

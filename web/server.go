@@ -102,9 +102,6 @@ func New(cfg Config, deps Deps) *Server {
 	return s
 }
 
-// Handler returns the HTTP handler, for tests.
-func (s *Server) Handler() http.Handler { return s.echo }
-
 // Run serves on cfg.Addr until ctx ends, then shuts down, ending open SSE
 // streams, within 10 seconds.
 func (s *Server) Run(ctx context.Context) error {
