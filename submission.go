@@ -18,9 +18,6 @@ func NewSubmissionID(now time.Time) string {
 	return fmt.Sprintf("%012x%s", now.UnixMilli(), hex.EncodeToString(b[:]))
 }
 
-// ReviewDisabledReason explains the skipped review until the LLM review exists.
-const ReviewDisabledReason = "automatic code review is not enabled on this server"
-
 // NewSubmission is the queued state of a submission just requested.
 func NewSubmission(req *SubmissionRequest, now time.Time) *Submission {
 	created := req.CreatedAt
@@ -35,7 +32,7 @@ func NewSubmission(req *SubmissionRequest, now time.Time) *Submission {
 		Code:       req.Code,
 		Status:     StatusQueued,
 		Tests:      []TestResult{},
-		Review:     Review{Status: ReviewSkipped, Reason: ReviewDisabledReason},
+		Review:     Review{Status: ReviewPending},
 		Version:    1,
 		CreatedAt:  created,
 		UpdatedAt:  now,

@@ -23,6 +23,17 @@ const (
 	// RunEvents carries the judge's progress (RunEvent), keyed by submission
 	// ID. It is co-partitioned with SubmissionRequests: both feed the tracker.
 	RunEvents goka.Stream = "run-events"
+	// ReviewJobs carries a ReviewJob per judged submission, keyed by
+	// submission ID. The tracker emits it once the verdict is recorded; the
+	// reviewer consumes it.
+	ReviewJobs goka.Stream = "review-jobs"
+	// ReviewEvents carries the reviewer's progress (ReviewEvent), keyed by
+	// submission ID and co-partitioned with the tracker's other inputs.
+	ReviewEvents goka.Stream = "review-events"
+	// ReviewerLoop is the reviewer group's loopback stream (goka's
+	// <group>-loop): a review cut short by the end of the reviewer's session
+	// hands its ReviewJob back through it.
+	ReviewerLoop goka.Stream = "reviewer-loop"
 
 	// QuestionsTable is the compacted table of questions keyed by question ID.
 	// The web tier's question emitter writes it directly; processors look it up.
@@ -36,19 +47,24 @@ const (
 	TrackerGroup goka.Group = "tracker"
 	// JudgeGroup runs the slow step (compile, run, check) and keeps no state.
 	JudgeGroup goka.Group = "judge"
+	// ReviewerGroup asks the LLM for a review of each judged submission and
+	// streams it back; it keeps no state either, and runs apart from the
+	// judge so that a slow or failing LLM never delays a verdict.
+	ReviewerGroup goka.Group = "reviewer"
 )
 
 // SubmissionsTable is the tracker's group table: one Submission per ID.
 var SubmissionsTable = goka.GroupTable(TrackerGroup)
 
 // Streams lists every stream topic, for explicit creation at start-up.
-var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents}
+var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, ReviewerLoop}
 
 // Tables lists every (compacted) table topic, for explicit creation at start-up.
 var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable}
 
 // Submission statuses: queued → running → reviewing → done, or failed for an
-// internal fault.
+// internal fault. The verdict is final from reviewing on: the review follows
+// it and never changes it.
 const (
 	StatusQueued    = "queued"
 	StatusRunning   = "running"
@@ -72,8 +88,13 @@ const (
 	VerdictSkipped = "skipped"
 )
 
-// Review statuses. Until the LLM review exists every review is skipped.
+// Review statuses: pending → running → done or failed, or skipped when
+// reviews are off or the submission could not be judged.
 const (
+	ReviewPending = "pending"
+	ReviewRunning = "running"
+	ReviewDone    = "done"
+	ReviewFailed  = "failed"
 	ReviewSkipped = "skipped"
 )
 
@@ -187,7 +208,78 @@ type TestResult struct {
 // Review is the LLM's review of a submission.
 type Review struct {
 	Status string `json:"status"`
+	// Reason explains a failed or skipped review, or a cut-off one, in a
+	// sentence the UI can show.
 	Reason string `json:"reason,omitempty"`
+	// Attempt identifies the reviewer run that writes the review: a job
+	// redelivered to another reviewer starts a new attempt, which supersedes
+	// the old one's output.
+	Attempt string `json:"attempt,omitempty"`
+	Model   string `json:"model,omitempty"`
+	// Text is the review as the model wrote it (Markdown); it grows while
+	// the review is running.
+	Text string `json:"text,omitempty"`
+	// Truncated is set when the model stopped before the end (length limit,
+	// broken or stalled stream): Text is what arrived.
+	Truncated bool `json:"truncated,omitempty"`
+	// Parts is the finished review's structure, parsed from Text.
+	Parts      *ReviewParts `json:"parts,omitempty"`
+	StartedAt  time.Time    `json:"started_at,omitzero"`
+	FinishedAt time.Time    `json:"finished_at,omitzero"`
+}
+
+// Final reports whether the review will not change any more.
+func (r *Review) Final() bool {
+	return r.Status == ReviewDone || r.Status == ReviewFailed || r.Status == ReviewSkipped
+}
+
+// ReviewParts is the structure of a review: what a mentor says about a
+// submission. Fields the model did not write are empty.
+type ReviewParts struct {
+	Summary         string   `json:"summary,omitempty"`
+	Correctness     string   `json:"correctness,omitempty"`
+	Complexity      string   `json:"complexity,omitempty"`
+	TimeComplexity  string   `json:"time_complexity,omitempty"`
+	SpaceComplexity string   `json:"space_complexity,omitempty"`
+	Style           string   `json:"style,omitempty"`
+	NextSteps       []string `json:"next_steps,omitempty"`
+}
+
+// ReviewJob asks the reviewer to review one judged submission. It carries
+// what the learner may see: hidden tests' data is never in it.
+type ReviewJob struct {
+	SubmissionID  string       `json:"submission_id"`
+	QuestionID    string       `json:"question_id"`
+	Language      string       `json:"language"`
+	Code          string       `json:"code"`
+	Verdict       string       `json:"verdict"`
+	TestCount     int          `json:"test_count"`
+	Tests         []TestResult `json:"tests"`
+	CompileOutput string       `json:"compile_output,omitempty"`
+}
+
+// ReviewEvent kinds, in the order the reviewer emits them.
+const (
+	ReviewStarted  = "started"  // an attempt began; its text starts empty
+	ReviewDelta    = "delta"    // more text of the attempt
+	ReviewFinished = "finished" // the final review (done, failed or skipped)
+)
+
+// ReviewEvent is the reviewer's progress on one submission.
+type ReviewEvent struct {
+	SubmissionID string `json:"submission_id"`
+	Kind         string `json:"kind"`
+	Attempt      string `json:"attempt,omitempty"`
+	// Model comes with ReviewStarted.
+	Model string `json:"model,omitempty"`
+	// Offset is where Text goes in the attempt's text, on ReviewDelta: a
+	// delta whose offset is not the length of the text recorded so far is a
+	// duplicate or belongs to a lost stretch, and is ignored.
+	Offset int    `json:"offset,omitempty"`
+	Text   string `json:"text,omitempty"`
+	// Review is the final review, on ReviewFinished.
+	Review *Review   `json:"review,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // Submission is the state of one submission, as kept in SubmissionsTable and
@@ -212,7 +304,8 @@ type Submission struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Final reports whether the submission will not change any more.
+// Final reports whether the submission will not change any more: it is
+// judged and reviewed, or failed.
 func (s *Submission) Final() bool {
 	return s.Status == StatusDone || s.Status == StatusFailed
 }
@@ -260,6 +353,8 @@ type (
 	SubmissionRequestCodec = JSONCodec[SubmissionRequest]
 	JobCodec               = JSONCodec[Job]
 	RunEventCodec          = JSONCodec[RunEvent]
+	ReviewJobCodec         = JSONCodec[ReviewJob]
+	ReviewEventCodec       = JSONCodec[ReviewEvent]
 	SubmissionCodec        = JSONCodec[Submission]
 	RuntimeCodec           = JSONCodec[Runtime]
 )

@@ -27,8 +27,10 @@ import (
 	"github.com/codementor/codementor/emitters"
 	"github.com/codementor/codementor/kafka"
 	"github.com/codementor/codementor/processors/judge"
+	"github.com/codementor/codementor/processors/reviewer"
 	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/questions"
+	"github.com/codementor/codementor/review"
 	"github.com/codementor/codementor/sandbox"
 	"github.com/codementor/codementor/views"
 	"github.com/codementor/codementor/web"
@@ -103,17 +105,37 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) 
 
 func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	log := a.log
-	popts := append(kc.ProcessorOptions(clientID, log.With("component", "goka")),
-		goka.WithStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "processors"))),
-		// Keep the tables of partitions this instance does not own up to date
-		// too, so a rebalance has little to recover.
-		goka.WithHotStandby(), goka.WithRecoverAhead())
-	tp, err := goka.NewProcessor(kc.Brokers, tracker.Graph(log.With("component", "tracker")), popts...)
+	// Each processor keeps its tables (its own and its lookups) in its own
+	// directory: two processors looking up the same table must not share a
+	// LevelDB, which only one may open.
+	popts := func(group goka.Group) []goka.ProcessorOption {
+		return append(kc.ProcessorOptions(clientID, log.With("component", "goka")),
+			goka.WithStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "processors", string(group)))),
+			// Keep the tables of partitions this instance does not own up to
+			// date too, so a rebalance has little to recover.
+			goka.WithHotStandby(), goka.WithRecoverAhead())
+	}
+	tp, err := goka.NewProcessor(kc.Brokers, tracker.Graph(log.With("component", "tracker")), popts(tracker.Group)...)
 	if err != nil {
 		return fmt.Errorf("create tracker processor: %w", err)
 	}
 	a.components["tracker"] = tp.Run
 	a.checks = append(a.checks, processorRunning("tracker", tp))
+
+	rv, err := review.New(a.cfg.Review, log.With("component", "review"))
+	if err != nil {
+		return err
+	}
+	if reason := rv.SkipReason(); reason != "" {
+		log.Warn("reviews are off: every review is skipped", "reason", reason)
+	}
+	rp, err := goka.NewProcessor(kc.Brokers, reviewer.Graph(rv, reviewer.DefaultConfig(a.cfg.ReviewConcurrency),
+		log.With("component", "reviewer")), popts(reviewer.Group)...)
+	if err != nil {
+		return fmt.Errorf("create reviewer processor: %w", err)
+	}
+	a.components["reviewer"] = rp.Run
+	a.checks = append(a.checks, processorRunning("reviewer", rp))
 
 	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
 	if err != nil {
@@ -125,7 +147,7 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	}
 	a.closers = append(a.closers, func() { _ = sb.Close() })
 	jp, err := goka.NewProcessor(kc.Brokers, judge.Graph(judge.Sandboxed{Sandbox: sb},
-		judge.DefaultConfig(a.cfg.MaxConcurrent), log.With("component", "judge")), popts...)
+		judge.DefaultConfig(a.cfg.MaxConcurrent), log.With("component", "judge")), popts(judge.Group)...)
 	if err != nil {
 		return fmt.Errorf("create judge processor: %w", err)
 	}
@@ -344,6 +366,9 @@ func (a *App) Run(ctx context.Context) error {
 	for name, run := range a.components {
 		g.Go(func() error {
 			if err := run(gctx); err != nil && !errors.Is(err, context.Canceled) {
+				// The first failure stops the others, whose errors then only
+				// say so: log each, so the cause is never hidden.
+				a.log.Error("component stopped", "component", name, "err", err)
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			return nil

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/review"
 )
 
 // Roles of the binary.
@@ -54,7 +55,11 @@ type Config struct {
 	// UnsafeNoSandbox runs learners' code without isolation where the
 	// machine cannot sandbox it: local development only.
 	UnsafeNoSandbox bool
-	SeedQuestions   bool
+	// Review configures the LLM review; its API key comes from
+	// OPENAI_API_KEY only, never a flag.
+	Review            review.Config
+	ReviewConcurrency int
+	SeedQuestions     bool
 	LogLevel        slog.Level
 }
 
@@ -65,12 +70,13 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 	fs := flag.NewFlagSet("codementor "+role, flag.ContinueOnError)
 	fs.SetOutput(out)
 	var envErrs []error
-	str := func(p *string, name, def, usage string) {
-		if v := getenv(envName(name)); v != "" {
+	strEnv := func(p *string, name, env, def, usage string) {
+		if v := getenv(env); v != "" {
 			def = v
 		}
-		fs.StringVar(p, name, def, usage+" (env "+envName(name)+")")
+		fs.StringVar(p, name, def, usage+" (env "+env+")")
 	}
+	str := func(p *string, name, def, usage string) { strEnv(p, name, envName(name), def, usage) }
 	num := func(p *int, name string, def int, usage string) {
 		if v := getenv(envName(name)); v != "" {
 			n, err := strconv.Atoi(v)
@@ -130,6 +136,20 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 		num(&cfg.MaxConcurrent, "max-concurrent", runtime.NumCPU(), "submissions judged at once by this instance")
 		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; must be reachable by uid 65534")
 		boolean(&cfg.UnsafeNoSandbox, "unsafe-no-sandbox", false, "where the machine cannot sandbox, run learners' code WITHOUT isolation: local development only, never with untrusted users")
+
+		rc := review.DefaultConfig()
+		strEnv(&cfg.Review.BaseURL, "review-base-url", "OPENAI_BASE_URL", rc.BaseURL, "base URL of the OpenAI-compatible chat-completions server that writes reviews (Ollama: http://127.0.0.1:11434/v1)")
+		strEnv(&cfg.Review.Model, "review-model", "CODEMENTOR_REVIEW_MODEL", rc.Model, "model that writes reviews")
+		str(&cfg.Review.ReasoningEffort, "review-reasoning-effort", rc.ReasoningEffort, "reasoning effort sent to reasoning models (o-series, gpt-5 and later); empty sends none")
+		str(&cfg.Review.AnswerLanguage, "review-language", rc.AnswerLanguage, "language the reviews are written in")
+		duration(&cfg.Review.Timeout, "review-timeout", rc.Timeout, "deadline of one review, retries included; then it fails")
+		duration(&cfg.Review.StallTimeout, "review-stall-timeout", rc.StallTimeout, "longest wait for the model's response or its next piece")
+		num(&cfg.Review.MaxTokens, "review-max-tokens", rc.MaxTokens, "most tokens a review may take")
+		num(&cfg.ReviewConcurrency, "review-concurrency", 8, "reviews written at once by this instance")
+		num(&cfg.Review.BreakerFailures, "review-breaker-failures", rc.BreakerFailures, "failed calls in a row after which reviews fail fast for a while")
+		duration(&cfg.Review.BreakerCooldown, "review-breaker-cooldown", rc.BreakerCooldown, "how long reviews fail fast before the model is tried again")
+		cfg.Review.MinBackoff, cfg.Review.MaxBackoff = rc.MinBackoff, rc.MaxBackoff
+		cfg.Review.APIKey = getenv("OPENAI_API_KEY")
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -198,23 +218,34 @@ func (cfg Config) Validate() error {
 		if cfg.MaxConcurrent < 1 || cfg.MaxConcurrent > 256 {
 			errs = append(errs, fmt.Errorf("--max-concurrent must be from 1 to 256, got %d", cfg.MaxConcurrent))
 		}
+		if cfg.ReviewConcurrency < 1 || cfg.ReviewConcurrency > 256 {
+			errs = append(errs, fmt.Errorf("--review-concurrency must be from 1 to 256, got %d", cfg.ReviewConcurrency))
+		}
+		if err := cfg.Review.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("the review settings (--review-*): %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }
 
 // LogValue prints the configuration with the secret redacted.
 func (cfg Config) LogValue() slog.Value {
-	secret := "(unset)"
-	if cfg.JWTSecret != "" {
-		secret = "[redacted]"
+	redact := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return "[redacted]"
 	}
 	return slog.GroupValue(
 		slog.String("role", cfg.Role), slog.String("http_addr", cfg.HTTPAddr), slog.String("data_dir", cfg.DataDir),
 		slog.String("kafka_addr", cfg.KafkaAddr), slog.Any("brokers", cfg.Brokers), slog.Int("partitions", cfg.Partitions),
 		slog.Int("replication", cfg.Replication), slog.Duration("stream_retention", cfg.StreamRetention),
-		slog.Bool("dev_auth", cfg.DevAuth), slog.String("jwt_secret", secret), slog.Duration("token_ttl", cfg.TokenTTL),
+		slog.Bool("dev_auth", cfg.DevAuth), slog.String("jwt_secret", redact(cfg.JWTSecret)), slog.Duration("token_ttl", cfg.TokenTTL),
 		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.String("sandbox_dir", cfg.SandboxDir),
 		slog.Bool("unsafe_no_sandbox", cfg.UnsafeNoSandbox), slog.Bool("seed_questions", cfg.SeedQuestions),
+		slog.String("openai_api_key", redact(cfg.Review.APIKey)), slog.String("review_base_url", cfg.Review.BaseURL),
+		slog.String("review_model", cfg.Review.Model), slog.String("review_language", cfg.Review.AnswerLanguage),
+		slog.Duration("review_timeout", cfg.Review.Timeout), slog.Int("review_concurrency", cfg.ReviewConcurrency),
 		slog.String("log_level", cfg.LogLevel.String()),
 	)
 }

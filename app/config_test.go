@@ -30,6 +30,26 @@ func TestParseFlagsDefaultsAndEnv(t *testing.T) {
 	}
 }
 
+func TestParseFlagsReviewSettings(t *testing.T) {
+	cfg, err := ParseFlags(RoleProcessor, []string{"--review-timeout", "30s"}, env(map[string]string{
+		"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:11434/v1", "CODEMENTOR_REVIEW_MODEL": "llama3.1",
+		"CODEMENTOR_REVIEW_LANGUAGE": "Deutsch",
+	}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.Review
+	if r.APIKey != "sk-test" || r.BaseURL != "http://127.0.0.1:11434/v1" || r.Model != "llama3.1" || r.AnswerLanguage != "Deutsch" ||
+		r.Timeout != 30*time.Second || r.StallTimeout <= 0 || r.MaxTokens <= 0 || r.BreakerFailures <= 0 || r.MaxBackoff <= 0 || cfg.ReviewConcurrency != 8 {
+		t.Errorf("review settings: %+v", cfg)
+	}
+	// Without a key the processor starts, with reviews skipped.
+	cfg, err = ParseFlags(RoleDev, nil, env(nil), io.Discard)
+	if err != nil || cfg.Review.APIKey != "" || cfg.Review.Model == "" || cfg.Review.BaseURL == "" {
+		t.Errorf("dev without a key: %+v, %v", cfg.Review, err)
+	}
+}
+
 func TestParseFlagsRejects(t *testing.T) {
 	tests := []struct {
 		role string
@@ -46,6 +66,9 @@ func TestParseFlagsRejects(t *testing.T) {
 		{RoleDev, []string{"extra"}, nil, "unexpected arguments"},
 		{RoleDev, []string{"--log-level", "loud"}, nil, "log level"},
 		{RoleProcessor, []string{"--max-concurrent", "0"}, nil, "--max-concurrent"},
+		{RoleProcessor, []string{"--review-concurrency", "0"}, nil, "--review-concurrency"},
+		{RoleDev, []string{"--review-timeout", "5m"}, nil, "review"},
+		{RoleDev, nil, map[string]string{"OPENAI_BASE_URL": "ftp://x"}, "review"},
 	}
 	for _, tt := range tests {
 		_, err := ParseFlags(tt.role, tt.args, env(tt.env), io.Discard)
@@ -57,7 +80,8 @@ func TestParseFlagsRejects(t *testing.T) {
 
 func TestConfigLogRedactsSecret(t *testing.T) {
 	cfg := Config{Role: RoleWeb, JWTSecret: "super-secret-value-that-is-long-enough"}
-	if s := cfg.LogValue().String(); strings.Contains(s, "super-secret") || !strings.Contains(s, "[redacted]") {
+	cfg.Review.APIKey = "sk-very-secret-key"
+	if s := cfg.LogValue().String(); strings.Contains(s, "super-secret") || strings.Contains(s, "sk-very") || !strings.Contains(s, "[redacted]") {
 		t.Errorf("log value %s", s)
 	}
 }

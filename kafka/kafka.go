@@ -54,6 +54,11 @@ func Sarama(clientID string) *sarama.Config {
 	// The judge's callback runs a whole submission; the partition consumer
 	// must not give up on it after goka's default of one second.
 	c.Consumer.MaxProcessingTime = 90 * time.Second
+	// A member busy in a callback rejoins a rebalance only when the callback
+	// returns. The judge (45 s at most) finishes within this, so a rebalance
+	// does not evict it and redeliver its work; the reviewer hands its job
+	// back at once.
+	c.Consumer.Group.Rebalance.Timeout = 90 * time.Second
 	c.Metadata.Retry.Max = 10
 	return c
 }

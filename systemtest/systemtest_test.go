@@ -19,6 +19,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/app"
+	"github.com/codementor/codementor/review"
 )
 
 const (
@@ -51,6 +52,8 @@ func devConfig(t testing.TB, dataDir string) app.Config {
 		Partitions: 4, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
 		TokenTTL: time.Hour, MaxConcurrent: 2, SeedQuestions: true,
 		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"),
+		// No API key: reviews are skipped unless a test configures a model.
+		Review: review.DefaultConfig(), ReviewConcurrency: 2,
 	}
 	if b := os.Getenv("CODEMENTOR_TEST_BROKERS"); b != "" {
 		cfg.Brokers = strings.Split(b, ",")
@@ -177,8 +180,8 @@ func TestSubmissionsStreamToTheirOwner(t *testing.T) {
 		if f.Verdict != verdict || f.Status != codementor.StatusDone {
 			t.Errorf("%s: status %s verdict %s, want done %s", id, f.Status, f.Verdict, verdict)
 		}
-		if f.Review.Status != codementor.ReviewSkipped {
-			t.Errorf("%s: review %+v, want skipped", id, f.Review)
+		if f.Review.Status != codementor.ReviewSkipped || !strings.Contains(f.Review.Reason, "OPENAI_API_KEY") {
+			t.Errorf("%s: review %+v, want skipped with a reason that says how to enable reviews", id, f.Review)
 		}
 		if len(f.Tests) != f.TestCount || f.TestCount < 5 {
 			t.Errorf("%s: %d test results of %d", id, len(f.Tests), f.TestCount)

@@ -1,6 +1,7 @@
 // Package tracker is the fast, stateful processor group that owns the
 // submission table. It turns submission requests into queued submissions and
-// judging jobs, and folds the judge's progress into each submission's state.
+// judging jobs, folds the judge's progress into each submission's state,
+// hands every judged submission to the reviewer, and folds the review in.
 // Every decision is a pure function of the current state and the message, so
 // redelivered messages change nothing (idempotence under at-least-once).
 package tracker
@@ -29,7 +30,9 @@ func Graph(log *slog.Logger) *goka.GroupGraph {
 	return goka.DefineGroup(Group,
 		goka.Input(codementor.SubmissionRequests, new(codec.Bytes), t.request),
 		goka.Input(codementor.RunEvents, new(codec.Bytes), t.event),
+		goka.Input(codementor.ReviewEvents, new(codec.Bytes), t.review),
 		goka.Output(codementor.RunJobs, new(codementor.JobCodec)),
+		goka.Output(codementor.ReviewJobs, new(codementor.ReviewJobCodec)),
 		goka.Persist(new(codementor.SubmissionCodec)),
 	)
 }
@@ -74,7 +77,28 @@ func (t *tracker) event(ctx goka.Context, msg any) {
 		t.log.Warn("run event for an unknown submission", "key", ctx.Key(), "kind", ev.(*codementor.RunEvent).Kind)
 		return
 	}
-	if next := Apply(cur, ev.(*codementor.RunEvent), t.now()); next != nil {
+	next, job := Apply(cur, ev.(*codementor.RunEvent), t.now())
+	if next != nil {
+		ctx.SetValue(next)
+	}
+	if job != nil {
+		ctx.Emit(codementor.ReviewJobs, ctx.Key(), job)
+	}
+}
+
+// review handles a ReviewEvent.
+func (t *tracker) review(ctx goka.Context, msg any) {
+	ev, err := new(codementor.ReviewEventCodec).Decode(msg.([]byte))
+	if err != nil {
+		t.log.Error("skipping undecodable review event", "key", ctx.Key(), "partition", ctx.Partition(), "offset", ctx.Offset(), "err", err)
+		return
+	}
+	cur := t.current(ctx)
+	if cur == nil {
+		t.log.Warn("review event for an unknown submission", "key", ctx.Key(), "kind", ev.(*codementor.ReviewEvent).Kind)
+		return
+	}
+	if next := ApplyReview(cur, ev.(*codementor.ReviewEvent), t.now()); next != nil {
 		ctx.SetValue(next)
 	}
 }
@@ -100,17 +124,27 @@ func jobOf(s *codementor.Submission) *codementor.Job {
 	return &codementor.Job{SubmissionID: s.ID, QuestionID: s.QuestionID, Language: s.Language, Code: s.Code}
 }
 
-// Apply folds a run event into a copy of cur and returns it, or nil when the
-// event changes nothing: a final submission never changes again, the status
-// never moves backwards, and a test result already recorded is not recorded
-// twice.
-func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) *codementor.Submission {
+// Apply folds a run event into a copy of cur and returns it (nil: the event
+// changes nothing), and the review job to emit once the verdict is in (nil:
+// none). The verdict is recorded once: after it, and in a final submission,
+// run events change nothing; the status never moves backwards; a test result
+// already recorded is not recorded twice. A finished event redelivered while
+// the review has not started emits the review job again, since the first
+// emit may not have been acknowledged.
+func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) (*codementor.Submission, *codementor.ReviewJob) {
 	if cur.Final() {
-		return nil
+		return nil, nil
+	}
+	if cur.Status == codementor.StatusReviewing {
+		if ev.Kind == codementor.RunFinished && cur.Review.Status == codementor.ReviewPending {
+			return nil, reviewJobOf(cur)
+		}
+		return nil, nil
 	}
 	next := *cur
 	next.Tests = append(make([]codementor.TestResult, 0, len(cur.Tests)+1), cur.Tests...)
 	changed := false
+	var job *codementor.ReviewJob
 	switch ev.Kind {
 	case codementor.RunStarted:
 		if next.Status == codementor.StatusQueued || next.TestCount != ev.TestCount {
@@ -120,7 +154,7 @@ func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) *
 		}
 	case codementor.RunTest:
 		if ev.Test == nil {
-			return nil
+			return nil, nil
 		}
 		next.Status = codementor.StatusRunning
 		changed = upsertTest(&next, *ev.Test)
@@ -137,15 +171,84 @@ func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) *
 		}
 		next.CompileOutput = ev.CompileOutput
 		next.Error = ev.Error
-		next.Status = codementor.StatusDone
-		if ev.Verdict == codementor.VerdictInternalError {
-			next.Status = codementor.StatusFailed
-		}
 		changed = true
+		if ev.Verdict == codementor.VerdictInternalError {
+			// Nothing the learner wrote was judged: there is nothing to review.
+			next.Status = codementor.StatusFailed
+			next.Review = codementor.Review{Status: codementor.ReviewSkipped, Reason: NotJudgedReason, FinishedAt: now}
+		} else {
+			next.Status = codementor.StatusReviewing
+			job = reviewJobOf(&next)
+		}
 	default:
-		return nil
+		return nil, nil
 	}
 	if !changed {
+		return nil, nil
+	}
+	next.Version = cur.Version + 1
+	next.UpdatedAt = now
+	return &next, job
+}
+
+// NotJudgedReason is the review's reason when judging failed.
+const NotJudgedReason = "not reviewed: the submission could not be judged"
+
+// reviewJobOf is the review job of a judged submission. It strips hidden
+// tests' data once more, though the judge never sends it.
+func reviewJobOf(s *codementor.Submission) *codementor.ReviewJob {
+	tests := make([]codementor.TestResult, len(s.Tests))
+	for i, tr := range s.Tests {
+		if tr.Hidden {
+			tr.Input, tr.Expected, tr.Output, tr.Stderr = "", "", "", ""
+		}
+		tests[i] = tr
+	}
+	return &codementor.ReviewJob{
+		SubmissionID: s.ID, QuestionID: s.QuestionID, Language: s.Language, Code: s.Code,
+		Verdict: s.Verdict, TestCount: s.TestCount, Tests: tests, CompileOutput: s.CompileOutput,
+	}
+}
+
+// ApplyReview folds a review event into a copy of cur and returns it, or nil
+// when the event changes nothing. Only a submission being reviewed takes
+// review events. An attempt's start replaces the text of an earlier attempt
+// (a job redelivered to another reviewer); a delta is taken only from the
+// current attempt and only at the end of its text, so duplicates and
+// leftovers of a superseded attempt are dropped; the finished review of the
+// current attempt (or of any, before one started) ends the submission.
+func ApplyReview(cur *codementor.Submission, ev *codementor.ReviewEvent, now time.Time) *codementor.Submission {
+	if cur.Status != codementor.StatusReviewing || cur.Review.Final() {
+		return nil
+	}
+	next := *cur
+	r := &next.Review
+	switch ev.Kind {
+	case codementor.ReviewStarted:
+		if r.Status == codementor.ReviewRunning && r.Attempt == ev.Attempt {
+			return nil
+		}
+		*r = codementor.Review{Status: codementor.ReviewRunning, Attempt: ev.Attempt, Model: ev.Model, StartedAt: ev.At}
+	case codementor.ReviewDelta:
+		if r.Status != codementor.ReviewRunning || r.Attempt != ev.Attempt || ev.Offset != len(r.Text) || ev.Text == "" {
+			return nil
+		}
+		r.Text += ev.Text
+	case codementor.ReviewFinished:
+		if ev.Review == nil || !ev.Review.Final() || (r.Attempt != "" && r.Attempt != ev.Attempt) {
+			return nil
+		}
+		fin := *ev.Review
+		fin.Attempt = ev.Attempt
+		if fin.StartedAt.IsZero() {
+			fin.StartedAt = r.StartedAt
+		}
+		if fin.Model == "" {
+			fin.Model = r.Model
+		}
+		*r = fin
+		next.Status = codementor.StatusDone
+	default:
 		return nil
 	}
 	next.Version = cur.Version + 1

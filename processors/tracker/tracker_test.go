@@ -17,6 +17,12 @@ import (
 // run starts the tracker on a goka tester and returns it with a tracker of
 // the jobs it emits.
 func run(t *testing.T) (*tester.Tester, *tester.QueueTracker) {
+	tt, jobs, _ := runWithReviews(t)
+	return tt, jobs
+}
+
+// runWithReviews is run with a tracker of the review jobs too.
+func runWithReviews(t *testing.T) (*tester.Tester, *tester.QueueTracker, *tester.QueueTracker) {
 	t.Helper()
 	tt := tester.New(t)
 	p, err := goka.NewProcessor(nil, Graph(slog.New(slog.NewTextHandler(io.Discard, nil))), goka.WithTester(tt))
@@ -32,7 +38,7 @@ func run(t *testing.T) (*tester.Tester, *tester.QueueTracker) {
 			t.Errorf("processor: %v", err)
 		}
 	})
-	return tt, tt.NewQueueTracker(string(codementor.RunJobs))
+	return tt, tt.NewQueueTracker(string(codementor.RunJobs)), tt.NewQueueTracker(string(codementor.ReviewJobs))
 }
 
 func raw(t *testing.T, v any) []byte {
@@ -53,12 +59,12 @@ func state(tt *tester.Tester, id string) *codementor.Submission {
 }
 
 func TestSubmissionLifecycle(t *testing.T) {
-	tt, jobs := run(t)
+	tt, jobs, reviews := runWithReviews(t)
 	req := &codementor.SubmissionRequest{ID: "s1", User: "alice", QuestionID: "a-plus-b", Language: "python", Code: "print(3)", CreatedAt: time.Now()}
 	tt.Consume(string(codementor.SubmissionRequests), "s1", raw(t, req))
 
 	s := state(tt, "s1")
-	if s == nil || s.Status != codementor.StatusQueued || s.Version != 1 || s.User != "alice" || s.Review.Status != codementor.ReviewSkipped {
+	if s == nil || s.Status != codementor.StatusQueued || s.Version != 1 || s.User != "alice" || s.Review.Status != codementor.ReviewPending {
 		t.Fatalf("after request: %+v", s)
 	}
 	key, v, ok := jobs.Next()
@@ -89,18 +95,54 @@ func TestSubmissionLifecycle(t *testing.T) {
 	if len(s.Tests) != 2 || s.Tests[0].Index != 0 || s.Tests[1].Index != 1 || s.Version != 4 {
 		t.Fatalf("after tests: %+v", s)
 	}
-	ev(codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictAccepted, TestCount: 2, Tests: []codementor.TestResult{t0, t1}})
+	finished := codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictAccepted, TestCount: 2, Tests: []codementor.TestResult{t0, t1}}
+	ev(finished)
 	s = state(tt, "s1")
-	if s.Status != codementor.StatusDone || s.Verdict != codementor.VerdictAccepted || s.Version != 5 {
+	if s.Status != codementor.StatusReviewing || s.Verdict != codementor.VerdictAccepted || s.Version != 5 || s.Review.Status != codementor.ReviewPending {
 		t.Fatalf("after finished: %+v", s)
+	}
+	key, v, ok = reviews.Next()
+	if rj, _ := v.(*codementor.ReviewJob); !ok || key != "s1" || rj.Verdict != codementor.VerdictAccepted || rj.Code != "print(3)" || len(rj.Tests) != 2 {
+		t.Fatalf("review job = %v %+v %v", key, v, ok)
+	}
+	// The verdict is recorded once: a rerun's events change nothing, and a
+	// redelivered finished event only re-emits the review job.
+	ev(codementor.RunEvent{Kind: codementor.RunStarted, TestCount: 2})
+	ev(codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictWrongAnswer})
+	if got := state(tt, "s1"); got.Version != 5 || got.Verdict != codementor.VerdictAccepted {
+		t.Errorf("the verdict changed after it was recorded: %+v", got)
+	}
+	if _, _, ok := reviews.Next(); !ok {
+		t.Error("a redelivered finished event before the review started did not re-emit the review job")
+	}
+
+	rev := func(e codementor.ReviewEvent) { tt.Consume(string(codementor.ReviewEvents), "s1", raw(t, e)) }
+	rev(codementor.ReviewEvent{Kind: codementor.ReviewStarted, Attempt: "a1", Model: "m"})
+	rev(codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: "a1", Offset: 0, Text: "Good "})
+	rev(codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: "a1", Offset: 5, Text: "work."})
+	s = state(tt, "s1")
+	if s.Status != codementor.StatusReviewing || s.Review.Status != codementor.ReviewRunning || s.Review.Text != "Good work." || s.Version != 8 {
+		t.Fatalf("while reviewing: %+v", s)
+	}
+	ev(finished)
+	if _, _, ok := reviews.Next(); ok {
+		t.Error("a redelivered finished event re-emitted the review job after the review started")
+	}
+	done := &codementor.Review{Status: codementor.ReviewDone, Text: "Good work.", Parts: &codementor.ReviewParts{Summary: "Good work."}}
+	rev(codementor.ReviewEvent{Kind: codementor.ReviewFinished, Attempt: "a1", Review: done})
+	s = state(tt, "s1")
+	if s.Status != codementor.StatusDone || s.Review.Status != codementor.ReviewDone || s.Review.Parts == nil || s.Review.Attempt != "a1" || s.Review.Model != "m" || s.Version != 9 {
+		t.Fatalf("after the review: %+v", s)
 	}
 
 	// Once final, nothing changes it: not a rerun's events, not a duplicate
-	// request, not a different verdict.
+	// request, not a late review event.
 	ev(codementor.RunEvent{Kind: codementor.RunStarted, TestCount: 2})
 	ev(codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictWrongAnswer})
 	tt.Consume(string(codementor.SubmissionRequests), "s1", raw(t, req))
-	if got := state(tt, "s1"); got.Version != 5 || got.Verdict != codementor.VerdictAccepted || got.Status != codementor.StatusDone {
+	rev(codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: "a1", Offset: 10, Text: " More."})
+	rev(codementor.ReviewEvent{Kind: codementor.ReviewStarted, Attempt: "a2"})
+	if got := state(tt, "s1"); got.Version != 9 || got.Verdict != codementor.VerdictAccepted || got.Status != codementor.StatusDone || got.Review.Text != "Good work." {
 		t.Errorf("final state changed: %+v", got)
 	}
 	if _, _, ok := jobs.Next(); ok {
@@ -112,8 +154,83 @@ func TestInternalErrorFails(t *testing.T) {
 	tt, _ := run(t)
 	tt.Consume(string(codementor.SubmissionRequests), "s2", raw(t, codementor.SubmissionRequest{ID: "s2", User: "bob", QuestionID: "q", Language: "c", Code: "x"}))
 	tt.Consume(string(codementor.RunEvents), "s2", raw(t, codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictInternalError, Error: "boom"}))
-	if s := state(tt, "s2"); s.Status != codementor.StatusFailed || s.Error != "boom" {
-		t.Errorf("state = %+v, want failed with the error", s)
+	if s := state(tt, "s2"); s.Status != codementor.StatusFailed || s.Error != "boom" || s.Review.Status != codementor.ReviewSkipped || s.Review.Reason != NotJudgedReason {
+		t.Errorf("state = %+v, want failed with the error and the review skipped", s)
+	}
+}
+
+// reviewing is a submission whose verdict is recorded.
+func reviewing() *codementor.Submission {
+	return &codementor.Submission{ID: "s", Status: codementor.StatusReviewing, Verdict: codementor.VerdictWrongAnswer,
+		Review: codementor.Review{Status: codementor.ReviewPending}, Version: 5}
+}
+
+func TestApplyReviewAttempts(t *testing.T) {
+	now := time.Now()
+	cur := reviewing()
+	step := func(ev codementor.ReviewEvent) *codementor.Submission {
+		t.Helper()
+		if next := ApplyReview(cur, &ev, now); next != nil {
+			cur = next
+			return next
+		}
+		return nil
+	}
+	step(codementor.ReviewEvent{Kind: codementor.ReviewStarted, Attempt: "a"})
+	step(codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: "a", Offset: 0, Text: "abc"})
+	if step(codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: "a", Offset: 0, Text: "abc"}) != nil {
+		t.Error("a duplicate delta was applied")
+	}
+	if step(codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: "a", Offset: 7, Text: "xyz"}) != nil {
+		t.Error("a delta past the end of the text was applied")
+	}
+	// The job was redelivered to another reviewer: its attempt takes over.
+	step(codementor.ReviewEvent{Kind: codementor.ReviewStarted, Attempt: "b"})
+	if cur.Review.Text != "" || cur.Review.Attempt != "b" {
+		t.Fatalf("a new attempt did not restart the text: %+v", cur.Review)
+	}
+	if step(codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: "a", Offset: 0, Text: "old"}) != nil {
+		t.Error("a superseded attempt's delta was applied")
+	}
+	if step(codementor.ReviewEvent{Kind: codementor.ReviewFinished, Attempt: "a", Review: &codementor.Review{Status: codementor.ReviewDone, Text: "old"}}) != nil {
+		t.Error("a superseded attempt's review was taken")
+	}
+	if step(codementor.ReviewEvent{Kind: codementor.ReviewFinished, Attempt: "b", Review: &codementor.Review{Status: codementor.ReviewRunning}}) != nil {
+		t.Error("a finished event without a final review was taken")
+	}
+	step(codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: "b", Offset: 0, Text: "new"})
+	step(codementor.ReviewEvent{Kind: codementor.ReviewFinished, Attempt: "b", Review: &codementor.Review{Status: codementor.ReviewFailed, Reason: "timeout", Text: "new", Truncated: true}})
+	if cur.Status != codementor.StatusDone || cur.Review.Status != codementor.ReviewFailed || cur.Review.Reason != "timeout" || cur.Verdict != codementor.VerdictWrongAnswer {
+		t.Fatalf("after the review failed: %+v", cur)
+	}
+}
+
+func TestApplyReviewSkippedWithoutStart(t *testing.T) {
+	next := ApplyReview(reviewing(), &codementor.ReviewEvent{Kind: codementor.ReviewFinished, Review: &codementor.Review{Status: codementor.ReviewSkipped, Reason: "off"}}, time.Now())
+	if next == nil || next.Status != codementor.StatusDone || next.Review.Status != codementor.ReviewSkipped || next.Version != 6 {
+		t.Fatalf("skipped review: %+v", next)
+	}
+	// Review events for a submission not yet judged change nothing.
+	queued := &codementor.Submission{Status: codementor.StatusRunning, Review: codementor.Review{Status: codementor.ReviewPending}}
+	if ApplyReview(queued, &codementor.ReviewEvent{Kind: codementor.ReviewStarted, Attempt: "a"}, time.Now()) != nil {
+		t.Error("a review started before the verdict")
+	}
+}
+
+func TestReviewJobHidesHiddenTests(t *testing.T) {
+	cur := &codementor.Submission{ID: "s", Status: codementor.StatusRunning, Version: 3, Tests: []codementor.TestResult{}}
+	_, job := Apply(cur, &codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictWrongAnswer, Tests: []codementor.TestResult{
+		{Index: 0, Verdict: codementor.VerdictAccepted, Input: "1", Expected: "2", Output: "2"},
+		{Index: 1, Verdict: codementor.VerdictWrongAnswer, Hidden: true, Input: "SECRET-IN", Expected: "SECRET-OUT", Output: "x", Stderr: "y"},
+	}}, time.Now())
+	if job == nil || len(job.Tests) != 2 {
+		t.Fatalf("job = %+v", job)
+	}
+	if h := job.Tests[1]; h.Input != "" || h.Expected != "" || h.Output != "" || h.Stderr != "" {
+		t.Errorf("hidden test data in the review job: %+v", h)
+	}
+	if s := job.Tests[0]; s.Input != "1" || s.Expected != "2" {
+		t.Errorf("sample test data missing from the review job: %+v", s)
 	}
 }
 
@@ -121,6 +238,8 @@ func TestPoisonMessagesAreSkipped(t *testing.T) {
 	tt, jobs := run(t)
 	tt.Consume(string(codementor.SubmissionRequests), "bad", []byte("{not json"))
 	tt.Consume(string(codementor.RunEvents), "bad", []byte("\x00\x01"))
+	tt.Consume(string(codementor.ReviewEvents), "bad", []byte("[1,2"))
+	tt.Consume(string(codementor.ReviewEvents), "nobody", raw(t, codementor.ReviewEvent{Kind: codementor.ReviewStarted}))
 	tt.Consume(string(codementor.RunEvents), "nobody", raw(t, codementor.RunEvent{Kind: codementor.RunStarted}))
 	if state(tt, "bad") != nil || state(tt, "nobody") != nil {
 		t.Error("undecodable or orphan messages created state")
@@ -137,10 +256,13 @@ func TestPoisonMessagesAreSkipped(t *testing.T) {
 
 func TestApplyIgnoresUnknownKinds(t *testing.T) {
 	cur := &codementor.Submission{Status: codementor.StatusQueued, Version: 1}
-	if Apply(cur, &codementor.RunEvent{Kind: "weird"}, time.Now()) != nil {
+	if next, _ := Apply(cur, &codementor.RunEvent{Kind: "weird"}, time.Now()); next != nil {
 		t.Error("unknown event kind changed the state")
 	}
-	if Apply(cur, &codementor.RunEvent{Kind: codementor.RunTest}, time.Now()) != nil {
+	if ApplyReview(reviewing(), &codementor.ReviewEvent{Kind: "weird"}, time.Now()) != nil {
+		t.Error("unknown review event kind changed the state")
+	}
+	if next, _ := Apply(cur, &codementor.RunEvent{Kind: codementor.RunTest}, time.Now()); next != nil {
 		t.Error("a test event without a test changed the state")
 	}
 }
