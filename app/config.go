@@ -60,7 +60,7 @@ type Config struct {
 	Review            review.Config
 	ReviewConcurrency int
 	SeedQuestions     bool
-	LogLevel        slog.Level
+	LogLevel          slog.Level
 }
 
 // ParseFlags reads the configuration of role from args and the environment

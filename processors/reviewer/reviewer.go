@@ -151,8 +151,9 @@ func (rv *reviewer) job(ctx goka.Context, msg any) {
 }
 
 // stream runs the review in its own goroutine and passes its text to delta
-// in batches (FlushInterval or FlushBytes, whichever comes first), from the
-// callback's goroutine, where goka's context may be used.
+// from the callback's goroutine, where goka's context may be used: the first
+// piece at once, so the learner sees the review begin, then in batches
+// (FlushInterval or FlushBytes, whichever comes first).
 func (rv *reviewer) stream(ctx context.Context, in review.Input, delta func(offset int, text string)) codementor.Review {
 	pieces := make(chan string, 64)
 	done := make(chan codementor.Review, 1)
@@ -160,6 +161,7 @@ func (rv *reviewer) stream(ctx context.Context, in review.Input, delta func(offs
 
 	var buf strings.Builder
 	offset := 0
+	var last time.Time // of the last flush; the first piece goes out at once
 	flush := func() {
 		if buf.Len() == 0 {
 			return
@@ -167,6 +169,7 @@ func (rv *reviewer) stream(ctx context.Context, in review.Input, delta func(offs
 		delta(offset, buf.String())
 		offset += buf.Len()
 		buf.Reset()
+		last = time.Now()
 	}
 	tick := time.NewTicker(rv.cfg.FlushInterval)
 	defer tick.Stop()
@@ -174,7 +177,7 @@ func (rv *reviewer) stream(ctx context.Context, in review.Input, delta func(offs
 		select {
 		case s := <-pieces:
 			buf.WriteString(s)
-			if buf.Len() >= rv.cfg.FlushBytes {
+			if buf.Len() >= rv.cfg.FlushBytes || time.Since(last) >= rv.cfg.FlushInterval {
 				flush()
 			}
 		case <-tick.C:
