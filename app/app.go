@@ -365,13 +365,20 @@ func (a *App) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	for name, run := range a.components {
 		g.Go(func() error {
-			if err := run(gctx); err != nil && !errors.Is(err, context.Canceled) {
-				// The first failure stops the others, whose errors then only
-				// say so: log each, so the cause is never hidden.
-				a.log.Error("component stopped", "component", name, "err", err)
-				return fmt.Errorf("%s: %w", name, err)
+			err := run(gctx)
+			switch {
+			case err == nil || errors.Is(err, context.Canceled):
+				return nil
+			case ctx.Err() != nil:
+				// Stopped on request, maybe before it finished starting (goka
+				// then says it gave up waiting for its tables): not a failure.
+				a.log.Warn("component stopped during shutdown", "component", name, "err", err)
+				return nil
 			}
-			return nil
+			// The first failure stops the others, whose errors then only say
+			// so: log each, so the cause is never hidden.
+			a.log.Error("component stopped", "component", name, "err", err)
+			return fmt.Errorf("%s: %w", name, err)
 		})
 	}
 	return g.Wait()
