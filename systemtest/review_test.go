@@ -132,17 +132,22 @@ func TestReviewStreamsAfterTheVerdict(t *testing.T) {
 	}
 }
 
-// TestReviewFaultsNeverDelayVerdicts: with the model failing or hanging, the
-// verdict arrives as usual and the review ends as failed within its deadline.
+// TestReviewFaultsNeverDelayVerdicts: with the model failing, hanging or
+// rate-limiting, the verdict arrives as usual and the review ends within its
+// deadline: failed, or done once the rate limit lifts.
 func TestReviewFaultsNeverDelayVerdicts(t *testing.T) {
-	faults := map[string]reviewtest.Response{
-		"server error": reviewtest.Status(503, ""),
-		"hang":         reviewtest.Hang(),
-		"malformed":    reviewtest.Malformed(),
+	faults := map[string]struct {
+		script []reviewtest.Response
+		want   string
+	}{
+		"server error": {[]reviewtest.Response{reviewtest.Status(503, "")}, codementor.ReviewFailed},
+		"hang":         {[]reviewtest.Response{reviewtest.Hang()}, codementor.ReviewFailed},
+		"malformed":    {[]reviewtest.Response{reviewtest.Malformed()}, codementor.ReviewFailed},
+		"rate limited": {[]reviewtest.Response{reviewtest.Status(429, "1"), reviewtest.Stream(reviewPieces...)}, codementor.ReviewDone},
 	}
 	for name, fault := range faults {
 		t.Run(name, func(t *testing.T) {
-			llm := reviewtest.New(t, fault)
+			llm := reviewtest.New(t, fault.script...)
 			dir, rc := reviewConfig(t, llm.URL, 4*time.Second)
 			in := startReviewing(t, dir, rc)
 			alice := login(t, in.base, "alice", false)
@@ -173,8 +178,8 @@ func TestReviewFaultsNeverDelayVerdicts(t *testing.T) {
 			if final.Status != codementor.StatusDone || final.Verdict != codementor.VerdictAccepted {
 				t.Errorf("final: status %s verdict %s", final.Status, final.Verdict)
 			}
-			if final.Review.Status != codementor.ReviewFailed || final.Review.Reason == "" {
-				t.Errorf("review: %+v, want failed with a reason", final.Review)
+			if final.Review.Status != fault.want || (fault.want == codementor.ReviewFailed) != (final.Review.Reason != "") {
+				t.Errorf("review: %+v, want %s (with a reason if failed)", final.Review, fault.want)
 			}
 			// Bounded: the review's deadline, plus the trip through Kafka.
 			if took := time.Since(verdictSeen); took > rc.Timeout+20*time.Second {
