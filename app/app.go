@@ -80,6 +80,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) 
 	if err := kafka.EnsureTopics(tctx, kc, log.With("component", "topics")); err != nil {
 		return nil, fmt.Errorf("set up topics: %w", err)
 	}
+	if cfg.Role == RoleTopics {
+		return a, nil // nothing runs: Run returns at once
+	}
 
 	// Local table storage: one directory per running instance, so several
 	// instances may share a data dir and a restart reuses its predecessor's.

@@ -23,7 +23,11 @@ const (
 	RoleBroker    = "broker"    // the embedded broker alone
 	RoleProcessor = "processor" // the processor groups
 	RoleWeb       = "web"       // emitters, views and the HTTP API
+	RoleTopics    = "topics"    // create the topics, then exit: a deployment's set-up step
 )
+
+// Roles lists every role.
+var Roles = []string{RoleDev, RoleBroker, RoleProcessor, RoleWeb, RoleTopics}
 
 // EnvPrefix prefixes the environment variable of every flag.
 const EnvPrefix = "CODEMENTOR_"

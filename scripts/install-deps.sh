@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what CodeMentor needs on a Debian machine and is missing:
-# bubblewrap (the sandbox), the toolchains of the judged languages, and the
-# Go modules. Idempotent: a second run installs nothing.
+# bubblewrap (the sandbox), the toolchains of the judged languages, Maven and
+# kcat (to fetch, start and check Apache Kafka), and the Go modules.
+# Idempotent: a second run installs nothing.
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,8 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v prlimit >/dev/null 2>&1 || missing+=(util-linux)
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"

@@ -2,8 +2,9 @@
 //
 //	codementor dev        everything in one process, with an embedded broker
 //	codementor broker     the embedded Kafka-protocol broker alone
-//	codementor processor  the processor groups (tracker, judge)
+//	codementor processor  the processor groups (tracker, judge, reviewer)
 //	codementor web        emitters, views and the HTTP API
+//	codementor topics     create the topics, then exit
 //
 // Run `codementor ROLE -h` for the flags of a role.
 package main
@@ -17,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/codementor/codementor/app"
@@ -27,8 +29,9 @@ const usage = `usage: codementor ROLE [flags]
 roles:
   dev        everything in one process, with an embedded Kafka broker
   broker     the embedded Kafka-protocol broker alone
-  processor  the processor groups (tracker, judge)
+  processor  the processor groups (tracker, judge, reviewer)
   web        emitters, views and the HTTP API
+  topics     create every topic (or check the existing ones), then exit
 
 Run 'codementor ROLE -h' for the flags of a role.
 `
@@ -36,7 +39,7 @@ Run 'codementor ROLE -h' for the flags of a role.
 func main() { os.Exit(run(os.Args[1:], os.Getenv, os.Stderr)) }
 
 func run(args []string, getenv func(string) string, stderr io.Writer) int {
-	if len(args) == 0 || (args[0] != app.RoleDev && args[0] != app.RoleBroker && args[0] != app.RoleProcessor && args[0] != app.RoleWeb) {
+	if len(args) == 0 || !slices.Contains(app.Roles, args[0]) {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
