@@ -12,15 +12,19 @@ DATA_DIR  ?= $(if $(BROKERS),./data-kafka,./data)
 # from the one `make kafka-up` starts, so that both may run at once.
 TEST_KAFKA := KAFKA_DIR=$(CURDIR)/.kafka/test KAFKA_PORT=19092
 
-.PHONY: run test test-embedded test-kafka kafka-up kafka-down deps build vet clean
+.PHONY: run test compose-check test-embedded test-kafka kafka-up kafka-down deps build vet clean
 
 ## run: install what is missing, build, and start everything on http://$(HTTP_ADDR)
 run: deps build
 	$(BIN) dev --http-addr $(HTTP_ADDR) --data-dir $(DATA_DIR) $(if $(BROKERS),--brokers $(BROKERS))
 
-## test: install what is missing, vet, run every test with the race detector
-## on the embedded broker, then the system suite again on Apache Kafka
-test: deps vet test-embedded test-kafka
+## test: install what is missing, vet, check the compose file, run every test
+## with the race detector on the embedded broker, then the system suite again
+## on Apache Kafka
+test: deps vet compose-check test-embedded test-kafka
+
+compose-check:
+	./scripts/check-compose.sh
 
 test-embedded:
 	$(GO) test -race -count=1 -timeout 12m ./...

@@ -49,11 +49,11 @@ type App struct {
 }
 
 // New builds the components of cfg.Role. Nothing runs until Run.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, log: log, components: map[string]func(context.Context) error{}}
+func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) {
+	a := &App{cfg: cfg, log: log, components: map[string]func(context.Context) error{}}
 	defer func() {
 		if err != nil {
-			a.close()
+			a.close() // what started before the failure
 		}
 	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {

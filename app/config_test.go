@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -109,4 +111,19 @@ func TestLockSlotGivesEachInstanceItsOwnDir(t *testing.T) {
 	}
 	unlockB()
 	unlockC()
+}
+
+// TestNewReportsStartFailures: a process that cannot start says why (here:
+// no Kafka answers) instead of crashing.
+func TestNewReportsStartFailures(t *testing.T) {
+	cfg, err := ParseFlags(RoleTopics, []string{"--brokers", "127.0.0.1:1", "--data-dir", t.TempDir()}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if a != nil || err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Errorf("New = %v, %v; want the error naming the unreachable broker", a, err)
+	}
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what CodeMentor needs on a Debian machine and is missing:
 # bubblewrap (the sandbox), the toolchains of the judged languages, Maven and
-# kcat (to fetch, start and check Apache Kafka), and the Go modules.
+# kcat (to fetch, start and check Apache Kafka), the compose tool (to check
+# docker-compose.yml), and the Go modules.
 # Idempotent: a second run installs nothing.
 set -euo pipefail
 
@@ -15,6 +16,8 @@ command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+# The compose tool checks docker-compose.yml (no Docker engine needed).
+docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"

@@ -1,0 +1,101 @@
+# CodeMentor: one image for every role (web, processor, topics, broker, dev).
+#
+#   docker build -t codementor .
+#   docker run --rm codementor              # prints the roles
+#
+# docker-compose.yml runs it with Apache Kafka: see the comments there, above
+# all for the privileges the processor's sandbox needs. In short, the
+# processor must run as root (below) in a container started with
+#   --security-opt seccomp=unconfined     (bwrap needs clone/unshare with namespace
+#                                          flags, mount, pivot_root: Docker's default
+#                                          profile refuses them)
+#   --security-opt apparmor=unconfined    (docker-default denies mount)
+#   --security-opt systempaths=unconfined (Docker's masked and read-only /proc paths
+#                                          make the kernel refuse bwrap's new /proc)
+# and no added capability. Without a writable /sys/fs/cgroup (any container
+# that is not --privileged) the sandbox limits by rlimits only and says so in
+# its log. web and topics need no privilege and run as uid 10001.
+#
+# Nothing in this file uses BuildKit-only syntax, so the classic builder (what
+# docker-compose 1.29 uses by default) builds it as well as BuildKit.
+
+# go.mod says `go 1.26.8`. A container build has no use for GOTOOLCHAIN=auto
+# (downloading a newer toolchain at build time), so the build stage pins a Go
+# that satisfies go.mod; any 1.26.x >= 1.26.8 works (--build-arg GO_VERSION=...).
+ARG GO_VERSION=1.26.8
+
+# ---------------------------------------------------------------------------
+# Build stage: the codementor binary, and the Go toolchain the judge runs.
+# ---------------------------------------------------------------------------
+FROM golang:${GO_VERSION}-bookworm AS build
+ENV GOTOOLCHAIN=local CGO_ENABLED=0
+WORKDIR /src
+# Modules first, so that a source change does not download them again.
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN go build -trimpath -o /usr/local/bin/codementor ./cmd/codementor
+
+# ---------------------------------------------------------------------------
+# Runtime: Debian bookworm with the sandbox and the judged languages.
+# ---------------------------------------------------------------------------
+FROM debian:bookworm-slim
+
+# What the processor's sandbox (sandbox/doc.go, "Requirements") and its
+# language table (sandbox/languages.go) need; scripts/install-deps.sh installs
+# the same list on a host:
+#   bubblewrap               bwrap, the sandbox itself (0.8 in bookworm: --disable-userns)
+#   util-linux, coreutils    /usr/bin/prlimit and env, run inside the sandbox
+#   python3                  /usr/bin/python3 (python)
+#   gcc, g++, libc6-dev      /usr/bin/gcc, /usr/bin/g++ and the C/C++ headers (c, cpp)
+#   openjdk-17-jdk-headless  javac and java, found through /usr/bin/javac (java)
+#   nodejs                   /usr/bin/node (javascript; Debian's Node 18)
+#   ca-certificates          TLS to the LLM server (OPENAI_BASE_URL)
+# Go (go) is the build stage's toolchain, copied below to /usr/local/go: the
+# sandbox looks for /usr/local/go/bin/go first (sandbox/toolchains.go) and
+# binds its GOROOT into the sandbox read-only.
+# The slim image drops /usr/share/man, and the JDK's postinst fails without
+# /usr/share/man/man1 (its update-alternatives links man pages there).
+RUN set -eux; \
+    mkdir -p /usr/share/man/man1; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        bubblewrap util-linux coreutils ca-certificates \
+        python3 gcc g++ libc6-dev openjdk-17-jdk-headless nodejs; \
+    rm -rf /var/lib/apt/lists/*; \
+    bwrap --version; prlimit --version; python3 --version; gcc --version | head -n1; \
+    javac -version; node --version
+
+COPY --from=build /usr/local/go /usr/local/go
+COPY --from=build /usr/local/bin/codementor /usr/local/bin/codementor
+ENV PATH=/usr/local/go/bin:$PATH
+
+# Users and directories.
+#   codementor (uid 10001)  runs web and topics: they need no privilege at all.
+#   root                    runs the processor (docker-compose.yml sets user: root):
+#                           its sandbox starts bwrap as root and has it drop to the
+#                           unprivileged uid 65534 (nobody) before any namespace is
+#                           made (sandbox/run.go, procAttr), hands each work dir to
+#                           nobody for the compilation and takes it back before the
+#                           runs, and creates the per-sandbox cgroups where they are
+#                           writable. Run as any other user, the sandbox runs
+#                           learners' code as that same user and never uses cgroups.
+#   uid 65534 (nobody)      what learners' code runs as, inside bubblewrap; it owns
+#                           nothing in the image.
+# /var/lib/codementor is 0755 so that nobody can reach the sandbox work dir
+# below it (every parent of --sandbox-dir must be o+x); the data dirs are
+# private. Compose mounts volumes on the leaf directories, and Docker copies
+# these owners and modes into a new volume.
+RUN set -eux; \
+    groupadd --system --gid 10001 codementor; \
+    useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/codementor/web \
+        --no-create-home --shell /usr/sbin/nologin codementor; \
+    install -d -m 0755 -o root -g root /var/lib/codementor; \
+    install -d -m 0700 -o codementor -g codementor /var/lib/codementor/web; \
+    install -d -m 0700 -o root -g root /var/lib/codementor/processor; \
+    install -d -m 0711 -o root -g root /var/lib/codementor/sandbox
+
+WORKDIR /var/lib/codementor
+USER 10001:10001
+EXPOSE 8080
+ENTRYPOINT ["/usr/local/bin/codementor"]
