@@ -40,8 +40,10 @@ fetch() {
   fi
   say "fetching the broker jars from Maven Central (once)"
   rm -rf "$libs.tmp"
-  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs.tmp" ||
-    fail "could not fetch the broker jars (mvn dependency:copy-dependencies on scripts/kafka/pom.xml failed)"
+  mkdir -p "$root/.kafka"
+  mvn -B -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs.tmp" \
+    >"$root/.kafka/mvn.log" 2>&1 ||
+    { tail -n 30 "$root/.kafka/mvn.log" >&2; fail "could not fetch the broker jars (above: the end of .kafka/mvn.log)"; }
   rm -rf "$libs"
   mv "$libs.tmp" "$libs"
   echo "$want" >"$libs/.pom.sha256"
