@@ -6,6 +6,7 @@ package codementor
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -30,6 +31,11 @@ const (
 	// ReviewEvents carries the reviewer's progress (ReviewEvent), keyed by
 	// submission ID and co-partitioned with the tracker's other inputs.
 	ReviewEvents goka.Stream = "review-events"
+	// DeadLetters carries every message a processor could not read (a
+	// DeadLetter with the reason), keyed as the original. Nothing consumes
+	// it: `codementor dlq list` shows it, `codementor dlq replay` sends
+	// messages back to their topics once the cause is fixed.
+	DeadLetters goka.Stream = "dead-letters"
 	// ReviewerLoop is the reviewer group's loopback stream (goka's
 	// <group>-loop): a review cut short by the end of the reviewer's session
 	// hands its ReviewJob back through it.
@@ -57,7 +63,7 @@ const (
 var SubmissionsTable = goka.GroupTable(TrackerGroup)
 
 // Streams lists every stream topic, for explicit creation at start-up.
-var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, ReviewerLoop}
+var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, ReviewerLoop, DeadLetters}
 
 // Tables lists every (compacted) table topic, for explicit creation at start-up.
 var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable}
@@ -310,28 +316,59 @@ func (s *Submission) Final() bool {
 	return s.Status == StatusDone || s.Status == StatusFailed
 }
 
-// JSONCodec encodes and decodes *T as JSON, so any Kafka client can read the
-// topics. Decode returns a fresh *T.
+// SchemaVersion is the version of every message's schema, written into each
+// as "v". A change that older readers would misread raises it; a reader
+// refuses a message with a newer version (a processor sends it to the
+// dead-letter topic) instead of misreading it. Messages without "v" are
+// from before versioning: version 1.
+const SchemaVersion = 1
+
+// ErrSchemaVersion is returned by Decode for a message whose schema is newer
+// than this program's.
+var ErrSchemaVersion = errors.New("unknown schema version")
+
+// JSONCodec encodes and decodes *T as JSON objects carrying the schema
+// version, so any Kafka client can read the topics. Decode returns a fresh *T.
 type JSONCodec[T any] struct{}
 
 // Encode accepts a *T or a T.
 func (JSONCodec[T]) Encode(value any) ([]byte, error) {
+	var b []byte
+	var err error
 	switch v := value.(type) {
 	case *T:
-		return json.Marshal(v)
+		b, err = json.Marshal(v)
 	case T:
-		return json.Marshal(&v)
+		b, err = json.Marshal(&v)
 	default:
 		var zero T
 		return nil, fmt.Errorf("encode: got %T, want %T", value, &zero)
 	}
+	if err != nil || len(b) < 2 || b[0] != '{' {
+		return b, err
+	}
+	version := fmt.Sprintf(`{"v":%d`, SchemaVersion)
+	if string(b) == "{}" {
+		return []byte(version + "}"), nil
+	}
+	return append([]byte(version+","), b[1:]...), nil
 }
 
-// Decode returns a *T.
+// Decode returns a *T, or an error wrapping ErrSchemaVersion for a message
+// of a newer schema.
 func (JSONCodec[T]) Decode(data []byte) (any, error) {
+	var zero T
+	var head struct {
+		V int `json:"v"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("decode %T: %w", zero, err)
+	}
+	if head.V > SchemaVersion {
+		return nil, fmt.Errorf("decode %T: %w %d: this program reads up to %d", zero, ErrSchemaVersion, head.V, SchemaVersion)
+	}
 	v := new(T)
 	if err := json.Unmarshal(data, v); err != nil {
-		var zero T
 		return nil, fmt.Errorf("decode %T: %w", zero, err)
 	}
 	return v, nil
@@ -347,6 +384,20 @@ type Runtime struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// DeadLetter is a message a processor could not read, as kept in
+// DeadLetters: where it came from, why it was refused, and its bytes.
+type DeadLetter struct {
+	Topic     string `json:"topic"`
+	Partition int32  `json:"partition"`
+	Offset    int64  `json:"offset"`
+	Key       string `json:"key"`
+	// Value is the original message, byte for byte.
+	Value  []byte    `json:"value"`
+	Group  string    `json:"group"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
 // Codecs of every topic.
 type (
 	QuestionCodec          = JSONCodec[Question]
@@ -357,4 +408,5 @@ type (
 	ReviewEventCodec       = JSONCodec[ReviewEvent]
 	SubmissionCodec        = JSONCodec[Submission]
 	RuntimeCodec           = JSONCodec[Runtime]
+	DeadLetterCodec        = JSONCodec[DeadLetter]
 )

@@ -5,6 +5,7 @@
 //	codementor processor  the processor groups (tracker, judge, reviewer)
 //	codementor web        emitters, views and the HTTP API
 //	codementor topics     create the topics, then exit
+//	codementor dlq        list or replay the messages no processor could read
 //
 // Run `codementor ROLE -h` for the flags of a role.
 package main
@@ -22,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/codementor/codementor/app"
+	"github.com/codementor/codementor/deadletter"
 )
 
 const usage = `usage: codementor ROLE [flags]
@@ -33,12 +35,20 @@ roles:
   web        emitters, views and the HTTP API
   topics     create every topic (or check the existing ones), then exit
 
+tools:
+  dlq list|replay   the messages no processor could read (the dead-letter topic)
+
 Run 'codementor ROLE -h' for the flags of a role.
 `
 
 func main() { os.Exit(run(os.Args[1:], os.Getenv, os.Stderr)) }
 
 func run(args []string, getenv func(string) string, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "dlq" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return deadletter.Main(ctx, args[1:], getenv, os.Stdout, stderr)
+	}
 	if len(args) == 0 || !slices.Contains(app.Roles, args[0]) {
 		fmt.Fprint(stderr, usage)
 		return 2

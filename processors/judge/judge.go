@@ -17,6 +17,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/checker"
+	"github.com/codementor/codementor/deadletter"
 	"github.com/codementor/codementor/sandbox"
 )
 
@@ -71,6 +72,7 @@ func Graph(r Runner, cfg Config, log *slog.Logger) *goka.GroupGraph {
 		goka.Input(codementor.RunJobs, new(codec.Bytes), j.job),
 		goka.Lookup(codementor.QuestionsTable, new(codementor.QuestionCodec)),
 		goka.Output(codementor.RunEvents, new(codementor.RunEventCodec)),
+		deadletter.Output(),
 	)
 }
 
@@ -84,7 +86,7 @@ type judge struct {
 func (j *judge) job(ctx goka.Context, msg any) {
 	v, err := new(codementor.JobCodec).Decode(msg.([]byte))
 	if err != nil {
-		j.log.Error("skipping undecodable job", "key", ctx.Key(), "partition", ctx.Partition(), "offset", ctx.Offset(), "err", err)
+		deadletter.Send(ctx, Group, msg.([]byte), err, j.log)
 		return
 	}
 	job := v.(*codementor.Job)

@@ -161,6 +161,7 @@ func TestGraph(t *testing.T) {
 	}()
 	tt.SetTableValue(codementor.QuestionsTable, "double", double(false))
 	events := tt.NewQueueTracker(string(codementor.RunEvents))
+	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
 	job, _ := json.Marshal(codementor.Job{SubmissionID: "s1", QuestionID: "double", Language: "python", Code: "print(2*int(input()))"})
 	tt.Consume(string(codementor.RunJobs), "s1", job)
 	var kinds []string
@@ -189,6 +190,9 @@ func TestGraph(t *testing.T) {
 	}
 	if _, _, ok := events.Next(); ok {
 		t.Error("an undecodable job produced an event")
+	}
+	if _, v, ok := dead.Next(); !ok || v.(*codementor.DeadLetter).Key != "s3" || v.(*codementor.DeadLetter).Topic != string(codementor.RunJobs) {
+		t.Errorf("the undecodable job's dead letter: %+v, %v", v, ok)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/lovoo/goka/codec"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/deadletter"
 	"github.com/codementor/codementor/review"
 )
 
@@ -65,6 +66,7 @@ func Graph(r Reviewer, cfg Config, log *slog.Logger) *goka.GroupGraph {
 		goka.Loop(new(codec.Bytes), rv.job),
 		goka.Lookup(codementor.QuestionsTable, new(codementor.QuestionCodec)),
 		goka.Output(codementor.ReviewEvents, new(codementor.ReviewEventCodec)),
+		deadletter.Output(),
 	)
 }
 
@@ -78,7 +80,7 @@ type reviewer struct {
 func (rv *reviewer) job(ctx goka.Context, msg any) {
 	v, err := new(codementor.ReviewJobCodec).Decode(msg.([]byte))
 	if err != nil {
-		rv.log.Error("skipping undecodable review job", "key", ctx.Key(), "partition", ctx.Partition(), "offset", ctx.Offset(), "err", err)
+		deadletter.Send(ctx, Group, msg.([]byte), err, rv.log)
 		return
 	}
 	job := v.(*codementor.ReviewJob)

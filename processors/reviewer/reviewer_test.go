@@ -127,7 +127,11 @@ func TestReviewSkippedWithoutKey(t *testing.T) {
 func TestMissingQuestionAndPoisonFailCleanly(t *testing.T) {
 	llm := reviewtest.New(t, reviewtest.Stream("fine"))
 	tt, q := run(t, newReviewer(t, llm.URL, "sk-test"))
+	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
 	tt.Consume(string(codementor.ReviewJobs), "bad", []byte("{nope"))
+	if _, v, ok := dead.Next(); !ok || v.(*codementor.DeadLetter).Group != string(Group) || string(v.(*codementor.DeadLetter).Value) != "{nope" {
+		t.Errorf("dead letter = %+v, %v", v, ok)
+	}
 	tt.Consume(string(codementor.ReviewJobs), "s1", job(t, "gone"))
 	evs := events(q)
 	if len(evs) != 1 || evs[0].Review == nil || evs[0].Review.Status != codementor.ReviewFailed || !strings.Contains(evs[0].Review.Reason, "gone") {

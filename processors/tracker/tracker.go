@@ -14,6 +14,7 @@ import (
 	"github.com/lovoo/goka/codec"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/deadletter"
 )
 
 // Group is the tracker's consumer group; Table is the submission table it owns.
@@ -23,8 +24,8 @@ const Group = codementor.TrackerGroup
 var Table = codementor.SubmissionsTable
 
 // Graph returns the tracker's group graph. Inputs are decoded inside the
-// callback, not by goka, so that an undecodable message is logged and skipped
-// instead of stopping the processor on every restart.
+// callback, not by goka, so that an undecodable message goes to the
+// dead-letter topic instead of stopping the processor on every restart.
 func Graph(log *slog.Logger) *goka.GroupGraph {
 	t := &tracker{log: log, now: time.Now}
 	return goka.DefineGroup(Group,
@@ -33,6 +34,7 @@ func Graph(log *slog.Logger) *goka.GroupGraph {
 		goka.Input(codementor.ReviewEvents, new(codec.Bytes), t.review),
 		goka.Output(codementor.RunJobs, new(codementor.JobCodec)),
 		goka.Output(codementor.ReviewJobs, new(codementor.ReviewJobCodec)),
+		deadletter.Output(),
 		goka.Persist(new(codementor.SubmissionCodec)),
 	)
 }
@@ -53,7 +55,7 @@ func (t *tracker) current(ctx goka.Context) *codementor.Submission {
 func (t *tracker) request(ctx goka.Context, msg any) {
 	req, err := new(codementor.SubmissionRequestCodec).Decode(msg.([]byte))
 	if err != nil {
-		t.log.Error("skipping undecodable submission request", "key", ctx.Key(), "partition", ctx.Partition(), "offset", ctx.Offset(), "err", err)
+		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
 		return
 	}
 	next, job := Request(t.current(ctx), req.(*codementor.SubmissionRequest), ctx.Key(), t.now())
@@ -69,7 +71,7 @@ func (t *tracker) request(ctx goka.Context, msg any) {
 func (t *tracker) event(ctx goka.Context, msg any) {
 	ev, err := new(codementor.RunEventCodec).Decode(msg.([]byte))
 	if err != nil {
-		t.log.Error("skipping undecodable run event", "key", ctx.Key(), "partition", ctx.Partition(), "offset", ctx.Offset(), "err", err)
+		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
 		return
 	}
 	cur := t.current(ctx)
@@ -90,7 +92,7 @@ func (t *tracker) event(ctx goka.Context, msg any) {
 func (t *tracker) review(ctx goka.Context, msg any) {
 	ev, err := new(codementor.ReviewEventCodec).Decode(msg.([]byte))
 	if err != nil {
-		t.log.Error("skipping undecodable review event", "key", ctx.Key(), "partition", ctx.Partition(), "offset", ctx.Offset(), "err", err)
+		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
 		return
 	}
 	cur := t.current(ctx)

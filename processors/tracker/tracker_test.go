@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,14 +235,33 @@ func TestReviewJobHidesHiddenTests(t *testing.T) {
 	}
 }
 
-func TestPoisonMessagesAreSkipped(t *testing.T) {
+func TestPoisonMessagesGoToTheDeadLetterTopic(t *testing.T) {
 	tt, jobs := run(t)
+	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
 	tt.Consume(string(codementor.SubmissionRequests), "bad", []byte("{not json"))
 	tt.Consume(string(codementor.RunEvents), "bad", []byte("\x00\x01"))
 	tt.Consume(string(codementor.ReviewEvents), "bad", []byte("[1,2"))
+	tt.Consume(string(codementor.SubmissionRequests), "future", []byte(`{"v":99,"id":"future"}`))
+	var letters []*codementor.DeadLetter
+	for {
+		_, v, ok := dead.Next()
+		if !ok {
+			break
+		}
+		letters = append(letters, v.(*codementor.DeadLetter))
+	}
+	if len(letters) != 4 {
+		t.Fatalf("%d dead letters, want 4", len(letters))
+	}
+	if dl := letters[0]; dl.Topic != string(codementor.SubmissionRequests) || dl.Key != "bad" || string(dl.Value) != "{not json" || dl.Group != string(Group) || dl.Reason == "" {
+		t.Errorf("dead letter %+v", dl)
+	}
+	if dl := letters[3]; !strings.Contains(dl.Reason, "unknown schema version 99") {
+		t.Errorf("the newer schema's reason: %q", dl.Reason)
+	}
 	tt.Consume(string(codementor.ReviewEvents), "nobody", raw(t, codementor.ReviewEvent{Kind: codementor.ReviewStarted}))
 	tt.Consume(string(codementor.RunEvents), "nobody", raw(t, codementor.RunEvent{Kind: codementor.RunStarted}))
-	if state(tt, "bad") != nil || state(tt, "nobody") != nil {
+	if state(tt, "bad") != nil || state(tt, "nobody") != nil || state(tt, "future") != nil {
 		t.Error("undecodable or orphan messages created state")
 	}
 	// The processor still works after them.

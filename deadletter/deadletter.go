@@ -1,0 +1,149 @@
+// Package deadletter keeps the messages no processor could read out of the
+// way and within reach: a processor sends each to the dead-letter topic with
+// the reason instead of stopping on it (and stopping on it again after every
+// restart); List shows them, and Replay sends them back to their topics once
+// the cause is fixed (a processor that reads the newer schema, say).
+package deadletter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/lovoo/goka"
+	"github.com/lovoo/goka/codec"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/kafka"
+)
+
+// Output is the graph edge a processor group needs to send dead letters.
+func Output() goka.Edge {
+	return goka.Output(codementor.DeadLetters, new(codementor.DeadLetterCodec))
+}
+
+// Send records the message the callback is handling as a dead letter of
+// group, with the reason it could not be read, and logs it.
+func Send(ctx goka.Context, group goka.Group, raw []byte, reason error, log *slog.Logger) {
+	log.Error("message sent to the dead-letter topic", "topic", ctx.Topic(), "partition", ctx.Partition(),
+		"offset", ctx.Offset(), "key", ctx.Key(), "err", reason)
+	ctx.Emit(codementor.DeadLetters, ctx.Key(), &codementor.DeadLetter{
+		Topic: string(ctx.Topic()), Partition: ctx.Partition(), Offset: ctx.Offset(), Key: ctx.Key(),
+		Value: raw, Group: string(group), Reason: reason.Error(), At: time.Now().UTC(),
+	})
+}
+
+// List returns every dead letter in the topic, oldest first.
+func List(ctx context.Context, brokers []string) ([]codementor.DeadLetter, error) {
+	client, err := sarama.NewClient(brokers, kafka.Sarama("codementor-dlq"))
+	if err != nil {
+		return nil, fmt.Errorf("connect to Kafka at %v: %w", brokers, err)
+	}
+	defer client.Close()
+	topic := string(codementor.DeadLetters)
+	partitions, err := client.Partitions(topic)
+	if err != nil {
+		return nil, fmt.Errorf("partitions of %s: %w", topic, err)
+	}
+	consumer, err := sarama.NewConsumerFromClient(client)
+	if err != nil {
+		return nil, err
+	}
+	defer consumer.Close()
+	var out []codementor.DeadLetter
+	for _, p := range partitions {
+		end, err := client.GetOffset(topic, p, sarama.OffsetNewest)
+		if err != nil {
+			return nil, fmt.Errorf("end of %s/%d: %w", topic, p, err)
+		}
+		start, err := client.GetOffset(topic, p, sarama.OffsetOldest)
+		if err != nil {
+			return nil, fmt.Errorf("start of %s/%d: %w", topic, p, err)
+		}
+		if start >= end {
+			continue
+		}
+		pc, err := consumer.ConsumePartition(topic, p, start)
+		if err != nil {
+			return nil, fmt.Errorf("read %s/%d: %w", topic, p, err)
+		}
+		for offset := start; offset < end; {
+			select {
+			case m := <-pc.Messages():
+				offset = m.Offset + 1
+				v, err := new(codementor.DeadLetterCodec).Decode(m.Value)
+				if err != nil {
+					out = append(out, codementor.DeadLetter{Topic: topic, Partition: p, Offset: m.Offset, Key: string(m.Key),
+						Value: m.Value, Reason: fmt.Sprintf("the dead letter itself cannot be read: %v", err)})
+					continue
+				}
+				out = append(out, *v.(*codementor.DeadLetter))
+			case err := <-pc.Errors():
+				pc.Close()
+				return nil, fmt.Errorf("read %s/%d: %w", topic, p, err)
+			case <-ctx.Done():
+				pc.Close()
+				return nil, ctx.Err()
+			}
+		}
+		pc.Close()
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
+
+// ErrNotReplayable is returned for a dead letter whose topic is not one a
+// processor reads.
+var ErrNotReplayable = errors.New("not a topic processors read")
+
+// Replay sends each dead letter's original bytes back to its topic under
+// its key, partitioned as goka partitions (so the message lands where its
+// key's state is). A message that still cannot be read comes back to the
+// dead-letter topic: replaying never stops a processor.
+func Replay(ctx context.Context, brokers []string, letters []codementor.DeadLetter, log *slog.Logger) error {
+	opts := kafka.Config{Brokers: brokers}.EmitterOptions("codementor-dlq", log)
+	inputs := map[string]bool{}
+	for _, s := range codementor.Streams {
+		if s != codementor.DeadLetters {
+			inputs[string(s)] = true
+		}
+	}
+	emitters := map[string]*goka.Emitter{}
+	defer func() {
+		for _, e := range emitters {
+			_ = e.Finish()
+		}
+	}()
+	for _, dl := range letters {
+		if !inputs[dl.Topic] {
+			return fmt.Errorf("dead letter %s/%d/%d: %s %w", dl.Topic, dl.Partition, dl.Offset, dl.Topic, ErrNotReplayable)
+		}
+		e, ok := emitters[dl.Topic]
+		if !ok {
+			var err error
+			if e, err = goka.NewEmitter(brokers, goka.Stream(dl.Topic), new(codec.Bytes), opts...); err != nil {
+				return fmt.Errorf("emitter for %s: %w", dl.Topic, err)
+			}
+			emitters[dl.Topic] = e
+		}
+		promise, err := e.Emit(dl.Key, dl.Value)
+		if err != nil {
+			return fmt.Errorf("replay %s/%d/%d: %w", dl.Topic, dl.Partition, dl.Offset, err)
+		}
+		done := make(chan error, 1)
+		promise.Then(func(err error) { done <- err })
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("replay %s/%d/%d: %w", dl.Topic, dl.Partition, dl.Offset, err)
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}

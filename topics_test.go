@@ -1,0 +1,32 @@
+package codementor
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestCodecCarriesTheSchemaVersion(t *testing.T) {
+	c := new(JobCodec)
+	b, err := c.Encode(&Job{SubmissionID: "s", Code: "x"})
+	if err != nil || !strings.HasPrefix(string(b), `{"v":1,"submission_id":"s"`) {
+		t.Fatalf("Encode = %s, %v", b, err)
+	}
+	v, err := c.Decode(b)
+	if err != nil || v.(*Job).SubmissionID != "s" || v.(*Job).Code != "x" {
+		t.Fatalf("Decode = %+v, %v", v, err)
+	}
+	// Messages from before versioning are version 1.
+	if v, err := c.Decode([]byte(`{"submission_id":"old"}`)); err != nil || v.(*Job).SubmissionID != "old" {
+		t.Errorf("unversioned message: %+v, %v", v, err)
+	}
+	if _, err := c.Decode([]byte(`{"v":2,"submission_id":"new"}`)); !errors.Is(err, ErrSchemaVersion) {
+		t.Errorf("newer schema: err = %v, want ErrSchemaVersion", err)
+	}
+	if _, err := c.Decode([]byte(`[1,2]`)); err == nil || errors.Is(err, ErrSchemaVersion) {
+		t.Errorf("not an object: err = %v", err)
+	}
+	if b, err := new(JSONCodec[struct{}]).Encode(struct{}{}); err != nil || string(b) != `{"v":1}` {
+		t.Errorf("empty object: %s, %v", b, err)
+	}
+}
