@@ -118,12 +118,9 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 			// date too, so a rebalance has little to recover.
 			goka.WithHotStandby(), goka.WithRecoverAhead())
 	}
-	tp, err := goka.NewProcessor(kc.Brokers, tracker.Graph(log.With("component", "tracker")), popts(tracker.Group)...)
-	if err != nil {
-		return fmt.Errorf("create tracker processor: %w", err)
+	if err := a.addProcessor(kc, tracker.Graph(log.With("component", "tracker")), popts(tracker.Group)); err != nil {
+		return err
 	}
-	a.components["tracker"] = tp.Run
-	a.checks = append(a.checks, processorRunning("tracker", tp))
 
 	rv, err := review.New(a.cfg.Review, log.With("component", "review"))
 	if err != nil {
@@ -132,13 +129,10 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	if reason := rv.SkipReason(); reason != "" {
 		log.Warn("reviews are off: every review is skipped", "reason", reason)
 	}
-	rp, err := goka.NewProcessor(kc.Brokers, reviewer.Graph(rv, reviewer.DefaultConfig(a.cfg.ReviewConcurrency),
-		log.With("component", "reviewer")), popts(reviewer.Group)...)
-	if err != nil {
-		return fmt.Errorf("create reviewer processor: %w", err)
+	if err := a.addProcessor(kc, reviewer.Graph(rv, reviewer.DefaultConfig(a.cfg.ReviewConcurrency),
+		log.With("component", "reviewer")), popts(reviewer.Group)); err != nil {
+		return err
 	}
-	a.components["reviewer"] = rp.Run
-	a.checks = append(a.checks, processorRunning("reviewer", rp))
 
 	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
 	if err != nil {
@@ -149,13 +143,10 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 		return nil
 	}
 	a.closers = append(a.closers, func() { _ = sb.Close() })
-	jp, err := goka.NewProcessor(kc.Brokers, judge.Graph(judge.Sandboxed{Sandbox: sb},
-		judge.DefaultConfig(a.cfg.MaxConcurrent), log.With("component", "judge")), popts(judge.Group)...)
-	if err != nil {
-		return fmt.Errorf("create judge processor: %w", err)
+	if err := a.addProcessor(kc, judge.Graph(judge.Sandboxed{Sandbox: sb},
+		judge.DefaultConfig(a.cfg.MaxConcurrent), log.With("component", "judge")), popts(judge.Group)); err != nil {
+		return err
 	}
-	a.components["judge"] = jp.Run
-	a.checks = append(a.checks, processorRunning("judge", jp))
 
 	re, err := emitters.NewRuntimes(kc.Brokers, kc.EmitterOptions(clientID, log.With("component", "goka"))...)
 	if err != nil {
@@ -344,13 +335,56 @@ func (a *App) ready(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-func processorRunning(name string, p *goka.Processor) func(context.Context) error {
-	return func(context.Context) error {
-		if s := p.StateReader().State(); s != goka.ProcStateRunning {
+// addProcessor adds the processor of graph as a component that outlives
+// the loss of its brokers: goka's processor stops when it cannot reach them
+// (a broker restart, a network partition), and the component then builds a
+// new one and runs it again, backing off from 1 s to 30 s, until the process
+// is asked to stop. Its state (tables, offsets) is in Kafka and the local
+// storage, so a restarted processor resumes where the last one committed.
+// Readiness follows the processor running now.
+func (a *App) addProcessor(kc kafka.Config, graph *goka.GroupGraph, opts []goka.ProcessorOption) error {
+	name := string(graph.Group())
+	p, err := goka.NewProcessor(kc.Brokers, graph, opts...)
+	if err != nil {
+		return fmt.Errorf("create %s processor: %w", name, err)
+	}
+	var current atomic.Pointer[goka.Processor]
+	current.Store(p)
+	a.components[name] = func(ctx context.Context) error {
+		backoff := time.Second
+		for {
+			started := time.Now()
+			err := current.Load().Run(ctx)
+			if ctx.Err() != nil {
+				return err
+			}
+			if time.Since(started) > time.Minute {
+				backoff = time.Second // it ran for a while: this is a new failure
+			}
+			a.log.Error("processor stopped; starting a new one", "processor", name, "err", err, "in", backoff)
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-time.After(backoff):
+				}
+				backoff = min(2*backoff, 30*time.Second)
+				next, err := goka.NewProcessor(kc.Brokers, graph, opts...)
+				if err == nil {
+					current.Store(next)
+					break
+				}
+				a.log.Error("processor cannot be created yet", "processor", name, "err", err, "retry_in", backoff)
+			}
+		}
+	}
+	a.checks = append(a.checks, func(context.Context) error {
+		if s := current.Load().StateReader().State(); s != goka.ProcStateRunning {
 			return fmt.Errorf("the %s processor is not running yet (state %d)", name, s)
 		}
 		return nil
-	}
+	})
+	return nil
 }
 
 func recovered(name string, ok func() bool) func(context.Context) error {

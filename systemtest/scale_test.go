@@ -1,0 +1,220 @@
+package systemtest
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	codementor "github.com/codementor/codementor"
+)
+
+// cluster is a deployment in separate processes: a broker (embedded, unless
+// the suite runs on a Kafka cluster), processors and a web instance.
+type cluster struct {
+	t          *testing.T
+	dir        string
+	brokers    string
+	broker     *process // the embedded broker's process, if any
+	web        string
+	processors []*process
+}
+
+func startCluster(t *testing.T, processors int) *cluster {
+	t.Helper()
+	c := &cluster{t: t, dir: t.TempDir()}
+	if b := externalBrokers(); b != nil {
+		c.brokers = strings.Join(b, ",")
+	} else {
+		c.brokers = freeAddr(t)
+		c.startBroker()
+	}
+	for i := 0; i < processors; i++ {
+		c.addProcessor()
+	}
+	addr := freeAddr(t)
+	spawn(t, "web", c.env("CODEMENTOR_JWT_SECRET="+strings.Repeat("w", 32)),
+		"web", "--http-addr", addr, "--dev-auth", "--data-dir", filepath.Join(c.dir, "web"))
+	c.web = "http://" + addr
+	deadline := time.Now().Add(120 * time.Second)
+	for {
+		resp, err := http.Get(c.web + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return c
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the web instance was not ready within 120 s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (c *cluster) startBroker() {
+	c.broker = spawn(c.t, "broker", nil, "broker", "--kafka-addr", c.brokers, "--data-dir", filepath.Join(c.dir, "broker"))
+}
+
+// restartBroker stops the broker and starts it again on the same data: the
+// embedded one, or the Apache Kafka that `make test` started (through
+// scripts/kafka.sh, which told it where with KAFKA_DIR and KAFKA_PORT).
+func (c *cluster) restartBroker() {
+	c.t.Helper()
+	if c.broker != nil {
+		if _, err := c.broker.stop(c.t, 30*time.Second); err != nil {
+			c.t.Errorf("the broker exited with %v after SIGTERM", err)
+		}
+		c.startBroker()
+		return
+	}
+	if os.Getenv("KAFKA_DIR") == "" {
+		c.t.Skip("the Kafka cluster was not started by scripts/kafka.sh: it cannot be restarted from here")
+	}
+	for _, step := range []string{"down", "up"} {
+		if out, err := exec.Command("../scripts/kafka.sh", step).CombinedOutput(); err != nil {
+			c.t.Fatalf("scripts/kafka.sh %s: %v\n%s", step, err, out)
+		}
+	}
+}
+
+// env is what every process of the cluster shares: the brokers and the
+// topic layout.
+func (c *cluster) env(extra ...string) []string {
+	return append([]string{"CODEMENTOR_BROKERS=" + c.brokers, "CODEMENTOR_PARTITIONS=4", "CODEMENTOR_REPLICATION=1",
+		"CODEMENTOR_STREAM_RETENTION=24h", "CODEMENTOR_LOG_LEVEL=info"}, extra...)
+}
+
+func (c *cluster) addProcessor() *process {
+	n := len(c.processors)
+	p := spawn(c.t, fmt.Sprintf("processor-%d", n), c.env(), "processor", "--max-concurrent", "1",
+		"--data-dir", filepath.Join(c.dir, "processor-"+strconv.Itoa(n)),
+		"--sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox-test"))
+	c.processors = append(c.processors, p)
+	return p
+}
+
+// TestKillProcessorUnderLoad runs three processor processes, kills one with
+// SIGKILL in the middle of a stream of submissions and stops another with
+// SIGTERM: every submission still reaches its final state with the right
+// verdict, and no learner's stream ever shows a state going backwards.
+func TestKillProcessorUnderLoad(t *testing.T) {
+	c := startCluster(t, 3)
+	alice := login(t, c.web, testUser("alice"), false)
+	events := alice.stream(t, "/api/events", "")
+
+	want := map[string]string{} // submission → verdict
+	submit := func(n int) {
+		for i := 0; i < n; i++ {
+			code, verdict := aPlusB, codementor.VerdictAccepted
+			if len(want)%3 == 2 {
+				code, verdict = aPlusBWrong, codementor.VerdictWrongAnswer
+			}
+			want[alice.submit(t, "a-plus-b", "python", code).ID] = verdict
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	states := map[string][]*codementor.Submission{}
+	finals := map[string]*codementor.Submission{}
+	// collect reads the stream until every submission so far is final.
+	collect := func(within time.Duration) {
+		deadline := time.Now().Add(within)
+		for len(finals) < len(want) {
+			_, s := events.next(t, time.Until(deadline))
+			if _, ours := want[s.ID]; !ours {
+				continue
+			}
+			states[s.ID] = append(states[s.ID], s)
+			if s.Final() {
+				finals[s.ID] = s
+			}
+		}
+	}
+
+	submit(12)
+	victim := c.processors[0]
+	victim.signal(syscall.SIGKILL)
+	killed := time.Now()
+	submit(18)
+	collect(3 * time.Minute)
+	t.Logf("%d submissions final %s after the kill -9", len(finals), time.Since(killed).Round(time.Millisecond))
+
+	// A graceful stop drains: the judge finishes what it holds.
+	submit(10)
+	took, err := c.processors[1].stop(t, 90*time.Second)
+	if err != nil {
+		t.Errorf("processor-1 exited with %v after SIGTERM", err)
+	}
+	t.Logf("processor-1 stopped %s after SIGTERM", took.Round(time.Millisecond))
+	collect(3 * time.Minute)
+
+	for id, verdict := range want {
+		f := finals[id]
+		if f.Status != codementor.StatusDone || f.Verdict != verdict || len(f.Tests) != f.TestCount || f.TestCount == 0 {
+			t.Errorf("%s: status %s verdict %s (want %s), %d of %d tests", id, f.Status, f.Verdict, verdict, len(f.Tests), f.TestCount)
+		}
+		for i, tr := range f.Tests {
+			if tr.Index != i {
+				t.Errorf("%s: test %d recorded at position %d", id, tr.Index, i)
+			}
+		}
+		assertProgress(t, states[id])
+		// The verdict, once shown, never changes.
+		for _, s := range states[id] {
+			if s.Verdict != "" && s.Verdict != f.Verdict {
+				t.Errorf("%s: the stream showed verdict %s, then %s", id, s.Verdict, f.Verdict)
+			}
+		}
+	}
+}
+
+// TestBrokerRestartLosesNothing stops the broker (SIGTERM) while submissions
+// are being judged and starts it again on the same data: every submission
+// acknowledged before, and every one after, reaches the right verdict.
+func TestBrokerRestartLosesNothing(t *testing.T) {
+	c := startCluster(t, 1)
+	alice := login(t, c.web, testUser("alice"), false)
+	want := map[string]string{}
+	for i := 0; i < 10; i++ {
+		code, verdict := aPlusB, codementor.VerdictAccepted
+		if i%2 == 1 {
+			code, verdict = aPlusBWrong, codementor.VerdictWrongAnswer
+		}
+		want[alice.submit(t, "a-plus-b", "python", code).ID] = verdict
+	}
+	pending := 0
+	for id := range want {
+		var s codementor.Submission
+		if alice.do(t, "GET", "/api/submissions/"+id, nil, &s) == http.StatusOK && !s.Final() {
+			pending++
+		}
+	}
+	t.Logf("restarting the broker with %d of %d submissions not final yet", pending, len(want))
+	c.restartBroker()
+	// The web tier takes submissions again once it reaches the broker.
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(want) < 15 {
+		var sub codementor.Submission
+		code := alice.do(t, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": aPlusB}, &sub)
+		switch {
+		case code == http.StatusAccepted:
+			want[sub.ID] = codementor.VerdictAccepted
+		case code == http.StatusServiceUnavailable && time.Now().Before(deadline):
+			time.Sleep(500 * time.Millisecond)
+		default:
+			t.Fatalf("submit after the restart: status %d", code)
+		}
+	}
+	for id, verdict := range want {
+		states := alice.stream(t, "/api/submissions/"+id+"/events", "").untilFinal(t, id, 3*time.Minute)
+		if f := states[len(states)-1]; f.Status != codementor.StatusDone || f.Verdict != verdict {
+			t.Errorf("%s: status %s verdict %s, want done %s", id, f.Status, f.Verdict, verdict)
+		}
+	}
+}
