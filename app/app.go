@@ -7,9 +7,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +28,7 @@ import (
 	"github.com/codementor/codementor/broker"
 	"github.com/codementor/codementor/emitters"
 	"github.com/codementor/codementor/kafka"
+	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/processors/reviewer"
 	"github.com/codementor/codementor/processors/tracker"
@@ -97,6 +100,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		if err := a.addProcessors(kc, slot, clientID); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.Role == RoleProcessor && cfg.MetricsAddr != "" {
+		a.components["ops"] = a.serveOps(cfg.MetricsAddr)
 	}
 	if cfg.Role == RoleDev || cfg.Role == RoleWeb {
 		if err := a.addWeb(kc, slot, clientID); err != nil {
@@ -263,6 +269,40 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	return nil
 }
 
+// serveOps serves what operators need from a process without the web tier:
+// /metrics, /healthz and /readyz.
+func (a *App) serveOps(addr string) func(context.Context) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if err := a.ready(r.Context()); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_ = json.NewEncoder(w).Encode(map[string]string{"status": "not ready", "reason": err.Error()})
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":"ready"}` + "\n"))
+	})
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return func(ctx context.Context) error {
+		errc := make(chan error, 1)
+		go func() { errc <- srv.ListenAndServe() }()
+		a.log.Info("serving /metrics, /healthz and /readyz", "addr", addr)
+		select {
+		case err := <-errc:
+			return fmt.Errorf("ops listener on %s: %w", addr, err)
+		case <-ctx.Done():
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
+
 // seed emits every starter question the questions table does not have yet,
 // so a fresh installation has questions and an admin's edits are kept.
 func seed(ctx context.Context, qs *views.Questions, qe *emitters.Questions, log *slog.Logger) error {
@@ -350,6 +390,7 @@ func (a *App) addProcessor(kc kafka.Config, graph *goka.GroupGraph, opts []goka.
 	}
 	var current atomic.Pointer[goka.Processor]
 	current.Store(p)
+	a.closers = append(a.closers, metrics.WatchProcessor(name, current.Load))
 	a.components[name] = func(ctx context.Context) error {
 		backoff := time.Second
 		for {

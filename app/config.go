@@ -64,7 +64,10 @@ type Config struct {
 	Review            review.Config
 	ReviewConcurrency int
 	SeedQuestions     bool
-	LogLevel          slog.Level
+	// MetricsAddr is where a processor serves /metrics, /healthz and
+	// /readyz; empty serves nothing (the web tier serves them on its port).
+	MetricsAddr string
+	LogLevel    slog.Level
 }
 
 // ParseFlags reads the configuration of role from args and the environment
@@ -154,6 +157,9 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 		duration(&cfg.Review.BreakerCooldown, "review-breaker-cooldown", rc.BreakerCooldown, "how long reviews fail fast before the model is tried again")
 		cfg.Review.MinBackoff, cfg.Review.MaxBackoff = rc.MinBackoff, rc.MaxBackoff
 		cfg.Review.APIKey = getenv("OPENAI_API_KEY")
+	}
+	if role == RoleProcessor {
+		str(&cfg.MetricsAddr, "metrics-addr", "", "listen address for /metrics, /healthz and /readyz, e.g. 127.0.0.1:9464; empty: none")
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

@@ -19,6 +19,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/kafka"
+	"github.com/codementor/codementor/metrics"
 )
 
 // Output is the graph edge a processor group needs to send dead letters.
@@ -29,6 +30,7 @@ func Output() goka.Edge {
 // Send records the message the callback is handling as a dead letter of
 // group, with the reason it could not be read, and logs it.
 func Send(ctx goka.Context, group goka.Group, raw []byte, reason error, log *slog.Logger) {
+	metrics.DeadLetters.WithLabelValues(string(group)).Inc()
 	log.Error("message sent to the dead-letter topic", "topic", ctx.Topic(), "partition", ctx.Partition(),
 		"offset", ctx.Offset(), "key", ctx.Key(), "err", reason)
 	ctx.Emit(codementor.DeadLetters, ctx.Key(), &codementor.DeadLetter{

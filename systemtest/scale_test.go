@@ -91,11 +91,11 @@ func (c *cluster) env(extra ...string) []string {
 		"CODEMENTOR_STREAM_RETENTION=24h", "CODEMENTOR_LOG_LEVEL=info"}, extra...)
 }
 
-func (c *cluster) addProcessor() *process {
+func (c *cluster) addProcessor(flags ...string) *process {
 	n := len(c.processors)
-	p := spawn(c.t, fmt.Sprintf("processor-%d", n), c.env(), "processor", "--max-concurrent", "1",
+	p := spawn(c.t, fmt.Sprintf("processor-%d", n), c.env(), append([]string{"processor", "--max-concurrent", "1",
 		"--data-dir", filepath.Join(c.dir, "processor-"+strconv.Itoa(n)),
-		"--sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox-test"))
+		"--sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox-test")}, flags...)...)
 	c.processors = append(c.processors, p)
 	return p
 }

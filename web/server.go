@@ -18,6 +18,7 @@ import (
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/auth"
 	"github.com/codementor/codementor/emitters"
+	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/views"
 )
 
@@ -82,6 +83,7 @@ func New(cfg Config, deps Deps) *Server {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(metrics.Handler()))
 	e.GET("/", s.index)
 
 	api := e.Group("/api")

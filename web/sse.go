@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/views"
 )
 
@@ -35,6 +36,7 @@ func openStream(c echo.Context) (*stream, error) {
 		return nil, err
 	}
 	s.f.Flush()
+	metrics.SSEClients.Inc()
 	return s, nil
 }
 
@@ -50,6 +52,9 @@ func (s *stream) send(id, event string, v any) error {
 	s.f.Flush()
 	return nil
 }
+
+// close accounts for the end of the stream.
+func (s *stream) close() { metrics.SSEClients.Dec() }
 
 func (s *stream) ping() error {
 	if _, err := fmt.Fprint(s.w, ": ping\n\n"); err != nil {
@@ -87,6 +92,7 @@ func (s *Server) submissionEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	defer st.close()
 	last := lastEventID(c)
 	emit := func(x *codementor.Submission) (done bool, err error) {
 		if x.Version > last {
@@ -121,6 +127,7 @@ func (s *Server) userEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	defer st.close()
 	seen := map[string]int64{} // submission → last version sent
 	emit := func(x *codementor.Submission) error {
 		if seen[x.ID] >= x.Version {

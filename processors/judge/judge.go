@@ -18,6 +18,7 @@ import (
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/checker"
 	"github.com/codementor/codementor/deadletter"
+	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/sandbox"
 )
 
@@ -118,6 +119,7 @@ func (j *judge) job(ctx goka.Context, msg any) {
 		return
 	}
 	defer func() { <-j.slots }()
+	metrics.StageSeconds.WithLabelValues(metrics.StageQueued).Observe(time.Since(ctx.Timestamp()).Seconds())
 
 	start := time.Now()
 	final := Judge(work, j.runner, q, job, j.cfg.OutputLimit, emit)
@@ -134,7 +136,11 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	final := &codementor.RunEvent{Kind: codementor.RunFinished, TestCount: len(q.Tests), Tests: []codementor.TestResult{}}
 	// The question's driver for the language, if any, holds the entry
 	// point; the learner's code is then only the solution.
+	began := time.Now()
+	metrics.SandboxRuns.Inc()
 	prog, err := r.Compile(ctx, sandbox.Source{Language: job.Language, Code: job.Code, Driver: q.Drivers[job.Language]})
+	metrics.SandboxRuns.Dec()
+	metrics.StageSeconds.WithLabelValues(metrics.StageCompile).Observe(time.Since(began).Seconds())
 	var ce *sandbox.CompileError
 	switch {
 	case errors.As(err, &ce):
@@ -147,6 +153,9 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 		return final
 	}
 	defer prog.Close()
+	defer func(began time.Time) {
+		metrics.StageSeconds.WithLabelValues(metrics.StageRun).Observe(time.Since(began).Seconds())
+	}(time.Now())
 
 	emit(&codementor.RunEvent{Kind: codementor.RunStarted, TestCount: len(q.Tests)})
 	final.Verdict = codementor.VerdictAccepted
@@ -159,7 +168,9 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 		case ctx.Err() != nil:
 			tr = codementor.TestResult{Index: i, Verdict: codementor.VerdictSkipped, Message: "not run: the judging time for this submission ran out"}
 		default:
+			metrics.SandboxRuns.Inc()
 			exec, err := prog.Run(ctx, []byte(t.Input), Limits(q, i, outputLimit))
+			metrics.SandboxRuns.Dec()
 			if err != nil {
 				final.Verdict = codementor.VerdictInternalError
 				final.Error = fmt.Sprintf("run test %d: %v", i+1, err)

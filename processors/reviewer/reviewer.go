@@ -19,6 +19,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/deadletter"
+	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/review"
 )
 
@@ -90,6 +91,7 @@ func (rv *reviewer) job(ctx goka.Context, msg any) {
 		ctx.Emit(codementor.ReviewEvents, ctx.Key(), ev)
 	}
 	finish := func(attempt string, r codementor.Review) {
+		metrics.Reviews.WithLabelValues(r.Status).Inc()
 		r.FinishedAt = time.Now().UTC()
 		emit(&codementor.ReviewEvent{Kind: codementor.ReviewFinished, Attempt: attempt, Review: &r})
 	}
@@ -142,6 +144,7 @@ func (rv *reviewer) job(ctx goka.Context, msg any) {
 		Title: q.Title, Statement: q.Statement, Language: job.Language, Code: job.Code, Verdict: job.Verdict,
 		TestCount: job.TestCount, Tests: job.Tests, CompileOutput: job.CompileOutput,
 	}
+	began := time.Now()
 	res := rv.stream(work, in, func(offset int, text string) {
 		emit(&codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: attempt, Offset: offset, Text: text})
 	})
@@ -149,6 +152,7 @@ func (rv *reviewer) job(ctx goka.Context, msg any) {
 		handBack()
 		return
 	}
+	metrics.StageSeconds.WithLabelValues(metrics.StageReview).Observe(time.Since(began).Seconds())
 	finish(attempt, res)
 }
 

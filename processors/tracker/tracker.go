@@ -15,6 +15,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/deadletter"
+	"github.com/codementor/codementor/metrics"
 )
 
 // Group is the tracker's consumer group; Table is the submission table it owns.
@@ -82,6 +83,9 @@ func (t *tracker) event(ctx goka.Context, msg any) {
 	next, job := Apply(cur, ev.(*codementor.RunEvent), t.now())
 	if next != nil {
 		ctx.SetValue(next)
+		if cur.Verdict == "" && next.Verdict != "" {
+			metrics.Verdicts.WithLabelValues(next.Verdict).Inc()
+		}
 	}
 	if job != nil {
 		ctx.Emit(codementor.ReviewJobs, ctx.Key(), job)

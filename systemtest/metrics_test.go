@@ -1,0 +1,106 @@
+package systemtest
+
+import (
+	"bufio"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	codementor "github.com/codementor/codementor"
+)
+
+// scrape reads a Prometheus text exposition: series (name with labels) →
+// value.
+func scrape(t *testing.T, url string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d", url, resp.StatusCode)
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("metric line %q: %v", line, err)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}
+
+// TestMetrics: /metrics counts a judged submission by verdict, times its
+// stages, and shows the open SSE streams and the processors' consumer lag.
+func TestMetrics(t *testing.T) {
+	in := start(t, t.TempDir())
+	alice := login(t, in.base, testUser("alice"), false)
+	before := scrape(t, in.base+"/metrics")
+	events := alice.stream(t, "/api/events", "")
+	sub := alice.submit(t, "a-plus-b", "python", aPlusBWrong)
+	events.untilFinal(t, sub.ID, finalWithin)
+
+	m := scrape(t, in.base+"/metrics")
+	judged := `codementor_submissions_judged_total{verdict="wrong_answer"}`
+	if m[judged] < before[judged]+1 {
+		t.Errorf("%s went from %v to %v", judged, before[judged], m[judged])
+	}
+	for _, stage := range []string{"queued", "compile", "run"} {
+		series := `codementor_stage_seconds_count{stage="` + stage + `"}`
+		if m[series] < before[series]+1 {
+			t.Errorf("%s went from %v to %v", series, before[series], m[series])
+		}
+	}
+	if m["codementor_sse_clients"] < 1 {
+		t.Errorf("codementor_sse_clients = %v with a stream open", m["codementor_sse_clients"])
+	}
+	reviews := `codementor_reviews_total{status="` + codementor.ReviewSkipped + `"}`
+	if m[reviews] < before[reviews]+1 {
+		t.Errorf("%s went from %v to %v", reviews, before[reviews], m[reviews])
+	}
+	lag := false
+	for series := range m {
+		if strings.HasPrefix(series, `codementor_consumer_lag{group="judge",partition="`) && strings.Contains(series, `topic="run-jobs"`) {
+			lag = true
+		}
+	}
+	if !lag {
+		t.Error("no consumer lag series for the judge's run-jobs partitions")
+	}
+}
+
+// TestProcessorOpsEndpoints: a processor process serves /healthz, /readyz
+// and /metrics on --metrics-addr.
+func TestProcessorOpsEndpoints(t *testing.T) {
+	c := startCluster(t, 1)
+	ops := freeAddr(t)
+	c.addProcessor("--metrics-addr", ops)
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		resp, err := http.Get("http://" + ops + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the processor's /readyz did not answer 200 within 90 s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	m := scrape(t, "http://"+ops+"/metrics")
+	if _, ok := m["codementor_sandbox_runs_in_flight"]; !ok {
+		t.Error("no codementor_sandbox_runs_in_flight on the processor")
+	}
+}
