@@ -13,7 +13,7 @@ import (
 
 // scrape reads a Prometheus text exposition: series (name with labels) →
 // value.
-func scrape(t *testing.T, url string) map[string]float64 {
+func scrape(t testing.TB, url string) map[string]float64 {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {

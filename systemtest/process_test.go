@@ -21,7 +21,7 @@ var (
 	buildErr  error
 )
 
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "codementor-systemtest-bin")
@@ -65,7 +65,7 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 // spawn starts `codementor args...` with env added to a clean environment.
 // The process is killed at the end of the test; if the test failed, the end
 // of its log is printed.
-func spawn(t *testing.T, name string, env []string, args ...string) *process {
+func spawn(t testing.TB, name string, env []string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
@@ -99,7 +99,7 @@ func (p *process) signal(sig syscall.Signal) {
 
 // stop sends SIGTERM and waits up to within for the process to exit; it
 // returns how long that took and the exit error.
-func (p *process) stop(t *testing.T, within time.Duration) (time.Duration, error) {
+func (p *process) stop(t testing.TB, within time.Duration) (time.Duration, error) {
 	t.Helper()
 	start := time.Now()
 	p.signal(syscall.SIGTERM)

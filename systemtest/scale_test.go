@@ -18,7 +18,7 @@ import (
 // cluster is a deployment in separate processes: a broker (embedded, unless
 // the suite runs on a Kafka cluster), processors and a web instance.
 type cluster struct {
-	t          *testing.T
+	t          testing.TB
 	dir        string
 	brokers    string
 	broker     *process // the embedded broker's process, if any
@@ -26,7 +26,7 @@ type cluster struct {
 	processors []*process
 }
 
-func startCluster(t *testing.T, processors int) *cluster {
+func startCluster(t testing.TB, processors int) *cluster {
 	t.Helper()
 	c := &cluster{t: t, dir: t.TempDir()}
 	if b := externalBrokers(); b != nil {

@@ -6,6 +6,7 @@
 //	codementor web        emitters, views and the HTTP API
 //	codementor topics     create the topics, then exit
 //	codementor dlq        list or replay the messages no processor could read
+//	codementor loadgen    the load generator: learners submitting against a running service
 //
 // Run `codementor ROLE -h` for the flags of a role.
 package main
@@ -24,6 +25,7 @@ import (
 
 	"github.com/codementor/codementor/app"
 	"github.com/codementor/codementor/deadletter"
+	"github.com/codementor/codementor/loadgen"
 )
 
 const usage = `usage: codementor ROLE [flags]
@@ -37,6 +39,8 @@ roles:
 
 tools:
   dlq list|replay   the messages no processor could read (the dead-letter topic)
+  loadgen           load a running service: simulated learners submit on a
+                    schedule; throughput and latencies (codementor loadgen -h)
 
 Run 'codementor ROLE -h' for the flags of a role.
 `
@@ -44,6 +48,11 @@ Run 'codementor ROLE -h' for the flags of a role.
 func main() { os.Exit(run(os.Args[1:], os.Getenv, os.Stderr)) }
 
 func run(args []string, getenv func(string) string, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "loadgen" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return loadgen.Main(ctx, args[1:], os.Stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "dlq" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()

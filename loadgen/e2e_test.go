@@ -1,0 +1,204 @@
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codementor/codementor/app"
+	"github.com/codementor/codementor/review"
+)
+
+// startService runs a `codementor dev` instance in the process, as the
+// system tests do (the embedded broker, the real sandbox), and returns its
+// base URL once /readyz says ready.
+func startService(t *testing.T) string {
+	t.Helper()
+	cfg := app.Config{
+		Role: app.RoleDev, HTTPAddr: freeAddr(t), DataDir: t.TempDir(), KafkaAddr: "127.0.0.1:0",
+		Partitions: 4, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
+		TokenTTL: time.Hour, MaxConcurrent: 2, SeedQuestions: true,
+		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"),
+		// No API key: reviews are skipped.
+		Review: review.DefaultConfig(), ReviewConcurrency: 2,
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	level := slog.LevelWarn
+	if testing.Verbose() {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		cancel()
+		t.Fatalf("start: %v", err)
+	}
+	finished := make(chan error, 1)
+	go func() { finished <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-finished:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Error("the service did not stop within 60 s")
+		}
+	})
+	base := "http://" + cfg.HTTPAddr
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("/readyz after 90 s: %d %s", resp.StatusCode, body)
+			}
+		}
+		select {
+		case err := <-finished:
+			t.Fatalf("the service stopped while starting: %v", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestEndToEnd drives a real service: Python at 10/s for 3 s from 5
+// learners, 30% wrong; then one correct and one wrong program in every
+// language the service offers.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the whole service")
+	}
+	base := startService(t)
+
+	t.Run("python", func(t *testing.T) {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		args := []string{"--url", base, "--rate", "10", "--duration", "3s", "--learners", "5", "--languages", "python",
+			"--wrong-ratio", "0.3", "--timeout", "60s", "--json", filepath.Join(dir, "r.json"), "--svg", filepath.Join(dir, "r.svg")}
+		code := Main(t.Context(), args, &stdout, &stderr)
+		t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+		if code != 0 {
+			t.Fatalf("exit %d, want 0", code)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "r.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep Report
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatal(err)
+		}
+		c := rep.Counts
+		if !rep.OK || c.Planned != 30 || c.Submitted != 30 || c.Accepted != 30 || c.Rejected != 0 || c.Finished != 30 ||
+			c.WrongResults != 0 || c.Unfinished != 0 || c.UnmatchedSubmissions != 0 || c.BadEvents != 0 {
+			t.Errorf("report: ok %v %q, counts %+v", rep.OK, rep.Reason, c)
+		}
+		if rep.Verdicts["accepted"] != 21 || rep.Verdicts["wrong_answer"] != 9 {
+			t.Errorf("verdicts %v, want 21 accepted and 9 wrong_answer", rep.Verdicts)
+		}
+		l := rep.Latency
+		if l.Accepted.Count != 30 || l.FirstEvent.Count != 30 || l.Verdict.Count != 30 || l.Final.Count != 30 ||
+			!(l.Accepted.P50MS > 0 && l.Accepted.P50MS <= l.Final.P50MS && l.Verdict.P50MS <= l.Final.P50MS) {
+			t.Errorf("latencies %+v", l)
+		}
+		users := map[int]bool{}
+		for _, s := range rep.Submissions {
+			users[s.Learner] = true
+			if s.ID == "" || s.HTTPStatus != 202 || s.Status != "done" || s.Outcome != OutcomeOK {
+				t.Errorf("submission %+v", s)
+			}
+		}
+		if len(users) != 5 {
+			t.Errorf("%d learners submitted, want 5", len(users))
+		}
+		if svg, err := os.ReadFile(filepath.Join(dir, "r.svg")); err != nil || !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("svg: %v", err)
+		}
+	})
+
+	t.Run("every language", func(t *testing.T) {
+		var langs []struct{ ID string }
+		resp, err := http.Post(base+"/api/dev/login", "application/json", strings.NewReader(`{"user":"lister"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tok struct{ Token string }
+		_ = json.NewDecoder(resp.Body).Decode(&tok)
+		resp.Body.Close()
+		req, _ := http.NewRequest("GET", base+"/api/languages", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Token)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&langs)
+		resp.Body.Close()
+		var ids []string
+		for _, l := range langs {
+			ids = append(ids, l.ID)
+		}
+		if len(ids) == 0 {
+			t.Fatal("the service offers no language")
+		}
+		if len(ids) < 6 {
+			t.Logf("the service offers only %v", ids)
+		}
+		// Two of each language, one correct and one wrong (ratio 0.5).
+		rate := float64(len(ids))
+		var stdout, stderr bytes.Buffer
+		args := []string{"--url", base, "--rate", fmtFloat(rate), "--duration", "2s", "--learners", "2",
+			"--languages", strings.Join(ids, ","), "--wrong-ratio", "0.5", "--timeout", "90s"}
+		code := Main(t.Context(), args, &stdout, &stderr)
+		t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+		if code != 0 {
+			t.Fatalf("exit %d, want 0", code)
+		}
+		if !strings.Contains(stdout.String(), "accepted ×"+strconv.Itoa(len(ids))) || !strings.Contains(stdout.String(), "wrong_answer ×"+strconv.Itoa(len(ids))) {
+			t.Errorf("verdicts: want %d accepted and %d wrong_answer", len(ids), len(ids))
+		}
+	})
+}
+
+// TestUnreachableService: a URL nobody listens on is a clear error, exit 1.
+func TestUnreachableService(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := Main(t.Context(), []string{"--url", "http://" + freeAddr(t), "--rate", "1", "--duration", "1s"}, &stdout, &stderr)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	msg := stderr.String()
+	if !strings.Contains(msg, "cannot reach the service at http://127.0.0.1:") || !strings.Contains(msg, "connection refused") ||
+		!strings.Contains(msg, "is codementor running there?") || strings.Count(strings.TrimSpace(msg), "\n") != 0 {
+		t.Errorf("stderr %q", msg)
+	}
+}
