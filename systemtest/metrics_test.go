@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	codementor "github.com/codementor/codementor"
 )
@@ -83,23 +82,13 @@ func TestMetrics(t *testing.T) {
 // and /metrics on --metrics-addr.
 func TestProcessorOpsEndpoints(t *testing.T) {
 	c := startCluster(t, 1)
-	ops := freeAddr(t)
-	c.addProcessor("--metrics-addr", ops)
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		resp, err := http.Get("http://" + ops + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the processor's /readyz did not answer 200 within 90 s")
-		}
-		time.Sleep(200 * time.Millisecond)
+	p := c.processors[0]
+	resp, err := http.Get(p.ops + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/healthz: %v %v", resp, err)
 	}
-	m := scrape(t, "http://"+ops+"/metrics")
+	resp.Body.Close()
+	m := scrape(t, p.ops+"/metrics")
 	if _, ok := m["codementor_sandbox_runs_in_flight"]; !ok {
 		t.Error("no codementor_sandbox_runs_in_flight on the processor")
 	}

@@ -44,6 +44,7 @@ func binary(t testing.TB) string {
 // process is a running codementor process.
 type process struct {
 	name string
+	ops  string // its /metrics, /healthz, /readyz, if it serves them
 	cmd  *exec.Cmd
 	log  *bytes.Buffer
 	mu   *sync.Mutex
@@ -84,6 +85,16 @@ func spawn(t testing.TB, name string, env []string, args ...string) *process {
 		<-p.done
 		if t.Failed() {
 			t.Logf("--- the end of %s's log:\n%s", name, p.tail(40))
+			// The whole log, for a post-mortem.
+			dir := filepath.Join(os.TempDir(), "codementor-systemtest-logs", strings.ReplaceAll(t.Name(), "/", "_"))
+			if os.MkdirAll(dir, 0o755) == nil {
+				p.mu.Lock()
+				err := os.WriteFile(filepath.Join(dir, name+".log"), p.log.Bytes(), 0o644)
+				p.mu.Unlock()
+				if err == nil {
+					t.Logf("%s's whole log: %s", name, filepath.Join(dir, name+".log"))
+				}
+			}
 		}
 	})
 	return p

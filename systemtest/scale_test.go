@@ -38,6 +38,11 @@ func startCluster(t testing.TB, processors int) *cluster {
 	for i := 0; i < processors; i++ {
 		c.addProcessor()
 	}
+	// Load starts once every processor runs every group: a group still
+	// forming is not the steady state the tests kill processors in.
+	for _, p := range c.processors {
+		c.waitReady(p)
+	}
 	addr := freeAddr(t)
 	spawn(t, "web", c.env("CODEMENTOR_JWT_SECRET="+strings.Repeat("w", 32)),
 		"web", "--http-addr", addr, "--dev-auth", "--data-dir", filepath.Join(c.dir, "web"))
@@ -91,13 +96,34 @@ func (c *cluster) env(extra ...string) []string {
 		"CODEMENTOR_STREAM_RETENTION=24h", "CODEMENTOR_LOG_LEVEL=info"}, extra...)
 }
 
-func (c *cluster) addProcessor(flags ...string) *process {
+func (c *cluster) addProcessor() *process {
 	n := len(c.processors)
-	p := spawn(c.t, fmt.Sprintf("processor-%d", n), c.env(), append([]string{"processor", "--max-concurrent", "1",
+	ops := freeAddr(c.t)
+	p := spawn(c.t, fmt.Sprintf("processor-%d", n), c.env(), "processor", "--max-concurrent", "1",
 		"--data-dir", filepath.Join(c.dir, "processor-"+strconv.Itoa(n)),
-		"--sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox-test")}, flags...)...)
+		"--sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox-test"), "--metrics-addr", ops)
+	p.ops = "http://" + ops
 	c.processors = append(c.processors, p)
 	return p
+}
+
+// waitReady waits until p's /readyz says every group runs.
+func (c *cluster) waitReady(p *process) {
+	c.t.Helper()
+	deadline := time.Now().Add(120 * time.Second)
+	for {
+		resp, err := http.Get(p.ops + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("%s was not ready within 120 s", p.name)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // TestKillProcessorUnderLoad runs three processor processes, kills one with
