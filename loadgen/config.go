@@ -30,6 +30,11 @@ const (
 	// ProgramTrivial is the cheapest real submission: a Python one-liner, to
 	// measure the pipeline rather than the judging.
 	ProgramTrivial = "trivial"
+	// ProgramWaiting is a Python a-plus-b that waits 50 ms per test before
+	// answering, as a program blocked on I/O would: it holds a judging slot
+	// without using the CPU, so a run shows how judging capacity grows with
+	// processor instances even on a machine with few cores.
+	ProgramWaiting = "waiting"
 )
 
 // Config of a load run.
@@ -52,7 +57,7 @@ type Config struct {
 	// WrongRatio is the share of submissions that are wrong programs,
 	// expected to be judged wrong_answer; the rest are expected accepted.
 	WrongRatio float64
-	// Program is ProgramStandard or ProgramTrivial.
+	// Program is ProgramStandard, ProgramTrivial or ProgramWaiting.
 	Program string
 	// Timeout is the longest wait, after the last submission, for the
 	// outstanding ones to become final.
@@ -117,7 +122,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&languages, "languages", DefaultLanguage, "languages to submit in, comma-separated, in equal shares: "+strings.Join(languageIDs(), ", "))
 	fs.StringVar(&mix, "mix", "", "languages with their shares instead of --languages, e.g. python=3,java=1")
 	fs.Float64Var(&cfg.WrongRatio, "wrong-ratio", DefaultWrongRatio, "share of submissions that are wrong programs (expected wrong_answer), 0 to 1")
-	fs.StringVar(&cfg.Program, "program", ProgramStandard, "standard (a learner-like program per language) or trivial (a Python one-liner: the cheapest real submission, for pipeline throughput)")
+	fs.StringVar(&cfg.Program, "program", ProgramStandard, "standard (a learner-like program per language), trivial (a Python one-liner: the cheapest real submission, for pipeline throughput) or waiting (Python that waits 50 ms per test without using the CPU, for judging capacity per processor instance)")
 	fs.DurationVar(&cfg.Timeout, "timeout", DefaultTimeout, "longest wait after the last submission for the outstanding ones to become final")
 	fs.StringVar(&cfg.JSONPath, "json", "", "write the report as JSON to this file")
 	fs.StringVar(&cfg.SVGPath, "svg", "", "write a plot (completion latency per submission, submissions in flight) as SVG to this file")
@@ -143,7 +148,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 			cfg.Languages, cfg.Weights = langs, weights
 		}
 	}
-	if cfg.Program == ProgramTrivial && !set["languages"] && mix == "" {
+	if cfg.Program != ProgramStandard && !set["languages"] && mix == "" {
 		cfg.Languages = []string{"python"}
 	}
 	if err := cfg.Validate(); err != nil {
@@ -185,8 +190,8 @@ func (cfg *Config) Validate() error {
 	if cfg.Timeout < 0 {
 		add("--timeout must not be negative, got %v", cfg.Timeout)
 	}
-	if cfg.Program != ProgramStandard && cfg.Program != ProgramTrivial {
-		add("--program must be %s or %s, got %q", ProgramStandard, ProgramTrivial, cfg.Program)
+	if cfg.Program != ProgramStandard && cfg.Program != ProgramTrivial && cfg.Program != ProgramWaiting {
+		add("--program must be %s, %s or %s, got %q", ProgramStandard, ProgramTrivial, ProgramWaiting, cfg.Program)
 	}
 	if len(cfg.Questions) == 0 {
 		add("--question names no question")
@@ -200,15 +205,15 @@ func (cfg *Config) Validate() error {
 	for _, l := range cfg.Languages {
 		if !codementor.KnownLanguage(l) {
 			add("language %q is not one the service knows: %s", l, strings.Join(languageIDs(), ", "))
-		} else if cfg.Program == ProgramTrivial && l != "python" {
-			add("--program trivial is a Python program: submit it in python only, got %q", l)
+		} else if cfg.Program != ProgramStandard && l != "python" {
+			add("--program %s is a Python program: submit it in python only, got %q", cfg.Program, l)
 		}
 	}
 	for _, q := range cfg.Questions {
 		if _, ok := programs[q]; !ok {
 			add("no programs for question %q: the load generator ships correct and wrong programs for %s", q, strings.Join(programQuestions(), ", "))
-		} else if cfg.Program == ProgramTrivial && q != "a-plus-b" {
-			add("--program trivial solves a-plus-b only, got question %q", q)
+		} else if cfg.Program != ProgramStandard && q != "a-plus-b" {
+			add("--program %s solves a-plus-b only, got question %q", cfg.Program, q)
 		}
 		for _, l := range cfg.Languages {
 			if _, ok := programs[q][l]; !ok && codementor.KnownLanguage(l) && programs[q] != nil {

@@ -177,6 +177,7 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"--question", "two-sum"}, `no programs for question "two-sum"`},
 		{[]string{"--program", "fancy"}, "--program"},
 		{[]string{"--program", "trivial", "--languages", "java"}, "Python"},
+		{[]string{"--program", "waiting", "--languages", "go"}, "Python"},
 		{[]string{"--mix", "python"}, "--mix"},
 		{[]string{"--mix", "python=0"}, "--mix"},
 		{[]string{"--mix", "python=1", "--languages", "java"}, "give one of them"},
@@ -216,6 +217,9 @@ func TestProgramsForEveryLanguage(t *testing.T) {
 	}
 	if _, ok := programFor(ProgramTrivial, "a-plus-b", "java"); ok {
 		t.Error("a trivial program in java")
+	}
+	if p, ok := programFor(ProgramWaiting, "a-plus-b", "python"); !ok || !strings.Contains(p.Correct, "time.sleep(0.05)") || !strings.Contains(p.Wrong, "a - b") {
+		t.Errorf("waiting program: %q", p)
 	}
 }
 

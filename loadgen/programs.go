@@ -116,10 +116,17 @@ console.log(String(a OP b));
 // tracker, views, streams) more than the judging.
 var trivialProgram = sumOrDifference("a, b = map(int, open(0).read().split()); print(a OP b)\n")
 
+// waitingProgram is --program waiting: a-plus-b in Python that first waits
+// 50 ms, as a program blocked on I/O would.
+var waitingProgram = sumOrDifference("import time\ntime.sleep(0.05)\na, b = map(int, open(0).read().split())\nprint(a OP b)\n")
+
 // programFor returns what is submitted for question in language.
 func programFor(program, question, language string) (Program, bool) {
-	if program == ProgramTrivial {
+	switch program {
+	case ProgramTrivial:
 		return trivialProgram, question == "a-plus-b" && language == "python"
+	case ProgramWaiting:
+		return waitingProgram, question == "a-plus-b" && language == "python"
 	}
 	p, ok := programs[question][language]
 	return p, ok

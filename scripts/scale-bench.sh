@@ -29,8 +29,10 @@ trap cleanup EXIT
 export CODEMENTOR_BROKERS=$kafka CODEMENTOR_PARTITIONS=12 CODEMENTOR_LOG_LEVEL=warn
 "$bin" broker --kafka-addr "$kafka" --data-dir "$work/broker" 2>"$work/broker.log" &
 pids+=($!)
+ops=()
 for i in $(seq 1 "$procs"); do
-  "$bin" processor --max-concurrent "$conc" --data-dir "$work/p$i" 2>"$work/p$i.log" &
+  ops+=("127.0.0.1:$((29100 + i))")
+  "$bin" processor --max-concurrent "$conc" --data-dir "$work/p$i" --metrics-addr "${ops[-1]}" 2>"$work/p$i.log" &
   pids+=($!)
 done
 CODEMENTOR_JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
@@ -41,6 +43,14 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 curl -sf "http://$http/readyz" >/dev/null || { tail -20 "$work"/*.log; echo "scale-bench: not ready" >&2; exit 1; }
+# The load starts once every processor runs every group (no rebalance left).
+for o in "${ops[@]}"; do
+  for _ in $(seq 1 600); do
+    curl -sf "http://$o/readyz" >/dev/null && break
+    sleep 0.2
+  done
+  curl -sf "http://$o/readyz" >/dev/null || { tail -20 "$work"/*.log; echo "scale-bench: processor $o not ready" >&2; exit 1; }
+done
 
 mkdir -p docs/bench
 "$bin" loadgen --url "http://$http" --json "docs/bench/$name.json" --svg "docs/bench/$name.svg" "$@" | tee "docs/bench/$name.txt"
