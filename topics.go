@@ -36,6 +36,11 @@ const (
 	// it: `codementor dlq list` shows it, `codementor dlq replay` sends
 	// messages back to their topics once the cause is fixed.
 	DeadLetters goka.Stream = "dead-letters"
+	// JudgeLoop is the judge group's loopback stream (goka's <group>-loop):
+	// a job whose question the judge's copy of the questions table does not
+	// hold yet (it is catching up after a broker restart, say) comes round
+	// again through it.
+	JudgeLoop goka.Stream = "judge-loop"
 	// ReviewerLoop is the reviewer group's loopback stream (goka's
 	// <group>-loop): a review cut short by the end of the reviewer's session
 	// hands its ReviewJob back through it.
@@ -63,7 +68,7 @@ const (
 var SubmissionsTable = goka.GroupTable(TrackerGroup)
 
 // Streams lists every stream topic, for explicit creation at start-up.
-var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, ReviewerLoop, DeadLetters}
+var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, JudgeLoop, ReviewerLoop, DeadLetters}
 
 // Tables lists every (compacted) table topic, for explicit creation at start-up.
 var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable}
@@ -165,6 +170,9 @@ type Job struct {
 	QuestionID   string `json:"question_id"`
 	Language     string `json:"language"`
 	Code         string `json:"code"`
+	// Retries counts the times the judge handed the job back because its
+	// question was not in its copy of the questions table yet.
+	Retries int `json:"retries,omitempty"`
 }
 
 // RunEvent kinds, in the order the judge emits them.
@@ -262,6 +270,9 @@ type ReviewJob struct {
 	TestCount     int          `json:"test_count"`
 	Tests         []TestResult `json:"tests"`
 	CompileOutput string       `json:"compile_output,omitempty"`
+	// Retries counts the times the reviewer handed the job back because its
+	// question was not in its copy of the questions table yet.
+	Retries int `json:"retries,omitempty"`
 }
 
 // ReviewEvent kinds, in the order the reviewer emits them.

@@ -22,7 +22,8 @@ type cluster struct {
 	dir        string
 	brokers    string
 	broker     *process // the embedded broker's process, if any
-	web        string
+	web        string // the first web instance
+	webs       int
 	processors []*process
 }
 
@@ -43,21 +44,37 @@ func startCluster(t testing.TB, processors int) *cluster {
 	for _, p := range c.processors {
 		c.waitReady(p)
 	}
-	addr := freeAddr(t)
-	spawn(t, "web", c.env("CODEMENTOR_JWT_SECRET="+strings.Repeat("w", 32)),
-		"web", "--http-addr", addr, "--dev-auth", "--data-dir", filepath.Join(c.dir, "web"))
-	c.web = "http://" + addr
+	c.web = c.addWeb()
+	return c
+}
+
+// addWeb starts a web instance (its own views of every table) and returns
+// its base URL once it is ready.
+func (c *cluster) addWeb() string {
+	c.t.Helper()
+	addr := freeAddr(c.t)
+	c.webs++
+	name := "web-" + strconv.Itoa(c.webs)
+	spawn(c.t, name, c.env("CODEMENTOR_JWT_SECRET="+strings.Repeat("w", 32)),
+		"web", "--http-addr", addr, "--dev-auth", "--data-dir", filepath.Join(c.dir, name))
+	waitHTTP(c.t, name, "http://"+addr+"/readyz")
+	return "http://" + addr
+}
+
+// waitHTTP waits up to 2 minutes for url to answer 200.
+func waitHTTP(t testing.TB, name, url string) {
+	t.Helper()
 	deadline := time.Now().Add(120 * time.Second)
 	for {
-		resp, err := http.Get(c.web + "/readyz")
+		resp, err := http.Get(url)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return c
+				return
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the web instance was not ready within 120 s")
+			t.Fatalf("%s was not ready within 120 s", name)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -110,30 +127,23 @@ func (c *cluster) addProcessor() *process {
 // waitReady waits until p's /readyz says every group runs.
 func (c *cluster) waitReady(p *process) {
 	c.t.Helper()
-	deadline := time.Now().Add(120 * time.Second)
-	for {
-		resp, err := http.Get(p.ops + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%s was not ready within 120 s", p.name)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitHTTP(c.t, p.name, p.ops+"/readyz")
 }
 
-// TestKillProcessorUnderLoad runs three processor processes, kills one with
-// SIGKILL in the middle of a stream of submissions and stops another with
-// SIGTERM: every submission still reaches its final state with the right
-// verdict, and no learner's stream ever shows a state going backwards.
+// TestKillProcessorUnderLoad runs three processor processes and two web
+// processes, kills a processor with SIGKILL in the middle of a stream of
+// submissions and stops another with SIGTERM: every submission still reaches
+// its final state with the right verdict, and no learner's stream (on the
+// web instance that did not take the submissions) ever shows a state going
+// backwards.
 func TestKillProcessorUnderLoad(t *testing.T) {
 	c := startCluster(t, 3)
-	alice := login(t, c.web, testUser("alice"), false)
-	events := alice.stream(t, "/api/events", "")
+	user := testUser("alice")
+	alice := login(t, c.web, user, false)
+	// The learner's stream is on another web instance than the one taking
+	// the submissions: every instance has full views and streams any
+	// submission.
+	events := login(t, c.addWeb(), user, false).stream(t, "/api/events", "")
 
 	want := map[string]string{} // submission → verdict
 	submit := func(n int) {
@@ -240,7 +250,7 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 	for id, verdict := range want {
 		states := alice.stream(t, "/api/submissions/"+id+"/events", "").untilFinal(t, id, 3*time.Minute)
 		if f := states[len(states)-1]; f.Status != codementor.StatusDone || f.Verdict != verdict {
-			t.Errorf("%s: status %s verdict %s, want done %s", id, f.Status, f.Verdict, verdict)
+			t.Errorf("%s: status %s verdict %s (%s), want done %s", id, f.Status, f.Verdict, f.Error, verdict)
 		}
 	}
 }

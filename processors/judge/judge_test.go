@@ -181,6 +181,9 @@ func TestGraph(t *testing.T) {
 		t.Fatalf("events %v, final %+v", kinds, last)
 	}
 
+	// A missing question is waited for (the lookup table may be behind),
+	// then the job fails.
+	MissingQuestionRetries, MissingQuestionWait = 2, 0
 	missing, _ := json.Marshal(codementor.Job{SubmissionID: "s2", QuestionID: "gone", Language: "python", Code: "x"})
 	tt.Consume(string(codementor.RunJobs), "s2", missing)
 	tt.Consume(string(codementor.RunJobs), "s3", []byte("not json"))

@@ -37,6 +37,14 @@ type Reviewer interface {
 	Review(ctx context.Context, in review.Input, text func(string)) codementor.Review
 }
 
+// A review job whose question is missing is handed back
+// MissingQuestionRetries times, MissingQuestionWait apart, before it fails
+// (the judge does the same with its jobs).
+var (
+	MissingQuestionRetries = 60
+	MissingQuestionWait    = time.Second
+)
+
 // Config of the reviewer group.
 type Config struct {
 	// MaxConcurrent caps the reviews this instance writes at once.
@@ -104,7 +112,19 @@ func (rv *reviewer) job(ctx goka.Context, msg any) {
 		q = qv.(*codementor.Question)
 	}
 	if q == nil {
-		finish("", codementor.Review{Status: codementor.ReviewFailed, Reason: fmt.Sprintf("The review could not be written: question %q does not exist any more.", job.QuestionID)})
+		// As in the judge: the lookup table is behind; hand the job back for
+		// a while before giving up.
+		if job.Retries < MissingQuestionRetries {
+			job.Retries++
+			time.Sleep(MissingQuestionWait)
+			b, err := new(codementor.ReviewJobCodec).Encode(job)
+			if err == nil {
+				ctx.Loopback(ctx.Key(), b)
+				rv.log.Warn("question not in the lookup table yet; review job handed back", "submission", ctx.Key(), "question", job.QuestionID, "retries", job.Retries)
+				return
+			}
+		}
+		finish("", codementor.Review{Status: codementor.ReviewFailed, Reason: fmt.Sprintf("The review could not be written: question %q does not exist.", job.QuestionID)})
 		return
 	}
 

@@ -125,6 +125,7 @@ func TestReviewSkippedWithoutKey(t *testing.T) {
 }
 
 func TestMissingQuestionAndPoisonFailCleanly(t *testing.T) {
+	MissingQuestionRetries, MissingQuestionWait = 2, 0
 	llm := reviewtest.New(t, reviewtest.Stream("fine"))
 	tt, q := run(t, newReviewer(t, llm.URL, "sk-test"))
 	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
