@@ -22,7 +22,7 @@ type cluster struct {
 	dir        string
 	brokers    string
 	broker     *process // the embedded broker's process, if any
-	web        string // the first web instance
+	web        string   // the first web instance
 	webs       int
 	processors []*process
 }
