@@ -417,7 +417,8 @@ func TestRefusesToRunCodeWithoutSandbox(t *testing.T) {
 	var reason string
 	in := launch(t, cfg, func(status int, body []byte) bool {
 		var e apiError
-		if status == 503 && json.Unmarshal(body, &e) == nil && strings.Contains(e.Error.Message, "cannot run code") {
+		// Ready but for the sandbox: the views run, only the judge is missing.
+		if status == 503 && json.Unmarshal(body, &e) == nil && strings.Contains(e.Error.Message, "cannot run code") && !strings.Contains(e.Error.Message, "view") {
 			reason = e.Error.Message
 			return true
 		}

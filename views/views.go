@@ -21,6 +21,10 @@ import (
 // ErrNotFound is returned for a key the table does not hold.
 var ErrNotFound = errors.New("not found")
 
+// ErrNotReady is returned while a view cannot answer: it is still
+// recovering its table, or reconnecting to the brokers.
+var ErrNotReady = errors.New("the view is not ready")
+
 // table is a goka view of a table whose values are *T.
 type table[T any] struct {
 	view  *goka.View
@@ -60,7 +64,7 @@ func (t *table[T]) WaitRecovered(ctx context.Context) error {
 func (t *table[T]) Get(key string) (*T, error) {
 	v, err := t.view.Get(key)
 	if err != nil {
-		return nil, fmt.Errorf("get %s from %s: %w", key, t.topic, err)
+		return nil, fmt.Errorf("get %s from %s: %w (%w)", key, t.topic, ErrNotReady, err)
 	}
 	if v == nil {
 		return nil, fmt.Errorf("%s in %s: %w", key, t.topic, ErrNotFound)
@@ -72,7 +76,7 @@ func (t *table[T]) Get(key string) (*T, error) {
 func (t *table[T]) each(fn func(*T) error) error {
 	it, err := t.view.Iterator()
 	if err != nil {
-		return fmt.Errorf("iterate %s: %w", t.topic, err)
+		return fmt.Errorf("iterate %s: %w (%w)", t.topic, ErrNotReady, err)
 	}
 	defer it.Release()
 	for it.Next() {

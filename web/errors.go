@@ -61,6 +61,8 @@ func classify(err error) *Error {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: err.Error()}
 	case errors.Is(err, views.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error()}
+	case errors.Is(err, views.ErrNotReady):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the service is starting or reconnecting to the queue; try again"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the service is busy or the queue is unreachable; try again"}
 	case errors.As(err, &he):
