@@ -19,6 +19,7 @@ import (
 	"github.com/codementor/codementor/checker"
 	"github.com/codementor/codementor/deadletter"
 	"github.com/codementor/codementor/metrics"
+	"github.com/codementor/codementor/processors/lookup"
 	"github.com/codementor/codementor/sandbox"
 )
 
@@ -71,7 +72,8 @@ func Graph(r Runner, cfg Config, log *slog.Logger) *goka.GroupGraph {
 	j := &judge{runner: r, cfg: cfg, log: log, slots: make(chan struct{}, max(cfg.MaxConcurrent, 1))}
 	return goka.DefineGroup(Group,
 		goka.Input(codementor.RunJobs, new(codec.Bytes), j.job),
-		// Jobs handed back (their question not in the lookup table yet).
+		// Jobs handed back (their question not in the lookup table yet; see
+		// package lookup).
 		goka.Loop(new(codec.Bytes), j.job),
 		goka.Lookup(codementor.QuestionsTable, new(codementor.QuestionCodec)),
 		goka.Output(codementor.RunEvents, new(codementor.RunEventCodec)),
@@ -98,21 +100,13 @@ func (j *judge) job(ctx goka.Context, msg any) {
 		ev.At = time.Now()
 		ctx.Emit(codementor.RunEvents, ctx.Key(), ev)
 	}
-	var q *codementor.Question
-	if qv := ctx.Lookup(codementor.QuestionsTable, job.QuestionID); qv != nil {
-		q = qv.(*codementor.Question)
+	q, behind := lookup.Question(ctx, job.QuestionID, &job.Retries)
+	if behind {
+		ctx.Loopback(ctx.Key(), mustEncode(job))
+		j.log.Warn("question not in the lookup table yet; job handed back", "submission", ctx.Key(), "question", job.QuestionID, "retries", job.Retries)
+		return
 	}
 	if q == nil {
-		// Questions are never deleted and the web tier accepted this one: the
-		// lookup table is behind (recovering, or broken until the processor
-		// restarts). Hand the job back for a while before giving up.
-		if job.Retries < MissingQuestionRetries {
-			job.Retries++
-			time.Sleep(MissingQuestionWait)
-			ctx.Loopback(ctx.Key(), mustEncode(job))
-			j.log.Warn("question not in the lookup table yet; job handed back", "submission", ctx.Key(), "question", job.QuestionID, "retries", job.Retries)
-			return
-		}
 		emit(&codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictInternalError,
 			Error: fmt.Sprintf("question %q does not exist", job.QuestionID)})
 		return
@@ -139,13 +133,6 @@ func (j *judge) job(ctx goka.Context, msg any) {
 	j.log.Info("judged", "submission", job.SubmissionID, "question", q.ID, "language", job.Language,
 		"verdict", final.Verdict, "tests", len(final.Tests), "took", time.Since(start))
 }
-
-// A job whose question is missing is handed back MissingQuestionRetries
-// times, MissingQuestionWait apart (a minute in all), before it fails.
-var (
-	MissingQuestionRetries = 60
-	MissingQuestionWait    = time.Second
-)
 
 func mustEncode(job *codementor.Job) []byte {
 	b, err := new(codementor.JobCodec).Encode(job)

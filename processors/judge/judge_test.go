@@ -14,6 +14,7 @@ import (
 	"github.com/lovoo/goka/tester"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/processors/lookup"
 	"github.com/codementor/codementor/questions"
 	"github.com/codementor/codementor/sandbox"
 )
@@ -183,7 +184,7 @@ func TestGraph(t *testing.T) {
 
 	// A missing question is waited for (the lookup table may be behind),
 	// then the job fails.
-	MissingQuestionRetries, MissingQuestionWait = 2, 0
+	lookup.Retries, lookup.Wait = 2, 0
 	missing, _ := json.Marshal(codementor.Job{SubmissionID: "s2", QuestionID: "gone", Language: "python", Code: "x"})
 	tt.Consume(string(codementor.RunJobs), "s2", missing)
 	tt.Consume(string(codementor.RunJobs), "s3", []byte("not json"))

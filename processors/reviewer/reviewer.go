@@ -20,6 +20,7 @@ import (
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/deadletter"
 	"github.com/codementor/codementor/metrics"
+	"github.com/codementor/codementor/processors/lookup"
 	"github.com/codementor/codementor/review"
 )
 
@@ -36,14 +37,6 @@ type Reviewer interface {
 	// deadline, passing each piece of text to text as it arrives.
 	Review(ctx context.Context, in review.Input, text func(string)) codementor.Review
 }
-
-// A review job whose question is missing is handed back
-// MissingQuestionRetries times, MissingQuestionWait apart, before it fails
-// (the judge does the same with its jobs).
-var (
-	MissingQuestionRetries = 60
-	MissingQuestionWait    = time.Second
-)
 
 // Config of the reviewer group.
 type Config struct {
@@ -107,23 +100,17 @@ func (rv *reviewer) job(ctx goka.Context, msg any) {
 		finish("", codementor.Review{Status: codementor.ReviewSkipped, Reason: reason})
 		return
 	}
-	var q *codementor.Question
-	if qv := ctx.Lookup(codementor.QuestionsTable, job.QuestionID); qv != nil {
-		q = qv.(*codementor.Question)
+	q, behind := lookup.Question(ctx, job.QuestionID, &job.Retries)
+	if behind {
+		b, err := new(codementor.ReviewJobCodec).Encode(job)
+		if err != nil {
+			panic(fmt.Sprintf("encode a review job: %v", err)) // a plain struct always encodes
+		}
+		ctx.Loopback(ctx.Key(), b)
+		rv.log.Warn("question not in the lookup table yet; review job handed back", "submission", ctx.Key(), "question", job.QuestionID, "retries", job.Retries)
+		return
 	}
 	if q == nil {
-		// As in the judge: the lookup table is behind; hand the job back for
-		// a while before giving up.
-		if job.Retries < MissingQuestionRetries {
-			job.Retries++
-			time.Sleep(MissingQuestionWait)
-			b, err := new(codementor.ReviewJobCodec).Encode(job)
-			if err == nil {
-				ctx.Loopback(ctx.Key(), b)
-				rv.log.Warn("question not in the lookup table yet; review job handed back", "submission", ctx.Key(), "question", job.QuestionID, "retries", job.Retries)
-				return
-			}
-		}
 		finish("", codementor.Review{Status: codementor.ReviewFailed, Reason: fmt.Sprintf("The review could not be written: question %q does not exist.", job.QuestionID)})
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/lovoo/goka/tester"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/processors/lookup"
 	"github.com/codementor/codementor/review"
 	"github.com/codementor/codementor/review/reviewtest"
 )
@@ -125,7 +126,7 @@ func TestReviewSkippedWithoutKey(t *testing.T) {
 }
 
 func TestMissingQuestionAndPoisonFailCleanly(t *testing.T) {
-	MissingQuestionRetries, MissingQuestionWait = 2, 0
+	lookup.Retries, lookup.Wait = 2, 0
 	llm := reviewtest.New(t, reviewtest.Stream("fine"))
 	tt, q := run(t, newReviewer(t, llm.URL, "sk-test"))
 	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
