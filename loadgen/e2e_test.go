@@ -2,21 +2,15 @@ package loadgen
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/codementor/codementor/app"
-	"github.com/codementor/codementor/review"
+	"github.com/codementor/codementor/internal/devtest"
 )
 
 // startService runs a `codementor dev` instance in the process, as the
@@ -24,71 +18,7 @@ import (
 // base URL once /readyz says ready.
 func startService(t *testing.T) string {
 	t.Helper()
-	cfg := app.Config{
-		Role: app.RoleDev, HTTPAddr: freeAddr(t), DataDir: t.TempDir(), KafkaAddr: "127.0.0.1:0",
-		Partitions: 4, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
-		TokenTTL: time.Hour, MaxConcurrent: 2, SeedQuestions: true,
-		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"),
-		// No API key: reviews are skipped.
-		Review: review.DefaultConfig(), ReviewConcurrency: 2,
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	level := slog.LevelWarn
-	if testing.Verbose() {
-		level = slog.LevelInfo
-	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, log)
-	if err != nil {
-		cancel()
-		t.Fatalf("start: %v", err)
-	}
-	finished := make(chan error, 1)
-	go func() { finished <- a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-finished:
-			if err != nil {
-				t.Errorf("run: %v", err)
-			}
-		case <-time.After(60 * time.Second):
-			t.Error("the service did not stop within 60 s")
-		}
-	})
-	base := "http://" + cfg.HTTPAddr
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("/readyz after 90 s: %d %s", resp.StatusCode, body)
-			}
-		}
-		select {
-		case err := <-finished:
-			t.Fatalf("the service stopped while starting: %v", err)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	return devtest.Launch(t, devtest.Config(t, t.TempDir()), devtest.Ready).Base
 }
 
 // TestEndToEnd drives a real service: Python at 10/s for 3 s from 5
@@ -192,7 +122,7 @@ func TestEndToEnd(t *testing.T) {
 // TestUnreachableService: a URL nobody listens on is a clear error, exit 1.
 func TestUnreachableService(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := Main(t.Context(), []string{"--url", "http://" + freeAddr(t), "--rate", "1", "--duration", "1s"}, &stdout, &stderr)
+	code := Main(t.Context(), []string{"--url", "http://" + devtest.FreeAddr(t), "--rate", "1", "--duration", "1s"}, &stdout, &stderr)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}

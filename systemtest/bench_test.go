@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codementor/codementor/internal/devtest"
 	"github.com/codementor/codementor/review"
 	"github.com/codementor/codementor/review/reviewtest"
 )
@@ -18,7 +19,7 @@ import (
 //	go test -run '^$' -bench SubmitToVerdict -benchtime 40x ./systemtest/
 func BenchmarkSubmitToVerdict(b *testing.B) {
 	in := start(b, b.TempDir())
-	alice := login(b, in.base, "alice", false)
+	alice := login(b, in.Base, "alice", false)
 	for _, lang := range []string{"python", "java"} {
 		b.Run(lang, func(b *testing.B) { submitToVerdict(b, alice, lang) })
 	}
@@ -73,8 +74,8 @@ func BenchmarkReviewPipeline(b *testing.B) {
 	rc.APIKey, rc.BaseURL = testAPIKey, llm.URL
 	cfg := devConfig(b, b.TempDir())
 	cfg.Review = rc
-	in := launch(b, cfg, func(status int, _ []byte) bool { return status == 200 })
-	alice := login(b, in.base, "alice", false)
+	in := devtest.Launch(b, cfg, devtest.Ready)
+	alice := login(b, in.Base, "alice", false)
 	events := alice.stream(b, "/api/events", "")
 	modelTime := time.Duration(len(reviewPieces)) * 50 * time.Millisecond
 	var first, done []time.Duration

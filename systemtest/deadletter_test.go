@@ -11,6 +11,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/deadletter"
+	"github.com/codementor/codementor/internal/devtest"
 	"github.com/codementor/codementor/kafka"
 )
 
@@ -25,7 +26,7 @@ func TestPoisonMessagesGoToTheDeadLetterTopic(t *testing.T) {
 		cfg.KafkaAddr = freeAddr(t)
 		brokers = []string{cfg.KafkaAddr}
 	}
-	in := launch(t, cfg, func(status int, _ []byte) bool { return status == 200 })
+	in := devtest.Launch(t, cfg, devtest.Ready)
 	before := deadLetters(t, brokers)
 
 	producer, err := sarama.NewSyncProducer(brokers, kafka.Sarama("codementor-systemtest"))
@@ -54,7 +55,7 @@ func TestPoisonMessagesGoToTheDeadLetterTopic(t *testing.T) {
 	}
 
 	// The pipeline still judges.
-	alice := login(t, in.base, testUser("alice"), false)
+	alice := login(t, in.Base, testUser("alice"), false)
 	sub := alice.submit(t, "a-plus-b", "python", aPlusB)
 	states := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)
 	if v := states[len(states)-1].Verdict; v != codementor.VerdictAccepted {

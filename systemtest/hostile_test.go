@@ -55,8 +55,8 @@ func TestHostileCode(t *testing.T) {
 	t.Setenv("CODEMENTOR_HOSTILE_SECRET", secret) // the server's environment
 	dataDir := t.TempDir()
 	in := start(t, dataDir)
-	admin := login(t, in.base, "admin", true)
-	mallory := login(t, in.base, "mallory", false)
+	admin := login(t, in.Base, "admin", true)
+	mallory := login(t, in.Base, "mallory", false)
 	if code := admin.do(t, "PUT", "/api/questions/probe", probe, nil); code != 201 {
 		t.Fatalf("create probe question: %d", code)
 	}

@@ -9,12 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/IBM/sarama"
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/app"
+	"github.com/codementor/codementor/internal/devtest"
 	"github.com/codementor/codementor/kafka"
 )
 
@@ -130,35 +130,9 @@ func TestKafkaTopicSettings(t *testing.T) {
 func TestSplitRoles(t *testing.T) {
 	dir := t.TempDir()
 	brokers := externalBrokers()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	run := func(cfg app.Config) {
-		t.Helper()
-		if err := cfg.Validate(); err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		a, err := app.New(ctx, cfg, quiet)
-		if err != nil {
-			cancel()
-			t.Fatalf("start %s: %v", cfg.Role, err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- a.Run(ctx) }()
-		t.Cleanup(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("%s: %v", cfg.Role, err)
-				}
-			case <-time.After(60 * time.Second):
-				t.Errorf("the %s process did not stop within 60 s", cfg.Role)
-			}
-		})
-	}
 	if brokers == nil {
 		addr := freeAddr(t)
-		run(app.Config{Role: app.RoleBroker, DataDir: filepath.Join(dir, "broker"), KafkaAddr: addr})
+		devtest.Run(t, app.Config{Role: app.RoleBroker, DataDir: filepath.Join(dir, "broker"), KafkaAddr: addr})
 		brokers = []string{addr}
 	}
 	base := devConfig(t, "")
@@ -166,14 +140,14 @@ func TestSplitRoles(t *testing.T) {
 
 	proc := base
 	proc.Role, proc.DataDir, proc.HTTPAddr, proc.SeedQuestions, proc.DevAuth = app.RoleProcessor, filepath.Join(dir, "processor"), "", false, false
-	run(proc)
+	devtest.Run(t, proc)
 
 	web := base
 	web.Role, web.DataDir, web.SandboxDir = app.RoleWeb, filepath.Join(dir, "web"), ""
 	web.JWTSecret = strings.Repeat("k", 32)
-	in := launch(t, web, func(status int, _ []byte) bool { return status == 200 })
+	in := devtest.Launch(t, web, devtest.Ready)
 
-	alice := login(t, in.base, testUser("split"), false)
+	alice := login(t, in.Base, testUser("split"), false)
 	sub := alice.submit(t, "a-plus-b", "python", aPlusB)
 	states := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)
 	if f := states[len(states)-1]; f.Status != codementor.StatusDone || f.Verdict != codementor.VerdictAccepted {

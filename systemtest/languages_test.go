@@ -51,7 +51,7 @@ var programs = map[string]struct{ correct, wrong, failing, broken string }{
 // a broken a-plus-b in every language through the API.
 func TestEveryLanguageJudgesCorrectly(t *testing.T) {
 	in := start(t, t.TempDir())
-	alice := login(t, in.base, "alice", false)
+	alice := login(t, in.Base, "alice", false)
 	var langs []struct{ ID, Name, Version string }
 	if code := alice.do(t, "GET", "/api/languages", nil, &langs); code != 200 {
 		t.Fatalf("languages: %d", code)

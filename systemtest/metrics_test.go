@@ -43,13 +43,13 @@ func scrape(t testing.TB, url string) map[string]float64 {
 // stages, and shows the open SSE streams and the processors' consumer lag.
 func TestMetrics(t *testing.T) {
 	in := start(t, t.TempDir())
-	alice := login(t, in.base, testUser("alice"), false)
-	before := scrape(t, in.base+"/metrics")
+	alice := login(t, in.Base, testUser("alice"), false)
+	before := scrape(t, in.Base+"/metrics")
 	events := alice.stream(t, "/api/events", "")
 	sub := alice.submit(t, "a-plus-b", "python", aPlusBWrong)
 	events.untilFinal(t, sub.ID, finalWithin)
 
-	m := scrape(t, in.base+"/metrics")
+	m := scrape(t, in.Base+"/metrics")
 	judged := `codementor_submissions_judged_total{verdict="wrong_answer"}`
 	if m[judged] < before[judged]+1 {
 		t.Errorf("%s went from %v to %v", judged, before[judged], m[judged])

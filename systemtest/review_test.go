@@ -7,6 +7,7 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/internal/devtest"
 	"github.com/codementor/codementor/questions"
 	"github.com/codementor/codementor/review"
 	"github.com/codementor/codementor/review/reviewtest"
@@ -43,14 +44,14 @@ func startReviewing(t *testing.T, dataDir string, rc review.Config) *instance {
 	cfg := devConfig(t, dataDir)
 	cfg.Review = rc
 	cfg.ReviewConcurrency = 2
-	return launch(t, cfg, func(status int, _ []byte) bool { return status == 200 })
+	return devtest.Launch(t, cfg, devtest.Ready)
 }
 
 func TestReviewStreamsAfterTheVerdict(t *testing.T) {
 	llm := reviewtest.New(t, reviewtest.Stream(reviewPieces...).WithDelay(300*time.Millisecond))
 	dir, rc := reviewConfig(t, llm.URL, 30*time.Second)
 	in := startReviewing(t, dir, rc)
-	alice := login(t, in.base, "alice", false)
+	alice := login(t, in.Base, "alice", false)
 	events := alice.stream(t, "/api/events", "")
 	sub := alice.submit(t, "a-plus-b", "python", aPlusBWrong)
 	states := events.untilFinal(t, sub.ID, finalWithin)
@@ -150,7 +151,7 @@ func TestReviewFaultsNeverDelayVerdicts(t *testing.T) {
 			llm := reviewtest.New(t, fault.script...)
 			dir, rc := reviewConfig(t, llm.URL, 4*time.Second)
 			in := startReviewing(t, dir, rc)
-			alice := login(t, in.base, "alice", false)
+			alice := login(t, in.Base, "alice", false)
 			events := alice.stream(t, "/api/events", "")
 			sub := alice.submit(t, "a-plus-b", "python", aPlusB)
 
@@ -199,7 +200,7 @@ func TestReviewInterruptedByShutdownResumes(t *testing.T) {
 	dir, rc := reviewConfig(t, hanging.URL, 60*time.Second)
 	rc.StallTimeout = 50 * time.Second
 	in := startReviewing(t, dir, rc)
-	alice := login(t, in.base, "alice", false)
+	alice := login(t, in.Base, "alice", false)
 	events := alice.stream(t, "/api/events", "")
 	sub := alice.submit(t, "a-plus-b", "python", aPlusB)
 	deadline := time.Now().Add(finalWithin)
@@ -215,12 +216,12 @@ func TestReviewInterruptedByShutdownResumes(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	in.stop()
+	in.Stop()
 
 	llm := reviewtest.New(t, reviewtest.Stream(reviewPieces...))
 	rc.BaseURL = llm.URL
 	in = startReviewing(t, dir, rc)
-	alice = login(t, in.base, "alice", false)
+	alice = login(t, in.Base, "alice", false)
 	states := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)
 	final := states[len(states)-1]
 	if final.Review.Status != codementor.ReviewDone || final.Review.Text != strings.Join(reviewPieces, "") {

@@ -5,11 +5,7 @@
 package systemtest
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,7 +15,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/app"
-	"github.com/codementor/codementor/review"
+	"github.com/codementor/codementor/internal/devtest"
 )
 
 const (
@@ -29,32 +25,15 @@ const (
 	finalWithin = 90 * time.Second
 )
 
-// instance is a running codementor dev process.
-type instance struct {
-	base string
-	stop func()
-}
+// instance is a running codementor process with its HTTP API.
+type instance = devtest.Instance
 
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freeAddr(t testing.TB) string { return devtest.FreeAddr(t) }
 
-// devConfig is the configuration of a test instance on dataDir.
+// devConfig is the configuration of a test instance on dataDir, on the
+// Kafka cluster the suite runs on, if any.
 func devConfig(t testing.TB, dataDir string) app.Config {
-	cfg := app.Config{
-		Role: app.RoleDev, HTTPAddr: freeAddr(t), DataDir: dataDir, KafkaAddr: "127.0.0.1:0",
-		Partitions: 4, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
-		TokenTTL: time.Hour, MaxConcurrent: 2, SeedQuestions: true,
-		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"),
-		// No API key: reviews are skipped unless a test configures a model.
-		Review: review.DefaultConfig(), ReviewConcurrency: 2,
-	}
+	cfg := devtest.Config(t, dataDir)
 	cfg.Brokers = externalBrokers()
 	return cfg
 }
@@ -62,68 +41,7 @@ func devConfig(t testing.TB, dataDir string) app.Config {
 // start runs `codementor dev` on dataDir and waits until /readyz says ready.
 func start(t testing.TB, dataDir string) *instance {
 	t.Helper()
-	return launch(t, devConfig(t, dataDir), func(status int, _ []byte) bool { return status == 200 })
-}
-
-// launch runs the process of cfg and polls /readyz until done says the
-// answer is the awaited one.
-func launch(t testing.TB, cfg app.Config, done func(status int, body []byte) bool) *instance {
-	t.Helper()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	level := slog.LevelWarn
-	if testing.Verbose() {
-		level = slog.LevelInfo
-	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, log)
-	if err != nil {
-		cancel()
-		t.Fatalf("start: %v", err)
-	}
-	finished := make(chan error, 1)
-	go func() { finished <- a.Run(ctx) }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-finished:
-			if err != nil {
-				t.Errorf("run: %v", err)
-			}
-		case <-time.After(60 * time.Second):
-			t.Error("the process did not stop within 60 s")
-		}
-	}
-	t.Cleanup(stop)
-	in := &instance{base: "http://" + cfg.HTTPAddr, stop: stop}
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		resp, err := http.Get(in.base + "/readyz")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if done(resp.StatusCode, body) {
-				return in
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("/readyz after 90 s: %d %s", resp.StatusCode, body)
-			}
-		}
-		select {
-		case err := <-finished:
-			stopped = true
-			cancel()
-			t.Fatalf("the process stopped while starting: %v", err)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return devtest.Launch(t, devConfig(t, dataDir), devtest.Ready)
 }
 
 // testUser is a user name no other test uses: on a shared Kafka cluster the
@@ -155,9 +73,9 @@ func TestSubmissionsStreamToTheirOwner(t *testing.T) {
 	in := start(t, t.TempDir())
 	// Users of this test alone: on a shared Kafka cluster the tables hold
 	// every earlier test's submissions too.
-	alice := login(t, in.base, testUser("alice"), false)
-	bob := login(t, in.base, testUser("bob"), false)
-	admin := login(t, in.base, "root", true)
+	alice := login(t, in.Base, testUser("alice"), false)
+	bob := login(t, in.Base, testUser("bob"), false)
+	admin := login(t, in.Base, "root", true)
 
 	// The learner opens the stream before submitting.
 	events := alice.stream(t, "/api/events", "")
@@ -278,7 +196,7 @@ func TestSubmissionsStreamToTheirOwner(t *testing.T) {
 
 func TestSubmissionStreamFromTheStart(t *testing.T) {
 	in := start(t, t.TempDir())
-	alice := login(t, in.base, "alice", false)
+	alice := login(t, in.Base, "alice", false)
 	sub := alice.submit(t, "a-plus-b", "python", aPlusB)
 	s := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "")
 	states := s.untilFinal(t, sub.ID, finalWithin)
@@ -297,10 +215,10 @@ func TestSubmissionStreamFromTheStart(t *testing.T) {
 
 func TestBadInputGetsClearErrors(t *testing.T) {
 	in := start(t, t.TempDir())
-	alice := login(t, in.base, "alice", false)
-	admin := login(t, in.base, "admin", true)
-	anon := &client{base: in.base, http: http.DefaultClient}
-	forged := &client{base: in.base, http: http.DefaultClient, token: alice.token + "x"}
+	alice := login(t, in.Base, "alice", false)
+	admin := login(t, in.Base, "admin", true)
+	anon := &client{base: in.Base, http: http.DefaultClient}
+	forged := &client{base: in.Base, http: http.DefaultClient, token: alice.token + "x"}
 
 	tests := []struct {
 		name   string
@@ -372,18 +290,18 @@ func TestRestartKeepsSubmissions(t *testing.T) {
 	dir := t.TempDir()
 	in := start(t, dir)
 	user := testUser("restart")
-	alice := login(t, in.base, user, false)
+	alice := login(t, in.Base, user, false)
 	sub := alice.submit(t, "a-plus-b", "python", aPlusB)
 	states := alice.stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)
 	final := states[len(states)-1]
 	// An open stream must not hold up the shutdown.
 	open := alice.stream(t, "/api/events", "")
-	in.stop()
+	in.Stop()
 	for range open.events {
 	}
 
 	in = start(t, dir)
-	alice = login(t, in.base, user, false) // the dev secret survives too, but a new token is fine
+	alice = login(t, in.Base, user, false) // the dev secret survives too, but a new token is fine
 	var got codementor.Submission
 	if code := alice.do(t, "GET", "/api/submissions/"+sub.ID, nil, &got); code != 200 || got.Version != final.Version || got.Verdict != codementor.VerdictAccepted {
 		t.Fatalf("after restart: %d %+v", code, got)
@@ -415,7 +333,7 @@ func TestRefusesToRunCodeWithoutSandbox(t *testing.T) {
 	cfg := devConfig(t, t.TempDir())
 	cfg.SandboxDir = filepath.Join(t.TempDir(), "box") // t.TempDir is private to root
 	var reason string
-	in := launch(t, cfg, func(status int, body []byte) bool {
+	in := devtest.Launch(t, cfg, func(status int, body []byte) bool {
 		var e apiError
 		// Ready but for the sandbox: the views run, only the judge is missing.
 		if status == 503 && json.Unmarshal(body, &e) == nil && strings.Contains(e.Error.Message, "cannot run code") && !strings.Contains(e.Error.Message, "view") {
@@ -427,7 +345,7 @@ func TestRefusesToRunCodeWithoutSandbox(t *testing.T) {
 	if !strings.Contains(reason, "searchable") {
 		t.Errorf("the reason does not say what to fix: %s", reason)
 	}
-	alice := login(t, in.base, "alice", false)
+	alice := login(t, in.Base, "alice", false)
 	var langs []map[string]any
 	if alice.do(t, "GET", "/api/languages", nil, &langs); len(langs) != 0 {
 		t.Errorf("languages offered without a sandbox: %v", langs)
