@@ -25,6 +25,18 @@
 ARG GO_VERSION=1.26.8
 
 # ---------------------------------------------------------------------------
+# The learner's page: npm packages from the lock file, bundled by esbuild
+# into web/ui/dist (what `make ui` does on a host).
+# ---------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS ui
+WORKDIR /ui
+COPY web/ui/package.json web/ui/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/ui/build.mjs ./
+COPY web/ui/src ./src
+RUN node build.mjs
+
+# ---------------------------------------------------------------------------
 # Build stage: the codementor binary, and the Go toolchain the judge runs.
 # ---------------------------------------------------------------------------
 FROM golang:${GO_VERSION}-bookworm AS build
@@ -34,6 +46,8 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+# The binary embeds the page (package web/ui).
+COPY --from=ui /ui/dist ./web/ui/dist
 RUN go build -trimpath -o /usr/local/bin/codementor ./cmd/codementor
 
 # ---------------------------------------------------------------------------

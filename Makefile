@@ -12,7 +12,16 @@ DATA_DIR  ?= $(if $(BROKERS),./data-kafka,./data)
 # from the one `make kafka-up` starts, so that both may run at once.
 TEST_KAFKA := KAFKA_DIR=$(CURDIR)/.kafka/test KAFKA_PORT=19092
 
-.PHONY: run test compose-check test-embedded test-kafka kafka-up kafka-down deps build vet clean
+# The learner's page: npm packages from web/ui/package-lock.json, bundled by
+# esbuild into web/ui/dist, which the binary embeds.
+UI_DIR    := web/ui
+UI_BUNDLE := $(UI_DIR)/dist/index.html
+UI_DEPS   := $(UI_DIR)/node_modules/.package-lock.json
+UI_SRC    := $(shell find $(UI_DIR)/src -type f 2>/dev/null) $(UI_DIR)/build.mjs
+# The browser tests fail, rather than skip, without Chromium or the page.
+BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
+
+.PHONY: run test test-deps compose-check test-embedded test-kafka kafka-up kafka-down deps build ui screenshots vet clean
 
 ## run: install what is missing, build, and start everything on http://$(HTTP_ADDR)
 run: deps build
@@ -21,19 +30,19 @@ run: deps build
 ## test: install what is missing, vet, check the compose file, run every test
 ## with the race detector on the embedded broker, then the system suite again
 ## on Apache Kafka
-test: deps vet compose-check test-embedded test-kafka
+test: test-deps ui vet compose-check test-embedded test-kafka
 
 compose-check:
 	./scripts/check-compose.sh
 
-test-embedded:
-	$(GO) test -race -count=1 -timeout 12m ./...
+test-embedded: ui
+	$(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./...
 
 # CODEMENTOR_TEST_REQUIRE_KAFKA turns the suite's "no Kafka cluster" skip
 # into a failure: this run cannot pass without having used the broker.
-test-kafka:
+test-kafka: ui
 	$(TEST_KAFKA) ./scripts/kafka.sh run sh -c \
-	  'CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(GO) test -race -count=1 -timeout 12m ./systemtest/'
+	  'CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/'
 
 ## kafka-up: start Apache Kafka (single node, KRaft) on 127.0.0.1:9092; data and log in .kafka/dev
 kafka-up: deps
@@ -46,11 +55,29 @@ kafka-down:
 deps:
 	@./scripts/install-deps.sh
 
-build:
+test-deps:
+	@./scripts/install-deps.sh test
+
+build: ui
 	$(GO) build -o $(BIN) ./cmd/codementor
 
-vet:
+## ui: bundle the learner's page (again only when its sources changed)
+ui: $(UI_BUNDLE)
+
+$(UI_DEPS): $(UI_DIR)/package-lock.json $(UI_DIR)/package.json
+	cd $(UI_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(UI_BUNDLE): $(UI_DEPS) $(UI_SRC)
+	cd $(UI_DIR) && node build.mjs
+
+## screenshots: refresh docs/screenshots from the browser tests
+screenshots: test-deps ui
+	rm -rf docs/screenshots
+	CODEMENTOR_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BROWSER_TESTS) $(GO) test -count=1 -run 'TestBrowser' ./systemtest/
+
+vet: ui
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin $(UI_DIR)/node_modules $(UI_DIR)/dist/assets $(UI_BUNDLE)

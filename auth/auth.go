@@ -50,6 +50,9 @@ var userName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 // digit.
 func ValidUser(name string) bool { return userName.MatchString(name) }
 
+// TTL is how long the tokens it issues are valid.
+func (a *Authority) TTL() time.Duration { return a.ttl }
+
 // Issue signs a token for id.
 func (a *Authority) Issue(id Identity) (string, error) {
 	if !ValidUser(id.User) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what CodeMentor needs on a Debian machine and is missing:
-# bubblewrap (the sandbox), the toolchains of the judged languages, Maven and
-# kcat (to fetch, start and check Apache Kafka), the compose tool (to check
-# docker-compose.yml), and the Go modules.
+# bubblewrap (the sandbox), the toolchains of the judged languages, npm (to
+# bundle the learner's page), Maven and kcat (to fetch, start and check Apache
+# Kafka), the compose tool (to check docker-compose.yml), Chromium (the
+# browser tests, with the argument `test`), and the Go modules.
 # Idempotent: a second run installs nothing.
 set -euo pipefail
 
@@ -14,10 +15,16 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v prlimit >/dev/null 2>&1 || missing+=(util-linux)
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 # The compose tool checks docker-compose.yml (no Docker engine needed).
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+# Debian's Chromium runs the browser tests headless (never a downloaded
+# browser); only `make test` asks for it (install-deps.sh test).
+if [ "${1:-}" = test ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"

@@ -19,6 +19,13 @@ type questionSummary struct {
 	TimeLimitMS   int    `json:"time_limit_ms"`
 	MemoryLimitMB int    `json:"memory_limit_mb"`
 	TestCount     int    `json:"test_count"`
+	// Status is the caller's progress: "solved" (an accepted submission),
+	// "attempted" (submissions, none accepted) or "" (none).
+	Status string `json:"status"`
+	// Submissions counts the caller's submissions to it.
+	Submissions int `json:"submissions"`
+	// LastVerdict is the verdict of the caller's latest judged submission.
+	LastVerdict string `json:"last_verdict,omitempty"`
 }
 
 // publicQuestion is a question as learners see it: only sample tests, and
@@ -48,10 +55,34 @@ func (s *Server) listQuestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	subs, err := s.userSubmissions(identity(c).User, "")
+	if err != nil {
+		return err
+	}
+	progress := map[string]*questionSummary{}
 	out := make([]questionSummary, 0, len(qs))
 	for _, q := range qs {
 		out = append(out, questionSummary{ID: q.ID, Title: q.Title, Difficulty: q.Difficulty,
 			TimeLimitMS: q.TimeLimitMS, MemoryLimitMB: q.MemoryLimitMB, TestCount: len(q.Tests)})
+	}
+	for i := range out {
+		progress[out[i].ID] = &out[i]
+	}
+	for _, sub := range subs { // newest first
+		p := progress[sub.QuestionID]
+		if p == nil {
+			continue
+		}
+		p.Submissions++
+		if p.LastVerdict == "" {
+			p.LastVerdict = sub.Verdict
+		}
+		switch {
+		case sub.Verdict == codementor.VerdictAccepted:
+			p.Status = "solved"
+		case p.Status == "":
+			p.Status = "attempted"
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }

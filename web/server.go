@@ -84,13 +84,19 @@ func New(cfg Config, deps Deps) *Server {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(metrics.Handler()))
-	e.GET("/", s.index)
+	s.routePage(e)
 
-	api := e.Group("/api")
+	// Unsafe cross-origin requests are refused, so that a session cookie
+	// cannot be used by another site (Sec-Fetch-Site / Origin checks).
+	api := e.Group("/api", echo.WrapMiddleware(crossOriginProtection().Handler))
+	api.GET("/config", s.siteConfig)
+	api.POST("/session", s.createSession, middleware.BodyLimit("16K"))
+	api.DELETE("/session", s.deleteSession)
 	if cfg.DevAuth {
 		api.POST("/dev/login", s.devLogin, middleware.BodyLimit("4K"))
 	}
 	authed := api.Group("", s.authenticate)
+	authed.GET("/session", s.getSession)
 	authed.GET("/languages", s.languages)
 	authed.GET("/questions", s.listQuestions)
 	authed.GET("/questions/:id", s.getQuestion)
@@ -173,34 +179,6 @@ func (s *Server) devLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.setSessionCookie(c, tok)
 	return c.JSON(http.StatusOK, map[string]string{"token": tok})
 }
-
-const identityKey = "identity"
-
-// authenticate requires a valid bearer token.
-func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Request().Header.Get(echo.HeaderAuthorization)
-		const prefix = "Bearer "
-		if len(h) <= len(prefix) || h[:len(prefix)] != prefix {
-			return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "send Authorization: Bearer <token>; get a token by signing in"}
-		}
-		id, err := s.Auth.Verify(h[len(prefix):])
-		if err != nil {
-			return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "the token is invalid or expired: sign in again"}
-		}
-		c.Set(identityKey, id)
-		return next(c)
-	}
-}
-
-func identity(c echo.Context) auth.Identity { return c.Get(identityKey).(auth.Identity) }
-
-func (s *Server) index(c echo.Context) error {
-	return c.HTML(http.StatusOK, indexHTML)
-}
-
-const indexHTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CodeMentor</title></head>
-<body><h1>CodeMentor</h1><p>The API is under <code>/api</code>; see the README for its endpoints.
-Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a>.</p></body></html>`

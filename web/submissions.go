@@ -112,7 +112,7 @@ func (s *Server) getSubmission(c echo.Context) error {
 }
 
 // listSubmissions returns the caller's submissions, newest first (limit, at
-// most 500, default 50).
+// most 500, default 50), of one question if question_id is given.
 func (s *Server) listSubmissions(c echo.Context) error {
 	limit := 50
 	if v := c.QueryParam("limit"); v != "" {
@@ -122,27 +122,39 @@ func (s *Server) listSubmissions(c echo.Context) error {
 		}
 		limit = n
 	}
-	user := identity(c).User
-	out := []*codementor.Submission{}
-	for _, p := range s.pending.forUser(user, s.now()) {
-		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) {
-			out = append(out, p)
-		}
-	}
-	for _, id := range s.Hub.UserSubmissions(user) {
-		if len(out) >= limit {
-			break
-		}
-		sub, err := s.Submissions.Get(id)
-		if err != nil {
-			return err
-		}
-		out = append(out, sub)
+	out, err := s.userSubmissions(identity(c).User, c.QueryParam("question_id"))
+	if err != nil {
+		return err
 	}
 	if len(out) > limit {
 		out = out[:limit]
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// userSubmissions returns user's submissions, of question if it is not
+// empty, newest first: those this instance accepted that its view has not
+// caught up with, then the view's.
+func (s *Server) userSubmissions(user, question string) ([]*codementor.Submission, error) {
+	out := []*codementor.Submission{}
+	for _, p := range s.pending.forUser(user, s.now()) {
+		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) && (question == "" || p.QuestionID == question) {
+			out = append(out, p)
+		}
+	}
+	for _, id := range s.Hub.UserSubmissions(user) {
+		sub, err := s.Submissions.Get(id)
+		if errors.Is(err, views.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if question == "" || sub.QuestionID == question {
+			out = append(out, sub)
+		}
+	}
+	return out, nil
 }
 
 // pending holds submissions this instance accepted that its view has not

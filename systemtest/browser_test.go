@@ -1,0 +1,475 @@
+package systemtest
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/codementor/codementor/review/reviewtest"
+	"github.com/codementor/codementor/web/ui"
+)
+
+// The learner's page, driven in Debian's Chromium (headless) the way a
+// learner uses it: sign in, open a question, type, submit, watch.
+//
+// CODEMENTOR_TEST_REQUIRE_BROWSER=1 (set by `make test`) turns "no Chromium"
+// and "the page was not built" into failures instead of skips.
+// CODEMENTOR_SCREENSHOTS=<dir> saves a screenshot of each main state there
+// (`make screenshots` refreshes docs/screenshots).
+
+// browserWait bounds one wait for the page, judging included.
+const browserWait = 90 * time.Second
+
+func requireBrowser(t *testing.T) string {
+	t.Helper()
+	required := os.Getenv("CODEMENTOR_TEST_REQUIRE_BROWSER") != ""
+	skip := func(format string, args ...any) {
+		t.Helper()
+		if required {
+			t.Fatalf(format, args...)
+		}
+		t.Skipf(format, args...)
+	}
+	if _, err := ui.Files(); err != nil {
+		skip("%v", err)
+	}
+	path := os.Getenv("CODEMENTOR_TEST_CHROMIUM")
+	if path == "" {
+		p, err := exec.LookPath("chromium")
+		if err != nil {
+			skip("no Chromium to run the browser tests (apt-get install chromium, or set CODEMENTOR_TEST_CHROMIUM)")
+		}
+		path = p
+	}
+	return path
+}
+
+// browser starts a headless Chromium with a window of w×h CSS pixels and
+// returns a tab's context; it is closed at the end of the test.
+func browser(t *testing.T, w, h int) context.Context {
+	t.Helper()
+	path := requireBrowser(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.WindowSize(w, h),
+		chromedp.Flag("lang", "en-US"),
+	)
+	if os.Geteuid() == 0 {
+		// Chromium refuses to start as root with its own sandbox; the
+		// browser here opens only the test's page on 127.0.0.1.
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))))
+	return ctx
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// within runs steps with a deadline, failing the test with what was being
+// waited for.
+func within(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, browserWait)
+	defer cancel()
+	if err := chromedp.Do(wctx, steps...); err != nil {
+		t.Fatalf("%s: %v\npage: %s", what, err, pageState(ctx))
+	}
+}
+
+// eval runs a JavaScript expression and decodes its JSON value into T.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %.80q: %v", js, err)
+	}
+	return v
+}
+
+// pageState describes what the page shows, for failure messages.
+func pageState(ctx context.Context) string {
+	c, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(c, chromedp.Evaluate[string](`location.pathname + " | " + document.body.innerText.slice(0, 1500)`))
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	return s
+}
+
+// screenshot saves the whole page as <name>.png when CODEMENTOR_SCREENSHOTS
+// names a directory.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	shoot(t, ctx, name, chromedp.FullScreenshot(100))
+}
+
+// screenshotViewport saves what the screen shows.
+func screenshotViewport(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	shoot(t, ctx, name, chromedp.CaptureScreenshot())
+}
+
+func shoot(t *testing.T, ctx context.Context, name string, capture chromedp.Action[[]byte]) {
+	t.Helper()
+	dir := os.Getenv("CODEMENTOR_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	// Let fonts and the editor's highlighting settle.
+	must(t, chromedp.Do(ctx, chromedp.Sleep(300*time.Millisecond)))
+	png, err := chromedp.Run(ctx, capture)
+	must(t, err)
+	must(t, os.MkdirAll(dir, 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+}
+
+// signIn opens the page, which sends a stranger to the sign-in form, and
+// signs in with the keyboard.
+func signIn(t *testing.T, ctx context.Context, base, user string) {
+	t.Helper()
+	within(t, ctx, "open the sign-in form",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=signin-user]`)))
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.HasSuffix(loc, "/signin") {
+		t.Errorf("a stranger at / was sent to %s, want /signin", loc)
+	}
+	screenshot(t, ctx, "signin")
+	within(t, ctx, "sign in",
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=signin-user]`), user+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=question-list] li a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=connection][data-state=live]`)))
+	// The page is never loaded again from here on: everything arrives live.
+	eval[bool](t, ctx, `window.__sameDocument = true`)
+}
+
+func sameDocument(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if !eval[bool](t, ctx, `window.__sameDocument === true`) {
+		t.Error("the page was loaded again; everything should have arrived live")
+	}
+}
+
+// typeCode replaces the editor's text as a learner's paste would.
+func typeCode(t *testing.T, ctx context.Context, code string) {
+	t.Helper()
+	within(t, ctx, "type the solution",
+		chromedp.Click(chromedp.CSS(`[data-testid=editor] .cm-content`)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(kb.ModifierCtrl)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, input.InsertText, input.InsertTextParams{Text: code})
+			return err
+		}))
+	got := eval[string](t, ctx, `Array.from(document.querySelectorAll('[data-testid=editor] .cm-line')).map(l => l.textContent).join('\n')`)
+	if strings.TrimSpace(got) != strings.TrimSpace(code) {
+		t.Fatalf("the editor holds\n%s\nwant\n%s", got, code)
+	}
+}
+
+// chooseLanguage picks a language in the picker as a keyboard user would.
+func chooseLanguage(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	within(t, ctx, "choose "+id,
+		chromedp.SetValue(chromedp.CSS(`[data-testid=language]`), id),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`document.querySelector('[data-testid=language]').dispatchEvent(new Event('change'))`)(ctx, tg)
+			return err
+		}))
+}
+
+// recordResult starts recording every state the result panel shows, as the
+// DOM changes; recorded returns them, for the latest submission only.
+const recordResult = `(() => {
+  const states = window.__states = [];
+  const read = () => {
+    const v = document.querySelector('[data-testid=verdict]');
+    const r = document.querySelector('[data-testid=review]');
+    return {
+      submission: v?.dataset.submission || '',
+      status: v?.dataset.status || '',
+      verdict: v?.dataset.verdict || '',
+      rows: document.querySelectorAll('[data-testid=test-row]').length,
+      review: r?.dataset.status || '',
+      reviewText: (r?.querySelector('[data-testid=review-text]')?.textContent || '').length,
+    };
+  };
+  new MutationObserver(() => {
+    const s = read(), last = states[states.length - 1];
+    if (!last || JSON.stringify(last) !== JSON.stringify(s)) states.push(s);
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  return true;
+})()`
+
+type resultState struct {
+	Submission, Status, Verdict, Review string
+	Rows, ReviewText                    int
+}
+
+func recorded(t *testing.T, ctx context.Context) []resultState {
+	t.Helper()
+	raw := eval[string](t, ctx, `JSON.stringify(window.__states)`)
+	var all []resultState
+	must(t, json.Unmarshal([]byte(raw), &all))
+	if len(all) == 0 {
+		t.Fatal("the result panel never changed")
+	}
+	last := all[len(all)-1].Submission
+	var out []resultState
+	for _, s := range all {
+		if s.Submission == last && last != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// axeViolations runs axe-core's WCAG 2 A and AA rules (contrast, labels,
+// names, landmarks…) on the page and returns what it found.
+func axeViolations(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "web", "ui", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core (a devDependency of web/ui, installed by make): %v", err)
+	}
+	eval[bool](t, ctx, string(src)+"\n;true")
+	raw := eval[string](t, ctx, `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+	  .then(r => JSON.stringify(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))`)
+	var v []string
+	must(t, json.Unmarshal([]byte(raw), &v))
+	return v
+}
+
+func setColorScheme(t *testing.T, ctx context.Context, scheme string) {
+	t.Helper()
+	must(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+		return err
+	})))
+}
+
+func TestBrowserSolvesAQuestion(t *testing.T) {
+	requireBrowser(t)
+	llm := reviewtest.New(t, reviewtest.Stream(reviewPieces...).WithDelay(250*time.Millisecond))
+	dir, rc := reviewConfig(t, llm.URL, 30*time.Second)
+	in := startReviewing(t, dir, rc)
+	ctx := browser(t, 1280, 900)
+
+	signIn(t, ctx, in.Base, testUser("ada"))
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("the question list has accessibility problems:\n%s", strings.Join(v, "\n"))
+	}
+	screenshot(t, ctx, "questions")
+
+	within(t, ctx, "open a-plus-b",
+		chromedp.Click(chromedp.CSS(`[data-question="a-plus-b"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=statement]`)))
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.HasSuffix(loc, "/questions/a-plus-b") {
+		t.Errorf("the address is %s, want /questions/a-plus-b", loc)
+	}
+	chooseLanguage(t, ctx, "python")
+	if starter := eval[string](t, ctx, `document.querySelector('[data-testid=editor] .cm-content').textContent`); strings.TrimSpace(starter) == "" {
+		t.Error("the editor did not start with the language's starter code")
+	}
+	typeCode(t, ctx, aPlusB)
+	eval[bool](t, ctx, recordResult)
+	within(t, ctx, "submit and get the verdict",
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=verdict][data-verdict=accepted]`)))
+	within(t, ctx, "the review is written",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=review][data-status=done]`)))
+
+	rows := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('[data-testid=test-row]')).map(r => r.dataset.verdict)`)
+	if len(rows) != 11 {
+		t.Errorf("%d test rows, want one per test: 11", len(rows))
+	}
+	for i, v := range rows {
+		if v != "accepted" {
+			t.Errorf("test row %d says %s, want accepted", i+1, v)
+		}
+	}
+	verdict := eval[string](t, ctx, `document.querySelector('[data-testid=verdict]').innerText`)
+	if !strings.Contains(verdict, "Accepted") || !strings.Contains(verdict, "11 of 11 tests passed") {
+		t.Errorf("the verdict reads %q", verdict)
+	}
+	review := eval[string](t, ctx, `document.querySelector('[data-testid=review]').innerText`)
+	for _, want := range []string{"Summary", "The program subtracts instead of adding.", "Re-read the statement."} {
+		if !strings.Contains(review, want) {
+			t.Errorf("the review does not show %q:\n%s", want, review)
+		}
+	}
+
+	// What the learner watched, in order: rows appearing before the
+	// verdict, the verdict before the review, the review growing.
+	states := recorded(t, ctx)
+	var partialRows, maxRows, grew, verdictAt, reviewAt int
+	verdictAt, reviewAt = -1, -1
+	lastText := 0
+	for i, s := range states {
+		if s.Rows < maxRows {
+			t.Errorf("state %d shows %d test rows after %d were shown", i, s.Rows, maxRows)
+		}
+		maxRows = max(maxRows, s.Rows)
+		if s.Verdict == "" && s.Rows > 0 && s.Rows < 11 {
+			partialRows++
+		}
+		if s.Verdict != "" && verdictAt < 0 {
+			verdictAt = i
+		}
+		if s.ReviewText > 0 && reviewAt < 0 {
+			reviewAt = i
+		}
+		if s.Review == "running" && s.ReviewText > lastText && lastText > 0 {
+			grew++
+		}
+		lastText = max(lastText, s.ReviewText)
+	}
+	if partialRows == 0 {
+		t.Errorf("no test row was shown before all had run: %+v", states)
+	}
+	if verdictAt < 0 || reviewAt < 0 || reviewAt < verdictAt {
+		t.Errorf("the verdict (state %d) should come before the review's text (state %d): %+v", verdictAt, reviewAt, states)
+	}
+	if grew < 2 {
+		t.Errorf("the review's text grew %d times while it was written, want it streamed: %+v", grew, states)
+	}
+	sameDocument(t, ctx)
+	// Offline: everything the page loaded came from the server itself.
+	for _, u := range eval[[]string](t, ctx, `[location.href, ...performance.getEntriesByType('resource').map(e => e.name)]`) {
+		if !strings.HasPrefix(u, in.Base+"/") {
+			t.Errorf("the page loaded %s, which is not on %s: it would not work offline", u, in.Base)
+		}
+	}
+
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("the question page (light) has accessibility problems:\n%s", strings.Join(v, "\n"))
+	}
+	screenshot(t, ctx, "accepted-with-review")
+	setColorScheme(t, ctx, "dark")
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("the question page (dark) has accessibility problems:\n%s", strings.Join(v, "\n"))
+	}
+	screenshot(t, ctx, "accepted-with-review-dark")
+	setColorScheme(t, ctx, "light")
+
+	// The history holds the submission with its code; the list shows the
+	// question solved.
+	history := eval[int](t, ctx, `document.querySelectorAll('[data-testid=history-item]').length`)
+	if history != 1 {
+		t.Errorf("the history lists %d submissions, want 1", history)
+	}
+	code := eval[string](t, ctx, `document.querySelector('[data-testid=submission-code]').textContent`)
+	if strings.TrimSpace(code) != strings.TrimSpace(aPlusB) {
+		t.Errorf("the history shows the code\n%s\nwant\n%s", code, aPlusB)
+	}
+	within(t, ctx, "back to the list, solved",
+		chromedp.Click(chromedp.CSS(`.back a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-question="a-plus-b"][data-status=solved]`)))
+	sameDocument(t, ctx)
+}
+
+func TestBrowserShowsWhyASampleFailed(t *testing.T) {
+	requireBrowser(t)
+	in := start(t, t.TempDir())
+	ctx := browser(t, 1280, 900)
+	signIn(t, ctx, in.Base, testUser("grace"))
+
+	// Keyboard only: Tab from the list's heading to the first question.
+	within(t, ctx, "open the first question with the keyboard",
+		chromedp.KeyEvent("\t"),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
+	within(t, ctx, "back to the list and open a-plus-b",
+		chromedp.Click(chromedp.CSS(`.back a`)),
+		chromedp.Click(chromedp.CSS(`[data-question="a-plus-b"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=statement]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
+	chooseLanguage(t, ctx, "python")
+	typeCode(t, ctx, aPlusBWrong)
+	// Ctrl+Enter in the editor submits.
+	within(t, ctx, "submit with Ctrl+Enter",
+		chromedp.KeyEvent("\r", chromedp.KeyModifiers(kb.ModifierCtrl)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=verdict][data-verdict=wrong_answer]`)))
+
+	first := eval[map[string]string](t, ctx, `(() => {
+	  const row = document.querySelector('[data-testid=test-row]:not([data-verdict=accepted])');
+	  const detail = row.nextElementSibling;
+	  return {verdict: row.dataset.verdict, hidden: row.dataset.hidden, test: row.children[1].innerText,
+	    open: String(detail.querySelector('details').open), why: detail.querySelector('summary').innerText,
+	    output: detail.querySelector('[data-testid=test-output]')?.textContent ?? '', all: detail.textContent};
+	})()`)
+	if first["verdict"] != "wrong_answer" || first["hidden"] != "false" || first["test"] != "Sample 1" {
+		t.Errorf("the first failed test is %+v, want sample 1, wrong answer", first)
+	}
+	if first["open"] != "true" {
+		t.Error("the first failed sample's details are closed; they should be open")
+	}
+	if !strings.Contains(first["why"], "Sample 1") || len(first["why"]) < len("Sample 1: ")+5 {
+		t.Errorf("the failed sample does not say why: %q", first["why"])
+	}
+	for _, want := range []string{"Input", "Expected output", "Your output", "1 2", "3"} {
+		if !strings.Contains(first["all"], want) {
+			t.Errorf("the failed sample's details lack %q:\n%s", want, first["all"])
+		}
+	}
+	if strings.TrimSpace(first["output"]) != "-1" {
+		t.Errorf("your output shows %q, want -1 (1 - 2)", first["output"])
+	}
+	screenshot(t, ctx, "wrong-answer")
+	sameDocument(t, ctx)
+}
+
+func TestBrowserOnANarrowScreen(t *testing.T) {
+	requireBrowser(t)
+	in := start(t, t.TempDir())
+	ctx := browser(t, 390, 844)
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))))
+	signIn(t, ctx, in.Base, testUser("linus"))
+	within(t, ctx, "open two-sum",
+		chromedp.Click(chromedp.CSS(`[data-question="two-sum-function"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
+	chooseLanguage(t, ctx, "python")
+	within(t, ctx, "submit the starter code",
+		chromedp.ScrollIntoView(chromedp.CSS(`[data-testid=submit]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=verdict][data-verdict]:not([data-verdict=""])`)))
+	overflow := eval[map[string]float64](t, ctx, `({page: document.documentElement.scrollWidth, viewport: window.innerWidth})`)
+	if overflow["page"] > overflow["viewport"] {
+		t.Errorf("the page is %v px wide on a %v px screen: it scrolls sideways", overflow["page"], overflow["viewport"])
+	}
+	// One column: the statement is above the editor, not beside it.
+	layout := eval[map[string]float64](t, ctx, `(() => {
+	  const s = document.querySelector('.statement').getBoundingClientRect(), w = document.querySelector('.workspace').getBoundingClientRect();
+	  return {statementBottom: s.bottom, workspaceTop: w.top, workspaceWidth: w.width};
+	})()`)
+	if layout["workspaceTop"] < layout["statementBottom"] || layout["workspaceWidth"] > overflow["viewport"] {
+		t.Errorf("on a narrow screen the statement and the editor should stack: %v", layout)
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("the narrow question page has accessibility problems:\n%s", strings.Join(v, "\n"))
+	}
+	screenshotViewport(t, ctx, "narrow")
+}

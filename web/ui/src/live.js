@@ -1,0 +1,84 @@
+// The learner's submissions as the server last told them, kept current by
+// one EventSource on /api/events (the session cookie signs it in). Every
+// event carries a whole submission with a version that grows with each
+// change, so a late or repeated event never takes a submission back. After a
+// dropped connection the browser reconnects with Last-Event-ID and the
+// server sends what changed meanwhile.
+const subs = new Map();
+const listeners = new Set();
+const stateListeners = new Set();
+let source = null;
+let state = 'closed';
+
+// put records s unless what is recorded is newer; it reports a change.
+export function put(s) {
+  const cur = subs.get(s.id);
+  if (cur && cur.version >= s.version) return false;
+  subs.set(s.id, s);
+  for (const f of listeners) f(s);
+  return true;
+}
+
+export function get(id) {
+  return subs.get(id);
+}
+
+// forQuestion returns the recorded submissions of a question, newest first.
+export function forQuestion(qid) {
+  return [...subs.values()].filter((s) => s.question_id === qid)
+    .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.id < b.id ? 1 : -1));
+}
+
+// onChange calls f with each changed submission until the returned function
+// is called.
+export function onChange(f) {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+
+export function onState(f) {
+  stateListeners.add(f);
+  f(state);
+  return () => stateListeners.delete(f);
+}
+
+function setState(s) {
+  state = s;
+  for (const f of stateListeners) f(s);
+}
+
+// connect opens the stream; onClosed is called if the server refuses it for
+// good (the session ended).
+export function connect(onClosed) {
+  disconnect();
+  setState('connecting');
+  const es = new EventSource('/api/events');
+  source = es;
+  es.addEventListener('open', () => setState('live'));
+  es.addEventListener('submission', (ev) => {
+    try {
+      put(JSON.parse(ev.data));
+    } catch (err) {
+      console.error('bad submission event', err);
+    }
+  });
+  es.addEventListener('error', () => {
+    if (source !== es) return;
+    if (es.readyState === EventSource.CLOSED) {
+      // The browser gives up on a non-200 answer (401 after the session
+      // expired): ask the app what to do, then try again later.
+      setState('offline');
+      source = null;
+      onClosed?.();
+    } else {
+      setState('reconnecting');
+    }
+  });
+}
+
+export function disconnect() {
+  if (source) source.close();
+  source = null;
+  subs.clear();
+  setState('closed');
+}

@@ -1,0 +1,162 @@
+// CodeMentor's learner page: sign in, pick a question, solve it, and watch
+// the verdict and the review arrive live. Addresses are real paths (/,
+// /questions/<id>, /signin) that the server answers with this page.
+import './style.css';
+import { h, replace } from './dom.js';
+import { api, ApiError } from './api.js';
+import * as live from './live.js';
+import { signInView } from './views/signin.js';
+import { listView } from './views/list.js';
+import { questionView } from './views/question.js';
+
+const app = document.getElementById('app');
+const header = h('header', { class: 'topbar' });
+const view = h('div', { class: 'view' });
+replace(app, header, view);
+
+let config = { dev_auth: false };
+let session = null; // {user, admin}
+let languages = [];
+let current = null;
+
+function navigate(path, { replace: rep = false } = {}) {
+  if (rep) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  route();
+}
+
+// Links marked data-link change the view without loading the page again.
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest('a[data-link]');
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  ev.preventDefault();
+  navigate(a.getAttribute('href'));
+});
+window.addEventListener('popstate', () => route());
+
+function drawHeader() {
+  const conn = h('span', { class: 'conn', 'data-testid': 'connection', role: 'status' });
+  replace(header,
+    h('a', { class: 'brand', href: '/', 'data-link': true }, h('span', { 'aria-hidden': 'true', class: 'logo' }, '{ }'), 'CodeMentor'),
+    session ? h('nav', { 'aria-label': 'Main' }, h('a', { href: '/', 'data-link': true }, 'Questions')) : null,
+    h('span', { class: 'spacer' }),
+    session ? conn : null,
+    session ? h('span', { class: 'who' }, h('span', { class: 'sr-only' }, 'Signed in as '), session.user) : null,
+    session ? h('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out') : null);
+  if (session) {
+    stopConn?.();
+    stopConn = live.onState((st) => {
+      conn.dataset.state = st;
+      conn.textContent = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline', closed: '' }[st];
+    });
+  }
+}
+let stopConn = null;
+
+async function signOut() {
+  try {
+    await api('DELETE', '/api/session');
+  } catch {
+    // signed out locally either way
+  }
+  endSession('You have signed out.');
+}
+
+function endSession(message) {
+  session = null;
+  live.disconnect();
+  drawHeader();
+  navigate('/signin', { replace: true });
+  show(signInView, { config, message, onSignedIn });
+}
+
+async function onSignedIn(who) {
+  session = who;
+  await startSession();
+  const next = new URLSearchParams(location.search).get('next');
+  navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+}
+
+async function startSession() {
+  drawHeader();
+  live.connect(async () => {
+    // The stream was refused: the session may have ended.
+    try {
+      await api('GET', '/api/session');
+      setTimeout(() => session && live.connect(), 3000);
+    } catch (err) {
+      if (err.status === 401) endSession('Your session has ended: sign in again.');
+      else setTimeout(() => session && live.connect(), 3000);
+    }
+  });
+  try {
+    languages = await api('GET', '/api/languages');
+  } catch (err) {
+    languages = [];
+  }
+}
+
+// onError shows what went wrong where the view was going to be; a 401 means
+// the session ended.
+function onError(err, el) {
+  if (err instanceof ApiError && err.status === 401) {
+    endSession('Your session has ended: sign in again.');
+    return;
+  }
+  if (!el) return;
+  const box = h('div', { class: 'form-error', role: 'alert' },
+    h('p', {}, err.message || String(err)),
+    h('button', { type: 'button', onclick: () => route() }, 'Try again'));
+  el.replaceWith(box);
+}
+
+function show(make, props) {
+  current?.destroy();
+  current = make(view, props);
+  document.title = `${current.title} · CodeMentor`;
+}
+
+function route() {
+  const path = location.pathname;
+  if (!session) {
+    if (path !== '/signin') history.replaceState(null, '', `/signin${path !== '/' ? `?next=${encodeURIComponent(path)}` : ''}`);
+    show(signInView, { config, onSignedIn });
+    return;
+  }
+  const q = /^\/questions\/([^/]+)$/.exec(path);
+  if (q) {
+    show(questionView, { id: decodeURIComponent(q[1]), user: session.user, languages: () => languages, onError,
+      setTitle: (t) => { document.title = `${t} · CodeMentor`; } });
+    return;
+  }
+  if (path === '/signin') {
+    history.replaceState(null, '', '/');
+  } else if (path !== '/') {
+    replace(view, h('main', { id: 'main', class: 'narrow' }, h('h1', { tabindex: '-1' }, 'Not found'),
+      h('p', {}, 'There is no page here. ', h('a', { href: '/', 'data-link': true }, 'See the questions.'))));
+    document.title = 'Not found · CodeMentor';
+    current = { destroy() {} };
+    return;
+  }
+  show(listView, { onError });
+}
+
+async function boot() {
+  try {
+    config = await api('GET', '/api/config');
+  } catch (err) {
+    replace(view, h('main', { id: 'main', class: 'narrow' }, h('h1', {}, 'CodeMentor is not reachable'),
+      h('p', { role: 'alert' }, err.message), h('button', { type: 'button', onclick: () => location.reload() }, 'Try again')));
+    return;
+  }
+  try {
+    session = await api('GET', '/api/session');
+    await startSession();
+  } catch (err) {
+    session = null;
+  }
+  drawHeader();
+  route();
+}
+
+boot();
