@@ -31,7 +31,7 @@ import (
 // browserWait bounds one wait for the page, judging included.
 const browserWait = 90 * time.Second
 
-func requireBrowser(t *testing.T) string {
+func requireBrowser(t testing.TB) string {
 	t.Helper()
 	required := os.Getenv("CODEMENTOR_TEST_REQUIRE_BROWSER") != ""
 	skip := func(format string, args ...any) {
@@ -57,7 +57,7 @@ func requireBrowser(t *testing.T) string {
 
 // browser starts a headless Chromium with a window of w×h CSS pixels and
 // returns a tab's context; it is closed at the end of the test.
-func browser(t *testing.T, w, h int) context.Context {
+func browser(t testing.TB, w, h int) context.Context {
 	t.Helper()
 	path := requireBrowser(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -80,7 +80,7 @@ func browser(t *testing.T, w, h int) context.Context {
 	return ctx
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func must(t *testing.T, err error) {
 
 // within runs steps with a deadline, failing the test with what was being
 // waited for.
-func within(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+func within(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	wctx, cancel := context.WithTimeout(ctx, browserWait)
 	defer cancel()
@@ -99,7 +99,7 @@ func within(t *testing.T, ctx context.Context, what string, steps ...chromedp.Ac
 }
 
 // eval runs a JavaScript expression and decodes its JSON value into T.
-func eval[T any](t *testing.T, ctx context.Context, js string) T {
+func eval[T any](t testing.TB, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -121,18 +121,18 @@ func pageState(ctx context.Context) string {
 
 // screenshot saves the whole page as <name>.png when CODEMENTOR_SCREENSHOTS
 // names a directory.
-func screenshot(t *testing.T, ctx context.Context, name string) {
+func screenshot(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	shoot(t, ctx, name, chromedp.FullScreenshot(100))
 }
 
 // screenshotViewport saves what the screen shows.
-func screenshotViewport(t *testing.T, ctx context.Context, name string) {
+func screenshotViewport(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	shoot(t, ctx, name, chromedp.CaptureScreenshot())
 }
 
-func shoot(t *testing.T, ctx context.Context, name string, capture chromedp.Action[[]byte]) {
+func shoot(t testing.TB, ctx context.Context, name string, capture chromedp.Action[[]byte]) {
 	t.Helper()
 	dir := os.Getenv("CODEMENTOR_SCREENSHOTS")
 	if dir == "" {
@@ -148,7 +148,7 @@ func shoot(t *testing.T, ctx context.Context, name string, capture chromedp.Acti
 
 // signIn opens the page, which sends a stranger to the sign-in form, and
 // signs in with the keyboard.
-func signIn(t *testing.T, ctx context.Context, base, user string) {
+func signIn(t testing.TB, ctx context.Context, base, user string) {
 	t.Helper()
 	within(t, ctx, "open the sign-in form",
 		chromedp.Navigate(base+"/"),
@@ -165,7 +165,7 @@ func signIn(t *testing.T, ctx context.Context, base, user string) {
 	eval[bool](t, ctx, `window.__sameDocument = true`)
 }
 
-func sameDocument(t *testing.T, ctx context.Context) {
+func sameDocument(t testing.TB, ctx context.Context) {
 	t.Helper()
 	if !eval[bool](t, ctx, `window.__sameDocument === true`) {
 		t.Error("the page was loaded again; everything should have arrived live")
@@ -173,7 +173,7 @@ func sameDocument(t *testing.T, ctx context.Context) {
 }
 
 // typeCode replaces the editor's text as a learner's paste would.
-func typeCode(t *testing.T, ctx context.Context, code string) {
+func typeCode(t testing.TB, ctx context.Context, code string) {
 	t.Helper()
 	within(t, ctx, "type the solution",
 		chromedp.Click(chromedp.CSS(`[data-testid=editor] .cm-content`)),
@@ -189,7 +189,7 @@ func typeCode(t *testing.T, ctx context.Context, code string) {
 }
 
 // chooseLanguage picks a language in the picker as a keyboard user would.
-func chooseLanguage(t *testing.T, ctx context.Context, id string) {
+func chooseLanguage(t testing.TB, ctx context.Context, id string) {
 	t.Helper()
 	within(t, ctx, "choose "+id,
 		chromedp.SetValue(chromedp.CSS(`[data-testid=language]`), id),
@@ -227,7 +227,7 @@ type resultState struct {
 	Rows, ReviewText                    int
 }
 
-func recorded(t *testing.T, ctx context.Context) []resultState {
+func recorded(t testing.TB, ctx context.Context) []resultState {
 	t.Helper()
 	raw := eval[string](t, ctx, `JSON.stringify(window.__states)`)
 	var all []resultState
@@ -247,7 +247,7 @@ func recorded(t *testing.T, ctx context.Context) []resultState {
 
 // axeViolations runs axe-core's WCAG 2 A and AA rules (contrast, labels,
 // names, landmarks…) on the page and returns what it found.
-func axeViolations(t *testing.T, ctx context.Context) []string {
+func axeViolations(t testing.TB, ctx context.Context) []string {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join("..", "web", "ui", "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
@@ -261,7 +261,7 @@ func axeViolations(t *testing.T, ctx context.Context) []string {
 	return v
 }
 
-func setColorScheme(t *testing.T, ctx context.Context, scheme string) {
+func setColorScheme(t testing.TB, ctx context.Context, scheme string) {
 	t.Helper()
 	must(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
@@ -281,7 +281,6 @@ func TestBrowserSolvesAQuestion(t *testing.T) {
 	if v := axeViolations(t, ctx); len(v) > 0 {
 		t.Errorf("the question list has accessibility problems:\n%s", strings.Join(v, "\n"))
 	}
-	screenshot(t, ctx, "questions")
 
 	within(t, ctx, "open a-plus-b",
 		chromedp.Click(chromedp.CSS(`[data-question="a-plus-b"] a`)),
@@ -299,6 +298,11 @@ func TestBrowserSolvesAQuestion(t *testing.T) {
 	within(t, ctx, "submit and get the verdict",
 		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=verdict][data-verdict=accepted]`)))
+	if os.Getenv("CODEMENTOR_SCREENSHOTS") != "" {
+		within(t, ctx, "the review is being written",
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=review][data-status=running] [data-testid=review-text]`)))
+		shoot(t, ctx, "review-streaming", chromedp.Screenshot(chromedp.CSS(`[data-testid=result]`)))
+	}
 	within(t, ctx, "the review is written",
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=review][data-status=done]`)))
 
@@ -389,6 +393,7 @@ func TestBrowserSolvesAQuestion(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`.back a`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-question="a-plus-b"][data-status=solved]`)))
 	sameDocument(t, ctx)
+	screenshot(t, ctx, "questions")
 }
 
 func TestBrowserShowsWhyASampleFailed(t *testing.T) {
@@ -440,6 +445,20 @@ func TestBrowserShowsWhyASampleFailed(t *testing.T) {
 	}
 	screenshot(t, ctx, "wrong-answer")
 	sameDocument(t, ctx)
+
+	// Signing out ends the session: the page, loaded again, asks for a name.
+	within(t, ctx, "sign out",
+		chromedp.Click(chromedp.CSS(`header button`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=signin-user]`)))
+	if msg := eval[string](t, ctx, `document.querySelector('.signin').innerText`); !strings.Contains(msg, "You have signed out.") {
+		t.Errorf("after signing out the form says %q", msg)
+	}
+	within(t, ctx, "reload after signing out",
+		chromedp.Navigate(in.Base+"/questions/a-plus-b"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=signin-user]`)))
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.HasSuffix(loc, "/signin?next=%2Fquestions%2Fa-plus-b") {
+		t.Errorf("signed out, /questions/a-plus-b went to %s, want the sign-in form that returns there", loc)
+	}
 }
 
 func TestBrowserOnANarrowScreen(t *testing.T) {
@@ -471,5 +490,79 @@ func TestBrowserOnANarrowScreen(t *testing.T) {
 	if v := axeViolations(t, ctx); len(v) > 0 {
 		t.Errorf("the narrow question page has accessibility problems:\n%s", strings.Join(v, "\n"))
 	}
+	must(t, chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(`[data-testid=result]`))))
 	screenshotViewport(t, ctx, "narrow")
+}
+
+// TestBrowserRendersHostileMarkdownAsText puts script in a statement (an
+// author's) and in a review (a model's, which a learner can steer through
+// their code): the page shows it as text, runs none of it, and still
+// typesets the math.
+func TestBrowserRendersHostileMarkdownAsText(t *testing.T) {
+	requireBrowser(t)
+	const pwn = `window.__pwned = (window.__pwned || []).concat`
+	review := []string{
+		"## Summary\n<img src=x onerror=\"" + pwn + "('review-img')\">Looks ",
+		"<b>fine</b>.<script>" + pwn + "('review-script')</script>\n\n",
+		"[docs](javascript:" + pwn + "('review-link'))\n\n## Next steps\n- Keep going.\n",
+	}
+	llm := reviewtest.New(t, reviewtest.Stream(review...).WithDelay(100*time.Millisecond))
+	dir, rc := reviewConfig(t, llm.URL, 30*time.Second)
+	in := startReviewing(t, dir, rc)
+	admin := login(t, in.Base, testUser("author"), true)
+	id := "echo-" + strings.ToLower(testUser("q"))
+	statement := "Echo the line. <img src=x onerror=\"" + pwn + "('statement-img')\">\n\n" +
+		"<script>" + pwn + "('statement-script')</script>\n\n" +
+		"[help](javascript:" + pwn + "('statement-link'))\n\n" +
+		"Bounds: $1 \\le n \\le 10^5$ and $\\href{javascript:" + pwn + "('katex')}{x}$.\n"
+	q := map[string]any{"title": "Echo <i>this</i>", "statement": statement, "tests": []map[string]any{
+		{"input": "<b>bold</b>\n", "output": "<b>bold</b>\n"}, {"input": "x\n", "output": "x\n", "hidden": true},
+	}}
+	if code := admin.do(t, "PUT", "/api/questions/"+id, q, nil); code != 201 {
+		t.Fatalf("create the question: %d", code)
+	}
+	waitQuestion(t, admin, id)
+
+	ctx := browser(t, 1280, 900)
+	signIn(t, ctx, in.Base, testUser("mallory"))
+	within(t, ctx, "open the question",
+		chromedp.Click(chromedp.CSS(`[data-question="`+id+`"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
+	chooseLanguage(t, ctx, "python")
+	typeCode(t, ctx, "print(input())\n")
+	within(t, ctx, "submit, get the verdict and the review",
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=verdict][data-verdict=accepted]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=review][data-status=done]`)))
+
+	got := eval[map[string]any](t, ctx, `({
+	  pwned: window.__pwned || [],
+	  active: document.querySelectorAll('main img, main script, main iframe, main [onerror]').length,
+	  jsLinks: Array.from(document.querySelectorAll('a')).filter(a => /^\s*javascript:/i.test(a.getAttribute('href') || '')).length,
+	  math: document.querySelectorAll('[data-testid=statement] .katex').length,
+	  title: document.querySelector('h1').textContent,
+	  statement: document.querySelector('[data-testid=statement]').textContent,
+	  review: document.querySelector('[data-testid=review]').textContent,
+	  sample: document.querySelector('.sample pre').textContent,
+	})`)
+	if p, _ := got["pwned"].([]any); len(p) > 0 {
+		t.Errorf("script from Markdown ran: %v", p)
+	}
+	if got["active"].(float64) != 0 || got["jsLinks"].(float64) != 0 {
+		t.Errorf("the page holds %v active elements and %v javascript: links from Markdown", got["active"], got["jsLinks"])
+	}
+	if got["math"].(float64) < 1 {
+		t.Error("the statement's math was not typeset")
+	}
+	for _, c := range []struct{ where, want string }{
+		{"title", "Echo <i>this</i>"},
+		{"statement", `<img src=x onerror=`},
+		{"review", "<b>fine</b>"},
+		{"review", "Keep going."},
+		{"sample", "<b>bold</b>"},
+	} {
+		if s, _ := got[c.where].(string); !strings.Contains(s, c.want) {
+			t.Errorf("the %s should show %q as text:\n%s", c.where, c.want, s)
+		}
+	}
 }

@@ -18,6 +18,7 @@ let config = { dev_auth: false };
 let session = null; // {user, admin}
 let languages = [];
 let current = null;
+let signInMessage = ''; // shown once on the sign-in form: why the learner is there
 
 function navigate(path, { replace: rep = false } = {}) {
   if (rep) history.replaceState(null, '', path);
@@ -64,10 +65,10 @@ async function signOut() {
 
 function endSession(message) {
   session = null;
+  signInMessage = message;
   live.disconnect();
   drawHeader();
   navigate('/signin', { replace: true });
-  show(signInView, { config, message, onSignedIn });
 }
 
 async function onSignedIn(who) {
@@ -120,7 +121,8 @@ function route() {
   const path = location.pathname;
   if (!session) {
     if (path !== '/signin') history.replaceState(null, '', `/signin${path !== '/' ? `?next=${encodeURIComponent(path)}` : ''}`);
-    show(signInView, { config, onSignedIn });
+    show(signInView, { config, message: signInMessage, onSignedIn });
+    signInMessage = '';
     return;
   }
   const q = /^\/questions\/([^/]+)$/.exec(path);

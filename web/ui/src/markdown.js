@@ -58,8 +58,20 @@ export function render(src) {
   return DOMPurify.sanitize(html, { ADD_TAGS: ['semantics', 'annotation'], ADD_ATTR: ['encoding'], FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea'] });
 }
 
-// into renders markdown source into el.
-export function into(el, src) {
+// into renders markdown source into el. With minHeading, headings move down
+// so that the highest is that level (a review's "## Summary" is a section of
+// the Review heading, not a sibling of it).
+export function into(el, src, { minHeading } = {}) {
   el.innerHTML = render(src);
+  if (minHeading) {
+    const hs = [...el.querySelectorAll('h1, h2, h3, h4, h5, h6')];
+    const top = Math.min(...hs.map((x) => Number(x.tagName[1])));
+    const shift = Math.max(0, minHeading - top);
+    for (const x of shift ? hs : []) {
+      const y = document.createElement(`h${Math.min(6, Number(x.tagName[1]) + shift)}`);
+      y.append(...x.childNodes);
+      x.replaceWith(y);
+    }
+  }
   return el;
 }

@@ -53,7 +53,7 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
         h('li', {}, h('span', { class: 'muted' }, 'Time limit '), seconds(question.time_limit_ms), ' per test'),
         h('li', {}, h('span', { class: 'muted' }, 'Memory '), `${question.memory_limit_mb} MB`),
         h('li', {}, h('span', { class: 'muted' }, 'Tests '), `${question.test_count} (${samples.length} shown, ${question.hidden_tests} hidden)`)),
-      md.into(h('div', { class: 'markdown', 'data-testid': 'statement' }), question.statement),
+      md.into(h('div', { class: 'markdown', 'data-testid': 'statement' }), question.statement, { minHeading: 2 }),
       samples.length ? h('h2', {}, 'Sample tests') : null,
       samples.map((t, i) => h('div', { class: 'sample' },
         h('h3', {}, `Sample ${i + 1}`),
@@ -68,7 +68,7 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
     const select = h('select', { id: 'language', 'data-testid': 'language', onchange: () => switchLanguage(select.value) },
       langs.map((l) => h('option', { value: l.id, selected: l.id === lang }, `${l.name}${l.version ? ` (${l.version})` : ''}`)));
     const submitBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'submit', onclick: submit, 'aria-describedby': 'editor-help' }, 'Submit');
-    const resetBtn = h('button', { type: 'button', onclick: reset }, 'Reset to starter code');
+    const resetBtn = h('button', { type: 'button', onclick: reset, 'aria-label': 'Reset to the starter code', title: 'Put the starter code back (Ctrl+Z undoes it)' }, 'Reset');
     const formError = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'submit-error' });
     if (!langs.length) {
       select.disabled = true;
@@ -373,7 +373,7 @@ function resultPanel(el, { langName, onLoadCode }) {
     replace(review,
       h('h3', { id: 'review-title' }, 'Review', r.model ? h('span', { class: 'muted model' }, ` · ${r.model}`) : null),
       lines[r.status] ? h('p', { class: `review-status review-${r.status}` }, r.status === 'running' ? h('span', { class: 'pulse', 'aria-hidden': 'true' }) : null, lines[r.status]) : null,
-      r.text ? md.into(h('div', { class: 'markdown review-text', 'data-testid': 'review-text' }), r.text) : null);
+      r.text ? md.into(h('div', { class: 'markdown review-text', 'data-testid': 'review-text' }), r.text, { minHeading: 4 }) : null);
   }
 
   function drawCode(s) {
