@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/internal/devtest"
 	"github.com/codementor/codementor/review/reviewtest"
 	"github.com/codementor/codementor/web/ui"
 )
@@ -182,9 +184,22 @@ func typeCode(t testing.TB, ctx context.Context, code string) {
 			_, err := cdp.Call(ctx, tg, input.InsertText, input.InsertTextParams{Text: code})
 			return err
 		}))
-	got := eval[string](t, ctx, `Array.from(document.querySelectorAll('[data-testid=editor] .cm-line')).map(l => l.textContent).join('\n')`)
-	if strings.TrimSpace(got) != strings.TrimSpace(code) {
+	if got := editorText(t, ctx); strings.TrimSpace(got) != strings.TrimSpace(code) {
 		t.Fatalf("the editor holds\n%s\nwant\n%s", got, code)
+	}
+}
+
+// editorText is the text the editor shows.
+func editorText(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, `Array.from(document.querySelectorAll('[data-testid=editor] .cm-line')).map(l => l.textContent).join('\n')`)
+}
+
+// void runs a and drops its value.
+func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, tg)
+		return chromedp.Void{}, err
 	}
 }
 
@@ -193,10 +208,7 @@ func chooseLanguage(t testing.TB, ctx context.Context, id string) {
 	t.Helper()
 	within(t, ctx, "choose "+id,
 		chromedp.SetValue(chromedp.CSS(`[data-testid=language]`), id),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool](`document.querySelector('[data-testid=language]').dispatchEvent(new Event('change'))`)(ctx, tg)
-			return err
-		}))
+		void(chromedp.Evaluate[bool](`document.querySelector('[data-testid=language]').dispatchEvent(new Event('change'))`)))
 }
 
 // recordResult starts recording every state the result panel shows, as the
@@ -564,5 +576,92 @@ func TestBrowserRendersHostileMarkdownAsText(t *testing.T) {
 		if s, _ := got[c.where].(string); !strings.Contains(s, c.want) {
 			t.Errorf("the %s should show %q as text:\n%s", c.where, c.want, s)
 		}
+	}
+}
+
+// TestBrowserRidesOutARestart stops the server under an open page and
+// starts it again: the page says it is reconnecting, a Submit meanwhile
+// fails with a message and keeps the code, and once the server is back the
+// page is live again and judges, never loaded again.
+func TestBrowserRidesOutARestart(t *testing.T) {
+	requireBrowser(t)
+	cfg := devConfig(t, t.TempDir())
+	in := devtest.Launch(t, cfg, devtest.Ready)
+	ctx := browser(t, 1280, 900)
+	signIn(t, ctx, in.Base, testUser("kim"))
+	within(t, ctx, "open a-plus-b",
+		chromedp.Click(chromedp.CSS(`[data-question="a-plus-b"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
+	chooseLanguage(t, ctx, "python")
+	typeCode(t, ctx, aPlusBWrong)
+	within(t, ctx, "a first verdict",
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=verdict][data-verdict=wrong_answer]`)))
+
+	in.Stop()
+	within(t, ctx, "the page notices the server is gone",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=connection][data-state=reconnecting]`)))
+	typeCode(t, ctx, aPlusB)
+	within(t, ctx, "submit while the server is down",
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
+		void(chromedp.Poll[bool](`document.querySelector('[data-testid=submit-error]').textContent.includes('cannot be reached')`)))
+	if got := editorText(t, ctx); strings.TrimSpace(got) != strings.TrimSpace(aPlusB) {
+		t.Fatalf("after the failed submit the editor holds\n%s", got)
+	}
+
+	devtest.Launch(t, cfg, devtest.Ready)
+	within(t, ctx, "live again",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=connection][data-state=live]`)))
+	within(t, ctx, "judged after the restart",
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=verdict][data-verdict=accepted]`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=history-item]').length`); n != 2 {
+		t.Errorf("the history lists %d submissions, want 2: the refused one was not stored", n)
+	}
+	if msg := eval[string](t, ctx, `document.querySelector('[data-testid=submit-error]').textContent`); msg != "" {
+		t.Errorf("the earlier error still shows: %q", msg)
+	}
+	sameDocument(t, ctx)
+}
+
+// TestBrowserSignsInWithAToken is the sign-in of a deployment without the
+// dev sign-in: the learner pastes a token their identity provider issued.
+func TestBrowserSignsInWithAToken(t *testing.T) {
+	requireBrowser(t)
+	cfg := devConfig(t, t.TempDir())
+	cfg.DevAuth = false
+	cfg.JWTSecret = "browser-test-secret-0123456789abcdef"
+	in := devtest.Launch(t, cfg, devtest.Ready)
+	issuer, err := auth.New([]byte(cfg.JWTSecret), time.Hour)
+	must(t, err)
+	user := testUser("tok")
+	token, err := issuer.Issue(auth.Identity{User: user})
+	must(t, err)
+	other, err := auth.New([]byte("another-deployment-secret-0123456789"), time.Hour)
+	must(t, err)
+	forged, err := other.Issue(auth.Identity{User: user})
+	must(t, err)
+
+	ctx := browser(t, 1280, 900)
+	within(t, ctx, "open the token form",
+		chromedp.Navigate(in.Base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=signin-token]`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=signin-user]').length`); n != 0 {
+		t.Error("the page offers the dev sign-in on a deployment without it")
+	}
+	within(t, ctx, "a token from elsewhere is refused",
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=signin-token]`), forged),
+		chromedp.Click(chromedp.CSS(`[data-testid=signin-submit]`)),
+		void(chromedp.Poll[bool](`document.getElementById('signin-error').textContent.includes('invalid or expired')`)))
+	within(t, ctx, "the right token signs in",
+		chromedp.Click(chromedp.CSS(`[data-testid=signin-token]`)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(kb.ModifierCtrl)),
+		chromedp.KeyEvent(kb.Backspace),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=signin-token]`), token),
+		chromedp.Click(chromedp.CSS(`[data-testid=signin-submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=question-list] li a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=connection][data-state=live]`)))
+	if who := eval[string](t, ctx, `document.querySelector('.who').textContent`); !strings.Contains(who, user) {
+		t.Errorf("the header says %q, want %s", who, user)
 	}
 }
