@@ -16,13 +16,8 @@ import (
 // the screen. Python a-plus-b (11 tests), reviews off, one headless
 // Chromium; the ms/verdict metric is the mean.
 func BenchmarkBrowserSubmitToVerdict(b *testing.B) {
-	in := start(b, b.TempDir())
-	ctx := browser(b, 1280, 900)
-	signIn(b, ctx, in.Base, testUser("bench"))
-	within(b, ctx, "open a-plus-b",
-		chromedp.Click(chromedp.CSS(`[data-question="a-plus-b"] a`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
-	chooseLanguage(b, ctx, "python")
+	_, ctx := signedInPage(b)
+	openQuestion(b, ctx, "a-plus-b", "python")
 	typeCode(b, ctx, aPlusB)
 	var total time.Duration
 	b.ResetTimer()
@@ -47,9 +42,7 @@ func BenchmarkBrowserSubmitToVerdict(b *testing.B) {
 // loaded once; the question, the learner's history and the language's
 // grammar come from the server each time).
 func BenchmarkBrowserOpenQuestion(b *testing.B) {
-	in := start(b, b.TempDir())
-	ctx := browser(b, 1280, 900)
-	signIn(b, ctx, in.Base, testUser("bench"))
+	_, ctx := signedInPage(b)
 	b.ResetTimer()
 	for range b.N {
 		within(b, ctx, "open a-plus-b and go back",
@@ -64,9 +57,7 @@ func BenchmarkBrowserOpenQuestion(b *testing.B) {
 // BenchmarkBrowserFirstLoad is a signed-in learner's load of the page with
 // an empty cache, until the question list is on the screen.
 func BenchmarkBrowserFirstLoad(b *testing.B) {
-	in := start(b, b.TempDir())
-	ctx := browser(b, 1280, 900)
-	signIn(b, ctx, in.Base, testUser("bench"))
+	in, ctx := signedInPage(b)
 	b.ResetTimer()
 	for range b.N {
 		within(b, ctx, "load the page",
@@ -77,4 +68,14 @@ func BenchmarkBrowserFirstLoad(b *testing.B) {
 			chromedp.Navigate(in.Base+"/"),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=question-list] li a`)))
 	}
+}
+
+// signedInPage starts an instance (reviews off) and a browser signed in to
+// it, showing the question list.
+func signedInPage(b *testing.B) (*instance, context.Context) {
+	b.Helper()
+	in := start(b, b.TempDir())
+	ctx := browser(b, 1280, 900)
+	signIn(b, ctx, in.Base, testUser("bench"))
+	return in, ctx
 }

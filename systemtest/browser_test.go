@@ -203,6 +203,16 @@ func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// openQuestion follows the list's link to a question and picks a language.
+func openQuestion(t testing.TB, ctx context.Context, id, language string) {
+	t.Helper()
+	within(t, ctx, "open "+id,
+		chromedp.Click(chromedp.CSS(`[data-question="`+id+`"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=statement]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
+	chooseLanguage(t, ctx, language)
+}
+
 // chooseLanguage picks a language in the picker as a keyboard user would.
 func chooseLanguage(t testing.TB, ctx context.Context, id string) {
 	t.Helper()
@@ -294,14 +304,10 @@ func TestBrowserSolvesAQuestion(t *testing.T) {
 		t.Errorf("the question list has accessibility problems:\n%s", strings.Join(v, "\n"))
 	}
 
-	within(t, ctx, "open a-plus-b",
-		chromedp.Click(chromedp.CSS(`[data-question="a-plus-b"] a`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=statement]`)))
+	openQuestion(t, ctx, "a-plus-b", "python")
 	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.HasSuffix(loc, "/questions/a-plus-b") {
 		t.Errorf("the address is %s, want /questions/a-plus-b", loc)
 	}
-	chooseLanguage(t, ctx, "python")
 	if starter := eval[string](t, ctx, `document.querySelector('[data-testid=editor] .cm-content').textContent`); strings.TrimSpace(starter) == "" {
 		t.Error("the editor did not start with the language's starter code")
 	}
@@ -419,12 +425,8 @@ func TestBrowserShowsWhyASampleFailed(t *testing.T) {
 		chromedp.KeyEvent("\t"),
 		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
-	within(t, ctx, "back to the list and open a-plus-b",
-		chromedp.Click(chromedp.CSS(`.back a`)),
-		chromedp.Click(chromedp.CSS(`[data-question="a-plus-b"] a`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=statement]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
-	chooseLanguage(t, ctx, "python")
+	within(t, ctx, "back to the list", chromedp.Click(chromedp.CSS(`.back a`)))
+	openQuestion(t, ctx, "a-plus-b", "python")
 	typeCode(t, ctx, aPlusBWrong)
 	// Ctrl+Enter in the editor submits.
 	within(t, ctx, "submit with Ctrl+Enter",
@@ -479,10 +481,7 @@ func TestBrowserOnANarrowScreen(t *testing.T) {
 	ctx := browser(t, 390, 844)
 	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))))
 	signIn(t, ctx, in.Base, testUser("linus"))
-	within(t, ctx, "open two-sum",
-		chromedp.Click(chromedp.CSS(`[data-question="two-sum-function"] a`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
-	chooseLanguage(t, ctx, "python")
+	openQuestion(t, ctx, "two-sum-function", "python")
 	within(t, ctx, "submit the starter code",
 		chromedp.ScrollIntoView(chromedp.CSS(`[data-testid=submit]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
@@ -537,10 +536,7 @@ func TestBrowserRendersHostileMarkdownAsText(t *testing.T) {
 
 	ctx := browser(t, 1280, 900)
 	signIn(t, ctx, in.Base, testUser("mallory"))
-	within(t, ctx, "open the question",
-		chromedp.Click(chromedp.CSS(`[data-question="`+id+`"] a`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
-	chooseLanguage(t, ctx, "python")
+	openQuestion(t, ctx, id, "python")
 	typeCode(t, ctx, "print(input())\n")
 	within(t, ctx, "submit, get the verdict and the review",
 		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
@@ -589,10 +585,7 @@ func TestBrowserRidesOutARestart(t *testing.T) {
 	in := devtest.Launch(t, cfg, devtest.Ready)
 	ctx := browser(t, 1280, 900)
 	signIn(t, ctx, in.Base, testUser("kim"))
-	within(t, ctx, "open a-plus-b",
-		chromedp.Click(chromedp.CSS(`[data-question="a-plus-b"] a`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=editor] .cm-content`)))
-	chooseLanguage(t, ctx, "python")
+	openQuestion(t, ctx, "a-plus-b", "python")
 	typeCode(t, ctx, aPlusBWrong)
 	within(t, ctx, "a first verdict",
 		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)),
