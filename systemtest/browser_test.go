@@ -428,6 +428,16 @@ func TestBrowserShowsWhyASampleFailed(t *testing.T) {
 	within(t, ctx, "back to the list", chromedp.Click(chromedp.CSS(`.back a`)))
 	openQuestion(t, ctx, "a-plus-b", "python")
 	typeCode(t, ctx, aPlusBWrong)
+	// Another language starts from its starter code; coming back finds the
+	// draft as it was.
+	chooseLanguage(t, ctx, "cpp")
+	if got := editorText(t, ctx); !strings.Contains(got, "#include") {
+		t.Errorf("C++ starts with\n%s\nwant its starter code", got)
+	}
+	chooseLanguage(t, ctx, "python")
+	if got := editorText(t, ctx); strings.TrimSpace(got) != strings.TrimSpace(aPlusBWrong) {
+		t.Errorf("back in Python the editor holds\n%s\nwant the draft\n%s", got, aPlusBWrong)
+	}
 	// Ctrl+Enter in the editor submits.
 	within(t, ctx, "submit with Ctrl+Enter",
 		chromedp.KeyEvent("\r", chromedp.KeyModifiers(kb.ModifierCtrl)),

@@ -258,6 +258,19 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 	}
 
 	// An admin creates a question; learners see its samples, never its hidden tests.
+	listed := func() bool {
+		var qs []struct{ ID string }
+		alice.do(t, "GET", "/api/questions", nil, &qs)
+		for _, q := range qs {
+			if q.ID == "double" {
+				return true
+			}
+		}
+		return false
+	}
+	if listed() { // also fills the web tier's cached list
+		t.Fatal("the question is listed before it exists")
+	}
 	q := map[string]any{"title": "Double", "statement": "Print 2n.", "tests": []map[string]any{
 		{"input": "1\n", "output": "2\n"}, {"input": "21\n", "output": "42\n", "hidden": true},
 	}}
@@ -275,6 +288,9 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 			t.Fatal("the new question did not appear")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	if !listed() {
+		t.Error("the new question is not in the list (a stale cached list?)")
 	}
 	if len(pub.Tests) != 1 || pub.TestCount != 2 || pub.HiddenTests != 1 || pub.Checker.Kind != codementor.CheckerWhitespace || pub.TimeLimitMS != codementor.DefaultTimeLimitMS {
 		t.Errorf("public question: %+v", pub)

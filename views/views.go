@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"sync/atomic"
 
 	"github.com/lovoo/goka"
@@ -172,21 +173,58 @@ func (s *Submissions) Run(ctx context.Context) error {
 // indexed it.
 func (s *Submissions) Recovered() bool { return s.table.Recovered() && s.indexed.Load() }
 
-// Questions is a view of the questions table.
-type Questions struct{ *table[codementor.Question] }
+// Questions is a view of the questions table. Its list is kept until the
+// table changes: every learner's question list asks for it, and decoding
+// every question with all its tests costs tens of milliseconds.
+type Questions struct {
+	*table[codementor.Question]
+	changes atomic.Uint64 // bumped by every change the view consumes
+
+	mu       sync.Mutex
+	cached   []*codementor.Question
+	cachedAt uint64 // changes when cached was read
+}
 
 // NewQuestions builds the view.
 func NewQuestions(brokers []string, opts ...goka.ViewOption) (*Questions, error) {
-	t, err := newTable[codementor.Question](brokers, codementor.QuestionsTable, opts)
+	q := &Questions{}
+	t, err := newTable[codementor.Question](brokers, codementor.QuestionsTable, append(opts, goka.WithViewCallback(q.update)))
 	if err != nil {
 		return nil, err
 	}
-	return &Questions{t}, nil
+	q.table = t
+	return q, nil
 }
 
-// List returns every question, sorted by ID.
+// update stores the change and retires the cached list.
+func (q *Questions) update(ctx goka.UpdateContext, st storage.Storage, key string, value []byte) error {
+	if err := goka.DefaultUpdate(ctx, st, key, value); err != nil {
+		return err
+	}
+	q.changes.Add(1)
+	return nil
+}
+
+// List returns every question, sorted by ID. The slice and the questions
+// are shared between callers, who must not change them.
 func (q *Questions) List() ([]*codementor.Question, error) {
-	return q.list(func(q *codementor.Question) string { return q.ID })
+	// Read the count first: a change during the read below makes the next
+	// List read the table again.
+	at := q.changes.Load()
+	q.mu.Lock()
+	if q.cached != nil && q.cachedAt == at {
+		defer q.mu.Unlock()
+		return q.cached, nil
+	}
+	q.mu.Unlock()
+	list, err := q.list(func(q *codementor.Question) string { return q.ID })
+	if err != nil {
+		return nil, err
+	}
+	q.mu.Lock()
+	q.cached, q.cachedAt = list, at
+	q.mu.Unlock()
+	return list, nil
 }
 
 // Runtimes is a view of the runtimes table: the languages the judges offer.

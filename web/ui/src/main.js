@@ -90,9 +90,13 @@ async function startSession() {
       else setTimeout(() => session && live.connect(), 3000);
     }
   });
+  await loadLanguages();
+}
+
+async function loadLanguages() {
   try {
     languages = await api('GET', '/api/languages');
-  } catch (err) {
+  } catch {
     languages = [];
   }
 }
@@ -127,6 +131,10 @@ function route() {
   }
   const q = /^\/questions\/([^/]+)$/.exec(path);
   if (q) {
+    if (!languages.length) {
+      // No judge had announced its languages at sign-in: ask again.
+      loadLanguages().then(() => { if (location.pathname === path && languages.length) route(); });
+    }
     show(questionView, { id: decodeURIComponent(q[1]), user: session.user, languages: () => languages, onError,
       setTitle: (t) => { document.title = `${t} · CodeMentor`; } });
     return;

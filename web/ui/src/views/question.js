@@ -123,6 +123,8 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
     }
 
     function switchLanguage(id) {
+      clearTimeout(saveTimer);
+      store.set(draftKey(lang), editor.text); // the old language's draft, as it is now
       lang = id;
       store.set(`codementor:lang:${user}`, id);
       editor.setLanguage(id);
