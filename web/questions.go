@@ -55,7 +55,7 @@ func (s *Server) listQuestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	subs, err := s.userSubmissions(identity(c).User, "")
+	subs, err := s.userSubmissions(identity(c).User, "", 0)
 	if err != nil {
 		return err
 	}

@@ -122,27 +122,28 @@ func (s *Server) listSubmissions(c echo.Context) error {
 		}
 		limit = n
 	}
-	out, err := s.userSubmissions(identity(c).User, c.QueryParam("question_id"))
+	out, err := s.userSubmissions(identity(c).User, c.QueryParam("question_id"), limit)
 	if err != nil {
 		return err
-	}
-	if len(out) > limit {
-		out = out[:limit]
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
 // userSubmissions returns user's submissions, of question if it is not
-// empty, newest first: those this instance accepted that its view has not
-// caught up with, then the view's.
-func (s *Server) userSubmissions(user, question string) ([]*codementor.Submission, error) {
+// empty, newest first, at most limit of them (0: all): those this instance
+// accepted that its view has not caught up with, then the view's.
+func (s *Server) userSubmissions(user, question string, limit int) ([]*codementor.Submission, error) {
 	out := []*codementor.Submission{}
+	full := func() bool { return limit > 0 && len(out) >= limit }
 	for _, p := range s.pending.forUser(user, s.now()) {
-		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) && (question == "" || p.QuestionID == question) {
+		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) && (question == "" || p.QuestionID == question) && !full() {
 			out = append(out, p)
 		}
 	}
 	for _, id := range s.Hub.UserSubmissions(user) {
+		if full() {
+			break
+		}
 		sub, err := s.Submissions.Get(id)
 		if errors.Is(err, views.ErrNotFound) {
 			continue
