@@ -6,12 +6,16 @@ package devtest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,15 +23,39 @@ import (
 	"github.com/codementor/codementor/review"
 )
 
-// FreeAddr returns a loopback address with a free port.
+// FreeAddr returns a loopback address with a port that is free now and
+// below the kernel's ephemeral range. A port from that range (what
+// listening on :0 picks) can be taken, between this check and the server's
+// own listen, as the local port of any outgoing connection: the suite's
+// HTTP, SSE and Kafka clients make many.
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	low := ephemeralLow()
+	for range 200 {
+		port := 20000 + rand.IntN(max(low-20000, 1))
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		addr := l.Addr().String()
+		l.Close()
+		return addr
 	}
-	defer l.Close()
-	return l.Addr().String()
+	t.Fatalf("no free port from 20000 to %d", low)
+	return ""
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 21000 {
+				return n
+			}
+		}
+	}
+	return 32768
 }
 
 // Config is the configuration of a test `codementor dev` on dataDir: its
