@@ -438,6 +438,21 @@ func TestBrowserShowsWhyASampleFailed(t *testing.T) {
 	if got := editorText(t, ctx); strings.TrimSpace(got) != strings.TrimSpace(aPlusBWrong) {
 		t.Errorf("back in Python the editor holds\n%s\nwant the draft\n%s", got, aPlusBWrong)
 	}
+	// Tab indents in the editor, and Esc then Tab leaves it: no keyboard trap.
+	within(t, ctx, "Tab indents",
+		chromedp.Click(chromedp.CSS(`[data-testid=editor] .cm-content`)),
+		chromedp.KeyEvent(kb.End, chromedp.KeyModifiers(kb.ModifierCtrl)),
+		chromedp.KeyEvent("\t"))
+	if got := editorText(t, ctx); !strings.HasSuffix(got, "\n    ") {
+		t.Errorf("Tab in the editor did not indent: %q", got)
+	}
+	within(t, ctx, "Esc, then Tab, leaves the editor",
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.KeyEvent("\t"))
+	if in := eval[bool](t, ctx, `!!document.activeElement.closest('[data-testid=editor]')`); in {
+		t.Error("Esc then Tab left the focus in the editor: a keyboard trap")
+	}
+	typeCode(t, ctx, aPlusBWrong)
 	// Ctrl+Enter in the editor submits.
 	within(t, ctx, "submit with Ctrl+Enter",
 		chromedp.KeyEvent("\r", chromedp.KeyModifiers(kb.ModifierCtrl)),
