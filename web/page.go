@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html"
 	"io/fs"
 	"net/http"
 	"path"
@@ -73,7 +74,7 @@ func servePage(c echo.Context, files fs.FS, notBuilt error) error {
 	h.Set(echo.HeaderCacheControl, "no-cache")
 	if notBuilt != nil {
 		return c.HTML(http.StatusServiceUnavailable, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CodeMentor</title></head>`+
-			`<body><h1>CodeMentor</h1><p>`+htmlEscape(notBuilt.Error())+`</p><p>The API is under <code>/api</code>.</p></body></html>`)
+			`<body><h1>CodeMentor</h1><p>`+html.EscapeString(notBuilt.Error())+`</p><p>The API is under <code>/api</code>.</p></body></html>`)
 	}
 	page, err := fs.ReadFile(files, "index.html")
 	if err != nil {
@@ -113,8 +114,4 @@ func contentType(name string) string {
 		return "text/plain; charset=utf-8"
 	}
 	return "application/octet-stream"
-}
-
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
 }

@@ -20,7 +20,7 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
   let editor = null;
   let lang = null;
   let selected = null; // the submission shown under Result
-  let announced = {}; // submission id → what was last announced
+  const announced = {}; // submission id → what was last announced
   const cleanups = [];
 
   const main = h('main', { id: 'main', class: 'question-page' }, h('p', { class: 'muted', role: 'status' }, 'Loading the question…'));
