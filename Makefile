@@ -10,7 +10,14 @@ BROKERS   ?=
 DATA_DIR  ?= $(if $(BROKERS),./data-kafka,./data)
 # The throwaway Apache Kafka that `make test` runs the system suite on, apart
 # from the one `make kafka-up` starts, so that both may run at once.
-TEST_KAFKA := KAFKA_DIR=$(CURDIR)/.kafka/test KAFKA_PORT=19092
+# (KAFKA_NODES=1: a single broker, whatever the environment says.)
+TEST_KAFKA := KAFKA_NODES=1 KAFKA_DIR=$(CURDIR)/.kafka/test KAFKA_PORT=19092
+# The throwaway three-broker cluster of the failover test.
+TEST_KAFKA_CLUSTER := KAFKA_NODES=3 KAFKA_DIR=$(CURDIR)/.kafka/test-cluster KAFKA_PORT=19192
+# KAFKA_BROKERS: how many brokers `make kafka-up` starts: 1, or 3 for a
+# replicated KRaft cluster on 9092-9094. scripts/kafka.sh reads the count as
+# KAFKA_NODES; its own KAFKA_BROKERS is a bootstrap list.
+KAFKA_BROKERS ?= 1
 
 # The learner's page: npm packages from web/ui/package-lock.json, bundled by
 # esbuild into web/ui/dist, which the binary embeds.
@@ -21,7 +28,7 @@ UI_SRC    := $(shell find $(UI_DIR)/src -type f 2>/dev/null) $(UI_DIR)/build.mjs
 # The browser tests fail, rather than skip, without Chromium or the page.
 BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
 
-.PHONY: run test test-deps compose-check test-embedded test-kafka kafka-up kafka-down deps build ui screenshots vet clean
+.PHONY: run test test-deps compose-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
 
 ## run: install what is missing, build, and start everything on http://$(HTTP_ADDR)
 run: deps build
@@ -29,8 +36,8 @@ run: deps build
 
 ## test: install what is missing, vet, check the compose file, run every test
 ## with the race detector on the embedded broker, then the system suite again
-## on Apache Kafka
-test: test-deps ui vet compose-check test-embedded test-kafka
+## on Apache Kafka, and the broker failover test on a three-broker cluster
+test: test-deps ui vet compose-check test-embedded test-kafka test-kafka-cluster
 
 compose-check:
 	./scripts/check-compose.sh
@@ -44,11 +51,19 @@ test-kafka: ui
 	$(TEST_KAFKA) ./scripts/kafka.sh run sh -c \
 	  'CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/'
 
-## kafka-up: start Apache Kafka (single node, KRaft) on 127.0.0.1:9092; data and log in .kafka/dev
-kafka-up: deps
-	./scripts/kafka.sh up
+# The failover test kills and restarts brokers of a three-broker cluster
+# under load; CODEMENTOR_TEST_REQUIRE_KAFKA_CLUSTER turns its skip into a
+# failure.
+test-kafka-cluster: ui
+	$(TEST_KAFKA_CLUSTER) ./scripts/kafka.sh run sh -c \
+	  'CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA_CLUSTER=1 $(GO) test -race -count=1 -timeout 10m -run "^TestBrokerFailover$$" -v ./systemtest/'
 
-## kafka-down: stop it (its data stays for the next kafka-up)
+## kafka-up: start Apache Kafka (single node, KRaft) on 127.0.0.1:9092; data and log in .kafka/dev
+## (KAFKA_BROKERS=3: three brokers on 9092-9094, each in .kafka/dev/broker-N)
+kafka-up: deps
+	KAFKA_NODES=$(KAFKA_BROKERS) ./scripts/kafka.sh up
+
+## kafka-down: stop it, every broker (its data stays for the next kafka-up)
 kafka-down:
 	./scripts/kafka.sh down
 

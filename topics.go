@@ -19,32 +19,31 @@ const (
 	// keyed by submission ID. The web tier's emitter writes it.
 	SubmissionRequests goka.Stream = "submission-requests"
 	// RunJobs carries a Job per submission to judge, keyed by submission ID.
-	// The tracker emits it; the judge consumes it.
+	// The tracker emits it; the judge's share group consumes it as a queue.
 	RunJobs goka.Stream = "run-jobs"
 	// RunEvents carries the judge's progress (RunEvent), keyed by submission
 	// ID. It is co-partitioned with SubmissionRequests: both feed the tracker.
 	RunEvents goka.Stream = "run-events"
 	// ReviewJobs carries a ReviewJob per judged submission, keyed by
 	// submission ID. The tracker emits it once the verdict is recorded; the
-	// reviewer consumes it.
+	// reviewer's share group consumes it as a queue.
 	ReviewJobs goka.Stream = "review-jobs"
 	// ReviewEvents carries the reviewer's progress (ReviewEvent), keyed by
 	// submission ID and co-partitioned with the tracker's other inputs.
 	ReviewEvents goka.Stream = "review-events"
+	// SubmissionNudges carries a Nudge for each submission that made no
+	// progress for a while, keyed by submission ID and co-partitioned with
+	// the tracker's other inputs: the tracker emits its job again.
+	SubmissionNudges goka.Stream = "submission-nudges"
+	// LearnerEvents carries a LearnerEvent each time one of a learner's
+	// submissions starts or stops being in flight, keyed by user. The
+	// tracker emits it; the learners group keeps the count.
+	LearnerEvents goka.Stream = "learner-events"
 	// DeadLetters carries every message a processor could not read (a
 	// DeadLetter with the reason), keyed as the original. Nothing consumes
 	// it: `codementor dlq list` shows it, `codementor dlq replay` sends
 	// messages back to their topics once the cause is fixed.
 	DeadLetters goka.Stream = "dead-letters"
-	// JudgeLoop is the judge group's loopback stream (goka's <group>-loop):
-	// a job whose question the judge's copy of the questions table does not
-	// hold yet (it is catching up after a broker restart, say) comes round
-	// again through it.
-	JudgeLoop goka.Stream = "judge-loop"
-	// ReviewerLoop is the reviewer group's loopback stream (goka's
-	// <group>-loop): a review cut short by the end of the reviewer's session
-	// hands its ReviewJob back through it.
-	ReviewerLoop goka.Stream = "reviewer-loop"
 
 	// QuestionsTable is the compacted table of questions keyed by question ID.
 	// The web tier's question emitter writes it directly; processors look it up.
@@ -56,22 +55,39 @@ const (
 
 	// TrackerGroup owns the submission table: the fast, stateful state machine.
 	TrackerGroup goka.Group = "tracker"
-	// JudgeGroup runs the slow step (compile, run, check) and keeps no state.
+	// JudgeGroup is the share group (a queue, not a consumer group) of the
+	// judges: the slow step (compile, run, check), keeping no state. Each
+	// judging slot of every instance is a member taking one job at a time.
 	JudgeGroup goka.Group = "judge"
-	// ReviewerGroup asks the LLM for a review of each judged submission and
-	// streams it back; it keeps no state either, and runs apart from the
-	// judge so that a slow or failing LLM never delays a verdict.
+	// LearnersGroup keeps, per learner, the submissions in flight (queued
+	// or being judged): the web tier refuses a learner's submission beyond
+	// the limit, whichever instance takes it.
+	LearnersGroup goka.Group = "learners"
+	// ReviewerGroup is the share group of the reviewers: they ask the LLM for
+	// a review of each judged submission and stream it back, keeping no state
+	// either, apart from the judge so that a slow or failing LLM never delays
+	// a verdict.
 	ReviewerGroup goka.Group = "reviewer"
 )
+
+// ShareGroups lists the share groups, configured at start-up.
+var ShareGroups = []goka.Group{JudgeGroup, ReviewerGroup}
+
+// Queues lists the streams that share groups consume as job queues. Nothing
+// is partitioned by their keys, so their partition count is their own.
+var Queues = []goka.Stream{RunJobs, ReviewJobs}
 
 // SubmissionsTable is the tracker's group table: one Submission per ID.
 var SubmissionsTable = goka.GroupTable(TrackerGroup)
 
+// LearnersTable is the learners group's table: one Learner per user.
+var LearnersTable = goka.GroupTable(LearnersGroup)
+
 // Streams lists every stream topic, for explicit creation at start-up.
-var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, JudgeLoop, ReviewerLoop, DeadLetters}
+var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, SubmissionNudges, LearnerEvents, DeadLetters}
 
 // Tables lists every (compacted) table topic, for explicit creation at start-up.
-var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable}
+var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable, LearnersTable}
 
 // Submission statuses: queued → running → reviewing → done, or failed for an
 // internal fault. The verdict is final from reviewing on: the review follows
@@ -94,8 +110,9 @@ const (
 	VerdictCompilationError    = "compilation_error"
 	VerdictOutputLimitExceeded = "output_limit_exceeded"
 	VerdictInternalError       = "internal_error"
-	// VerdictSkipped marks a test not run because an earlier one failed and
-	// the question stops at the first failure.
+	// VerdictSkipped marks a test not run: an earlier one failed and the
+	// question stops at the first failure, or an earlier one exceeded its
+	// time or memory limit (unless the question runs all tests).
 	VerdictSkipped = "skipped"
 )
 
@@ -142,6 +159,11 @@ type Question struct {
 	Checker       Checker `json:"checker"`
 	// StopOnFailure ends judging at the first failed test; the rest are skipped.
 	StopOnFailure bool `json:"stop_on_failure"`
+	// RunAllTests runs every test even after one exceeded its time or memory
+	// limit. By default the rest are skipped: each would most likely run to
+	// its limit too, holding a judging slot for a verdict already known.
+	// Wrong answers and runtime errors always go on to the next test.
+	RunAllTests bool `json:"run_all_tests,omitempty"`
 	// StarterCode maps a language ID to the code the editor starts with.
 	StarterCode map[string]string `json:"starter_code,omitempty"`
 	// Drivers maps a language ID to driver code compiled with the learner's
@@ -167,12 +189,12 @@ type SubmissionRequest struct {
 // Job asks the judge to run one submission against its question's tests.
 type Job struct {
 	SubmissionID string `json:"submission_id"`
-	QuestionID   string `json:"question_id"`
-	Language     string `json:"language"`
-	Code         string `json:"code"`
-	// Retries counts the times the judge handed the job back because its
-	// question was not in its copy of the questions table yet.
-	Retries int `json:"retries,omitempty"`
+	// User is the learner who submitted it: the judge shares its slots
+	// fairly between learners.
+	User       string `json:"user,omitempty"`
+	QuestionID string `json:"question_id"`
+	Language   string `json:"language"`
+	Code       string `json:"code"`
 }
 
 // RunEvent kinds, in the order the judge emits them.
@@ -270,9 +292,6 @@ type ReviewJob struct {
 	TestCount     int          `json:"test_count"`
 	Tests         []TestResult `json:"tests"`
 	CompileOutput string       `json:"compile_output,omitempty"`
-	// Retries counts the times the reviewer handed the job back because its
-	// question was not in its copy of the questions table yet.
-	Retries int `json:"retries,omitempty"`
 }
 
 // ReviewEvent kinds, in the order the reviewer emits them.
@@ -316,7 +335,10 @@ type Submission struct {
 	Error         string       `json:"error,omitempty"`
 	Review        Review       `json:"review"`
 	// Version grows by one with every change; SSE events use it as their id.
-	Version   int64     `json:"version"`
+	Version int64 `json:"version"`
+	// Requeued counts the times its job was emitted again because it made
+	// no progress for a while (a lost message, a stuck worker).
+	Requeued  int       `json:"requeued,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -385,6 +407,31 @@ func (JSONCodec[T]) Decode(data []byte) (any, error) {
 	return v, nil
 }
 
+// Nudge says that a submission made no progress since Version: if it is
+// still at that version, the tracker emits its job again.
+type Nudge struct {
+	SubmissionID string    `json:"submission_id"`
+	Version      int64     `json:"version"`
+	At           time.Time `json:"at"`
+}
+
+// LearnerEvent says that a learner's submission started (InFlight) or
+// stopped being in flight: accepted and waiting or being judged, until its
+// verdict.
+type LearnerEvent struct {
+	User         string    `json:"user"`
+	SubmissionID string    `json:"submission_id"`
+	InFlight     bool      `json:"in_flight"`
+	At           time.Time `json:"at"`
+}
+
+// Learner is what the learners table keeps of one learner.
+type Learner struct {
+	User string `json:"user"`
+	// InFlight maps each submission in flight to when it was accepted.
+	InFlight map[string]time.Time `json:"in_flight"`
+}
+
 // Runtime is a language a judge can run, as stored in RuntimesTable.
 type Runtime struct {
 	ID      string `json:"id"`
@@ -420,4 +467,7 @@ type (
 	SubmissionCodec        = JSONCodec[Submission]
 	RuntimeCodec           = JSONCodec[Runtime]
 	DeadLetterCodec        = JSONCodec[DeadLetter]
+	LearnerEventCodec      = JSONCodec[LearnerEvent]
+	NudgeCodec             = JSONCodec[Nudge]
+	LearnerCodec           = JSONCodec[Learner]
 )

@@ -30,9 +30,12 @@ import (
 	"github.com/codementor/codementor/kafka"
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/processors/judge"
+	"github.com/codementor/codementor/processors/learners"
 	"github.com/codementor/codementor/processors/reviewer"
 	"github.com/codementor/codementor/processors/tracker"
+	"github.com/codementor/codementor/processors/watchdog"
 	"github.com/codementor/codementor/questions"
+	"github.com/codementor/codementor/queue"
 	"github.com/codementor/codementor/review"
 	"github.com/codementor/codementor/sandbox"
 	"github.com/codementor/codementor/views"
@@ -49,6 +52,7 @@ type App struct {
 	// announced lists the languages this process's judge announces, if any.
 	announced    atomic.Pointer[[]string]
 	announceDone atomic.Bool
+	views        *tableViews
 }
 
 // New builds the components of cfg.Role. Nothing runs until Run.
@@ -77,7 +81,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		return a, nil
 	}
 
-	kc := kafka.Config{Brokers: brokers, Partitions: cfg.Partitions, Replication: cfg.Replication, StreamRetention: cfg.StreamRetention}
+	kc := kafka.Config{Brokers: brokers, Partitions: cfg.Partitions, QueuePartitions: cfg.QueuePartitions, Replication: cfg.Replication, StreamRetention: cfg.StreamRetention}
 	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	if err := kafka.EnsureTopics(tctx, kc, log.With("component", "topics")); err != nil {
@@ -114,9 +118,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 
 func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	log := a.log
-	// Each processor keeps its tables (its own and its lookups) in its own
-	// directory: two processors looking up the same table must not share a
-	// LevelDB, which only one may open.
+	// Each processor keeps its tables in its own directory: two processors
+	// must not share a LevelDB, which only one may open.
 	popts := func(group goka.Group) []goka.ProcessorOption {
 		return append(kc.ProcessorOptions(clientID, log.With("component", "goka")),
 			goka.WithStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "processors", string(group)))),
@@ -127,6 +130,36 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	if err := a.addProcessor(kc, tracker.Graph(log.With("component", "tracker")), popts(tracker.Group)); err != nil {
 		return err
 	}
+	if err := a.addProcessor(kc, learners.Graph(log.With("component", "learners")), popts(learners.Group)); err != nil {
+		return err
+	}
+
+	// The workers of the slow work take their jobs from share groups, look
+	// questions up in a view, and skip jobs the submission view shows done.
+	v, err := a.tableViews(kc, slot, clientID)
+	if err != nil {
+		return err
+	}
+	eopts := kc.EmitterOptions(clientID, log.With("component", "goka"))
+	dead, err := emitters.NewDeadLetters(kc.Brokers, eopts...)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, func() { _ = dead.Finish() })
+
+	nudges, err := emitters.New[codementor.Nudge](kc.Brokers, codementor.SubmissionNudges, eopts...)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, func() { _ = nudges.Finish() })
+	wd := watchdog.New(watchdog.Config{StallAfter: a.cfg.StallAfter, Every: max(a.cfg.StallAfter/6, time.Second)},
+		v.submissions, nudges, log.With("component", "watchdog"))
+	a.components["watchdog"] = func(ctx context.Context) error {
+		if err := v.submissions.WaitRecovered(ctx); err != nil {
+			return nil // stopped before it started
+		}
+		return wd.Run(ctx)
+	}
 
 	rv, err := review.New(a.cfg.Review, log.With("component", "review"))
 	if err != nil {
@@ -135,10 +168,14 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	if reason := rv.SkipReason(); reason != "" {
 		log.Warn("reviews are off: every review is skipped", "reason", reason)
 	}
-	if err := a.addProcessor(kc, reviewer.Graph(rv, reviewer.DefaultConfig(a.cfg.ReviewConcurrency),
-		log.With("component", "reviewer")), popts(reviewer.Group)); err != nil {
+	reviews, err := emitters.NewReviewEvents(kc.Brokers, eopts...)
+	if err != nil {
 		return err
 	}
+	a.closers = append(a.closers, func() { _ = reviews.Finish() })
+	rcfg := reviewer.DefaultConfig(a.cfg.ReviewConcurrency)
+	rw := reviewer.NewWorker(rv, rcfg, v.questions, v.submissions, reviews, dead, log.With("component", "reviewer"))
+	a.addQueue(rcfg.QueueConfig(kc.Brokers, clientID), rw.Handle, rw.Poisoned, v.questions)
 
 	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
 	if err != nil {
@@ -149,12 +186,16 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 		return nil
 	}
 	a.closers = append(a.closers, func() { _ = sb.Close() })
-	if err := a.addProcessor(kc, judge.Graph(judge.Sandboxed{Sandbox: sb},
-		judge.DefaultConfig(a.cfg.MaxConcurrent), log.With("component", "judge")), popts(judge.Group)); err != nil {
+	runs, err := emitters.NewRunEvents(kc.Brokers, eopts...)
+	if err != nil {
 		return err
 	}
+	a.closers = append(a.closers, func() { _ = runs.Finish() })
+	jcfg := judge.DefaultConfig(a.cfg.MaxConcurrent)
+	jw := judge.NewWorker(judge.Sandboxed{Sandbox: sb}, jcfg, v.questions, v.submissions, runs, dead, log.With("component", "judge"))
+	a.addQueue(jcfg.QueueConfig(kc.Brokers, clientID), jw.Handle, jw.Poisoned, v.questions)
 
-	re, err := emitters.NewRuntimes(kc.Brokers, kc.EmitterOptions(clientID, log.With("component", "goka"))...)
+	re, err := emitters.NewRuntimes(kc.Brokers, eopts...)
 	if err != nil {
 		return err
 	}
@@ -168,6 +209,55 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	}
 	a.checks = append(a.checks, recovered("runtime announcement", a.announceDone.Load))
 	return nil
+}
+
+// addQueue adds the share-group consumer of cfg as a component. Its members
+// join once the questions view has caught up: a job taken before would wait
+// for its question while holding a slot.
+func (a *App) addQueue(cfg queue.Config, handle, poisoned queue.Handler, qs *views.Questions) {
+	cfg.Poisoned = poisoned
+	q := queue.New(cfg, a.log.With("component", cfg.Group))
+	a.closers = append(a.closers, metrics.WatchQueue(cfg.Group, q.Depth))
+	a.components[cfg.Group] = func(ctx context.Context) error {
+		if err := qs.WaitRecovered(ctx); err != nil {
+			return nil // stopped before it started
+		}
+		return q.Run(ctx, handle)
+	}
+	a.checks = append(a.checks, func(context.Context) error { return q.Ready() })
+}
+
+// tableViews are the goka views of the tables that both the web tier and
+// the workers read: one of each per process.
+type tableViews struct {
+	hub         *views.Hub
+	submissions *views.Submissions
+	questions   *views.Questions
+}
+
+// tableViews returns this process's views, built on first use; Run runs
+// them, and the process is ready once they have caught up.
+func (a *App) tableViews(kc kafka.Config, slot, clientID string) (*tableViews, error) {
+	if a.views != nil {
+		return a.views, nil
+	}
+	log := a.log
+	vopts := append(kc.ViewOptions(clientID, log.With("component", "goka")),
+		goka.WithViewStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "views"))))
+	hub := views.NewHub()
+	subs, err := views.NewSubmissions(kc.Brokers, hub, log.With("component", "views"), vopts...)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := views.NewQuestions(kc.Brokers, vopts...)
+	if err != nil {
+		return nil, err
+	}
+	a.components["submission-view"] = subs.Run
+	a.components["questions-view"] = qs.Run
+	a.checks = append(a.checks, recovered("submission view", subs.Recovered), recovered("questions view", qs.Recovered))
+	a.views = &tableViews{hub: hub, submissions: subs, questions: qs}
+	return a.views, nil
 }
 
 // runtimesListed is ready once the runtimes view lists a language: without
@@ -220,18 +310,18 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
+	v, err := a.tableViews(kc, slot, clientID)
+	if err != nil {
+		return err
+	}
+	hub, subs, qs := v.hub, v.submissions, v.questions
 	vopts := append(kc.ViewOptions(clientID, log.With("component", "goka")),
 		goka.WithViewStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "views"))))
-	hub := views.NewHub()
-	subs, err := views.NewSubmissions(kc.Brokers, hub, log.With("component", "views"), vopts...)
-	if err != nil {
-		return err
-	}
-	qs, err := views.NewQuestions(kc.Brokers, vopts...)
-	if err != nil {
-		return err
-	}
 	rts, err := views.NewRuntimes(kc.Brokers, vopts...)
+	if err != nil {
+		return err
+	}
+	lv, err := views.NewLearners(kc.Brokers, vopts...)
 	if err != nil {
 		return err
 	}
@@ -247,11 +337,9 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	}
 	a.closers = append(a.closers, func() { _ = qe.Finish() })
 
-	a.components["submission-view"] = subs.Run
-	a.components["questions-view"] = qs.Run
 	a.components["runtimes-view"] = rts.Run
-	a.checks = append(a.checks, recovered("submission view", subs.Recovered), recovered("questions view", qs.Recovered),
-		recovered("runtimes view", rts.Recovered), a.runtimesListed(rts))
+	a.components["learners-view"] = lv.Run
+	a.checks = append(a.checks, recovered("runtimes view", rts.Recovered), recovered("learners view", lv.Recovered), a.runtimesListed(rts))
 	if a.cfg.SeedQuestions {
 		var seeded atomic.Bool
 		a.components["seed"] = func(ctx context.Context) error {
@@ -261,8 +349,8 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		}
 		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
 	}
-	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth}, web.Deps{
-		Submissions: subs, Questions: qs, Runtimes: rts, Hub: hub, SubmissionEmitter: se, QuestionEmitter: qe,
+	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight}, web.Deps{
+		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, Hub: hub, SubmissionEmitter: se, QuestionEmitter: qe,
 		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	a.components["web"] = srv.Run

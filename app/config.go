@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/processors/watchdog"
 	"github.com/codementor/codementor/review"
 )
 
@@ -44,6 +45,7 @@ type Config struct {
 	// embedded broker.
 	Brokers         []string
 	Partitions      int
+	QueuePartitions int
 	Replication     int
 	StreamRetention time.Duration
 	DevAuth         bool
@@ -52,6 +54,11 @@ type Config struct {
 	JWTSecret     string
 	TokenTTL      time.Duration
 	MaxConcurrent int
+	// MaxInFlight caps a learner's submissions waiting or being judged.
+	MaxInFlight int
+	// StallAfter is how long a submission may make no progress before its
+	// job is emitted again.
+	StallAfter time.Duration
 	// SandboxDir holds the per-submission work directories. The sandbox
 	// user must be able to reach it, so it is not under the data dir, which
 	// may sit in a private home directory.
@@ -127,7 +134,8 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 			defBrokers = ""
 		}
 		str(&brokers, "brokers", defBrokers, "comma-separated Kafka bootstrap brokers (dev: empty runs the embedded broker)")
-		num(&cfg.Partitions, "partitions", 12, "partitions of every topic created; the ceiling on parallel processor instances")
+		num(&cfg.Partitions, "partitions", 12, "partitions of every topic created but the job queues; the ceiling on parallel tracker instances")
+		num(&cfg.QueuePartitions, "queue-partitions", 1, "partitions of the job queues (run-jobs, review-jobs) created; judges and reviewers share each partition, so one serves up to thousands of jobs a second")
 		num(&cfg.Replication, "replication", 1, "replication factor of every topic created")
 		duration(&cfg.StreamRetention, "stream-retention", 7*24*time.Hour, "retention of the stream topics (tables are compacted)")
 	}
@@ -135,12 +143,14 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 		str(&cfg.HTTPAddr, "http-addr", "127.0.0.1:8080", "HTTP listen address")
 		duration(&cfg.TokenTTL, "token-ttl", 24*time.Hour, "lifetime of issued tokens")
 		boolean(&cfg.SeedQuestions, "seed-questions", true, "load the starter questions that are missing from the questions table")
+		num(&cfg.MaxInFlight, "max-in-flight", 8, "submissions a learner may have waiting or being judged at once, across every web instance (admins exempt); 0: no limit")
 	}
 	if role == RoleWeb {
 		boolean(&cfg.DevAuth, "dev-auth", false, "enable POST /api/dev/login, which signs anyone in: never in production")
 	}
 	if role == RoleDev || role == RoleProcessor {
 		num(&cfg.MaxConcurrent, "max-concurrent", runtime.NumCPU(), "submissions judged at once by this instance")
+		duration(&cfg.StallAfter, "stall-after", watchdog.DefaultConfig().StallAfter, "a submission without progress this long (queued, judged or reviewed) has its job emitted again")
 		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; must be reachable by uid 65534")
 		boolean(&cfg.UnsafeNoSandbox, "unsafe-no-sandbox", false, "where the machine cannot sandbox, run learners' code WITHOUT isolation: local development only, never with untrusted users")
 
@@ -200,6 +210,9 @@ func (cfg Config) Validate() error {
 		if cfg.Partitions < 1 || cfg.Partitions > 1000 {
 			errs = append(errs, fmt.Errorf("--partitions must be from 1 to 1000, got %d", cfg.Partitions))
 		}
+		if cfg.QueuePartitions < 1 || cfg.QueuePartitions > 1000 {
+			errs = append(errs, fmt.Errorf("--queue-partitions must be from 1 to 1000, got %d", cfg.QueuePartitions))
+		}
 		if cfg.Replication < 1 || cfg.Replication > 10 {
 			errs = append(errs, fmt.Errorf("--replication must be from 1 to 10, got %d", cfg.Replication))
 		}
@@ -210,6 +223,9 @@ func (cfg Config) Validate() error {
 	if cfg.Role == RoleDev || cfg.Role == RoleWeb {
 		if cfg.HTTPAddr == "" {
 			errs = append(errs, errors.New("--http-addr must not be empty"))
+		}
+		if cfg.MaxInFlight < 0 || cfg.MaxInFlight > 10000 {
+			errs = append(errs, fmt.Errorf("--max-in-flight must be from 0 (no limit) to 10000, got %d", cfg.MaxInFlight))
 		}
 		if cfg.TokenTTL < time.Minute {
 			errs = append(errs, fmt.Errorf("--token-ttl must be at least 1m, got %s", cfg.TokenTTL))
@@ -224,6 +240,9 @@ func (cfg Config) Validate() error {
 	if cfg.Role == RoleDev || cfg.Role == RoleProcessor {
 		if cfg.SandboxDir == "" {
 			errs = append(errs, errors.New("--sandbox-dir must not be empty"))
+		}
+		if cfg.StallAfter < 10*time.Second {
+			errs = append(errs, fmt.Errorf("--stall-after must be at least 10s, got %s", cfg.StallAfter))
 		}
 		if cfg.MaxConcurrent < 1 || cfg.MaxConcurrent > 256 {
 			errs = append(errs, fmt.Errorf("--max-concurrent must be from 1 to 256, got %d", cfg.MaxConcurrent))
@@ -248,10 +267,10 @@ func (cfg Config) LogValue() slog.Value {
 	}
 	return slog.GroupValue(
 		slog.String("role", cfg.Role), slog.String("http_addr", cfg.HTTPAddr), slog.String("data_dir", cfg.DataDir),
-		slog.String("kafka_addr", cfg.KafkaAddr), slog.Any("brokers", cfg.Brokers), slog.Int("partitions", cfg.Partitions),
+		slog.String("kafka_addr", cfg.KafkaAddr), slog.Any("brokers", cfg.Brokers), slog.Int("partitions", cfg.Partitions), slog.Int("queue_partitions", cfg.QueuePartitions),
 		slog.Int("replication", cfg.Replication), slog.Duration("stream_retention", cfg.StreamRetention),
 		slog.Bool("dev_auth", cfg.DevAuth), slog.String("jwt_secret", redact(cfg.JWTSecret)), slog.Duration("token_ttl", cfg.TokenTTL),
-		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.String("sandbox_dir", cfg.SandboxDir),
+		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.Int("max_in_flight", cfg.MaxInFlight), slog.Duration("stall_after", cfg.StallAfter), slog.String("sandbox_dir", cfg.SandboxDir),
 		slog.Bool("unsafe_no_sandbox", cfg.UnsafeNoSandbox), slog.Bool("seed_questions", cfg.SeedQuestions),
 		slog.String("openai_api_key", redact(cfg.Review.APIKey)), slog.String("review_base_url", cfg.Review.BaseURL),
 		slog.String("review_model", cfg.Review.Model), slog.String("review_language", cfg.Review.AnswerLanguage),

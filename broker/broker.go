@@ -4,11 +4,14 @@
 package broker
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 )
@@ -19,6 +22,9 @@ type Config struct {
 	Addr string
 	// DataDir holds the broker's log segments and offsets.
 	DataDir string
+	// JobLock is how long a share-group member holds a job without renewing
+	// its lock before the job goes to another (default 10 s).
+	JobLock time.Duration
 }
 
 // Broker is a running embedded broker.
@@ -53,8 +59,21 @@ func Start(cfg Config, log *slog.Logger) (*Broker, error) {
 		kfake.SyncWrites(),
 		kfake.ClusterID("codementor-dev"),
 		kfake.WithLogger(logger{log}),
-		// Compact tables promptly so the data dir does not grow without end.
-		kfake.BrokerConfigs(map[string]string{"log.cleaner.backoff.ms": "60000"}),
+		kfake.BrokerConfigs(map[string]string{
+			// Compact tables promptly so the data dir does not grow without end.
+			"log.cleaner.backoff.ms": "60000",
+			// Share groups (the judge's and the reviewer's queues): a new
+			// member gets its partitions within a second, not five; a member
+			// that dies without a word (a lost machine; a killed process
+			// closes its connection, which releases its jobs at once) is
+			// dropped after 6 s, like the classic groups' sessions; and a job
+			// whose member stopped renewing its lock goes to another after
+			// 10 s (members renew at a third of that).
+			"group.share.heartbeat.interval.ms":   "1000",
+			"group.share.session.timeout.ms":      "6000",
+			"group.share.record.lock.duration.ms": strconv.FormatInt(cmp.Or(cfg.JobLock, 10*time.Second).Milliseconds(), 10),
+			"share.record.lock.sweep.interval.ms": "1000",
+		}),
 	)
 	if err != nil {
 		ln.Close()

@@ -18,8 +18,10 @@ import (
 	"github.com/lovoo/goka/codec"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/emitters"
 	"github.com/codementor/codementor/kafka"
 	"github.com/codementor/codementor/metrics"
+	"github.com/codementor/codementor/queue"
 )
 
 // Output is the graph edge a processor group needs to send dead letters.
@@ -36,6 +38,19 @@ func Send(ctx goka.Context, group goka.Group, raw []byte, reason error, log *slo
 	ctx.Emit(codementor.DeadLetters, ctx.Key(), &codementor.DeadLetter{
 		Topic: string(ctx.Topic()), Partition: ctx.Partition(), Offset: ctx.Offset(), Key: ctx.Key(),
 		Value: raw, Group: string(group), Reason: reason.Error(), At: time.Now().UTC(),
+	})
+}
+
+// SendJob records a job a share-group worker of group could not handle as a
+// dead letter, with the reason, and logs it; acks collects the brokers'
+// acknowledgement.
+func SendJob(em *emitters.DeadLetters, acks *emitters.Acks, group string, job queue.Job, reason error, log *slog.Logger) {
+	metrics.DeadLetters.WithLabelValues(group).Inc()
+	log.Error("message sent to the dead-letter topic", "topic", job.Topic, "partition", job.Partition,
+		"offset", job.Offset, "key", job.Key, "err", reason)
+	em.Send(acks, job.Key, &codementor.DeadLetter{
+		Topic: job.Topic, Partition: job.Partition, Offset: job.Offset, Key: job.Key,
+		Value: job.Value, Group: group, Reason: reason.Error(), At: time.Now().UTC(),
 	})
 }
 

@@ -1,12 +1,17 @@
-// Package emitters publishes what the web tier accepts: submission requests
-// into the SubmissionRequests stream and questions into the compacted
-// questions table. An emit returns only once every in-sync replica has the
-// message, so an accepted submission is never lost.
+// Package emitters publishes what the web tier accepts (submission requests
+// into the SubmissionRequests stream, questions into the compacted questions
+// table) and what the workers of the slow work produce (the judge's run
+// events, the reviewer's review events, dead letters). Every emitter
+// partitions keys as goka's processors do, so the tracker finds each event
+// on the partition of its submission. An emit returns only once every
+// in-sync replica has the message, so an accepted submission is never lost.
 package emitters
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/lovoo/goka"
 
@@ -28,6 +33,30 @@ type Questions = Emitter[codementor.Question]
 // Runtimes publishes the languages a judge offers, keyed by language ID.
 type Runtimes = Emitter[codementor.Runtime]
 
+// RunEvents publishes the judge's progress, keyed by submission ID.
+type RunEvents = Emitter[codementor.RunEvent]
+
+// ReviewEvents publishes the reviewer's progress, keyed by submission ID.
+type ReviewEvents = Emitter[codementor.ReviewEvent]
+
+// DeadLetters publishes messages no worker could handle.
+type DeadLetters = Emitter[codementor.DeadLetter]
+
+// NewRunEvents connects an emitter of run events.
+func NewRunEvents(brokers []string, opts ...goka.EmitterOption) (*RunEvents, error) {
+	return newEmitter[codementor.RunEvent](brokers, codementor.RunEvents, opts)
+}
+
+// NewReviewEvents connects an emitter of review events.
+func NewReviewEvents(brokers []string, opts ...goka.EmitterOption) (*ReviewEvents, error) {
+	return newEmitter[codementor.ReviewEvent](brokers, codementor.ReviewEvents, opts)
+}
+
+// NewDeadLetters connects an emitter of dead letters.
+func NewDeadLetters(brokers []string, opts ...goka.EmitterOption) (*DeadLetters, error) {
+	return newEmitter[codementor.DeadLetter](brokers, codementor.DeadLetters, opts)
+}
+
 // NewRuntimes connects an emitter writing straight into the runtimes table.
 func NewRuntimes(brokers []string, opts ...goka.EmitterOption) (*Runtimes, error) {
 	return newEmitter[codementor.Runtime](brokers, goka.Stream(codementor.RuntimesTable), opts)
@@ -41,6 +70,11 @@ func NewSubmissions(brokers []string, opts ...goka.EmitterOption) (*Submissions,
 // NewQuestions connects an emitter writing straight into the questions table.
 func NewQuestions(brokers []string, opts ...goka.EmitterOption) (*Questions, error) {
 	return newEmitter[codementor.Question](brokers, goka.Stream(codementor.QuestionsTable), opts)
+}
+
+// New connects an emitter of T into topic.
+func New[T any](brokers []string, topic goka.Stream, opts ...goka.EmitterOption) (*Emitter[T], error) {
+	return newEmitter[T](brokers, topic, opts)
 }
 
 func newEmitter[T any](brokers []string, topic goka.Stream, opts []goka.EmitterOption) (*Emitter[T], error) {
@@ -69,6 +103,58 @@ func (em *Emitter[T]) Emit(ctx context.Context, key string, v *T) error {
 	case <-ctx.Done():
 		return fmt.Errorf("emit %s to %s: %w", key, em.topic, ctx.Err())
 	}
+}
+
+// Send publishes v under key without waiting; acks collects the outcome.
+// Messages sent under one key keep their order.
+func (em *Emitter[T]) Send(acks *Acks, key string, v *T) {
+	acks.wg.Add(1)
+	promise, err := em.e.Emit(key, v)
+	if err != nil {
+		acks.done(fmt.Errorf("emit %s to %s: %w", key, em.topic, err))
+		return
+	}
+	promise.Then(func(err error) {
+		if err != nil {
+			err = fmt.Errorf("emit %s to %s: %w", key, em.topic, err)
+		}
+		acks.done(err)
+	})
+}
+
+// Acks collects the acknowledgements of messages sent with Send. The zero
+// value is ready to use.
+type Acks struct {
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	errs []error
+}
+
+func (a *Acks) done(err error) {
+	if err != nil {
+		a.mu.Lock()
+		a.errs = append(a.errs, err)
+		a.mu.Unlock()
+	}
+	a.wg.Done()
+}
+
+// Wait returns once every message sent so far is acknowledged, with the
+// errors of those that failed, or when ctx ends.
+func (a *Acks) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		a.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return fmt.Errorf("wait for the brokers' acknowledgements: %w", ctx.Err())
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return errors.Join(a.errs...)
 }
 
 // Finish waits until every pending message is acknowledged and closes the

@@ -20,9 +20,14 @@ import (
 // Config says where the cluster is and how to lay out topics on it.
 type Config struct {
 	Brokers []string
-	// Partitions of every topic. It is the ceiling on parallel processor
-	// instances of a group.
+	// Partitions of every topic but the queues. It is the ceiling on
+	// parallel instances of the tracker.
 	Partitions int
+	// QueuePartitions of the job queues (codementor.Queues), consumed by
+	// share groups: each partition is shared by about members ÷ partitions
+	// members, so with fewer partitions every judging slot sees more of the
+	// queue (one: every slot takes any job). 1 if not set.
+	QueuePartitions int
 	// Replication of every topic: 1 for a single broker, 3 in production.
 	Replication int
 	// StreamRetention of the stream topics (tables are compacted, kept forever).
@@ -83,6 +88,7 @@ func (cfg Config) TopicManagerConfig() *goka.TopicManagerConfig {
 // EnsureTopics creates every stream (with the configured retention) and every
 // table (compacted) that does not exist yet, and checks that existing ones
 // have the configured partition count. Topics from earlier runs are kept.
+// Then it configures the share groups (EnsureShareGroups).
 func EnsureTopics(ctx context.Context, cfg Config, log *slog.Logger) error {
 	admin, err := newAdmin(ctx, cfg.Brokers)
 	if err != nil {
@@ -102,15 +108,28 @@ func EnsureTopics(ctx context.Context, cfg Config, log *slog.Logger) error {
 	for _, t := range codementor.Tables {
 		want[string(t)] = map[string]*string{"cleanup.policy": ptr("compact")}
 	}
+	queues := map[string]bool{}
+	for _, q := range codementor.Queues {
+		queues[string(q)] = true
+	}
 	for name, entries := range want {
+		partitions := cfg.Partitions
+		if queues[name] {
+			partitions = max(cfg.QueuePartitions, 1)
+		}
 		if d, ok := existing[name]; ok {
-			if int(d.NumPartitions) != cfg.Partitions {
-				return fmt.Errorf("topic %s has %d partitions, but %d are configured: use --partitions %d or recreate the topic", name, d.NumPartitions, cfg.Partitions, d.NumPartitions)
+			switch {
+			case queues[name] && int(d.NumPartitions) != partitions:
+				// Nothing partitions a queue's jobs: any count works.
+				log.Warn("job queue topic has another partition count than configured; each partition is shared by about members ÷ partitions judges, so fewer let every slot take more of the jobs: recreate it while it is empty to change it",
+					"topic", name, "partitions", d.NumPartitions, "configured", partitions)
+			case !queues[name] && int(d.NumPartitions) != partitions:
+				return fmt.Errorf("topic %s has %d partitions, but %d are configured: use --partitions %d or recreate the topic", name, d.NumPartitions, partitions, d.NumPartitions)
 			}
 			continue
 		}
 		detail := &sarama.TopicDetail{
-			NumPartitions:     int32(cfg.Partitions),
+			NumPartitions:     int32(partitions),
 			ReplicationFactor: int16(cfg.Replication),
 			ConfigEntries:     entries,
 		}
@@ -118,11 +137,14 @@ func EnsureTopics(ctx context.Context, cfg Config, log *slog.Logger) error {
 			if errors.Is(err, sarama.ErrTopicAlreadyExists) {
 				continue // another instance created it meanwhile
 			}
-			return fmt.Errorf("create topic %s (%d partitions, replication %d): %w", name, cfg.Partitions, cfg.Replication, err)
+			return fmt.Errorf("create topic %s (%d partitions, replication %d): %w", name, partitions, cfg.Replication, err)
 		}
-		log.Info("created topic", "topic", name, "partitions", cfg.Partitions, "replication", cfg.Replication, "config", flatten(entries))
+		log.Info("created topic", "topic", name, "partitions", partitions, "replication", cfg.Replication, "config", flatten(entries))
 	}
-	return waitTopics(ctx, admin, want)
+	if err := waitTopics(ctx, admin, want); err != nil {
+		return err
+	}
+	return EnsureShareGroups(ctx, cfg.Brokers, log)
 }
 
 // newAdmin connects, retrying until ctx ends, so that a component may start

@@ -6,9 +6,11 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/lovoo/goka"
 	"github.com/prometheus/client_golang/prometheus"
@@ -59,6 +61,45 @@ var (
 		Help: "Messages a processor could not read and sent to the dead-letter topic.",
 	}, []string{"group"})
 
+	// QueueHeld is the number of jobs this process's share-group members
+	// hold now (running, or waiting for their result to be written).
+	QueueHeld = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "codementor_queue_jobs_in_flight",
+		Help: "Jobs of a share group (judge, reviewer) this process holds at the moment.",
+	}, []string{"group"})
+	// QueuePoisoned counts jobs delivered so often that they were not run
+	// again but sent to the dead-letter topic.
+	QueuePoisoned = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "codementor_queue_jobs_poisoned_total",
+		Help: "Jobs delivered the most times allowed without a result, sent to the dead-letter topic instead of run again.",
+	}, []string{"group"})
+
+	// QueueDeferred counts jobs put back at the end of their queue because
+	// they could not run here now (fair sharing of the judging slots).
+	QueueDeferred = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "codementor_queue_jobs_deferred_total",
+		Help: "Jobs written again at the end of their queue because this instance kept its last free slot for another learner.",
+	}, []string{"group"})
+
+	// Nudges counts submissions found without progress for too long, whose
+	// job the tracker was asked to emit again, by status.
+	Nudges = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "codementor_submissions_nudged_total",
+		Help: "Submissions that made no progress for too long and were nudged (their job emitted again if still stalled), by status.",
+	}, []string{"status"})
+	// Requeued counts jobs the tracker emitted again after a nudge.
+	Requeued = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "codementor_jobs_requeued_total",
+		Help: "Jobs the tracker emitted again for a submission that made no progress, by the submission's status.",
+	}, []string{"status"})
+
+	queues = &queueCollector{
+		desc: prometheus.NewDesc("codementor_queue_depth",
+			"Jobs of a share group's queue not done yet, over every instance: waiting, or held by a member.",
+			[]string{"group"}, nil),
+		depths: map[int]watchedQueue{},
+	}
+
 	lag = &lagCollector{
 		desc: prometheus.NewDesc("codementor_consumer_lag",
 			"Messages of an input partition not yet processed by this process's processor.",
@@ -68,7 +109,7 @@ var (
 )
 
 func init() {
-	registry.MustRegister(Verdicts, Reviews, StageSeconds, SandboxRuns, SSEClients, DeadLetters, lag,
+	registry.MustRegister(Verdicts, Reviews, StageSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, Nudges, Requeued, queues, lag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 
@@ -90,6 +131,59 @@ func WatchProcessor(group string, current func() *goka.Processor) (stop func()) 
 		lag.mu.Lock()
 		defer lag.mu.Unlock()
 		delete(lag.procs, key)
+	}
+}
+
+// WatchQueue reports the depth of group's queue (jobs not done yet, from
+// depth) when scraped, until the returned function is called.
+func WatchQueue(group string, depth func(context.Context) (int64, error)) (stop func()) {
+	queues.mu.Lock()
+	defer queues.mu.Unlock()
+	queues.seq++
+	key := queues.seq
+	queues.depths[key] = watchedQueue{group, depth}
+	return func() {
+		queues.mu.Lock()
+		defer queues.mu.Unlock()
+		delete(queues.depths, key)
+	}
+}
+
+// queueCollector asks every watched queue for its depth when scraped.
+type queueCollector struct {
+	desc   *prometheus.Desc
+	mu     sync.Mutex
+	seq    int
+	depths map[int]watchedQueue
+}
+
+type watchedQueue struct {
+	group string
+	depth func(context.Context) (int64, error)
+}
+
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	qs := make([]watchedQueue, 0, len(c.depths))
+	for _, q := range c.depths {
+		qs = append(qs, q)
+	}
+	c.mu.Unlock()
+	seen := map[string]bool{}
+	for _, q := range qs {
+		if seen[q.group] {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		d, err := q.depth(ctx)
+		cancel()
+		if err != nil {
+			continue // not running, or the brokers are away: no sample
+		}
+		seen[q.group] = true
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(d), q.group)
 	}
 }
 

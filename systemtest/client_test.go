@@ -36,6 +36,28 @@ func login(t testing.TB, base, user string, admin bool) *client {
 // do sends a JSON request and decodes the JSON answer into out (if not nil).
 func (c *client) do(t testing.TB, method, path string, body any, out any) int {
 	t.Helper()
+	status, _, data := c.raw(t, method, path, body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: status %d, body %q: %v", method, path, status, data, err)
+		}
+	}
+	return status
+}
+
+// raw sends a JSON request and returns the answer's status, header and body.
+func (c *client) raw(t testing.TB, method, path string, body any) (int, http.Header, []byte) {
+	t.Helper()
+	status, header, data, err := c.try(method, path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return status, header, data
+}
+
+// try is raw for any goroutine: it returns what went wrong instead of
+// failing the test.
+func (c *client) try(method, path string, body any) (int, http.Header, []byte, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -44,13 +66,13 @@ func (c *client) do(t testing.TB, method, path string, body any, out any) int {
 	default:
 		buf, err := json.Marshal(b)
 		if err != nil {
-			t.Fatal(err)
+			return 0, nil, nil, err
 		}
 		rd = bytes.NewReader(buf)
 	}
 	req, err := http.NewRequest(method, c.base+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if c.token != "" {
@@ -58,19 +80,14 @@ func (c *client) do(t testing.TB, method, path string, body any, out any) int {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return 0, nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, nil, fmt.Errorf("%s %s: read the answer: %w", method, path, err)
 	}
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: status %d, body %q: %v", method, path, resp.StatusCode, data, err)
-		}
-	}
-	return resp.StatusCode
+	return resp.StatusCode, resp.Header, data, nil
 }
 
 type apiError struct {

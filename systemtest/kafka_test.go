@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/IBM/sarama"
+	"github.com/lovoo/goka"
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/app"
@@ -97,8 +99,12 @@ func TestKafkaTopicSettings(t *testing.T) {
 			t.Errorf("topic %s does not exist", name)
 			return
 		}
-		if int(d.NumPartitions) != cfg.Partitions || int(d.ReplicationFactor) != cfg.Replication {
-			t.Errorf("%s: %d partitions, replication %d; configured %d and %d", name, d.NumPartitions, d.ReplicationFactor, cfg.Partitions, cfg.Replication)
+		partitions := cfg.Partitions
+		if slices.Contains(codementor.Queues, goka.Stream(name)) {
+			partitions = cfg.QueuePartitions
+		}
+		if int(d.NumPartitions) != partitions || int(d.ReplicationFactor) != cfg.Replication {
+			t.Errorf("%s: %d partitions, replication %d; configured %d and %d", name, d.NumPartitions, d.ReplicationFactor, partitions, cfg.Replication)
 		}
 		c := describe(sarama.TopicResource, name)
 		if c["cleanup.policy"] != policy {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	codementor "github.com/codementor/codementor"
 )
@@ -40,7 +41,8 @@ func scrape(t testing.TB, url string) map[string]float64 {
 }
 
 // TestMetrics: /metrics counts a judged submission by verdict, times its
-// stages, and shows the open SSE streams and the processors' consumer lag.
+// stages, and shows the open SSE streams, the tracker's consumer lag and
+// the queues' depth and jobs in hand.
 func TestMetrics(t *testing.T) {
 	in := start(t, t.TempDir())
 	alice := login(t, in.Base, testUser("alice"), false)
@@ -69,12 +71,32 @@ func TestMetrics(t *testing.T) {
 	}
 	lag := false
 	for series := range m {
-		if strings.HasPrefix(series, `codementor_consumer_lag{group="judge",partition="`) && strings.Contains(series, `topic="run-jobs"`) {
+		if strings.HasPrefix(series, `codementor_consumer_lag{group="tracker",partition="`) && strings.Contains(series, `topic="submission-requests"`) {
 			lag = true
 		}
 	}
 	if !lag {
-		t.Error("no consumer lag series for the judge's run-jobs partitions")
+		t.Error("no consumer lag series for the tracker's submission-requests partitions")
+	}
+	// The queues: their depth over every instance and the jobs in hand here,
+	// both back to 0 once the worker has acknowledged its last job (a
+	// moment after the submission is final).
+	for _, group := range []string{"judge", "reviewer"} {
+		depth, held := `codementor_queue_depth{group="`+group+`"}`, `codementor_queue_jobs_in_flight{group="`+group+`"}`
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			d, dok := m[depth]
+			h, hok := m[held]
+			if dok && hok && d == 0 && h == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("the %s queue: depth %v (reported: %v), jobs in flight %v (reported: %v); want both 0 with nothing left to do", group, d, dok, h, hok)
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+			m = scrape(t, in.Base+"/metrics")
+		}
 	}
 }
 

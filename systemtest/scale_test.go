@@ -25,17 +25,14 @@ type cluster struct {
 	web        string   // the first web instance
 	webs       int
 	processors []*process
+	// extraEnv overrides the environment of every process started after
+	// it is set (e.g. CODEMENTOR_PARTITIONS=2).
+	extraEnv []string
 }
 
 func startCluster(t testing.TB, processors int) *cluster {
 	t.Helper()
-	c := &cluster{t: t, dir: t.TempDir()}
-	if b := externalBrokers(); b != nil {
-		c.brokers = strings.Join(b, ",")
-	} else {
-		c.brokers = freeAddr(t)
-		c.startBroker()
-	}
+	c := newCluster(t)
 	for i := 0; i < processors; i++ {
 		c.addProcessor()
 	}
@@ -45,6 +42,21 @@ func startCluster(t testing.TB, processors int) *cluster {
 		c.waitReady(p)
 	}
 	c.web = c.addWeb()
+	return c
+}
+
+// newCluster is a cluster with only its brokers: those the suite runs on,
+// or an embedded broker of its own. Its processes get env on top of the
+// defaults.
+func newCluster(t testing.TB, env ...string) *cluster {
+	t.Helper()
+	c := &cluster{t: t, dir: t.TempDir(), extraEnv: env}
+	if b := externalBrokers(); b != nil {
+		c.brokers = strings.Join(b, ",")
+	} else {
+		c.brokers = freeAddr(t)
+		c.startBroker()
+	}
 	return c
 }
 
@@ -109,16 +121,23 @@ func (c *cluster) restartBroker() {
 // env is what every process of the cluster shares: the brokers and the
 // topic layout.
 func (c *cluster) env(extra ...string) []string {
+	// One learner sends the whole load of these tests: no limit on their
+	// submissions in flight (TestFairShares tests the limit).
 	return append([]string{"CODEMENTOR_BROKERS=" + c.brokers, "CODEMENTOR_PARTITIONS=4", "CODEMENTOR_REPLICATION=1",
-		"CODEMENTOR_STREAM_RETENTION=24h", "CODEMENTOR_LOG_LEVEL=info"}, extra...)
+		"CODEMENTOR_STREAM_RETENTION=24h", "CODEMENTOR_LOG_LEVEL=info", "CODEMENTOR_MAX_IN_FLIGHT=0"}, append(c.extraEnv, extra...)...)
 }
 
-func (c *cluster) addProcessor() *process {
+// addProcessor starts a processor with one judging slot, or the flags in
+// extra (e.g. "--max-concurrent", "12").
+func (c *cluster) addProcessor(extra ...string) *process {
 	n := len(c.processors)
 	ops := freeAddr(c.t)
-	p := spawn(c.t, fmt.Sprintf("processor-%d", n), c.env(), "processor", "--max-concurrent", "1",
+	if len(extra) == 0 {
+		extra = []string{"--max-concurrent", "1"}
+	}
+	p := spawn(c.t, fmt.Sprintf("processor-%d", n), c.env(), append([]string{"processor",
 		"--data-dir", filepath.Join(c.dir, "processor-"+strconv.Itoa(n)),
-		"--sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox-test"), "--metrics-addr", ops)
+		"--sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox-test"), "--metrics-addr", ops}, extra...)...)
 	p.ops = "http://" + ops
 	c.processors = append(c.processors, p)
 	return p

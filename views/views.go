@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -30,14 +32,61 @@ var ErrNotReady = errors.New("the view is not ready")
 type table[T any] struct {
 	view  *goka.View
 	topic goka.Table
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced by every change
 }
 
-func newTable[T any](brokers []string, topic goka.Table, opts []goka.ViewOption) (*table[T], error) {
-	v, err := goka.NewView(brokers, topic, new(codementor.JSONCodec[T]), opts...)
+// newTable builds the view. Every change the view consumes is stored
+// (goka.DefaultUpdate, without which Get never sees it), then passed to
+// onChange (if not nil), then wakes every Await.
+func newTable[T any](brokers []string, topic goka.Table, opts []goka.ViewOption, onChange func(ctx goka.UpdateContext, key string, value []byte)) (*table[T], error) {
+	t := &table[T]{topic: topic, changed: make(chan struct{})}
+	update := func(ctx goka.UpdateContext, st storage.Storage, key string, value []byte) error {
+		if err := goka.DefaultUpdate(ctx, st, key, value); err != nil {
+			return err
+		}
+		if onChange != nil {
+			onChange(ctx, key, value)
+		}
+		t.bump()
+		return nil
+	}
+	v, err := goka.NewView(brokers, topic, new(codementor.JSONCodec[T]), append(opts, goka.WithViewCallback(update))...)
 	if err != nil {
 		return nil, fmt.Errorf("create view of %s: %w", topic, err)
 	}
-	return &table[T]{view: v, topic: topic}, nil
+	t.view = v
+	return t, nil
+}
+
+// bump wakes every Await: the table changed.
+func (t *table[T]) bump() {
+	t.mu.Lock()
+	close(t.changed)
+	t.changed = make(chan struct{})
+	t.mu.Unlock()
+}
+
+// Await returns the value of key once ok accepts it, waiting for the view
+// to consume changes until ctx ends. It serves read-your-writes: after an
+// emit, the writer awaits its own write before it answers, so its next
+// request sees it.
+func (t *table[T]) Await(ctx context.Context, key string, ok func(*T) bool) (*T, error) {
+	for {
+		t.mu.Lock()
+		changed := t.changed
+		t.mu.Unlock()
+		v, err := t.Get(key)
+		if err == nil && ok(v) {
+			return v, nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("wait for %s in the view of %s: %w", key, t.topic, ctx.Err())
+		}
+	}
 }
 
 // Run runs the view until ctx ends.
@@ -73,8 +122,9 @@ func (t *table[T]) Get(key string) (*T, error) {
 	return v.(*T), nil
 }
 
-// each calls fn with every value until fn returns an error.
-func (t *table[T]) each(fn func(*T) error) error {
+// Each calls fn with every value until fn returns an error, and returns
+// that error.
+func (t *table[T]) Each(fn func(*T) error) error {
 	it, err := t.view.Iterator()
 	if err != nil {
 		return fmt.Errorf("iterate %s: %w (%w)", t.topic, ErrNotReady, err)
@@ -97,7 +147,7 @@ func (t *table[T]) each(fn func(*T) error) error {
 // list returns every value, sorted by key.
 func (t *table[T]) list(key func(*T) string) ([]*T, error) {
 	var out []*T
-	err := t.each(func(v *T) error {
+	err := t.Each(func(v *T) error {
 		out = append(out, v)
 		return nil
 	})
@@ -117,7 +167,7 @@ type Submissions struct {
 // hub.
 func NewSubmissions(brokers []string, hub *Hub, log *slog.Logger, opts ...goka.ViewOption) (*Submissions, error) {
 	s := &Submissions{hub: hub, log: log}
-	t, err := newTable[codementor.Submission](brokers, codementor.SubmissionsTable, append(opts, goka.WithViewCallback(s.update)))
+	t, err := newTable[codementor.Submission](brokers, codementor.SubmissionsTable, opts, s.changed)
 	if err != nil {
 		return nil, err
 	}
@@ -125,22 +175,17 @@ func NewSubmissions(brokers []string, hub *Hub, log *slog.Logger, opts ...goka.V
 	return s, nil
 }
 
-// update stores the change (DefaultUpdate, without which Get never sees it)
-// and publishes it without blocking.
-func (s *Submissions) update(ctx goka.UpdateContext, st storage.Storage, key string, value []byte) error {
-	if err := goka.DefaultUpdate(ctx, st, key, value); err != nil {
-		return err
-	}
+// changed publishes a change without blocking.
+func (s *Submissions) changed(ctx goka.UpdateContext, key string, value []byte) {
 	if value == nil {
-		return nil
+		return
 	}
 	v, err := new(codementor.SubmissionCodec).Decode(value)
 	if err != nil {
 		s.log.Error("undecodable submission in table", "key", key, "offset", ctx.Offset(), "err", err)
-		return nil
+		return
 	}
 	s.hub.Publish(v.(*codementor.Submission))
-	return nil
 }
 
 // Run runs the view until ctx ends. Once the view has caught up it indexes
@@ -154,7 +199,7 @@ func (s *Submissions) Run(ctx context.Context) error {
 			return nil // stopped before it caught up
 		}
 		n := 0
-		err := s.each(func(sub *codementor.Submission) error {
+		err := s.Each(func(sub *codementor.Submission) error {
 			s.hub.Index(sub)
 			n++
 			return nil
@@ -188,7 +233,7 @@ type Questions struct {
 // NewQuestions builds the view.
 func NewQuestions(brokers []string, opts ...goka.ViewOption) (*Questions, error) {
 	q := &Questions{}
-	t, err := newTable[codementor.Question](brokers, codementor.QuestionsTable, append(opts, goka.WithViewCallback(q.update)))
+	t, err := newTable[codementor.Question](brokers, codementor.QuestionsTable, opts, q.changed)
 	if err != nil {
 		return nil, err
 	}
@@ -196,14 +241,8 @@ func NewQuestions(brokers []string, opts ...goka.ViewOption) (*Questions, error)
 	return q, nil
 }
 
-// update stores the change and retires the cached list.
-func (q *Questions) update(ctx goka.UpdateContext, st storage.Storage, key string, value []byte) error {
-	if err := goka.DefaultUpdate(ctx, st, key, value); err != nil {
-		return err
-	}
-	q.changes.Add(1)
-	return nil
-}
+// changed retires the cached list.
+func (q *Questions) changed(goka.UpdateContext, string, []byte) { q.changes.Add(1) }
 
 // List returns every question, sorted by ID. The slice and the questions
 // are shared between callers, who must not change them.
@@ -232,7 +271,7 @@ type Runtimes struct{ *table[codementor.Runtime] }
 
 // NewRuntimes builds the view.
 func NewRuntimes(brokers []string, opts ...goka.ViewOption) (*Runtimes, error) {
-	t, err := newTable[codementor.Runtime](brokers, codementor.RuntimesTable, opts)
+	t, err := newTable[codementor.Runtime](brokers, codementor.RuntimesTable, opts, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -242,4 +281,30 @@ func NewRuntimes(brokers []string, opts ...goka.ViewOption) (*Runtimes, error) {
 // List returns every runtime, sorted by language ID.
 func (r *Runtimes) List() ([]*codementor.Runtime, error) {
 	return r.list(func(r *codementor.Runtime) string { return r.ID })
+}
+
+// Learners is a view of the learners table: each learner's submissions in
+// flight.
+type Learners struct{ *table[codementor.Learner] }
+
+// NewLearners builds the view.
+func NewLearners(brokers []string, opts ...goka.ViewOption) (*Learners, error) {
+	t, err := newTable[codementor.Learner](brokers, codementor.LearnersTable, opts, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Learners{t}, nil
+}
+
+// InFlight returns the IDs of user's submissions in flight, as far as the
+// view knows.
+func (l *Learners) InFlight(user string) ([]string, error) {
+	v, err := l.Get(user)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return slices.Collect(maps.Keys(v.InFlight)), nil
 }

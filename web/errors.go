@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +20,8 @@ type Error struct {
 	Status  int
 	Code    string
 	Message string
+	// RetryAfter, when set, is sent as the Retry-After header (seconds).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
@@ -39,6 +43,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	e := classify(err)
 	if e.Status >= 500 && e.Status != http.StatusServiceUnavailable {
 		s.Log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "err", err)
+	}
+	if e.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(max(e.RetryAfter.Round(time.Second), time.Second)/time.Second)))
 	}
 	body := map[string]any{"error": map[string]string{"code": e.Code, "message": e.Message}}
 	if c.Request().Method == http.MethodHead {

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -126,8 +128,21 @@ func (s *Server) putQuestion(c echo.Context) error {
 	if err := s.QuestionEmitter.Emit(c.Request().Context(), q.ID, &q); err != nil {
 		return unavailable(err)
 	}
+	// Read-your-writes: answer once this instance's view holds the write,
+	// so the caller's next request here (a GET, a submission to the new
+	// question) sees it. The write is durable already; a view that does not
+	// catch up within the bound only delays the answer.
+	ctx, cancel := context.WithTimeout(c.Request().Context(), viewWait)
+	defer cancel()
+	if _, err := s.Questions.Await(ctx, q.ID, func(v *codementor.Question) bool { return !v.UpdatedAt.Before(q.UpdatedAt) }); err != nil {
+		s.Log.Warn("the questions view did not show a question just written", "question", q.ID, "err", err)
+	}
 	return c.JSON(status, public(&q))
 }
+
+// viewWait bounds the wait for this instance's views to show a write it
+// just made.
+const viewWait = 5 * time.Second
 
 func unavailable(err error) *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",

@@ -29,6 +29,9 @@ type Config struct {
 	DevAuth bool
 	// Heartbeat is the interval of SSE keep-alive comments.
 	Heartbeat time.Duration
+	// MaxInFlight caps a learner's submissions in flight (queued or being
+	// judged) across every web instance; 0: no cap. Admins are exempt.
+	MaxInFlight int
 }
 
 // Deps are the components the handlers use.
@@ -36,6 +39,7 @@ type Deps struct {
 	Submissions       *views.Submissions
 	Questions         *views.Questions
 	Runtimes          *views.Runtimes
+	Learners          *views.Learners
 	Hub               *views.Hub
 	SubmissionEmitter *emitters.Submissions
 	QuestionEmitter   *emitters.Questions
@@ -53,7 +57,9 @@ type Server struct {
 	shutdown chan struct{}
 	once     sync.Once
 	pending  pending
-	now      func() time.Time
+	// userLocks serializes a learner's submissions on this instance.
+	userLocks userLocks
+	now       func() time.Time
 }
 
 // New builds the server and its routes.

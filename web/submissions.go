@@ -35,9 +35,19 @@ func (s *Server) createSubmission(c echo.Context) error {
 	if err := s.validateSubmission(&req); err != nil {
 		return err
 	}
+	who := identity(c)
+	// One learner's submissions are checked against the limit and queued
+	// one at a time on this instance: parallel requests cannot all slip in.
+	unlock := s.userLocks.lock(who.User)
+	defer unlock()
+	if !who.Admin {
+		if err := s.checkInFlight(who.User); err != nil {
+			return err
+		}
+	}
 	now := s.now().UTC()
 	r := &codementor.SubmissionRequest{
-		ID: codementor.NewSubmissionID(now), User: identity(c).User,
+		ID: codementor.NewSubmissionID(now), User: who.User,
 		QuestionID: req.QuestionID, Language: req.Language, Code: req.Code, CreatedAt: now,
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), emitTimeout)
@@ -49,6 +59,73 @@ func (s *Server) createSubmission(c echo.Context) error {
 	s.pending.add(sub, now)
 	c.Response().Header().Set(echo.HeaderLocation, "/api/submissions/"+sub.ID)
 	return c.JSON(http.StatusAccepted, sub)
+}
+
+// inFlightRetry is the Retry-After of a submission refused for the
+// learner's limit: about the time a typical submission takes to be judged.
+const inFlightRetry = 5 * time.Second
+
+// checkInFlight refuses a submission of user beyond the limit of
+// submissions in flight (queued or being judged). The learners table knows
+// those of every web instance; those this instance accepted in the last
+// moments may not have reached it yet, and count too until judged.
+func (s *Server) checkInFlight(user string) error {
+	if s.cfg.MaxInFlight <= 0 {
+		return nil
+	}
+	ids, err := s.Learners.InFlight(user)
+	if err != nil {
+		return err
+	}
+	inFlight := map[string]bool{}
+	for _, id := range ids {
+		inFlight[id] = true
+	}
+	for _, p := range s.pending.forUser(user, s.now()) {
+		if sub, err := s.Submissions.Get(p.ID); err != nil || sub.Status == codementor.StatusQueued || sub.Status == codementor.StatusRunning {
+			inFlight[p.ID] = true
+		}
+	}
+	if n := len(inFlight); n >= s.cfg.MaxInFlight {
+		return &Error{Status: http.StatusTooManyRequests, Code: "too_many_in_flight", RetryAfter: inFlightRetry,
+			Message: fmt.Sprintf("you have %d submissions waiting or being judged, and at most %d may be; submit again once one has its verdict", n, s.cfg.MaxInFlight)}
+	}
+	return nil
+}
+
+// userLocks serializes work per user.
+type userLocks struct {
+	mu    sync.Mutex
+	locks map[string]*userLock
+}
+
+type userLock struct {
+	sync.Mutex
+	users int // holders and waiters
+}
+
+// lock locks user's lock and returns its unlock.
+func (u *userLocks) lock(user string) (unlock func()) {
+	u.mu.Lock()
+	if u.locks == nil {
+		u.locks = map[string]*userLock{}
+	}
+	l := u.locks[user]
+	if l == nil {
+		l = &userLock{}
+		u.locks[user] = l
+	}
+	l.users++
+	u.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		u.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(u.locks, user)
+		}
+		u.mu.Unlock()
+	}
 }
 
 func (s *Server) validateSubmission(req *submitRequest) error {

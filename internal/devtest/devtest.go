@@ -65,8 +65,8 @@ func ephemeralLow() int {
 func Config(t testing.TB, dataDir string) app.Config {
 	return app.Config{
 		Role: app.RoleDev, HTTPAddr: FreeAddr(t), DataDir: dataDir, KafkaAddr: "127.0.0.1:0",
-		Partitions: 4, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
-		TokenTTL: time.Hour, MaxConcurrent: 2, SeedQuestions: true,
+		Partitions: 4, QueuePartitions: 1, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
+		TokenTTL: time.Hour, MaxConcurrent: 2, MaxInFlight: 8, StallAfter: 3 * time.Minute, SeedQuestions: true,
 		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"),
 		Review:     review.DefaultConfig(), ReviewConcurrency: 2,
 	}

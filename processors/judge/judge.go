@@ -1,8 +1,9 @@
-// Package judge is the stateless processor group that runs the slow step:
-// it compiles a submission once, runs it against every test of its question
-// in the sandbox, checks each output, and emits the progress as RunEvents.
-// It keeps no table, so a rebalance recovers nothing and parallelism is the
-// partition count of RunJobs, capped per instance by a semaphore.
+// Package judge runs the slow step: it compiles a submission once, runs it
+// against every test of its question in the sandbox, checks each output, and
+// emits the progress as RunEvents. It takes its jobs from the run-jobs queue
+// (a share group, package queue), one per judging slot, and keeps no state:
+// capacity is the slots of every instance, not the partition count, and a
+// slow submission holds up nobody else.
 package judge
 
 import (
@@ -12,18 +13,16 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/codec"
-
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/checker"
 	"github.com/codementor/codementor/deadletter"
+	"github.com/codementor/codementor/emitters"
 	"github.com/codementor/codementor/metrics"
-	"github.com/codementor/codementor/processors/lookup"
+	"github.com/codementor/codementor/queue"
 	"github.com/codementor/codementor/sandbox"
 )
 
-// Group is the judge's consumer group.
+// Group is the judge's share group.
 const Group = codementor.JudgeGroup
 
 // Runner compiles programs. The sandbox package implements it.
@@ -51,95 +50,155 @@ func (s Sandboxed) Compile(ctx context.Context, src sandbox.Source) (Program, er
 
 // Config of the judge.
 type Config struct {
-	// MaxConcurrent caps the submissions judged at once by this instance;
-	// the rest wait in Kafka.
-	MaxConcurrent int
-	// JobTimeout bounds one submission's judging, compile included. It must
-	// stay well under the consumer group's rebalance timeout (60 s).
+	// Slots caps the submissions judged at once by this instance; the rest
+	// wait in Kafka.
+	Slots int
+	// JobTimeout bounds one submission's judging, compile included.
 	JobTimeout time.Duration
 	// OutputLimit caps a program's standard output per test.
 	OutputLimit int
+	// QuestionWait bounds the wait for a job's question to reach this
+	// instance's view of the questions table (it was just written, or the
+	// view is catching up); after it the job fails.
+	QuestionWait time.Duration
 }
 
-// DefaultConfig returns the defaults for judging maxConcurrent submissions
-// at once (by default, one per core).
-func DefaultConfig(maxConcurrent int) Config {
-	return Config{MaxConcurrent: maxConcurrent, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10}
+// DefaultConfig returns the defaults for judging slots submissions at once
+// (by default, one per core).
+func DefaultConfig(slots int) Config {
+	return Config{Slots: slots, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10, QuestionWait: 30 * time.Second}
 }
 
-// Graph returns the judge's group graph.
-func Graph(r Runner, cfg Config, log *slog.Logger) *goka.GroupGraph {
-	j := &judge{runner: r, cfg: cfg, log: log, slots: make(chan struct{}, max(cfg.MaxConcurrent, 1))}
-	return goka.DefineGroup(Group,
-		goka.Input(codementor.RunJobs, new(codec.Bytes), j.job),
-		// Jobs handed back (their question not in the lookup table yet; see
-		// package lookup).
-		goka.Loop(new(codec.Bytes), j.job),
-		goka.Lookup(codementor.QuestionsTable, new(codementor.QuestionCodec)),
-		goka.Output(codementor.RunEvents, new(codementor.RunEventCodec)),
-		deadletter.Output(),
-	)
+// QueueConfig is the judge's share group on brokers: a member per slot; on
+// shutdown the jobs in hand finish (within their own timeout).
+func (cfg Config) QueueConfig(brokers []string, clientID string) queue.Config {
+	return queue.Config{Brokers: brokers, Group: string(Group), Topic: string(codementor.RunJobs), Slots: cfg.Slots,
+		ClientID: clientID, Drain: cfg.JobTimeout + 5*time.Second}
 }
 
-type judge struct {
-	runner Runner
-	cfg    Config
-	log    *slog.Logger
-	slots  chan struct{}
+// Tables are what the judge reads: *views.Questions and *views.Submissions
+// implement them.
+type (
+	Questions interface {
+		Get(id string) (*codementor.Question, error)
+	}
+	Submissions interface {
+		Get(id string) (*codementor.Submission, error)
+	}
+)
+
+// Worker judges the jobs of the run-jobs queue.
+type Worker struct {
+	runner      Runner
+	cfg         Config
+	questions   Questions
+	submissions Submissions
+	events      *emitters.RunEvents
+	dead        *emitters.DeadLetters
+	log         *slog.Logger
+	fair        *fairSlots
 }
 
-func (j *judge) job(ctx goka.Context, msg any) {
-	v, err := new(codementor.JobCodec).Decode(msg.([]byte))
+// NewWorker returns a worker that judges with r, looks questions up in qs,
+// skips jobs whose submission subs shows judged already (a job delivered
+// again), and writes to events and dead.
+func NewWorker(r Runner, cfg Config, qs Questions, subs Submissions, events *emitters.RunEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
+	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: dead, log: log, fair: newFairSlots(cfg.Slots)}
+}
+
+// Handle judges one job of the queue. It returns once every event is
+// acknowledged by the brokers (Done), or Retry if it was cut short by a
+// shutdown or its events could not be written: the job then comes round
+// again.
+func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
+	v, err := new(codementor.JobCodec).Decode(qj.Value)
 	if err != nil {
-		deadletter.Send(ctx, Group, msg.([]byte), err, j.log)
-		return
+		return w.deadLetter(ctx, qj, err)
 	}
 	job := v.(*codementor.Job)
+	if sub, err := w.submissions.Get(qj.Key); err == nil && (sub.Verdict != "" || sub.Final()) {
+		w.log.Info("job of a submission judged already: skipped", "submission", qj.Key, "delivery", qj.Delivery)
+		return queue.Done
+	}
+	release, ok := w.fair.take(job.User)
+	if !ok {
+		return queue.Defer
+	}
+	defer release()
+	var acks emitters.Acks
 	emit := func(ev *codementor.RunEvent) {
-		ev.SubmissionID = ctx.Key()
-		ev.At = time.Now()
-		ctx.Emit(codementor.RunEvents, ctx.Key(), ev)
+		ev.SubmissionID = qj.Key
+		ev.At = time.Now().UTC()
+		w.events.Send(&acks, qj.Key, ev)
 	}
-	q, behind := lookup.Question(ctx, job.QuestionID, &job.Retries)
-	if behind {
-		ctx.Loopback(ctx.Key(), mustEncode(job))
-		j.log.Warn("question not in the lookup table yet; job handed back", "submission", ctx.Key(), "question", job.QuestionID, "retries", job.Retries)
-		return
+	q, err := WaitQuestion(ctx, w.questions, job.QuestionID, w.cfg.QuestionWait)
+	switch {
+	case ctx.Err() != nil:
+		return queue.Retry
+	case err != nil:
+		emit(&codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictInternalError, Error: err.Error()})
+		return queue.Written(ctx, qj, acks.Wait, w.log)
 	}
-	if q == nil {
-		emit(&codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictInternalError,
-			Error: fmt.Sprintf("question %q does not exist", job.QuestionID)})
-		return
-	}
+	metrics.StageSeconds.WithLabelValues(metrics.StageQueued).Observe(time.Since(qj.Timestamp).Seconds())
 
-	// The work runs on a context detached from goka's session: if the session
-	// ends (rebalance, shutdown) a callback that returned early would still
-	// have its message committed and the submission would be lost. The
-	// judging finishes under its own deadline instead.
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx.Context()), j.cfg.JobTimeout)
+	work, cancel := context.WithTimeout(ctx, w.cfg.JobTimeout)
 	defer cancel()
-	select {
-	case j.slots <- struct{}{}:
-	case <-work.Done():
-		emit(&codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictInternalError, Error: "no judging slot became free in time"})
-		return
-	}
-	defer func() { <-j.slots }()
-	metrics.StageSeconds.WithLabelValues(metrics.StageQueued).Observe(time.Since(ctx.Timestamp()).Seconds())
-
 	start := time.Now()
-	final := Judge(work, j.runner, q, job, j.cfg.OutputLimit, emit)
+	final := Judge(work, w.runner, q, job, w.cfg.OutputLimit, emit)
+	if ctx.Err() != nil {
+		// Stopped mid-way: what was not run is not a verdict.
+		w.log.Warn("judging cut short by the shutdown; the job comes round again", "submission", qj.Key)
+		return queue.Retry
+	}
 	emit(final)
-	j.log.Info("judged", "submission", job.SubmissionID, "question", q.ID, "language", job.Language,
-		"verdict", final.Verdict, "tests", len(final.Tests), "took", time.Since(start))
+	w.log.Info("judged", "submission", qj.Key, "question", q.ID, "language", job.Language,
+		"verdict", final.Verdict, "tests", len(final.Tests), "took", time.Since(start), "delivery", qj.Delivery)
+	return queue.Written(ctx, qj, acks.Wait, w.log)
 }
 
-func mustEncode(job *codementor.Job) []byte {
-	b, err := new(codementor.JobCodec).Encode(job)
-	if err != nil {
-		panic(fmt.Sprintf("encode a job: %v", err)) // a plain struct always encodes
+// Poisoned ends a job delivered too often without a result (it took its
+// judge down, or its events could never be written, every time): the
+// submission fails with an internal error and the job goes to the
+// dead-letter topic.
+func (w *Worker) Poisoned(ctx context.Context, qj queue.Job) queue.Outcome {
+	var acks emitters.Acks
+	w.events.Send(&acks, qj.Key, &codementor.RunEvent{SubmissionID: qj.Key, Kind: codementor.RunFinished, At: time.Now().UTC(),
+		Verdict: codementor.VerdictInternalError, Error: fmt.Sprintf("judging this submission failed %d times; it was set aside", qj.Delivery)})
+	deadletter.SendJob(w.dead, &acks, string(Group), qj, fmt.Errorf("delivered %d times without a result", qj.Delivery), w.log)
+	return queue.Written(ctx, qj, acks.Wait, w.log)
+}
+
+func (w *Worker) deadLetter(ctx context.Context, qj queue.Job, reason error) queue.Outcome {
+	var acks emitters.Acks
+	deadletter.SendJob(w.dead, &acks, string(Group), qj, reason, w.log)
+	return queue.Written(ctx, qj, acks.Wait, w.log)
+}
+
+// ErrNoQuestion is returned by WaitQuestion for a question that did not
+// appear in time.
+var ErrNoQuestion = errors.New("question does not exist")
+
+// WaitQuestion returns question id from qs, waiting up to wait for it to
+// appear: the web tier accepted the submission only once its own view had
+// the question, so a missing one is one this instance's view has not caught
+// up with yet. It returns an error wrapping ErrNoQuestion after wait, or
+// ctx's error.
+func WaitQuestion(ctx context.Context, qs Questions, id string, wait time.Duration) (*codementor.Question, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		q, err := qs.Get(id)
+		if err == nil {
+			return q, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%w: %q (%v)", ErrNoQuestion, id, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	return b
 }
 
 // Judge compiles the job's code (with q's driver for its language, if any),
@@ -174,13 +233,25 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	emit(&codementor.RunEvent{Kind: codementor.RunStarted, TestCount: len(q.Tests)})
 	final.Verdict = codementor.VerdictAccepted
 	failed := false
+	// over says why the remaining tests are not run: an earlier test went
+	// over its time or memory limit, and running the rest to their limits
+	// would hold a judging slot for seconds for a verdict already known.
+	over := ""
 	for i, t := range q.Tests {
 		var tr codementor.TestResult
 		switch {
 		case failed && q.StopOnFailure:
 			tr = codementor.TestResult{Index: i, Verdict: codementor.VerdictSkipped, Message: "not run: an earlier test failed"}
+		case over != "":
+			tr = codementor.TestResult{Index: i, Verdict: codementor.VerdictSkipped, Message: over}
 		case ctx.Err() != nil:
 			tr = codementor.TestResult{Index: i, Verdict: codementor.VerdictSkipped, Message: "not run: the judging time for this submission ran out"}
+			if !failed {
+				// Untested is not accepted.
+				failed = true
+				final.Verdict = codementor.VerdictInternalError
+				final.Error = fmt.Sprintf("the judging time for this submission ran out after %d of %d tests", i, len(q.Tests))
+			}
 		default:
 			metrics.SandboxRuns.Inc()
 			exec, err := prog.Run(ctx, []byte(t.Input), Limits(q, i, outputLimit))
@@ -198,6 +269,14 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 		if tr.Verdict != codementor.VerdictAccepted && tr.Verdict != codementor.VerdictSkipped && !failed {
 			failed = true
 			final.Verdict = tr.Verdict
+		}
+		if !q.RunAllTests && over == "" {
+			switch tr.Verdict {
+			case codementor.VerdictTimeLimitExceeded:
+				over = fmt.Sprintf("not run: test %d exceeded the time limit", i+1)
+			case codementor.VerdictMemoryLimitExceeded:
+				over = fmt.Sprintf("not run: test %d exceeded the memory limit", i+1)
+			}
 		}
 		final.Tests = append(final.Tests, tr)
 		emit(&codementor.RunEvent{Kind: codementor.RunTest, Test: &tr})

@@ -3,19 +3,22 @@ package judge
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/tester"
 
 	codementor "github.com/codementor/codementor"
-	"github.com/codementor/codementor/processors/lookup"
+	"github.com/codementor/codementor/internal/kafkatest"
 	"github.com/codementor/codementor/questions"
+	"github.com/codementor/codementor/queue"
 	"github.com/codementor/codementor/sandbox"
 )
 
@@ -142,61 +145,135 @@ func TestResult(t *testing.T) {
 	}
 }
 
-// TestGraph runs the judge's group on goka's tester: a job in, the question
-// looked up from the table, events out; a job for a missing question ends
-// as an internal error instead of stopping the processor.
-func TestGraph(t *testing.T) {
-	tt := tester.New(t)
-	p, err := goka.NewProcessor(nil, Graph(newSandbox(t), DefaultConfig(2), quiet), goka.WithTester(tt))
-	if err != nil {
-		t.Fatal(err)
-	}
+// startWorker runs a judge worker with the real sandbox on a test broker
+// holding the double question and a submission judged already.
+func startWorker(t *testing.T) (*kafkatest.Cluster, *Worker) {
+	t.Helper()
+	c := kafkatest.Start(t, 2, 0)
+	kafkatest.Emit(c, goka.Stream(codementor.QuestionsTable), "double", double(false))
+	kafkatest.Emit(c, goka.Stream(codementor.SubmissionsTable), "judged",
+		&codementor.Submission{ID: "judged", QuestionID: "double", Status: codementor.StatusReviewing, Verdict: codementor.VerdictAccepted})
+	qs, subs := kafkatest.Views(c)
+	cfg := DefaultConfig(2)
+	cfg.QuestionWait = 300 * time.Millisecond
+	w := NewWorker(newSandbox(t), cfg, qs, subs, kafkatest.Emitter[codementor.RunEvent](c, codementor.RunEvents),
+		kafkatest.Emitter[codementor.DeadLetter](c, codementor.DeadLetters), quiet)
+	qcfg := cfg.QueueConfig(c.Brokers, "test")
+	qcfg.Poisoned = w.Poisoned
+	q := queue.New(qcfg, quiet)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	defer func() {
+	go func() { done <- q.Run(ctx, w.Handle) }()
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
-	}()
-	tt.SetTableValue(codementor.QuestionsTable, "double", double(false))
-	events := tt.NewQueueTracker(string(codementor.RunEvents))
-	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
-	job, _ := json.Marshal(codementor.Job{SubmissionID: "s1", QuestionID: "double", Language: "python", Code: "print(2*int(input()))"})
-	tt.Consume(string(codementor.RunJobs), "s1", job)
-	var kinds []string
-	var last *codementor.RunEvent
-	for {
-		key, v, ok := events.Next()
-		if !ok {
-			break
-		}
-		last = v.(*codementor.RunEvent)
-		if key != "s1" || last.SubmissionID != "s1" || last.At.IsZero() {
-			t.Errorf("event %s %+v", key, last)
-		}
-		kinds = append(kinds, last.Kind)
-	}
-	if strings.Join(kinds, ",") != "started,test,test,test,finished" || last.Verdict != codementor.VerdictAccepted {
-		t.Fatalf("events %v, final %+v", kinds, last)
-	}
+	})
+	return c, w
+}
 
-	// A missing question is waited for (the lookup table may be behind),
-	// then the job fails.
-	lookup.Retries, lookup.Wait = 2, 0
-	missing, _ := json.Marshal(codementor.Job{SubmissionID: "s2", QuestionID: "gone", Language: "python", Code: "x"})
-	tt.Consume(string(codementor.RunJobs), "s2", missing)
-	tt.Consume(string(codementor.RunJobs), "s3", []byte("not json"))
-	_, v, ok := events.Next()
-	if ev := v.(*codementor.RunEvent); !ok || ev.Verdict != codementor.VerdictInternalError || !strings.Contains(ev.Error, "gone") {
+// TestWorker runs the judge on a real broker: jobs in through its share
+// group, the question looked up in a view, events out; a job for a missing
+// question ends as an internal error, an undecodable job becomes a dead
+// letter, and a job of a submission judged already is skipped.
+func TestWorker(t *testing.T) {
+	c, _ := startWorker(t)
+	job := func(id, question string) *codementor.Job {
+		return &codementor.Job{SubmissionID: id, QuestionID: question, Language: "python", Code: "print(2*int(input()))"}
+	}
+	kafkatest.Emit(c, codementor.RunJobs, "judged", job("judged", "double"))
+	kafkatest.Emit(c, codementor.RunJobs, "s1", job("s1", "double"))
+	kafkatest.Emit(c, codementor.RunJobs, "s2", job("s2", "gone"))
+	kafkatest.EmitRaw(c, codementor.RunJobs, "s3", []byte("not json"))
+
+	events := kafkatest.Read[codementor.RunEvent](c, codementor.RunEvents)
+	kinds := map[string][]string{}
+	finals := map[string]*codementor.RunEvent{}
+	for len(finals) < 2 {
+		key, ev := events.Next(30 * time.Second)
+		if ev.SubmissionID != key || ev.At.IsZero() {
+			t.Errorf("event %s %+v", key, ev)
+		}
+		kinds[key] = append(kinds[key], ev.Kind)
+		if ev.Kind == codementor.RunFinished {
+			finals[key] = ev
+		}
+	}
+	if strings.Join(kinds["s1"], ",") != "started,test,test,test,finished" || finals["s1"].Verdict != codementor.VerdictAccepted {
+		t.Errorf("s1: events %v, final %+v", kinds["s1"], finals["s1"])
+	}
+	if ev := finals["s2"]; ev == nil || ev.Verdict != codementor.VerdictInternalError || !strings.Contains(ev.Error, "gone") {
 		t.Errorf("missing question: %+v", ev)
 	}
-	if _, _, ok := events.Next(); ok {
-		t.Error("an undecodable job produced an event")
+	if _, ok := kinds["judged"]; ok {
+		t.Errorf("a submission judged already was judged again: %v", kinds["judged"])
 	}
-	if _, v, ok := dead.Next(); !ok || v.(*codementor.DeadLetter).Key != "s3" || v.(*codementor.DeadLetter).Topic != string(codementor.RunJobs) {
-		t.Errorf("the undecodable job's dead letter: %+v, %v", v, ok)
+	dead := kafkatest.Read[codementor.DeadLetter](c, codementor.DeadLetters)
+	if _, dl := dead.Next(10 * time.Second); dl.Key != "s3" || dl.Topic != string(codementor.RunJobs) || string(dl.Value) != "not json" || dl.Group != string(Group) {
+		t.Errorf("the undecodable job's dead letter: %+v", dl)
+	}
+	if key, ev, ok := events.TryNext(time.Second); ok {
+		t.Errorf("unexpected event %s %+v", key, ev)
+	}
+}
+
+// TestPoisonedJobFailsTheSubmission gives the worker a job on its last
+// delivery: the submission fails with an internal error that says why, and
+// the job is kept as a dead letter.
+func TestPoisonedJobFailsTheSubmission(t *testing.T) {
+	c, w := startWorker(t)
+	raw, _ := json.Marshal(codementor.Job{SubmissionID: "p", QuestionID: "double", Language: "python", Code: "x"})
+	out := w.Poisoned(context.Background(), queue.Job{Key: "p", Value: raw, Topic: string(codementor.RunJobs), Partition: 1, Offset: 7, Delivery: 5})
+	if out != queue.Done {
+		t.Fatalf("outcome %v", out)
+	}
+	_, ev := kafkatest.Read[codementor.RunEvent](c, codementor.RunEvents).Next(10 * time.Second)
+	if ev.SubmissionID != "p" || ev.Kind != codementor.RunFinished || ev.Verdict != codementor.VerdictInternalError || !strings.Contains(ev.Error, "5 times") {
+		t.Errorf("event %+v", ev)
+	}
+	_, dl := kafkatest.Read[codementor.DeadLetter](c, codementor.DeadLetters).Next(10 * time.Second)
+	if dl.Key != "p" || dl.Offset != 7 || dl.Partition != 1 || !strings.Contains(dl.Reason, "delivered 5 times") {
+		t.Errorf("dead letter %+v", dl)
+	}
+}
+
+// TestSlotFreedAfterTimeLimit: after a test exceeds its time limit the rest
+// are skipped with the reason, unless the question runs all tests; a wrong
+// answer goes on.
+func TestSlotFreedAfterTimeLimit(t *testing.T) {
+	r := newSandbox(t)
+	q := double(false)
+	q.TimeLimitMS = 300
+	final, _ := judgeIt(t, r, q, "python", "while True: pass")
+	if got := verdicts(final.Tests); got != "time_limit_exceeded,skipped,skipped" || final.Verdict != codementor.VerdictTimeLimitExceeded ||
+		!strings.Contains(final.Tests[1].Message, "test 1 exceeded the time limit") {
+		t.Errorf("tests %s, verdict %s, message %q", got, final.Verdict, final.Tests[1].Message)
+	}
+	q.RunAllTests = true
+	final, _ = judgeIt(t, r, q, "python", "while True: pass")
+	if got := verdicts(final.Tests); got != "time_limit_exceeded,time_limit_exceeded,time_limit_exceeded" {
+		t.Errorf("run all tests: %s", got)
+	}
+	q.RunAllTests = false
+	final, _ = judgeIt(t, r, q, "python", "print(4)")
+	if got := verdicts(final.Tests); got != "wrong_answer,wrong_answer,wrong_answer" {
+		t.Errorf("wrong answers: %s", got)
+	}
+}
+
+// TestTimeRunningOutIsNoAccept: when the submission's judging time runs out
+// before every test ran, the verdict is not accepted.
+func TestTimeRunningOutIsNoAccept(t *testing.T) {
+	r := newSandbox(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	q := double(false)
+	q.TimeLimitMS = 1000
+	final := Judge(ctx, r, q, &codementor.Job{SubmissionID: "s", QuestionID: q.ID, Language: "python",
+		Code: "import time\nn=int(input())\ntime.sleep(0.9)\nprint(2*n)"}, 64<<10, func(*codementor.RunEvent) {})
+	if final.Verdict != codementor.VerdictInternalError || !strings.Contains(final.Error, "deadline") && !strings.Contains(final.Error, "ran out") {
+		t.Errorf("verdict %s, tests %s, error %q", final.Verdict, verdicts(final.Tests), final.Error)
 	}
 }
 
@@ -229,4 +306,64 @@ func TestStarterQuestions(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestFairSlotsKeepOneForAnotherLearner(t *testing.T) {
+	f := newFairSlots(3)
+	var releases []func()
+	for i, want := range []bool{true, true, false} {
+		release, ok := f.take("alice")
+		if ok != want {
+			t.Fatalf("alice's job %d: taken %v, want %v", i+1, ok, want)
+		}
+		if ok {
+			releases = append(releases, release)
+		}
+	}
+	bob, ok := f.take("bob")
+	if !ok {
+		t.Fatal("bob, with nothing running, did not get the last slot")
+	}
+	if _, ok := f.take("carol"); ok {
+		t.Fatal("a fourth job took a slot of three")
+	}
+	bob()
+	releases[0]()
+	if _, ok := f.take("alice"); !ok {
+		t.Fatal("alice could not take a slot with two free")
+	}
+	if _, ok := newFairSlots(1).take("alice"); !ok {
+		t.Fatal("one slot is never held back")
+	}
+	if _, ok := f.take(""); !ok {
+		t.Fatal("a job of no known learner was held back")
+	}
+}
+
+// TestFloodDoesNotDelayAnotherLearner judges, with two slots, four slow
+// submissions of one learner and then a quick one of another: the quick one
+// is judged before the flood's second wave starts, not after it.
+func TestFloodDoesNotDelayAnotherLearner(t *testing.T) {
+	c, _ := startWorker(t)
+	slow := "import time\nn=int(input())\ntime.sleep(0.6)\nprint(2*n)"
+	for i := range 4 {
+		id := fmt.Sprintf("flood-%d", i)
+		kafkatest.Emit(c, codementor.RunJobs, id, &codementor.Job{SubmissionID: id, User: "alice", QuestionID: "double", Language: "python", Code: slow})
+	}
+	kafkatest.Emit(c, codementor.RunJobs, "bob", &codementor.Job{SubmissionID: "bob", User: "bob", QuestionID: "double", Language: "python", Code: "print(2*int(input()))"})
+	events := kafkatest.Read[codementor.RunEvent](c, codementor.RunEvents)
+	var order []string
+	for len(order) < 5 {
+		key, ev := events.Next(60 * time.Second)
+		if ev.Kind == codementor.RunFinished {
+			if ev.Verdict != codementor.VerdictAccepted {
+				t.Errorf("%s: %s %s", key, ev.Verdict, ev.Error)
+			}
+			order = append(order, key)
+		}
+	}
+	if pos := slices.Index(order, "bob"); pos > 1 {
+		t.Errorf("bob's submission finished after %d of alice's: %v", pos, order)
+	}
+	t.Logf("finished in the order %v", order)
 }

@@ -1,8 +1,8 @@
-// Package reviewer is the stateless processor group that asks the LLM for a
-// review of every judged submission and streams it back as ReviewEvents:
-// the attempt's start, the text in pieces while the model writes it, and the
-// final review. It runs apart from the judge, on its own topics, so a slow or
-// failing LLM never delays a verdict or stalls the judge's partitions.
+// Package reviewer asks the LLM for a review of every judged submission and
+// streams it back as ReviewEvents: the attempt's start, the text in pieces
+// while the model writes it, and the final review. It takes its jobs from
+// the review-jobs queue (a share group, package queue), apart from the
+// judge, so a slow or failing LLM never delays a verdict.
 package reviewer
 
 import (
@@ -14,17 +14,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/codec"
-
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/deadletter"
+	"github.com/codementor/codementor/emitters"
 	"github.com/codementor/codementor/metrics"
-	"github.com/codementor/codementor/processors/lookup"
+	"github.com/codementor/codementor/processors/judge"
+	"github.com/codementor/codementor/queue"
 	"github.com/codementor/codementor/review"
 )
 
-// Group is the reviewer's consumer group.
+// Group is the reviewer's share group.
 const Group = codementor.ReviewerGroup
 
 // Reviewer writes reviews. *review.Reviewer implements it.
@@ -38,139 +37,128 @@ type Reviewer interface {
 	Review(ctx context.Context, in review.Input, text func(string)) codementor.Review
 }
 
-// Config of the reviewer group.
+// Config of the reviewer.
 type Config struct {
-	// MaxConcurrent caps the reviews this instance writes at once.
-	MaxConcurrent int
-	// SlotWait bounds the wait for a free slot; a review that waits longer
-	// fails. Holders free a slot within the review deadline, so the wait is
-	// reached only if the LLM keeps every slot busy for that long.
-	SlotWait time.Duration
+	// Slots caps the reviews this instance writes at once.
+	Slots int
 	// FlushInterval and FlushBytes batch the text into delta events: every
 	// delta rewrites the submission in its table, so a review is sent a few
 	// times a second rather than once per token.
 	FlushInterval time.Duration
 	FlushBytes    int
+	// QuestionWait bounds the wait for a job's question to reach this
+	// instance's view of the questions table.
+	QuestionWait time.Duration
 }
 
-// DefaultConfig returns the defaults for writing maxConcurrent reviews at
-// once.
-func DefaultConfig(maxConcurrent int) Config {
-	return Config{MaxConcurrent: maxConcurrent, SlotWait: 60 * time.Second, FlushInterval: 250 * time.Millisecond, FlushBytes: 2 << 10}
+// DefaultConfig returns the defaults for writing slots reviews at once.
+func DefaultConfig(slots int) Config {
+	return Config{Slots: slots, FlushInterval: 250 * time.Millisecond, FlushBytes: 2 << 10, QuestionWait: 30 * time.Second}
 }
 
-// Graph returns the reviewer's group graph.
-func Graph(r Reviewer, cfg Config, log *slog.Logger) *goka.GroupGraph {
-	rv := &reviewer{r: r, cfg: cfg, log: log, slots: make(chan struct{}, max(cfg.MaxConcurrent, 1))}
-	return goka.DefineGroup(Group,
-		goka.Input(codementor.ReviewJobs, new(codec.Bytes), rv.job),
-		// Jobs handed back come round again through the loopback stream.
-		goka.Loop(new(codec.Bytes), rv.job),
-		goka.Lookup(codementor.QuestionsTable, new(codementor.QuestionCodec)),
-		goka.Output(codementor.ReviewEvents, new(codementor.ReviewEventCodec)),
-		deadletter.Output(),
-	)
+// QueueConfig is the reviewer's share group on brokers: a member per slot.
+// A review cut short by a shutdown is not finished: its job is released at
+// once and written again by another reviewer, as a new attempt.
+func (cfg Config) QueueConfig(brokers []string, clientID string) queue.Config {
+	return queue.Config{Brokers: brokers, Group: string(Group), Topic: string(codementor.ReviewJobs), Slots: cfg.Slots,
+		ClientID: clientID}
 }
 
-type reviewer struct {
-	r     Reviewer
-	cfg   Config
-	log   *slog.Logger
-	slots chan struct{}
+// Worker reviews the jobs of the review-jobs queue.
+type Worker struct {
+	r           Reviewer
+	cfg         Config
+	questions   judge.Questions
+	submissions judge.Submissions
+	events      *emitters.ReviewEvents
+	dead        *emitters.DeadLetters
+	log         *slog.Logger
 }
 
-func (rv *reviewer) job(ctx goka.Context, msg any) {
-	v, err := new(codementor.ReviewJobCodec).Decode(msg.([]byte))
+// NewWorker returns a worker that reviews with r, looks questions up in qs,
+// skips jobs whose submission subs shows reviewed already (a job delivered
+// again), and writes to events and dead.
+func NewWorker(r Reviewer, cfg Config, qs judge.Questions, subs judge.Submissions, events *emitters.ReviewEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
+	return &Worker{r: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: dead, log: log}
+}
+
+// Handle reviews one job of the queue, streaming the review as it is
+// written. It returns Done once the final event is acknowledged, or Retry
+// when cut short by a shutdown or when its events could not be written.
+func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
+	v, err := new(codementor.ReviewJobCodec).Decode(qj.Value)
 	if err != nil {
-		deadletter.Send(ctx, Group, msg.([]byte), err, rv.log)
-		return
+		var acks emitters.Acks
+		deadletter.SendJob(w.dead, &acks, string(Group), qj, err, w.log)
+		return queue.Written(ctx, qj, acks.Wait, w.log)
 	}
 	job := v.(*codementor.ReviewJob)
-	emit := func(ev *codementor.ReviewEvent) {
-		ev.SubmissionID = ctx.Key()
-		ev.At = time.Now().UTC()
-		ctx.Emit(codementor.ReviewEvents, ctx.Key(), ev)
+	if sub, err := w.submissions.Get(qj.Key); err == nil && (sub.Review.Final() || sub.Final()) {
+		w.log.Info("job of a submission reviewed already: skipped", "submission", qj.Key, "delivery", qj.Delivery)
+		return queue.Done
 	}
-	finish := func(attempt string, r codementor.Review) {
+	var acks emitters.Acks
+	emit := func(ev *codementor.ReviewEvent) {
+		ev.SubmissionID = qj.Key
+		ev.At = time.Now().UTC()
+		w.events.Send(&acks, qj.Key, ev)
+	}
+	finish := func(attempt string, r codementor.Review) queue.Outcome {
 		metrics.Reviews.WithLabelValues(r.Status).Inc()
 		r.FinishedAt = time.Now().UTC()
 		emit(&codementor.ReviewEvent{Kind: codementor.ReviewFinished, Attempt: attempt, Review: &r})
+		return queue.Written(ctx, qj, acks.Wait, w.log)
 	}
-	if reason := rv.r.SkipReason(); reason != "" {
-		finish("", codementor.Review{Status: codementor.ReviewSkipped, Reason: reason})
-		return
+	if reason := w.r.SkipReason(); reason != "" {
+		return finish("", codementor.Review{Status: codementor.ReviewSkipped, Reason: reason})
 	}
-	q, behind := lookup.Question(ctx, job.QuestionID, &job.Retries)
-	if behind {
-		b, err := new(codementor.ReviewJobCodec).Encode(job)
-		if err != nil {
-			panic(fmt.Sprintf("encode a review job: %v", err)) // a plain struct always encodes
-		}
-		ctx.Loopback(ctx.Key(), b)
-		rv.log.Warn("question not in the lookup table yet; review job handed back", "submission", ctx.Key(), "question", job.QuestionID, "retries", job.Retries)
-		return
+	q, err := judge.WaitQuestion(ctx, w.questions, job.QuestionID, w.cfg.QuestionWait)
+	switch {
+	case ctx.Err() != nil:
+		return queue.Retry
+	case err != nil:
+		return finish("", codementor.Review{Status: codementor.ReviewFailed, Reason: fmt.Sprintf("The review could not be written: question %q does not exist.", job.QuestionID)})
 	}
-	if q == nil {
-		finish("", codementor.Review{Status: codementor.ReviewFailed, Reason: fmt.Sprintf("The review could not be written: question %q does not exist.", job.QuestionID)})
-		return
-	}
-
-	// The work must not end with goka's session on its own: a callback that
-	// returned early would have its message committed and the review would
-	// never finish. When the session ends (a rebalance moves the partition,
-	// or the process stops) the review is cut short and its job handed back
-	// through the loopback stream, for whoever owns the partition next (the
-	// message is committed only once that is acknowledged); otherwise the
-	// reviewer's own deadline bounds the work.
-	session := ctx.Context()
-	work, stop := context.WithCancel(context.WithoutCancel(session))
-	defer stop()
-	defer context.AfterFunc(session, stop)()
-	handBack := func() {
-		ctx.Loopback(ctx.Key(), msg.([]byte))
-		rv.log.Info("review interrupted by the end of the session; job handed back", "key", ctx.Key())
-	}
-
-	wait, cancel := context.WithTimeout(work, rv.cfg.SlotWait)
-	defer cancel()
-	select {
-	case rv.slots <- struct{}{}:
-	case <-wait.Done():
-		if session.Err() != nil {
-			handBack()
-			return
-		}
-		finish("", codementor.Review{Status: codementor.ReviewFailed, Reason: fmt.Sprintf("The review could not be written: every reviewer was busy for %s.", rv.cfg.SlotWait)})
-		return
-	}
-	defer func() { <-rv.slots }()
 
 	attempt := newAttempt()
-	emit(&codementor.ReviewEvent{Kind: codementor.ReviewStarted, Attempt: attempt, Model: rv.r.Model()})
+	emit(&codementor.ReviewEvent{Kind: codementor.ReviewStarted, Attempt: attempt, Model: w.r.Model()})
 	in := review.Input{
 		Title: q.Title, Statement: q.Statement, Language: job.Language, Code: job.Code, Verdict: job.Verdict,
 		TestCount: job.TestCount, Tests: job.Tests, CompileOutput: job.CompileOutput,
 	}
 	began := time.Now()
-	res := rv.stream(work, in, func(offset int, text string) {
+	res := w.stream(ctx, in, func(offset int, text string) {
 		emit(&codementor.ReviewEvent{Kind: codementor.ReviewDelta, Attempt: attempt, Offset: offset, Text: text})
 	})
-	if session.Err() != nil {
-		handBack()
-		return
+	if ctx.Err() != nil {
+		// Cut short by a shutdown: another reviewer writes it anew, as a new
+		// attempt whose start replaces this one's text.
+		w.log.Info("review interrupted by the shutdown; job released", "submission", qj.Key)
+		return queue.Retry
 	}
 	metrics.StageSeconds.WithLabelValues(metrics.StageReview).Observe(time.Since(began).Seconds())
-	finish(attempt, res)
+	return finish(attempt, res)
+}
+
+// Poisoned ends a review job delivered too often without a result: the
+// review fails with a reason and the job goes to the dead-letter topic.
+func (w *Worker) Poisoned(ctx context.Context, qj queue.Job) queue.Outcome {
+	var acks emitters.Acks
+	w.events.Send(&acks, qj.Key, &codementor.ReviewEvent{SubmissionID: qj.Key, Kind: codementor.ReviewFinished, At: time.Now().UTC(),
+		Review: &codementor.Review{Status: codementor.ReviewFailed, FinishedAt: time.Now().UTC(),
+			Reason: fmt.Sprintf("The review could not be written: it failed %d times.", qj.Delivery)}})
+	deadletter.SendJob(w.dead, &acks, string(Group), qj, fmt.Errorf("delivered %d times without a result", qj.Delivery), w.log)
+	return queue.Written(ctx, qj, acks.Wait, w.log)
 }
 
 // stream runs the review in its own goroutine and passes its text to delta
 // from the callback's goroutine, where goka's context may be used: the first
 // piece at once, so the learner sees the review begin, then in batches
 // (FlushInterval or FlushBytes, whichever comes first).
-func (rv *reviewer) stream(ctx context.Context, in review.Input, delta func(offset int, text string)) codementor.Review {
+func (w *Worker) stream(ctx context.Context, in review.Input, delta func(offset int, text string)) codementor.Review {
 	pieces := make(chan string, 64)
 	done := make(chan codementor.Review, 1)
-	go func() { done <- rv.r.Review(ctx, in, func(s string) { pieces <- s }) }()
+	go func() { done <- w.r.Review(ctx, in, func(s string) { pieces <- s }) }()
 
 	var buf strings.Builder
 	offset := 0
@@ -184,13 +172,13 @@ func (rv *reviewer) stream(ctx context.Context, in review.Input, delta func(offs
 		buf.Reset()
 		last = time.Now()
 	}
-	tick := time.NewTicker(rv.cfg.FlushInterval)
+	tick := time.NewTicker(w.cfg.FlushInterval)
 	defer tick.Stop()
 	for {
 		select {
 		case s := <-pieces:
 			buf.WriteString(s)
-			if buf.Len() >= rv.cfg.FlushBytes || time.Since(last) >= rv.cfg.FlushInterval {
+			if buf.Len() >= w.cfg.FlushBytes || time.Since(last) >= w.cfg.FlushInterval {
 				flush()
 			}
 		case <-tick.C:

@@ -2,7 +2,6 @@ package reviewer
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -10,38 +9,44 @@ import (
 	"time"
 
 	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/tester"
 
 	codementor "github.com/codementor/codementor"
-	"github.com/codementor/codementor/processors/lookup"
+	"github.com/codementor/codementor/internal/kafkatest"
+	"github.com/codementor/codementor/queue"
 	"github.com/codementor/codementor/review"
 	"github.com/codementor/codementor/review/reviewtest"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// run starts the reviewer with r on a goka tester, with one question in the
-// questions table, and returns the tester and a tracker of its events.
-func run(t *testing.T, r Reviewer) (*tester.Tester, *tester.QueueTracker) {
+// run starts a reviewer worker with r on a test broker holding one question
+// and a submission reviewed already, and returns the broker and a reader
+// of the review events.
+func run(t *testing.T, r Reviewer) (*kafkatest.Cluster, *kafkatest.Reader[codementor.ReviewEvent]) {
 	t.Helper()
-	tt := tester.New(t)
+	c := kafkatest.Start(t, 2, 0)
+	kafkatest.Emit(c, goka.Stream(codementor.QuestionsTable), "q", &codementor.Question{ID: "q", Title: "Double It", Statement: "Print twice the number."})
+	kafkatest.Emit(c, goka.Stream(codementor.SubmissionsTable), "reviewed",
+		&codementor.Submission{ID: "reviewed", Status: codementor.StatusDone, Review: codementor.Review{Status: codementor.ReviewDone}})
+	qs, subs := kafkatest.Views(c)
 	cfg := DefaultConfig(2)
 	cfg.FlushInterval = 50 * time.Millisecond
-	p, err := goka.NewProcessor(nil, Graph(r, cfg, quiet), goka.WithTester(tt))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg.QuestionWait = 300 * time.Millisecond
+	w := NewWorker(r, cfg, qs, subs, kafkatest.Emitter[codementor.ReviewEvent](c, codementor.ReviewEvents),
+		kafkatest.Emitter[codementor.DeadLetter](c, codementor.DeadLetters), quiet)
+	qcfg := cfg.QueueConfig(c.Brokers, "test")
+	qcfg.Poisoned = w.Poisoned
+	q := queue.New(qcfg, quiet)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
+	go func() { done <- q.Run(ctx, w.Handle) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("processor: %v", err)
+			t.Errorf("queue: %v", err)
 		}
 	})
-	tt.SetTableValue(codementor.QuestionsTable, "q", &codementor.Question{ID: "q", Title: "Double It", Statement: "Print twice the number."})
-	return tt, tt.NewQueueTracker(string(codementor.ReviewEvents))
+	return c, kafkatest.Read[codementor.ReviewEvent](c, codementor.ReviewEvents)
 }
 
 func newReviewer(t *testing.T, baseURL, key string) *review.Reviewer {
@@ -58,34 +63,35 @@ func newReviewer(t *testing.T, baseURL, key string) *review.Reviewer {
 	return r
 }
 
-func job(t *testing.T, question string) []byte {
-	t.Helper()
-	b, err := json.Marshal(codementor.ReviewJob{SubmissionID: "s1", QuestionID: question, Language: "python", Code: "print(2*int(input()))",
+// submit writes a review job of submission id for question into the queue.
+func submit(c *kafkatest.Cluster, id, question string) {
+	kafkatest.Emit(c, codementor.ReviewJobs, id, &codementor.ReviewJob{SubmissionID: id, QuestionID: question, Language: "python", Code: "print(2*int(input()))",
 		Verdict: codementor.VerdictAccepted, TestCount: 1, Tests: []codementor.TestResult{{Index: 0, Verdict: codementor.VerdictAccepted}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
-func events(q *tester.QueueTracker) []*codementor.ReviewEvent {
+// events reads the events of submission id up to its finished one.
+func events(t *testing.T, r *kafkatest.Reader[codementor.ReviewEvent], id string) []*codementor.ReviewEvent {
+	t.Helper()
 	var out []*codementor.ReviewEvent
 	for {
-		_, v, ok := q.Next()
-		if !ok {
+		key, ev := r.Next(30 * time.Second)
+		if key != id {
+			t.Fatalf("event of %s, want %s: %+v", key, id, ev)
+		}
+		out = append(out, ev)
+		if ev.Kind == codementor.ReviewFinished {
 			return out
 		}
-		out = append(out, v.(*codementor.ReviewEvent))
 	}
 }
 
 func TestReviewStreamsInDeltas(t *testing.T) {
 	pieces := []string{"## Summary\nCorrect ", "and short.\n\n", "## Next steps\n- ", "Handle negative input.\n"}
 	llm := reviewtest.New(t, reviewtest.Stream(pieces...).WithDelay(80*time.Millisecond))
-	tt, q := run(t, newReviewer(t, llm.URL, "sk-test"))
-	tt.Consume(string(codementor.ReviewJobs), "s1", job(t, "q"))
+	c, r := run(t, newReviewer(t, llm.URL, "sk-test"))
+	submit(c, "s1", "q")
 
-	evs := events(q)
+	evs := events(t, r, "s1")
 	if len(evs) < 4 {
 		t.Fatalf("%d events, want started, at least 2 deltas, finished", len(evs))
 	}
@@ -113,9 +119,9 @@ func TestReviewStreamsInDeltas(t *testing.T) {
 
 func TestReviewSkippedWithoutKey(t *testing.T) {
 	llm := reviewtest.New(t, reviewtest.Stream("never"))
-	tt, q := run(t, newReviewer(t, llm.URL, ""))
-	tt.Consume(string(codementor.ReviewJobs), "s1", job(t, "q"))
-	evs := events(q)
+	c, r := run(t, newReviewer(t, llm.URL, ""))
+	submit(c, "s1", "q")
+	evs := events(t, r, "s1")
 	if len(evs) != 1 || evs[0].Kind != codementor.ReviewFinished || evs[0].Review.Status != codementor.ReviewSkipped ||
 		!strings.Contains(evs[0].Review.Reason, "OPENAI_API_KEY") {
 		t.Fatalf("events %+v", evs)
@@ -126,33 +132,69 @@ func TestReviewSkippedWithoutKey(t *testing.T) {
 }
 
 func TestMissingQuestionAndPoisonFailCleanly(t *testing.T) {
-	lookup.Retries, lookup.Wait = 2, 0
 	llm := reviewtest.New(t, reviewtest.Stream("fine"))
-	tt, q := run(t, newReviewer(t, llm.URL, "sk-test"))
-	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
-	tt.Consume(string(codementor.ReviewJobs), "bad", []byte("{nope"))
-	if _, v, ok := dead.Next(); !ok || v.(*codementor.DeadLetter).Group != string(Group) || string(v.(*codementor.DeadLetter).Value) != "{nope" {
-		t.Errorf("dead letter = %+v, %v", v, ok)
+	c, r := run(t, newReviewer(t, llm.URL, "sk-test"))
+	dead := kafkatest.Read[codementor.DeadLetter](c, codementor.DeadLetters)
+	kafkatest.EmitRaw(c, codementor.ReviewJobs, "bad", []byte("{nope"))
+	if _, dl := dead.Next(10 * time.Second); dl.Group != string(Group) || string(dl.Value) != "{nope" {
+		t.Errorf("dead letter = %+v", dl)
 	}
-	tt.Consume(string(codementor.ReviewJobs), "s1", job(t, "gone"))
-	evs := events(q)
+	submit(c, "s1", "gone")
+	evs := events(t, r, "s1")
 	if len(evs) != 1 || evs[0].Review == nil || evs[0].Review.Status != codementor.ReviewFailed || !strings.Contains(evs[0].Review.Reason, "gone") {
 		t.Fatalf("events %+v", evs)
 	}
-	// The processor still works.
-	tt.Consume(string(codementor.ReviewJobs), "s1", job(t, "q"))
-	evs = events(q)
+	// A job of a submission reviewed already is skipped; the worker goes on.
+	submit(c, "reviewed", "q")
+	submit(c, "s2", "q")
+	evs = events(t, r, "s2")
 	if len(evs) < 2 || evs[len(evs)-1].Review == nil || evs[len(evs)-1].Review.Status != codementor.ReviewDone {
 		t.Fatalf("after the poison message: %+v", evs)
 	}
+	if key, ev, ok := r.TryNext(time.Second); ok {
+		t.Errorf("unexpected event of %s: %+v", key, ev)
+	}
 }
 
-func TestHandedBackJobsAreReviewed(t *testing.T) {
-	llm := reviewtest.New(t, reviewtest.Stream("## Summary\nFine.\n"))
-	tt, q := run(t, newReviewer(t, llm.URL, "sk-test"))
-	tt.Consume(string(codementor.ReviewerLoop), "s1", job(t, "q"))
-	evs := events(q)
-	if len(evs) == 0 || evs[len(evs)-1].Review == nil || evs[len(evs)-1].Review.Status != codementor.ReviewDone {
-		t.Fatalf("a job from the loopback stream: %+v", evs)
+// TestStoppedReviewIsWrittenElsewhere stops a reviewer in the middle of a
+// review: the job is released, and another reviewer writes it as a new
+// attempt.
+func TestStoppedReviewIsWrittenElsewhere(t *testing.T) {
+	llm := reviewtest.New(t, reviewtest.Stream("## Summary\n", "Fine.\n").WithDelay(time.Second))
+	c := kafkatest.Start(t, 1, 0)
+	kafkatest.Emit(c, goka.Stream(codementor.QuestionsTable), "q", &codementor.Question{ID: "q", Title: "Double It"})
+	qs, subs := kafkatest.Views(c)
+	cfg := DefaultConfig(1)
+	w := NewWorker(newReviewer(t, llm.URL, "sk-test"), cfg, qs, subs, kafkatest.Emitter[codementor.ReviewEvent](c, codementor.ReviewEvents),
+		kafkatest.Emitter[codementor.DeadLetter](c, codementor.DeadLetters), quiet)
+	start := func() (stop func()) {
+		q := queue.New(cfg.QueueConfig(c.Brokers, "test"), quiet)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- q.Run(ctx, w.Handle) }()
+		return func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("queue: %v", err)
+			}
+		}
+	}
+	stopFirst := start()
+	submit(c, "s1", "q")
+	r := kafkatest.Read[codementor.ReviewEvent](c, codementor.ReviewEvents)
+	_, first := r.Next(30 * time.Second)
+	if first.Kind != codementor.ReviewStarted {
+		t.Fatalf("first event %+v", first)
+	}
+	stopFirst()
+	t.Cleanup(start())
+	var last *codementor.ReviewEvent
+	attempts := map[string]bool{first.Attempt: true}
+	for last == nil || last.Kind != codementor.ReviewFinished {
+		_, last = r.Next(30 * time.Second)
+		attempts[last.Attempt] = true
+	}
+	if last.Attempt == first.Attempt || last.Review.Status != codementor.ReviewDone || len(attempts) != 2 {
+		t.Errorf("finished %+v after attempt %s (attempts %v)", last, first.Attempt, attempts)
 	}
 }

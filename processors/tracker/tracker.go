@@ -4,9 +4,19 @@
 // hands every judged submission to the reviewer, and folds the review in.
 // Every decision is a pure function of the current state and the message, so
 // redelivered messages change nothing (idempotence under at-least-once).
+//
+// A message that changes nothing still writes the state back to the table.
+// goka's SetValue writes the local storage first and the table topic after,
+// and a message is committed only once that write is acknowledged. A process
+// killed in between keeps the new state in its local storage but not in the
+// topic, which every view reads; after the restart the message comes again,
+// finds its own effect already in local storage and changes nothing. Were
+// nothing written then, a submission that had just become final would look
+// unfinished to every view for good, since nothing changes a final state.
 package tracker
 
 import (
+	"cmp"
 	"log/slog"
 	"time"
 
@@ -33,8 +43,10 @@ func Graph(log *slog.Logger) *goka.GroupGraph {
 		goka.Input(codementor.SubmissionRequests, new(codec.Bytes), t.request),
 		goka.Input(codementor.RunEvents, new(codec.Bytes), t.event),
 		goka.Input(codementor.ReviewEvents, new(codec.Bytes), t.review),
+		goka.Input(codementor.SubmissionNudges, new(codec.Bytes), t.nudge),
 		goka.Output(codementor.RunJobs, new(codementor.JobCodec)),
 		goka.Output(codementor.ReviewJobs, new(codementor.ReviewJobCodec)),
+		goka.Output(codementor.LearnerEvents, new(codementor.LearnerEventCodec)),
 		deadletter.Output(),
 		goka.Persist(new(codementor.SubmissionCodec)),
 	)
@@ -59,13 +71,19 @@ func (t *tracker) request(ctx goka.Context, msg any) {
 		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
 		return
 	}
-	next, job := Request(t.current(ctx), req.(*codementor.SubmissionRequest), ctx.Key(), t.now())
-	if next != nil {
-		ctx.SetValue(next)
-	}
+	cur := t.current(ctx)
+	next, job := Request(cur, req.(*codementor.SubmissionRequest), ctx.Key(), t.now())
+	store(ctx, cur, next)
 	if job != nil {
 		ctx.Emit(codementor.RunJobs, ctx.Key(), job)
+		t.inFlight(ctx, cmp.Or(next, cur), true)
 	}
+}
+
+// inFlight tells the learners group that s started (a job was emitted) or
+// stopped (its verdict is in) being in flight. Telling it again is harmless.
+func (t *tracker) inFlight(ctx goka.Context, s *codementor.Submission, in bool) {
+	ctx.Emit(codementor.LearnerEvents, s.User, &codementor.LearnerEvent{User: s.User, SubmissionID: s.ID, InFlight: in, At: s.CreatedAt})
 }
 
 // event handles a RunEvent.
@@ -81,14 +99,43 @@ func (t *tracker) event(ctx goka.Context, msg any) {
 		return
 	}
 	next, job := Apply(cur, ev.(*codementor.RunEvent), t.now())
-	if next != nil {
-		ctx.SetValue(next)
-		if cur.Verdict == "" && next.Verdict != "" {
-			metrics.Verdicts.WithLabelValues(next.Verdict).Inc()
-		}
+	store(ctx, cur, next)
+	if next != nil && cur.Verdict == "" && next.Verdict != "" {
+		metrics.Verdicts.WithLabelValues(next.Verdict).Inc()
 	}
 	if job != nil {
 		ctx.Emit(codementor.ReviewJobs, ctx.Key(), job)
+	}
+	if s := cmp.Or(next, cur); ev.(*codementor.RunEvent).Kind == codementor.RunFinished && s.Verdict != "" {
+		t.inFlight(ctx, s, false)
+	}
+}
+
+// nudge handles a Nudge from the watchdog.
+func (t *tracker) nudge(ctx goka.Context, msg any) {
+	n, err := new(codementor.NudgeCodec).Decode(msg.([]byte))
+	if err != nil {
+		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
+		return
+	}
+	cur := t.current(ctx)
+	if cur == nil {
+		t.log.Warn("nudge for an unknown submission", "key", ctx.Key())
+		return
+	}
+	next, job, review := Nudge(cur, n.(*codementor.Nudge), t.now())
+	store(ctx, cur, next)
+	if next == nil {
+		return
+	}
+	metrics.Requeued.WithLabelValues(cur.Status).Inc()
+	t.log.Warn("submission made no progress: its job is emitted again", "submission", cur.ID, "status", cur.Status, "version", cur.Version)
+	if job != nil {
+		ctx.Emit(codementor.RunJobs, ctx.Key(), job)
+		t.inFlight(ctx, next, true)
+	}
+	if review != nil {
+		ctx.Emit(codementor.ReviewJobs, ctx.Key(), review)
 	}
 }
 
@@ -104,9 +151,41 @@ func (t *tracker) review(ctx goka.Context, msg any) {
 		t.log.Warn("review event for an unknown submission", "key", ctx.Key(), "kind", ev.(*codementor.ReviewEvent).Kind)
 		return
 	}
-	if next := ApplyReview(cur, ev.(*codementor.ReviewEvent), t.now()); next != nil {
+	store(ctx, cur, ApplyReview(cur, ev.(*codementor.ReviewEvent), t.now()))
+}
+
+// store writes next, the state a message led to, or when the message changed
+// nothing (next is nil), the current state cur again: the table topic may
+// lack it (see the package doc). It is the same value, version included, so
+// views and SSE clients see nothing new when the topic had it already. This
+// costs a write per redelivered or duplicate message: only redelivery (a
+// restart, a rebalance, a job judged or reviewed twice) produces them.
+func store(ctx goka.Context, cur, next *codementor.Submission) {
+	switch {
+	case next != nil:
 		ctx.SetValue(next)
+	case cur != nil:
+		ctx.SetValue(cur)
 	}
+}
+
+// Nudge decides what a nudge does to cur: when cur is not final and still
+// at the nudge's version (it made no progress since the watchdog looked),
+// a copy one version on (so a second nudge of the same look does nothing)
+// and the job to emit again: the run job while queued or being judged, the
+// review job while being reviewed. Otherwise all nil.
+func Nudge(cur *codementor.Submission, n *codementor.Nudge, now time.Time) (*codementor.Submission, *codementor.Job, *codementor.ReviewJob) {
+	if cur.Final() || cur.Version != n.Version {
+		return nil, nil, nil
+	}
+	next := *cur
+	next.Version++
+	next.Requeued++
+	next.UpdatedAt = now
+	if cur.Status == codementor.StatusReviewing {
+		return &next, nil, reviewJobOf(cur)
+	}
+	return &next, jobOf(cur), nil
 }
 
 // Request decides what a submission request does to the current state cur
@@ -127,7 +206,7 @@ func Request(cur *codementor.Submission, req *codementor.SubmissionRequest, key 
 }
 
 func jobOf(s *codementor.Submission) *codementor.Job {
-	return &codementor.Job{SubmissionID: s.ID, QuestionID: s.QuestionID, Language: s.Language, Code: s.Code}
+	return &codementor.Job{SubmissionID: s.ID, User: s.User, QuestionID: s.QuestionID, Language: s.Language, Code: s.Code}
 }
 
 // Apply folds a run event into a copy of cur and returns it (nil: the event
@@ -222,7 +301,12 @@ func reviewJobOf(s *codementor.Submission) *codementor.ReviewJob {
 // (a job redelivered to another reviewer); a delta is taken only from the
 // current attempt and only at the end of its text, so duplicates and
 // leftovers of a superseded attempt are dropped; the finished review of the
-// current attempt (or of any, before one started) ends the submission.
+// current attempt (or of any, before one started) ends the submission. So
+// does a finished review without an attempt, whatever attempt was running:
+// the reviewer answered a job without starting one (reviews off, no free
+// slot, no such question), which happens only once the attempts before it
+// were cut short (a session ended, a process was killed) and their jobs came
+// back; no other answer is coming.
 func ApplyReview(cur *codementor.Submission, ev *codementor.ReviewEvent, now time.Time) *codementor.Submission {
 	if cur.Status != codementor.StatusReviewing || cur.Review.Final() {
 		return nil
@@ -241,15 +325,15 @@ func ApplyReview(cur *codementor.Submission, ev *codementor.ReviewEvent, now tim
 		}
 		r.Text += ev.Text
 	case codementor.ReviewFinished:
-		if ev.Review == nil || !ev.Review.Final() || (r.Attempt != "" && r.Attempt != ev.Attempt) {
+		if ev.Review == nil || !ev.Review.Final() || (ev.Attempt != "" && r.Attempt != "" && r.Attempt != ev.Attempt) {
 			return nil
 		}
 		fin := *ev.Review
 		fin.Attempt = ev.Attempt
-		if fin.StartedAt.IsZero() {
+		if fin.StartedAt.IsZero() && r.Attempt == ev.Attempt {
 			fin.StartedAt = r.StartedAt
 		}
-		if fin.Model == "" {
+		if fin.Model == "" && r.Attempt == ev.Attempt {
 			fin.Model = r.Model
 		}
 		*r = fin

@@ -286,3 +286,88 @@ func TestApplyIgnoresUnknownKinds(t *testing.T) {
 		t.Error("a test event without a test changed the state")
 	}
 }
+
+func TestNudge(t *testing.T) {
+	now := time.Now()
+	for _, tt := range []struct {
+		status      string
+		version     int64
+		job, review bool
+		changes     bool
+	}{
+		{codementor.StatusQueued, 1, true, false, true},
+		{codementor.StatusRunning, 5, true, false, true},
+		{codementor.StatusReviewing, 9, false, true, true},
+		{codementor.StatusDone, 12, false, false, false},
+		{codementor.StatusFailed, 3, false, false, false},
+	} {
+		cur := &codementor.Submission{ID: "s", User: "u", QuestionID: "q", Status: tt.status, Version: tt.version,
+			Review: codementor.Review{Status: codementor.ReviewPending}}
+		if tt.status == codementor.StatusReviewing {
+			cur.Verdict = codementor.VerdictAccepted
+		}
+		next, job, review := Nudge(cur, &codementor.Nudge{SubmissionID: "s", Version: tt.version}, now)
+		if (next != nil) != tt.changes || (job != nil) != tt.job || (review != nil) != tt.review {
+			t.Errorf("%s: next %v, job %v, review %v", tt.status, next != nil, job != nil, review != nil)
+			continue
+		}
+		if next == nil {
+			continue
+		}
+		if next.Version != tt.version+1 || next.Requeued != 1 || next.Status != tt.status || cur.Version != tt.version {
+			t.Errorf("%s: next %+v (cur %+v)", tt.status, next, cur)
+		}
+		if job != nil && (job.User != "u" || job.SubmissionID != "s") {
+			t.Errorf("%s: job %+v", tt.status, job)
+		}
+		// A second nudge of the same look, or of an older one, does nothing.
+		if n, j, r := Nudge(next, &codementor.Nudge{SubmissionID: "s", Version: tt.version}, now); n != nil || j != nil || r != nil {
+			t.Errorf("%s: a second nudge of version %d acted", tt.status, tt.version)
+		}
+	}
+}
+
+// TestLearnerEventsAndNudges: a submission tells the learners group it is in
+// flight when its job goes out and that it is not once its verdict is in; a
+// nudge of a stalled submission emits its job again, once per version.
+func TestLearnerEventsAndNudges(t *testing.T) {
+	tt, jobs := run(t)
+	learners := tt.NewQueueTracker(string(codementor.LearnerEvents))
+	next := func() (string, *codementor.LearnerEvent) {
+		t.Helper()
+		key, v, ok := learners.Next()
+		if !ok {
+			t.Fatal("no learner event")
+		}
+		return key, v.(*codementor.LearnerEvent)
+	}
+	tt.Consume(string(codementor.SubmissionRequests), "s1", raw(t, codementor.SubmissionRequest{ID: "s1", User: "carol", QuestionID: "q", Language: "python", Code: "x"}))
+	if key, ev := next(); key != "carol" || ev.SubmissionID != "s1" || !ev.InFlight {
+		t.Fatalf("first learner event %s %+v", key, ev)
+	}
+	if _, _, ok := jobs.Next(); !ok {
+		t.Fatal("no job")
+	}
+	nudge := func(version int64) {
+		tt.Consume(string(codementor.SubmissionNudges), "s1", raw(t, codementor.Nudge{SubmissionID: "s1", Version: version}))
+	}
+	nudge(1)
+	if _, v, ok := jobs.Next(); !ok || v.(*codementor.Job).SubmissionID != "s1" {
+		t.Fatalf("no job after the nudge: %v", v)
+	}
+	if s := state(tt, "s1"); s.Version != 2 || s.Requeued != 1 || s.Status != codementor.StatusQueued {
+		t.Fatalf("after the nudge: %+v", s)
+	}
+	if _, ev := next(); !ev.InFlight {
+		t.Fatalf("the nudge's learner event %+v", ev)
+	}
+	nudge(1) // the same look again
+	if _, v, ok := jobs.Next(); ok {
+		t.Fatalf("a second nudge of version 1 emitted %v", v)
+	}
+	tt.Consume(string(codementor.RunEvents), "s1", raw(t, codementor.RunEvent{Kind: codementor.RunFinished, Verdict: codementor.VerdictWrongAnswer, TestCount: 1,
+		Tests: []codementor.TestResult{{Index: 0, Verdict: codementor.VerdictWrongAnswer}}}))
+	if key, ev := next(); key != "carol" || ev.InFlight {
+		t.Fatalf("after the verdict: %s %+v", key, ev)
+	}
+}

@@ -1,0 +1,285 @@
+package queue_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/internal/kafkatest"
+	"github.com/codementor/codementor/queue"
+)
+
+// log records what a handler saw.
+type log struct {
+	mu       sync.Mutex
+	calls    map[string][]int32 // key → deliveries seen
+	done     map[string]time.Time
+	poisoned map[string]int32
+}
+
+func newLog() *log {
+	return &log{calls: map[string][]int32{}, done: map[string]time.Time{}, poisoned: map[string]int32{}}
+}
+
+func (l *log) call(j queue.Job) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls[j.Key] = append(l.calls[j.Key], j.Delivery)
+}
+
+func (l *log) finish(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.done[key] = time.Now()
+}
+
+func (l *log) snapshot() (calls map[string][]int32, done map[string]time.Time, poisoned map[string]int32) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	calls, done, poisoned = map[string][]int32{}, map[string]time.Time{}, map[string]int32{}
+	for k, v := range l.calls {
+		calls[k] = append([]int32(nil), v...)
+	}
+	for k, v := range l.done {
+		done[k] = v
+	}
+	for k, v := range l.poisoned {
+		poisoned[k] = v
+	}
+	return calls, done, poisoned
+}
+
+// waitFor polls cond until it holds or within passes.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// run runs a queue of cfg with h until the test ends or stop is called.
+func run(t *testing.T, c *kafkatest.Cluster, slots int, drain time.Duration, h queue.Handler, poisoned queue.Handler) (stop func()) {
+	t.Helper()
+	q := queue.New(queue.Config{Brokers: c.Brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs),
+		Slots: slots, ClientID: "test", Drain: drain, Poisoned: poisoned}, kafkatest.Quiet)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- q.Run(ctx, h) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("queue: %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Error("the queue did not stop within 30 s")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func emit(c *kafkatest.Cluster, keys ...string) {
+	for _, k := range keys {
+		kafkatest.Emit(c, codementor.RunJobs, k, &codementor.Job{SubmissionID: k})
+	}
+}
+
+// sleep waits d or until ctx ends, and says whether it slept the whole time.
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-time.After(d):
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// TestSlowJobHoldsUpNobody puts a slow job and then quick ones on one
+// partition: with free slots the quick ones finish long before the slow
+// one, each job runs once, and the jobs written before the group's first
+// member joined are delivered (share.auto.offset.reset=earliest).
+func TestSlowJobHoldsUpNobody(t *testing.T) {
+	c := kafkatest.Start(t, 1, 0)
+	emit(c, "slow", "quick-1", "quick-2")
+	l := newLog()
+	run(t, c, 3, 0, func(ctx context.Context, j queue.Job) queue.Outcome {
+		l.call(j)
+		if j.Key == "slow" {
+			sleep(ctx, 3*time.Second)
+		}
+		l.finish(j.Key)
+		return queue.Done
+	}, nil)
+	waitFor(t, 30*time.Second, "every job done", func() bool {
+		_, done, _ := l.snapshot()
+		return len(done) == 3
+	})
+	calls, done, _ := l.snapshot()
+	for _, k := range []string{"quick-1", "quick-2"} {
+		if !done[k].Before(done["slow"].Add(-time.Second)) {
+			t.Errorf("%s finished %s after the slow job began... it waited behind it", k, done[k].Sub(done["slow"]))
+		}
+	}
+	for k, d := range calls {
+		if len(d) != 1 || d[0] != 1 {
+			t.Errorf("%s delivered %v, want once", k, d)
+		}
+	}
+}
+
+// TestRetryComesRoundThenPoisoned releases a job every time: it comes round
+// again, with its delivery counted, until the last delivery, which goes to
+// Poisoned instead of the handler.
+func TestRetryComesRoundThenPoisoned(t *testing.T) {
+	c := kafkatest.Start(t, 2, 0)
+	emit(c, "bad", "good")
+	l := newLog()
+	run(t, c, 2, 0, func(ctx context.Context, j queue.Job) queue.Outcome {
+		l.call(j)
+		if j.Key == "bad" {
+			return queue.Retry
+		}
+		l.finish(j.Key)
+		return queue.Done
+	}, func(ctx context.Context, j queue.Job) queue.Outcome {
+		l.mu.Lock()
+		l.poisoned[j.Key] = j.Delivery
+		l.mu.Unlock()
+		return queue.Done
+	})
+	waitFor(t, 30*time.Second, "the bad job poisoned", func() bool {
+		_, _, p := l.snapshot()
+		return p["bad"] != 0
+	})
+	calls, done, poisoned := l.snapshot()
+	if got := calls["bad"]; len(got) != queue.DefaultMaxDelivery-1 || got[len(got)-1] != queue.DefaultMaxDelivery-1 {
+		t.Errorf("the bad job was run at deliveries %v, want 1 to %d", got, queue.DefaultMaxDelivery-1)
+	}
+	if poisoned["bad"] != queue.DefaultMaxDelivery {
+		t.Errorf("poisoned at delivery %d", poisoned["bad"])
+	}
+	if done["good"].IsZero() || len(calls["good"]) != 1 {
+		t.Errorf("the good job: runs %v", calls["good"])
+	}
+}
+
+// TestLockRenewedWhileJobRuns runs a job three times longer than the lock
+// (one second): renewed, it is never delivered to the idle member.
+func TestLockRenewedWhileJobRuns(t *testing.T) {
+	c := kafkatest.Start(t, 1, time.Second)
+	emit(c, "long")
+	l := newLog()
+	run(t, c, 2, 0, func(ctx context.Context, j queue.Job) queue.Outcome {
+		l.call(j)
+		sleep(ctx, 3500*time.Millisecond)
+		l.finish(j.Key)
+		return queue.Done
+	}, nil)
+	waitFor(t, 30*time.Second, "the job done", func() bool {
+		_, done, _ := l.snapshot()
+		return len(done) == 1
+	})
+	time.Sleep(1500 * time.Millisecond) // a lost lock would redeliver it by now
+	if calls, _, _ := l.snapshot(); len(calls["long"]) != 1 {
+		t.Fatalf("delivered %v, want once", calls["long"])
+	}
+}
+
+// TestStopHandsJobsOver stops an instance holding a job: with no drain the
+// job's context ends, it is released, and another instance has it at once.
+// With a drain, the job in hand finishes first and is not run again.
+func TestStopHandsJobsOver(t *testing.T) {
+	c := kafkatest.Start(t, 1, 0)
+	l := newLog()
+	started := make(chan struct{}, 10)
+	h := func(ctx context.Context, j queue.Job) queue.Outcome {
+		l.call(j)
+		started <- struct{}{}
+		if !sleep(ctx, 2*time.Second) {
+			return queue.Retry
+		}
+		l.finish(j.Key)
+		return queue.Done
+	}
+	stopFirst := run(t, c, 1, 0, h, nil)
+	emit(c, "cut")
+	<-started
+	run(t, c, 1, 0, h, nil)
+	stopped := time.Now()
+	stopFirst()
+	waitFor(t, 20*time.Second, "the released job done elsewhere", func() bool {
+		_, done, _ := l.snapshot()
+		return !done["cut"].IsZero()
+	})
+	if calls, done, _ := l.snapshot(); len(calls["cut"]) != 2 || calls["cut"][1] != 2 {
+		t.Errorf("deliveries %v, want 1 then 2", calls["cut"])
+	} else {
+		t.Logf("done elsewhere %s after the stop", done["cut"].Sub(stopped).Round(time.Millisecond))
+	}
+
+	// With a drain the job finishes where it is.
+	l2 := newLog()
+	h2 := func(ctx context.Context, j queue.Job) queue.Outcome {
+		l2.call(j)
+		started <- struct{}{}
+		if !sleep(ctx, time.Second) {
+			return queue.Retry
+		}
+		l2.finish(j.Key)
+		return queue.Done
+	}
+	c2 := kafkatest.Start(t, 1, 0)
+	stopDraining := run(t, c2, 1, 10*time.Second, h2, nil)
+	emit(c2, "drained")
+	<-started
+	stopDraining()
+	run(t, c2, 1, 0, h2, nil)
+	time.Sleep(2 * time.Second)
+	if calls, done, _ := l2.snapshot(); len(calls["drained"]) != 1 || done["drained"].IsZero() {
+		t.Errorf("drained job: deliveries %v, done %v", calls["drained"], !done["drained"].IsZero())
+	}
+}
+
+// TestDepthCountsJobsNotDone: the depth counts the jobs waiting and the one
+// in hand, and falls to zero once all are done.
+func TestDepthCountsJobsNotDone(t *testing.T) {
+	c := kafkatest.Start(t, 1, 0)
+	release := make(chan struct{})
+	q := queue.New(queue.Config{Brokers: c.Brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs),
+		Slots: 1, ClientID: "test"}, kafkatest.Quiet)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- q.Run(ctx, func(ctx context.Context, j queue.Job) queue.Outcome {
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return queue.Retry
+			}
+			return queue.Done
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	emit(c, "a", "b", "c", "d")
+	depth := func() int64 {
+		d, _ := q.Depth(context.Background())
+		return d
+	}
+	waitFor(t, 20*time.Second, "a depth of 4 with one job in hand", func() bool { return depth() == 4 && q.Held() == 1 })
+	close(release)
+	waitFor(t, 20*time.Second, "a depth of 0", func() bool { return depth() == 0 })
+}
