@@ -6,6 +6,8 @@
 #
 #   scripts/scale-bench.sh NAME PROCESSORS MAX_CONCURRENT -- LOADGEN FLAGS...
 #   scripts/scale-bench.sh p1 1 1 -- --rate 20 --duration 30s
+#
+# BENCH_PARTITIONS sets the topics' partition count (default 12).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export CODEMENTOR_BROKERS=$kafka CODEMENTOR_PARTITIONS=12 CODEMENTOR_LOG_LEVEL=warn
+export CODEMENTOR_BROKERS=$kafka CODEMENTOR_PARTITIONS=${BENCH_PARTITIONS:-12} CODEMENTOR_LOG_LEVEL=warn
 "$bin" broker --kafka-addr "$kafka" --data-dir "$work/broker" 2>"$work/broker.log" &
 pids+=($!)
 ops=()

@@ -127,10 +127,19 @@ func TestFairShares(t *testing.T) {
 
 // TestCrashRightAfterAccepting kills `codementor dev` with SIGKILL right
 // after it accepted 50 submissions (from 10 learners), starts it again on
-// its data, and checks that all 50 reach their right final state. Twice.
+// its data, and checks that all 50 reach their right final state. Twice,
+// or CODEMENTOR_TEST_CRASH_ROUNDS times.
 func TestCrashRightAfterAccepting(t *testing.T) {
 	if externalBrokers() != nil {
 		t.Skip("the embedded broker dies with the process; on Apache Kafka the kill tests are the cluster's")
+	}
+	rounds := 2
+	if v := os.Getenv("CODEMENTOR_TEST_CRASH_ROUNDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("CODEMENTOR_TEST_CRASH_ROUNDS=%q is not a positive whole number", v)
+		}
+		rounds = n
 	}
 	dir := t.TempDir()
 	http1, kafka1 := freeAddr(t), freeAddr(t)
@@ -141,7 +150,7 @@ func TestCrashRightAfterAccepting(t *testing.T) {
 		return p
 	}
 	base := "http://" + http1
-	for round := range 2 {
+	for round := range rounds {
 		p := run(2 * round)
 		want := map[string]string{}
 		users := map[string]*client{}
