@@ -19,17 +19,18 @@ type sent struct {
 	user *client
 }
 
-// submitAll sends one submission of code per learner (each its own user,
-// signed in first), all at once, and returns them in the order sent.
-func submitAll(b testing.TB, base, prefix, question, code string, n int) []sent {
+// submitAll sends per submissions of code from each of n learners (each
+// its own user, signed in first), all at once, and returns them.
+func submitAll(b testing.TB, base, prefix, question, code string, n, per int) []sent {
 	b.Helper()
 	users := make([]*client, n)
 	for i := range users {
 		users[i] = login(b, base, testUser(fmt.Sprintf("%s%d", prefix, i)), false)
 	}
-	out := make([]sent, n)
+	out := make([]sent, n*per)
 	var wg sync.WaitGroup
-	for i, u := range users {
+	for i := range out {
+		u := users[i%n]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -62,39 +63,52 @@ func latest(ts []time.Time) time.Time {
 }
 
 // BenchmarkSlowQuickMix: one dev process with 16 judging slots on 12
-// partitions; 24 learners each send a submission that waits 5 s, then 12
-// learners a quick one. Reports when the slow ones were all done and how
-// long the quick ones took, at most.
+// partitions; 24 submissions that wait 5 s, then 12 quick ones from 12
+// other learners. The slow ones come from 3 learners (8 each, their
+// limit), or from 24 learners (one each). Reports when the slow ones were
+// all done and how long the quick ones took, at most.
 func BenchmarkSlowQuickMix(b *testing.B) {
-	for range b.N {
-		cfg := devConfig(b, b.TempDir())
-		cfg.MaxConcurrent, cfg.Partitions = 16, 12
-		in := devtest.Launch(b, cfg, devtest.Ready)
-		admin := login(b, in.Base, testUser("admin"), true)
-		q := sleepy(b, admin)
-		start := time.Now()
-		slow := submitAll(b, in.Base, "slow", q, sleeper(5*time.Second), 24)
-		quick := submitAll(b, in.Base, "quick", q, sleeper(0), 12)
-		slowDone := latest(finals(b, admin, slow, 2*time.Minute))
-		var worst time.Duration
-		for i, at := range finals(b, admin, quick, 2*time.Minute) {
-			worst = max(worst, at.Sub(quick[i].at))
-		}
-		b.ReportMetric(slowDone.Sub(start).Seconds(), "slow-done-s")
-		b.ReportMetric(worst.Seconds(), "quick-max-s")
-		in.Stop()
+	for _, slowLearners := range []int{3, 24} {
+		b.Run(fmt.Sprintf("slow-from-%d", slowLearners), func(b *testing.B) {
+			for range b.N {
+				cfg := devConfig(b, b.TempDir())
+				cfg.MaxConcurrent, cfg.Partitions = 16, 12
+				in := devtest.Launch(b, cfg, devtest.Ready)
+				admin := login(b, in.Base, testUser("admin"), true)
+				q := sleepy(b, admin)
+				start := time.Now()
+				slow := submitAll(b, in.Base, "slow", q, sleeper(5*time.Second), slowLearners, 24/slowLearners)
+				quick := submitAll(b, in.Base, "quick", q, sleeper(0), 12, 1)
+				// Both at once: each is seen final within 50 ms of becoming so.
+				done := finals(b, admin, append(slices.Clone(slow), quick...), 2*time.Minute)
+				slowDone := latest(done[:len(slow)])
+				var worst time.Duration
+				for i, at := range done[len(slow):] {
+					worst = max(worst, at.Sub(quick[i].at))
+				}
+				b.ReportMetric(slowDone.Sub(start).Seconds(), "slow-done-s")
+				b.ReportMetric(worst.Seconds(), "quick-max-s")
+				in.Stop()
+			}
+		})
 	}
 }
 
 // BenchmarkSlowOnThreeProcessors: three processor processes with 12 slots
-// each, every topic on 2 partitions; 36 learners each send a submission
-// that waits 5 s. Reports when all were done.
+// each, every topic on 2 partitions, the queues on 2 or on 1; 36 learners
+// each send a submission that waits 5 s. Reports when all were done.
 func BenchmarkSlowOnThreeProcessors(b *testing.B) {
+	for _, queuePartitions := range []string{"2", "1"} {
+		b.Run("queue-partitions-"+queuePartitions, func(b *testing.B) { slowOnThreeProcessors(b, queuePartitions) })
+	}
+}
+
+func slowOnThreeProcessors(b *testing.B, queuePartitions string) {
 	for range b.N {
 		if externalBrokers() != nil {
 			b.Skip("the topics of a shared cluster have their partition counts already")
 		}
-		c := newCluster(b, "CODEMENTOR_PARTITIONS=2", "CODEMENTOR_QUEUE_PARTITIONS=2")
+		c := newCluster(b, "CODEMENTOR_PARTITIONS=2", "CODEMENTOR_QUEUE_PARTITIONS="+queuePartitions)
 		for range 3 {
 			c.waitReady(c.addProcessor("--max-concurrent", "12"))
 		}
@@ -102,7 +116,7 @@ func BenchmarkSlowOnThreeProcessors(b *testing.B) {
 		admin := login(b, c.web, testUser("admin"), true)
 		q := sleepy(b, admin)
 		start := time.Now()
-		subs := submitAll(b, c.web, "slow", q, sleeper(5*time.Second), 36)
+		subs := submitAll(b, c.web, "slow", q, sleeper(5*time.Second), 36, 1)
 		b.ReportMetric(latest(finals(b, admin, subs, 3*time.Minute)).Sub(start).Seconds(), "all-done-s")
 	}
 }
@@ -133,7 +147,7 @@ func BenchmarkFlood(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		other := submitAll(b, in.Base, "bob", "a-plus-b", aPlusB, 1)
+		other := submitAll(b, in.Base, "bob", "a-plus-b", aPlusB, 1, 1)
 		done := finals(b, admin, other, time.Minute)
 		b.ReportMetric(float64(refused), "refused")
 		b.ReportMetric(done[0].Sub(other[0].at).Seconds(), "other-s")
@@ -154,7 +168,7 @@ func BenchmarkKillJudgeHoldingJobs(b *testing.B) {
 		c.web = c.addWeb()
 		admin := login(b, c.web, testUser("admin"), true)
 		q := sleepy(b, admin)
-		subs := submitAll(b, c.web, "held", q, sleeper(3*time.Second), 8)
+		subs := submitAll(b, c.web, "held", q, sleeper(3*time.Second), 8, 1)
 		victim := c.processors[0]
 		deadline := time.Now().Add(30 * time.Second)
 		for scrape(b, victim.ops+"/metrics")[`codementor_queue_jobs_in_flight{group="judge"}`] < 1 {

@@ -308,35 +308,40 @@ func TestStarterQuestions(t *testing.T) {
 	}
 }
 
-func TestFairSlotsKeepOneForAnotherLearner(t *testing.T) {
-	f := newFairSlots(3)
-	var releases []func()
-	for i, want := range []bool{true, true, false} {
-		release, ok := f.take("alice")
-		if ok != want {
-			t.Fatalf("alice's job %d: taken %v, want %v", i+1, ok, want)
+func TestFairSlotsKeepSomeForOtherLearners(t *testing.T) {
+	tests := []struct {
+		slots, alice int // alice's jobs that may run when she is alone
+	}{{1, 1}, {2, 1}, {3, 2}, {4, 3}, {8, 6}, {16, 12}}
+	for _, tt := range tests {
+		f := newFairSlots(tt.slots)
+		n := 0
+		for {
+			if _, ok := f.take("alice"); !ok {
+				break
+			}
+			n++
 		}
-		if ok {
-			releases = append(releases, release)
+		if n != tt.alice {
+			t.Errorf("%d slots: alice alone ran %d, want %d", tt.slots, n, tt.alice)
+		}
+		// The rest go to learners with nothing running, one each.
+		for i := n; i < tt.slots; i++ {
+			if _, ok := f.take(fmt.Sprintf("learner-%d", i)); !ok {
+				t.Errorf("%d slots: a learner with nothing running found no slot with %d busy", tt.slots, i)
+			}
+		}
+		if _, ok := f.take("bob"); ok {
+			t.Errorf("%d slots: a job took a slot with all busy", tt.slots)
 		}
 	}
-	bob, ok := f.take("bob")
-	if !ok {
-		t.Fatal("bob, with nothing running, did not get the last slot")
-	}
-	if _, ok := f.take("carol"); ok {
-		t.Fatal("a fourth job took a slot of three")
-	}
-	bob()
-	releases[0]()
-	if _, ok := f.take("alice"); !ok {
-		t.Fatal("alice could not take a slot with two free")
-	}
-	if _, ok := newFairSlots(1).take("alice"); !ok {
-		t.Fatal("one slot is never held back")
-	}
+	f := newFairSlots(2)
+	release, _ := f.take("alice")
 	if _, ok := f.take(""); !ok {
-		t.Fatal("a job of no known learner was held back")
+		t.Error("a job of no known learner was held back")
+	}
+	release()
+	if _, ok := f.take("alice"); !ok {
+		t.Error("alice could not take a slot once hers was released")
 	}
 }
 
