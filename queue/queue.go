@@ -121,12 +121,11 @@ type Config struct {
 
 // Queue consumes jobs from a share group.
 type Queue struct {
-	cfg     Config
-	log     *slog.Logger
-	joined  atomic.Int32 // members whose client is up
-	held    atomic.Int64 // jobs held now
-	members sync.WaitGroup
-	admin   atomic.Pointer[kgo.Client] // for Depth, while Run runs
+	cfg    Config
+	log    *slog.Logger
+	joined atomic.Int32               // members whose client is up
+	held   atomic.Int64               // jobs held now
+	admin  atomic.Pointer[kgo.Client] // for Depth, while Run runs
 }
 
 // New returns a queue of cfg; nothing runs until Run.
@@ -167,14 +166,11 @@ func (q *Queue) Run(ctx context.Context, h Handler) error {
 		admin.Close()
 	}()
 	errc := make(chan error, q.cfg.Slots)
+	var members sync.WaitGroup
 	for n := range q.cfg.Slots {
-		q.members.Add(1)
-		go func() {
-			defer q.members.Done()
-			errc <- q.member(ctx, n, h)
-		}()
+		members.Go(func() { errc <- q.member(ctx, n, h) })
 	}
-	q.members.Wait()
+	members.Wait()
 	close(errc)
 	var errs []error
 	for err := range errc {

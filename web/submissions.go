@@ -77,13 +77,15 @@ func (s *Server) checkInFlight(user string) error {
 	if err != nil {
 		return err
 	}
+	for _, p := range s.pending.forUser(user, s.now()) {
+		ids = append(ids, p.ID)
+	}
+	// A submission whose verdict this instance's view has is not in flight,
+	// whatever the learners table (which may lag) says.
 	inFlight := map[string]bool{}
 	for _, id := range ids {
-		inFlight[id] = true
-	}
-	for _, p := range s.pending.forUser(user, s.now()) {
-		if sub, err := s.Submissions.Get(p.ID); err != nil || sub.Status == codementor.StatusQueued || sub.Status == codementor.StatusRunning {
-			inFlight[p.ID] = true
+		if sub, err := s.Submissions.Get(id); err != nil || sub.Verdict == "" && !sub.Final() {
+			inFlight[id] = true
 		}
 	}
 	if n := len(inFlight); n >= s.cfg.MaxInFlight {
