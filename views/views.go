@@ -13,6 +13,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lovoo/goka"
 	"github.com/lovoo/goka/storage"
@@ -243,6 +244,23 @@ func NewQuestions(brokers []string, opts ...goka.ViewOption) (*Questions, error)
 
 // changed retires the cached list.
 func (q *Questions) changed(goka.UpdateContext, string, []byte) { q.changes.Add(1) }
+
+// Lookup returns question id, waiting up to within for this view to hold
+// it: a worker's view may not have caught up yet with a question the web
+// tier just wrote (or with the whole table, after a restart). After within
+// it returns an error wrapping ErrNotFound; when ctx ends, ctx's error.
+func (q *Questions) Lookup(ctx context.Context, id string, within time.Duration) (*codementor.Question, error) {
+	wctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	v, err := q.Await(wctx, id, func(*codementor.Question) bool { return true })
+	switch {
+	case err == nil:
+		return v, nil
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	}
+	return nil, fmt.Errorf("question %q: %w (waited %s)", id, ErrNotFound, within)
+}
 
 // List returns every question, sorted by ID. The slice and the questions
 // are shared between callers, who must not change them.

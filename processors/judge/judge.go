@@ -80,7 +80,8 @@ func (cfg Config) QueueConfig(brokers []string, clientID string) queue.Config {
 // implement them.
 type (
 	Questions interface {
-		Get(id string) (*codementor.Question, error)
+		// Lookup returns a question, waiting up to within for it.
+		Lookup(ctx context.Context, id string, within time.Duration) (*codementor.Question, error)
 	}
 	Submissions interface {
 		Get(id string) (*codementor.Submission, error)
@@ -131,7 +132,7 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 		ev.At = time.Now().UTC()
 		w.events.Send(&acks, qj.Key, ev)
 	}
-	q, err := WaitQuestion(ctx, w.questions, job.QuestionID, w.cfg.QuestionWait)
+	q, err := w.questions.Lookup(ctx, job.QuestionID, w.cfg.QuestionWait)
 	switch {
 	case ctx.Err() != nil:
 		return queue.Retry
@@ -172,33 +173,6 @@ func (w *Worker) deadLetter(ctx context.Context, qj queue.Job, reason error) que
 	var acks emitters.Acks
 	deadletter.SendJob(w.dead, &acks, string(Group), qj, reason, w.log)
 	return queue.Written(ctx, qj, acks.Wait, w.log)
-}
-
-// ErrNoQuestion is returned by WaitQuestion for a question that did not
-// appear in time.
-var ErrNoQuestion = errors.New("question does not exist")
-
-// WaitQuestion returns question id from qs, waiting up to wait for it to
-// appear: the web tier accepted the submission only once its own view had
-// the question, so a missing one is one this instance's view has not caught
-// up with yet. It returns an error wrapping ErrNoQuestion after wait, or
-// ctx's error.
-func WaitQuestion(ctx context.Context, qs Questions, id string, wait time.Duration) (*codementor.Question, error) {
-	deadline := time.Now().Add(wait)
-	for {
-		q, err := qs.Get(id)
-		if err == nil {
-			return q, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%w: %q (%v)", ErrNoQuestion, id, err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
 
 // Judge compiles the job's code (with q's driver for its language, if any),

@@ -18,7 +18,6 @@ import (
 	"github.com/codementor/codementor/deadletter"
 	"github.com/codementor/codementor/emitters"
 	"github.com/codementor/codementor/metrics"
-	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/queue"
 	"github.com/codementor/codementor/review"
 )
@@ -64,12 +63,24 @@ func (cfg Config) QueueConfig(brokers []string, clientID string) queue.Config {
 		ClientID: clientID}
 }
 
+// Tables are what the reviewer reads: *views.Questions and
+// *views.Submissions implement them.
+type (
+	Questions interface {
+		// Lookup returns a question, waiting up to within for it.
+		Lookup(ctx context.Context, id string, within time.Duration) (*codementor.Question, error)
+	}
+	Submissions interface {
+		Get(id string) (*codementor.Submission, error)
+	}
+)
+
 // Worker reviews the jobs of the review-jobs queue.
 type Worker struct {
 	r           Reviewer
 	cfg         Config
-	questions   judge.Questions
-	submissions judge.Submissions
+	questions   Questions
+	submissions Submissions
 	events      *emitters.ReviewEvents
 	dead        *emitters.DeadLetters
 	log         *slog.Logger
@@ -78,7 +89,7 @@ type Worker struct {
 // NewWorker returns a worker that reviews with r, looks questions up in qs,
 // skips jobs whose submission subs shows reviewed already (a job delivered
 // again), and writes to events and dead.
-func NewWorker(r Reviewer, cfg Config, qs judge.Questions, subs judge.Submissions, events *emitters.ReviewEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
+func NewWorker(r Reviewer, cfg Config, qs Questions, subs Submissions, events *emitters.ReviewEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
 	return &Worker{r: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: dead, log: log}
 }
 
@@ -112,7 +123,7 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 	if reason := w.r.SkipReason(); reason != "" {
 		return finish("", codementor.Review{Status: codementor.ReviewSkipped, Reason: reason})
 	}
-	q, err := judge.WaitQuestion(ctx, w.questions, job.QuestionID, w.cfg.QuestionWait)
+	q, err := w.questions.Lookup(ctx, job.QuestionID, w.cfg.QuestionWait)
 	switch {
 	case ctx.Err() != nil:
 		return queue.Retry
