@@ -224,7 +224,6 @@ func (a *App) addQueue(cfg queue.Config, handle, poisoned queue.Handler, qs *vie
 		}
 		return q.Run(ctx, handle)
 	}
-	a.checks = append(a.checks, func(context.Context) error { return q.Ready() })
 }
 
 // tableViews are the goka views of the tables that both the web tier and

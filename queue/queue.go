@@ -121,11 +121,10 @@ type Config struct {
 
 // Queue consumes jobs from a share group.
 type Queue struct {
-	cfg    Config
-	log    *slog.Logger
-	joined atomic.Int32               // members whose client is up
-	held   atomic.Int64               // jobs held now
-	admin  atomic.Pointer[kgo.Client] // for Depth, while Run runs
+	cfg   Config
+	log   *slog.Logger
+	held  atomic.Int64               // jobs held now
+	admin atomic.Pointer[kgo.Client] // for Depth, while Run runs
 }
 
 // New returns a queue of cfg; nothing runs until Run.
@@ -144,14 +143,6 @@ const DefaultMaxDelivery = 5
 
 // Held returns the number of jobs this instance holds now.
 func (q *Queue) Held() int64 { return q.held.Load() }
-
-// Ready reports whether every member's client is up.
-func (q *Queue) Ready() error {
-	if n := int(q.joined.Load()); n < q.cfg.Slots {
-		return fmt.Errorf("the %s queue has %d of %d members up", q.cfg.Group, n, q.cfg.Slots)
-	}
-	return nil
-}
 
 // Run runs every member until ctx ends, then lets the jobs in hand finish
 // (Config.Drain), acknowledges them, leaves the group and returns.
@@ -233,9 +224,7 @@ func (q *Queue) member(ctx context.Context, n int, h Handler) error {
 	if err != nil {
 		return fmt.Errorf("create member %d of share group %s: %w", n, q.cfg.Group, err)
 	}
-	q.joined.Add(1)
 	defer func() {
-		q.joined.Add(-1)
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if err := cl.LeaveGroupContext(lctx); err != nil {
