@@ -140,18 +140,15 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
-	eopts := kc.EmitterOptions(clientID, log.With("component", "goka"))
-	dead, err := emitters.NewDeadLetters(kc.Brokers, eopts...)
+	dead, err := emitter[codementor.DeadLetter](a, kc, clientID, codementor.DeadLetters)
 	if err != nil {
 		return err
 	}
-	a.closers = append(a.closers, func() { _ = dead.Finish() })
 
-	nudges, err := emitters.New[codementor.Nudge](kc.Brokers, codementor.SubmissionNudges, eopts...)
+	nudges, err := emitter[codementor.Nudge](a, kc, clientID, codementor.SubmissionNudges)
 	if err != nil {
 		return err
 	}
-	a.closers = append(a.closers, func() { _ = nudges.Finish() })
 	wd := watchdog.New(watchdog.Config{StallAfter: a.cfg.StallAfter, Every: max(a.cfg.StallAfter/6, time.Second)},
 		v.submissions, nudges, log.With("component", "watchdog"))
 	a.components["watchdog"] = func(ctx context.Context) error {
@@ -168,11 +165,10 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	if reason := rv.SkipReason(); reason != "" {
 		log.Warn("reviews are off: every review is skipped", "reason", reason)
 	}
-	reviews, err := emitters.NewReviewEvents(kc.Brokers, eopts...)
+	reviews, err := emitter[codementor.ReviewEvent](a, kc, clientID, codementor.ReviewEvents)
 	if err != nil {
 		return err
 	}
-	a.closers = append(a.closers, func() { _ = reviews.Finish() })
 	rcfg := reviewer.DefaultConfig(a.cfg.ReviewConcurrency)
 	rw := reviewer.NewWorker(rv, rcfg, v.questions, v.submissions, reviews, dead, log.With("component", "reviewer"))
 	a.addQueue(rcfg.QueueConfig(kc.Brokers, clientID), rw.Handle, rw.Poisoned, v.questions)
@@ -186,20 +182,18 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 		return nil
 	}
 	a.closers = append(a.closers, func() { _ = sb.Close() })
-	runs, err := emitters.NewRunEvents(kc.Brokers, eopts...)
+	runs, err := emitter[codementor.RunEvent](a, kc, clientID, codementor.RunEvents)
 	if err != nil {
 		return err
 	}
-	a.closers = append(a.closers, func() { _ = runs.Finish() })
 	jcfg := judge.DefaultConfig(a.cfg.MaxConcurrent)
 	jw := judge.NewWorker(judge.Sandboxed{Sandbox: sb}, jcfg, v.questions, v.submissions, runs, dead, log.With("component", "judge"))
 	a.addQueue(jcfg.QueueConfig(kc.Brokers, clientID), jw.Handle, jw.Poisoned, v.questions)
 
-	re, err := emitters.NewRuntimes(kc.Brokers, eopts...)
+	re, err := emitter[codementor.Runtime](a, kc, clientID, goka.Stream(codementor.RuntimesTable))
 	if err != nil {
 		return err
 	}
-	a.closers = append(a.closers, func() { _ = re.Finish() })
 	ids := sb.Languages()
 	a.announced.Store(&ids)
 	a.components["runtimes"] = func(ctx context.Context) error {
@@ -209,6 +203,24 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	}
 	a.checks = append(a.checks, recovered("runtime announcement", a.announceDone.Load))
 	return nil
+}
+
+// emitter connects an emitter of T into topic, finished when the process
+// stops.
+func emitter[T any](a *App, kc kafka.Config, clientID string, topic goka.Stream) (*emitters.Emitter[T], error) {
+	em, err := emitters.New[T](kc.Brokers, topic, kc.EmitterOptions(clientID, a.log.With("component", "goka"))...)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = em.Finish() })
+	return em, nil
+}
+
+// viewOptions are the options of every view of this process: its tables
+// kept in the instance's own directory.
+func (a *App) viewOptions(kc kafka.Config, slot, clientID string) []goka.ViewOption {
+	return append(kc.ViewOptions(clientID, a.log.With("component", "goka")),
+		goka.WithViewStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "views"))))
 }
 
 // addQueue adds the share-group consumer of cfg as a component. Its members
@@ -241,8 +253,7 @@ func (a *App) tableViews(kc kafka.Config, slot, clientID string) (*tableViews, e
 		return a.views, nil
 	}
 	log := a.log
-	vopts := append(kc.ViewOptions(clientID, log.With("component", "goka")),
-		goka.WithViewStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "views"))))
+	vopts := a.viewOptions(kc, slot, clientID)
 	hub := views.NewHub()
 	subs, err := views.NewSubmissions(kc.Brokers, hub, log.With("component", "views"), vopts...)
 	if err != nil {
@@ -314,8 +325,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		return err
 	}
 	hub, subs, qs := v.hub, v.submissions, v.questions
-	vopts := append(kc.ViewOptions(clientID, log.With("component", "goka")),
-		goka.WithViewStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "views"))))
+	vopts := a.viewOptions(kc, slot, clientID)
 	rts, err := views.NewRuntimes(kc.Brokers, vopts...)
 	if err != nil {
 		return err
@@ -324,17 +334,14 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
-	eopts := kc.EmitterOptions(clientID, log.With("component", "goka"))
-	se, err := emitters.NewSubmissions(kc.Brokers, eopts...)
+	se, err := emitter[codementor.SubmissionRequest](a, kc, clientID, codementor.SubmissionRequests)
 	if err != nil {
 		return err
 	}
-	a.closers = append(a.closers, func() { _ = se.Finish() })
-	qe, err := emitters.NewQuestions(kc.Brokers, eopts...)
+	qe, err := emitter[codementor.Question](a, kc, clientID, goka.Stream(codementor.QuestionsTable))
 	if err != nil {
 		return err
 	}
-	a.closers = append(a.closers, func() { _ = qe.Finish() })
 
 	a.components["runtimes-view"] = rts.Run
 	a.components["learners-view"] = lv.Run

@@ -42,42 +42,8 @@ type ReviewEvents = Emitter[codementor.ReviewEvent]
 // DeadLetters publishes messages no worker could handle.
 type DeadLetters = Emitter[codementor.DeadLetter]
 
-// NewRunEvents connects an emitter of run events.
-func NewRunEvents(brokers []string, opts ...goka.EmitterOption) (*RunEvents, error) {
-	return newEmitter[codementor.RunEvent](brokers, codementor.RunEvents, opts)
-}
-
-// NewReviewEvents connects an emitter of review events.
-func NewReviewEvents(brokers []string, opts ...goka.EmitterOption) (*ReviewEvents, error) {
-	return newEmitter[codementor.ReviewEvent](brokers, codementor.ReviewEvents, opts)
-}
-
-// NewDeadLetters connects an emitter of dead letters.
-func NewDeadLetters(brokers []string, opts ...goka.EmitterOption) (*DeadLetters, error) {
-	return newEmitter[codementor.DeadLetter](brokers, codementor.DeadLetters, opts)
-}
-
-// NewRuntimes connects an emitter writing straight into the runtimes table.
-func NewRuntimes(brokers []string, opts ...goka.EmitterOption) (*Runtimes, error) {
-	return newEmitter[codementor.Runtime](brokers, goka.Stream(codementor.RuntimesTable), opts)
-}
-
-// NewSubmissions connects an emitter of submission requests.
-func NewSubmissions(brokers []string, opts ...goka.EmitterOption) (*Submissions, error) {
-	return newEmitter[codementor.SubmissionRequest](brokers, codementor.SubmissionRequests, opts)
-}
-
-// NewQuestions connects an emitter writing straight into the questions table.
-func NewQuestions(brokers []string, opts ...goka.EmitterOption) (*Questions, error) {
-	return newEmitter[codementor.Question](brokers, goka.Stream(codementor.QuestionsTable), opts)
-}
-
 // New connects an emitter of T into topic.
 func New[T any](brokers []string, topic goka.Stream, opts ...goka.EmitterOption) (*Emitter[T], error) {
-	return newEmitter[T](brokers, topic, opts)
-}
-
-func newEmitter[T any](brokers []string, topic goka.Stream, opts []goka.EmitterOption) (*Emitter[T], error) {
 	e, err := goka.NewEmitter(brokers, topic, new(codementor.JSONCodec[T]), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("create emitter for %s: %w", topic, err)
