@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -16,6 +17,22 @@ func NewSubmissionID(now time.Time) string {
 		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // never happens on Linux
 	}
 	return fmt.Sprintf("%012x%s", now.UnixMilli(), hex.EncodeToString(b[:]))
+}
+
+// SubmissionIDTime returns the creation time NewSubmissionID wrote into
+// id, or false if id is not of its form.
+func SubmissionIDTime(id string) (time.Time, bool) {
+	if len(id) != 28 {
+		return time.Time{}, false
+	}
+	if _, err := hex.DecodeString(id); err != nil {
+		return time.Time{}, false
+	}
+	ms, err := strconv.ParseInt(id[:12], 16, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
 }
 
 // NewSubmission is the queued state of a submission just requested.

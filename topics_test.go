@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCodecCarriesTheSchemaVersion(t *testing.T) {
@@ -28,5 +29,17 @@ func TestCodecCarriesTheSchemaVersion(t *testing.T) {
 	}
 	if b, err := new(JSONCodec[struct{}]).Encode(struct{}{}); err != nil || string(b) != `{"v":1}` {
 		t.Errorf("empty object: %s, %v", b, err)
+	}
+}
+
+func TestSubmissionIDTime(t *testing.T) {
+	now := time.UnixMilli(time.Now().UnixMilli())
+	if at, ok := SubmissionIDTime(NewSubmissionID(now)); !ok || !at.Equal(now) {
+		t.Errorf("SubmissionIDTime(NewSubmissionID(%v)) = %v, %v", now, at, ok)
+	}
+	for _, bad := range []string{"", "abc", "zz24d8cdd8ba93ccb75cd7c50e6z", "01a24d8cdd8ba93ccb75cd7c50e6aa"} {
+		if _, ok := SubmissionIDTime(bad); ok {
+			t.Errorf("SubmissionIDTime(%q) took it for an ID", bad)
+		}
 	}
 }

@@ -50,3 +50,32 @@ func TestWritesAreReadBack(t *testing.T) {
 	}
 	t.Logf("%d of 20 write-then-read sequences missed a write", missed)
 }
+
+// TestSubmissionReadOnAnotherInstance: a submission accepted by one web
+// instance is read at once, with no pause, from another: 20 of 20 answer
+// 200, not 404 (the other instance waits for its view to have it).
+func TestSubmissionReadOnAnotherInstance(t *testing.T) {
+	c := newCluster(t, "CODEMENTOR_MAX_IN_FLIGHT=0")
+	c.waitReady(c.addProcessor("--max-concurrent", "2"))
+	one, other := c.addWeb(), c.addWeb()
+	alice := login(t, one, testUser("alice"), false)
+	there := *alice
+	there.base = other
+	missed := 0
+	for i := range 20 {
+		var sub codementor.Submission
+		if code := alice.do(t, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": aPlusB}, &sub); code != 202 {
+			t.Fatalf("submit %d: status %d", i, code)
+		}
+		if code, _, _ := there.raw(t, "GET", "/api/submissions/"+sub.ID, nil); code != 200 {
+			t.Errorf("submission %d read on the other instance right after it was accepted: status %d", i, code)
+			missed++
+		}
+	}
+	// A made-up ID of long ago is not waited for.
+	began := time.Now()
+	if code, _, _ := there.raw(t, "GET", "/api/submissions/"+codementor.NewSubmissionID(time.Now().Add(-time.Hour)), nil); code != 404 {
+		t.Errorf("an unknown submission: status %d, want 404", code)
+	}
+	t.Logf("%d of 20 missed; an old unknown ID answered in %s", missed, time.Since(began))
+}

@@ -171,6 +171,9 @@ func (s *Server) lookup(c echo.Context, id string) (*codementor.Submission, erro
 	if errors.Is(err, views.ErrNotFound) {
 		sub = s.pending.get(id, s.now())
 		if sub == nil {
+			sub = s.awaitRecent(c.Request().Context(), id)
+		}
+		if sub == nil {
 			return nil, notFound(fmt.Sprintf("submission %q", id))
 		}
 	} else if err != nil {
@@ -180,6 +183,31 @@ func (s *Server) lookup(c echo.Context, id string) (*codementor.Submission, erro
 		return nil, notFound(fmt.Sprintf("submission %q", id))
 	}
 	return sub, nil
+}
+
+// recentSubmission and recentWait: a submission whose ID says it was
+// accepted in the last recentSubmission, but that this instance's view does
+// not hold yet (another web instance accepted it a moment ago, or this one
+// did before it restarted), is waited for up to recentWait.
+const (
+	recentSubmission = 2 * time.Minute
+	recentWait       = 5 * time.Second
+)
+
+// awaitRecent waits for a recently accepted submission to reach the view;
+// nil if id is not recent or it did not come in time.
+func (s *Server) awaitRecent(ctx context.Context, id string) *codementor.Submission {
+	at, ok := codementor.SubmissionIDTime(id)
+	if now := s.now(); !ok || at.Before(now.Add(-recentSubmission)) || at.After(now.Add(time.Minute)) {
+		return nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, recentWait)
+	defer cancel()
+	sub, err := s.Submissions.Await(wctx, id, func(*codementor.Submission) bool { return true })
+	if err != nil {
+		return nil
+	}
+	return sub
 }
 
 func (s *Server) getSubmission(c echo.Context) error {
