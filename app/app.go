@@ -187,6 +187,7 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 		return err
 	}
 	jcfg := judge.DefaultConfig(a.cfg.MaxConcurrent)
+	jcfg.PreemptAfter = a.cfg.PreemptAfter
 	jw := judge.NewWorker(judge.Sandboxed{Sandbox: sb}, jcfg, v.questions, v.submissions, runs, dead, log.With("component", "judge"))
 	a.addQueue(jcfg.QueueConfig(kc.Brokers, clientID), jw.Handle, jw.Poisoned, v.questions)
 

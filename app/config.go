@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/processors/watchdog"
 	"github.com/codementor/codementor/review"
 )
@@ -54,6 +55,9 @@ type Config struct {
 	JWTSecret     string
 	TokenTTL      time.Duration
 	MaxConcurrent int
+	// PreemptAfter: a test running this long may be stopped for a learner
+	// with nothing running who waits for a slot (0: never).
+	PreemptAfter time.Duration
 	// MaxInFlight caps a learner's submissions waiting or being judged.
 	MaxInFlight int
 	// StallAfter is how long a submission may make no progress before its
@@ -150,6 +154,7 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 	}
 	if role == RoleDev || role == RoleProcessor {
 		num(&cfg.MaxConcurrent, "max-concurrent", runtime.NumCPU(), "submissions judged at once by this instance")
+		duration(&cfg.PreemptAfter, "preempt-after", judge.DefaultPreemptAfter, "when every slot is busy and a learner with nothing running waits, a job whose current test has run this long goes back to the end of the queue (once per job); 0: never")
 		duration(&cfg.StallAfter, "stall-after", watchdog.DefaultConfig().StallAfter, "a submission without progress this long (queued, judged or reviewed) has its job emitted again")
 		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; must be reachable by uid 65534")
 		boolean(&cfg.UnsafeNoSandbox, "unsafe-no-sandbox", false, "where the machine cannot sandbox, run learners' code WITHOUT isolation: local development only, never with untrusted users")
@@ -244,6 +249,9 @@ func (cfg Config) Validate() error {
 		if cfg.StallAfter < 10*time.Second {
 			errs = append(errs, fmt.Errorf("--stall-after must be at least 10s, got %s", cfg.StallAfter))
 		}
+		if cfg.PreemptAfter != 0 && cfg.PreemptAfter < 100*time.Millisecond {
+			errs = append(errs, fmt.Errorf("--preempt-after must be 0 (never) or at least 100ms, got %s", cfg.PreemptAfter))
+		}
 		if cfg.MaxConcurrent < 1 || cfg.MaxConcurrent > 256 {
 			errs = append(errs, fmt.Errorf("--max-concurrent must be from 1 to 256, got %d", cfg.MaxConcurrent))
 		}
@@ -270,7 +278,7 @@ func (cfg Config) LogValue() slog.Value {
 		slog.String("kafka_addr", cfg.KafkaAddr), slog.Any("brokers", cfg.Brokers), slog.Int("partitions", cfg.Partitions), slog.Int("queue_partitions", cfg.QueuePartitions),
 		slog.Int("replication", cfg.Replication), slog.Duration("stream_retention", cfg.StreamRetention),
 		slog.Bool("dev_auth", cfg.DevAuth), slog.String("jwt_secret", redact(cfg.JWTSecret)), slog.Duration("token_ttl", cfg.TokenTTL),
-		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.Int("max_in_flight", cfg.MaxInFlight), slog.Duration("stall_after", cfg.StallAfter), slog.String("sandbox_dir", cfg.SandboxDir),
+		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.Duration("preempt_after", cfg.PreemptAfter), slog.Int("max_in_flight", cfg.MaxInFlight), slog.Duration("stall_after", cfg.StallAfter), slog.String("sandbox_dir", cfg.SandboxDir),
 		slog.Bool("unsafe_no_sandbox", cfg.UnsafeNoSandbox), slog.Bool("seed_questions", cfg.SeedQuestions),
 		slog.String("openai_api_key", redact(cfg.Review.APIKey)), slog.String("review_base_url", cfg.Review.BaseURL),
 		slog.String("review_model", cfg.Review.Model), slog.String("review_language", cfg.Review.AnswerLanguage),

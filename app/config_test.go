@@ -69,6 +69,7 @@ func TestParseFlagsRejects(t *testing.T) {
 		{RoleDev, []string{"--log-level", "loud"}, nil, "log level"},
 		{RoleProcessor, []string{"--max-concurrent", "0"}, nil, "--max-concurrent"},
 		{RoleProcessor, []string{"--review-concurrency", "0"}, nil, "--review-concurrency"},
+		{RoleProcessor, []string{"--preempt-after", "10ms"}, nil, "--preempt-after must be 0 (never) or at least 100ms"},
 		{RoleDev, []string{"--review-timeout", "5m"}, nil, "review"},
 		{RoleDev, nil, map[string]string{"OPENAI_BASE_URL": "ftp://x"}, "review"},
 	}

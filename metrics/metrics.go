@@ -80,6 +80,12 @@ var (
 		Name: "codementor_queue_jobs_deferred_total",
 		Help: "Jobs written again at the end of their queue because this instance kept its last free slot for another learner.",
 	}, []string{"group"})
+	// QueueYielded counts jobs stopped to give their slot to a waiting
+	// learner (preempted) and written again at the end of their queue.
+	QueueYielded = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "codementor_queue_jobs_preempted_total",
+		Help: "Jobs stopped after their current test ran past --preempt-after, to give the slot to a learner with nothing running, and written again at the end of their queue (a job is preempted at most once).",
+	}, []string{"group"})
 
 	// Nudges counts submissions found without progress for too long, whose
 	// job the tracker was asked to emit again, by status.
@@ -109,7 +115,7 @@ var (
 )
 
 func init() {
-	registry.MustRegister(Verdicts, Reviews, StageSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, Nudges, Requeued, queues, lag,
+	registry.MustRegister(Verdicts, Reviews, StageSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Requeued, queues, lag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 

@@ -6,7 +6,8 @@
 // from the same partitions, a slow job holds up no other, and capacity grows
 // with the members, not with the partition count.
 //
-// A Queue runs one member per slot, each its own client with one job at a
+// A Queue runs one member per slot (and per spare, a member that takes jobs
+// only while every slot holds one), each its own client with one job at a
 // time: a share consumer accepts whatever the previous poll returned when it
 // polls again, so one client cannot hold a job while it takes the next.
 // A member that dies (kill -9, a lost machine) loses its locks when its
@@ -19,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -47,7 +49,15 @@ const (
 	// acknowledged, and the member pauses for DeferPause before it takes
 	// the next.
 	Defer
+	// Yielded: the job gave its slot up to another (it was preempted): it is
+	// written again at the end of the queue like a deferred job, marked so
+	// that it comes back with Job.Yielded set, and the member takes the
+	// next job at once.
+	Yielded
 )
+
+// yieldedHeader marks a job written again after it yielded its slot.
+const yieldedHeader = "codementor-yielded"
 
 // DeferPause is how long a member that deferred a job waits before it
 // takes the next: without it, members with nothing they may run would
@@ -86,6 +96,9 @@ type Job struct {
 	// Delivery counts the deliveries of this record: 1 the first time, more
 	// after a member released it, died holding it, or let its lock expire.
 	Delivery int32
+	// Yielded is set on a job that gave its slot up to another once
+	// already (Outcome Yielded).
+	Yielded bool
 }
 
 // Handler does one job. Its context ends when the queue stops, after
@@ -104,6 +117,10 @@ type Config struct {
 	// Slots is the number of jobs this instance does at once: one member
 	// of the share group each.
 	Slots int
+	// Spares are members beyond Slots that take jobs only while this
+	// instance holds Slots jobs already: jobs that wait here for one to end
+	// (the judge's, to preempt one; see processors/judge).
+	Spares int
 	// ClientID prefixes each member's client ID.
 	ClientID string
 	// Drain is how long jobs running when the queue stops may go on before
@@ -156,10 +173,10 @@ func (q *Queue) Run(ctx context.Context, h Handler) error {
 		q.admin.Store(nil)
 		admin.Close()
 	}()
-	errc := make(chan error, q.cfg.Slots)
+	errc := make(chan error, q.cfg.Slots+q.cfg.Spares)
 	var members sync.WaitGroup
-	for n := range q.cfg.Slots {
-		members.Go(func() { errc <- q.member(ctx, n, h) })
+	for n := range q.cfg.Slots + q.cfg.Spares {
+		members.Go(func() { errc <- q.member(ctx, n, n >= q.cfg.Slots, h) })
 	}
 	members.Wait()
 	close(errc)
@@ -207,8 +224,9 @@ func (q *Queue) Depth(ctx context.Context) (int64, error) {
 	return depth, nil
 }
 
-// member is one slot: a share consumer that takes one job at a time.
-func (q *Queue) member(ctx context.Context, n int, h Handler) error {
+// member is one slot, or a spare: a share consumer that takes one job at a
+// time.
+func (q *Queue) member(ctx context.Context, n int, spare bool, h Handler) error {
 	log := q.log.With("member", n)
 	cl, err := kgo.NewClient(
 		kgo.SeedBrokers(q.cfg.Brokers...),
@@ -235,6 +253,9 @@ func (q *Queue) member(ctx context.Context, n int, h Handler) error {
 
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
+		if spare && !q.whileBusy(ctx) {
+			break
+		}
 		fetches := cl.PollRecords(ctx, 1)
 		if ctx.Err() != nil {
 			// A poll cut short may still have taken a job: release it.
@@ -272,7 +293,7 @@ func (q *Queue) handle(ctx context.Context, cl *kgo.Client, r *kgo.Record, h Han
 		metrics.QueueHeld.WithLabelValues(q.cfg.Group).Dec()
 	}()
 	job := Job{Key: string(r.Key), Value: r.Value, Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-		Timestamp: r.Timestamp, Delivery: r.DeliveryCount()}
+		Timestamp: r.Timestamp, Delivery: r.DeliveryCount(), Yielded: yielded(r)}
 
 	// The job's context outlives the queue's by Drain.
 	jctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -294,8 +315,8 @@ func (q *Queue) handle(ctx context.Context, cl *kgo.Client, r *kgo.Record, h Han
 		out = h(jctx, job)
 	}
 	stopRenew()
-	if out == Defer {
-		out = q.requeue(jctx, cl, r, log)
+	if out == Defer || out == Yielded {
+		out = q.requeue(jctx, cl, r, out, log)
 	}
 	r.Ack(out.ack())
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -306,16 +327,39 @@ func (q *Queue) handle(ctx context.Context, cl *kgo.Client, r *kgo.Record, h Han
 	}
 }
 
-// requeue writes r again at the end of its topic, then pauses: Done, or
-// Retry if the write failed.
-func (q *Queue) requeue(ctx context.Context, cl *kgo.Client, r *kgo.Record, log *slog.Logger) Outcome {
+// whileBusy waits until this instance holds Slots jobs: false if ctx ended
+// first.
+func (q *Queue) whileBusy(ctx context.Context) bool {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for q.held.Load() < int64(q.cfg.Slots) {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+	}
+	return true
+}
+
+// requeue writes r again at the end of its topic (marked as yielded if
+// it was), then, for a deferred job, pauses: Done, or Retry if the write
+// failed.
+func (q *Queue) requeue(ctx context.Context, cl *kgo.Client, r *kgo.Record, why Outcome, log *slog.Logger) Outcome {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	// The copy keeps the job's time: how long it has waited goes on.
 	copied := &kgo.Record{Topic: r.Topic, Key: r.Key, Value: r.Value, Headers: r.Headers, Timestamp: r.Timestamp}
+	if why == Yielded && !yielded(r) {
+		copied.Headers = append(slices.Clone(r.Headers), kgo.RecordHeader{Key: yieldedHeader, Value: []byte("1")})
+	}
 	if err := cl.ProduceSync(pctx, copied).FirstErr(); err != nil {
-		log.Warn("defer a job", "group", q.cfg.Group, "key", string(r.Key), "err", err)
+		log.Warn("write a job again at the end of its queue", "group", q.cfg.Group, "key", string(r.Key), "err", err)
 		return Retry
+	}
+	if why == Yielded {
+		metrics.QueueYielded.WithLabelValues(q.cfg.Group).Inc()
+		return Done
 	}
 	metrics.QueueDeferred.WithLabelValues(q.cfg.Group).Inc()
 	select {
@@ -323,6 +367,10 @@ func (q *Queue) requeue(ctx context.Context, cl *kgo.Client, r *kgo.Record, log 
 	case <-time.After(DeferPause):
 	}
 	return Done
+}
+
+func yielded(r *kgo.Record) bool {
+	return slices.ContainsFunc(r.Headers, func(h kgo.RecordHeader) bool { return h.Key == yieldedHeader })
 }
 
 // renew extends r's lock at a third of its duration until stop is called:

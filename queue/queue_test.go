@@ -3,6 +3,7 @@ package queue_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,6 +88,30 @@ func run(t *testing.T, c *kafkatest.Cluster, slots int, drain time.Duration, h q
 	}
 	t.Cleanup(stop)
 	return stop
+}
+
+// runQueue runs a queue of slots and spares with h until the test ends.
+func runQueue(t *testing.T, c *kafkatest.Cluster, slots, spares int, h queue.Handler) *queue.Queue {
+	q := queue.New(queue.Config{Brokers: c.Brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs),
+		Slots: slots, Spares: spares, ClientID: "test"}, kafkatest.Quiet)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- q.Run(ctx, h) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return q
+}
+
+// hold holds a job until release is closed (Done) or ctx ends (Retry).
+func hold(ctx context.Context, release <-chan struct{}) queue.Outcome {
+	select {
+	case <-release:
+		return queue.Done
+	case <-ctx.Done():
+		return queue.Retry
+	}
 }
 
 func emit(c *kafkatest.Cluster, keys ...string) {
@@ -256,24 +281,7 @@ func TestStopHandsJobsOver(t *testing.T) {
 func TestDepthCountsJobsNotDone(t *testing.T) {
 	c := kafkatest.Start(t, 1, 0)
 	release := make(chan struct{})
-	q := queue.New(queue.Config{Brokers: c.Brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs),
-		Slots: 1, ClientID: "test"}, kafkatest.Quiet)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- q.Run(ctx, func(ctx context.Context, j queue.Job) queue.Outcome {
-			select {
-			case <-release:
-			case <-ctx.Done():
-				return queue.Retry
-			}
-			return queue.Done
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
+	q := runQueue(t, c, 1, 0, func(ctx context.Context, j queue.Job) queue.Outcome { return hold(ctx, release) })
 	emit(c, "a", "b", "c", "d")
 	depth := func() int64 {
 		d, _ := q.Depth(context.Background())
@@ -282,4 +290,59 @@ func TestDepthCountsJobsNotDone(t *testing.T) {
 	waitFor(t, 20*time.Second, "a depth of 4 with one job in hand", func() bool { return depth() == 4 && q.Held() == 1 })
 	close(release)
 	waitFor(t, 20*time.Second, "a depth of 0", func() bool { return depth() == 0 })
+}
+
+// TestSpareAndYield: one slot and one spare. The spare takes a job only
+// while the slot is busy; a job that yields goes to the end of the queue
+// and comes back marked as yielded, as a new record (its deliveries start
+// over); the instance never holds more than slot and spare.
+func TestSpareAndYield(t *testing.T) {
+	c := kafkatest.Start(t, 1, 0)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	yielded := map[string][]bool{}
+	var most int64
+	var qp atomic.Pointer[queue.Queue]
+	q := runQueue(t, c, 1, 1, func(ctx context.Context, j queue.Job) queue.Outcome {
+		mu.Lock()
+		yielded[j.Key] = append(yielded[j.Key], j.Yielded)
+		if q := qp.Load(); q != nil {
+			most = max(most, q.Held())
+		}
+		mu.Unlock()
+		if j.Key == "b" && !j.Yielded {
+			return queue.Yielded
+		}
+		if j.Delivery != 1 {
+			t.Errorf("%s: delivery %d, want 1", j.Key, j.Delivery)
+		}
+		return hold(ctx, release)
+	})
+	qp.Store(q)
+	emit(c, "a")
+	waitFor(t, 20*time.Second, "a in hand", func() bool { return q.Held() == 1 })
+	emit(c, "b", "c")
+	waitFor(t, 20*time.Second, "b yielded and c in the spare's hand", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(yielded["b"]) == 1 && len(yielded["c"]) == 1
+	})
+	time.Sleep(500 * time.Millisecond)
+	if h := q.Held(); h != 2 {
+		t.Errorf("held %d jobs with one slot and one spare busy, want 2", h)
+	}
+	close(release)
+	waitFor(t, 20*time.Second, "b back, marked", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(yielded["b"]) == 2
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if yielded["b"][1] != true || yielded["a"][0] || yielded["c"][0] {
+		t.Errorf("yielded marks %v: want only b's second delivery marked", yielded)
+	}
+	if most > 2 {
+		t.Errorf("held %d jobs at once, want at most 2", most)
+	}
 }

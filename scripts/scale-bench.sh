@@ -7,7 +7,9 @@
 #   scripts/scale-bench.sh NAME PROCESSORS MAX_CONCURRENT -- LOADGEN FLAGS...
 #   scripts/scale-bench.sh p1 1 1 -- --rate 20 --duration 30s
 #
-# BENCH_PARTITIONS sets the topics' partition count (default 12).
+# BENCH_PARTITIONS sets the topics' partition count (default 12); BENCH_KAFKA_PORT,
+# BENCH_HTTP_PORT and BENCH_OPS_BASE (processor i serves /metrics on BASE+i)
+# move the listeners (defaults 29092, 28080, 29100) so two runs can share a machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +35,7 @@ export CODEMENTOR_BROKERS=$kafka CODEMENTOR_PARTITIONS=${BENCH_PARTITIONS:-12} C
 pids+=($!)
 ops=()
 for i in $(seq 1 "$procs"); do
-  ops+=("127.0.0.1:$((29100 + i))")
+  ops+=("127.0.0.1:$((${BENCH_OPS_BASE:-29100} + i))")
   "$bin" processor --max-concurrent "$conc" --data-dir "$work/p$i" --metrics-addr "${ops[-1]}" 2>"$work/p$i.log" &
   pids+=($!)
 done

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/app"
+	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/review"
 )
 
@@ -66,7 +67,7 @@ func Config(t testing.TB, dataDir string) app.Config {
 	return app.Config{
 		Role: app.RoleDev, HTTPAddr: FreeAddr(t), DataDir: dataDir, KafkaAddr: "127.0.0.1:0",
 		Partitions: 4, QueuePartitions: 1, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
-		TokenTTL: time.Hour, MaxConcurrent: 2, MaxInFlight: 8, StallAfter: 3 * time.Minute, SeedQuestions: true,
+		TokenTTL: time.Hour, MaxConcurrent: 2, PreemptAfter: judge.DefaultPreemptAfter, MaxInFlight: 8, StallAfter: 3 * time.Minute, SeedQuestions: true,
 		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"),
 		Review:     review.DefaultConfig(), ReviewConcurrency: 2,
 	}

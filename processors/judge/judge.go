@@ -61,18 +61,30 @@ type Config struct {
 	// instance's view of the questions table (it was just written, or the
 	// view is catching up); after it the job fails.
 	QuestionWait time.Duration
+	// PreemptAfter: when every slot is busy and a learner with nothing
+	// running waits, a job whose current test has run this long is
+	// stopped and goes to the end of the queue (once per job); 0 never
+	// preempts. See fairSlots.
+	PreemptAfter time.Duration
 }
 
 // DefaultConfig returns the defaults for judging slots submissions at once
 // (by default, one per core).
 func DefaultConfig(slots int) Config {
-	return Config{Slots: slots, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10, QuestionWait: 30 * time.Second}
+	return Config{Slots: slots, JobTimeout: 45 * time.Second, OutputLimit: 64 << 10, QuestionWait: 30 * time.Second,
+		PreemptAfter: DefaultPreemptAfter}
 }
 
-// QueueConfig is the judge's share group on brokers: a member per slot; on
-// shutdown the jobs in hand finish (within their own timeout).
+// DefaultPreemptAfter is long for a test (a test of a typical program takes
+// milliseconds; a sleeping or spinning one, up to its limit) and short for
+// a learner who waits.
+const DefaultPreemptAfter = 300 * time.Millisecond
+
+// QueueConfig is the judge's share group on brokers: a member per slot and
+// a few spares, whose jobs wait for a slot; on shutdown the jobs in hand
+// finish (within their own timeout).
 func (cfg Config) QueueConfig(brokers []string, clientID string) queue.Config {
-	return queue.Config{Brokers: brokers, Group: string(Group), Topic: string(codementor.RunJobs), Slots: cfg.Slots,
+	return queue.Config{Brokers: brokers, Group: string(Group), Topic: string(codementor.RunJobs), Slots: cfg.Slots, Spares: spares(cfg.Slots),
 		ClientID: clientID, Drain: cfg.JobTimeout + 5*time.Second}
 }
 
@@ -104,7 +116,7 @@ type Worker struct {
 // skips jobs whose submission subs shows judged already (a job delivered
 // again), and writes to events and dead.
 func NewWorker(r Runner, cfg Config, qs Questions, subs Submissions, events *emitters.RunEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
-	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: dead, log: log, fair: newFairSlots(cfg.Slots)}
+	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: dead, log: log, fair: newFairSlots(cfg.Slots, cfg.PreemptAfter)}
 }
 
 // Handle judges one job of the queue. It returns once every event is
@@ -121,13 +133,19 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 		w.log.Info("job of a submission judged already: skipped", "submission", qj.Key, "delivery", qj.Delivery)
 		return queue.Done
 	}
-	release, ok := w.fair.take(job.User)
-	if !ok {
-		return queue.Defer
+	// A preemption ends the job's work, not its handling.
+	pctx, preempt := context.WithCancel(ctx)
+	defer preempt()
+	s, out := w.fair.take(ctx, job.User, qj.Yielded, preempt)
+	if s == nil {
+		return out
 	}
-	defer release()
+	defer s.release()
 	var acks emitters.Acks
 	emit := func(ev *codementor.RunEvent) {
+		if ev.Kind != codementor.RunFinished && !s.testing() {
+			return // preempted: this run's progress no longer counts
+		}
 		ev.SubmissionID = qj.Key
 		ev.At = time.Now().UTC()
 		w.events.Send(&acks, qj.Key, ev)
@@ -142,14 +160,19 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 	}
 	metrics.StageSeconds.WithLabelValues(metrics.StageQueued).Observe(time.Since(qj.Timestamp).Seconds())
 
-	work, cancel := context.WithTimeout(ctx, w.cfg.JobTimeout)
+	work, cancel := context.WithTimeout(pctx, w.cfg.JobTimeout)
 	defer cancel()
 	start := time.Now()
 	final := Judge(work, w.runner, q, job, w.cfg.OutputLimit, emit)
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		// Stopped mid-way: what was not run is not a verdict.
 		w.log.Warn("judging cut short by the shutdown; the job comes round again", "submission", qj.Key)
 		return queue.Retry
+	case !s.finish():
+		w.log.Info("judging preempted for a learner with nothing running; the job goes to the end of the queue",
+			"submission", qj.Key, "after", time.Since(start))
+		return queue.Yielded
 	}
 	emit(final)
 	w.log.Info("judged", "submission", qj.Key, "question", q.ID, "language", job.Language,

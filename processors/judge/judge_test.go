@@ -308,43 +308,6 @@ func TestStarterQuestions(t *testing.T) {
 	}
 }
 
-func TestFairSlotsKeepSomeForOtherLearners(t *testing.T) {
-	tests := []struct {
-		slots, alice int // alice's jobs that may run when she is alone
-	}{{1, 1}, {2, 1}, {3, 2}, {4, 3}, {8, 6}, {16, 12}}
-	for _, tt := range tests {
-		f := newFairSlots(tt.slots)
-		n := 0
-		for {
-			if _, ok := f.take("alice"); !ok {
-				break
-			}
-			n++
-		}
-		if n != tt.alice {
-			t.Errorf("%d slots: alice alone ran %d, want %d", tt.slots, n, tt.alice)
-		}
-		// The rest go to learners with nothing running, one each.
-		for i := n; i < tt.slots; i++ {
-			if _, ok := f.take(fmt.Sprintf("learner-%d", i)); !ok {
-				t.Errorf("%d slots: a learner with nothing running found no slot with %d busy", tt.slots, i)
-			}
-		}
-		if _, ok := f.take("bob"); ok {
-			t.Errorf("%d slots: a job took a slot with all busy", tt.slots)
-		}
-	}
-	f := newFairSlots(2)
-	release, _ := f.take("alice")
-	if _, ok := f.take(""); !ok {
-		t.Error("a job of no known learner was held back")
-	}
-	release()
-	if _, ok := f.take("alice"); !ok {
-		t.Error("alice could not take a slot once hers was released")
-	}
-}
-
 // TestFloodDoesNotDelayAnotherLearner judges, with two slots, four slow
 // submissions of one learner and then a quick one of another: the quick one
 // is judged before the flood's second wave starts, not after it.
@@ -371,4 +334,45 @@ func TestFloodDoesNotDelayAnotherLearner(t *testing.T) {
 		t.Errorf("bob's submission finished after %d of alice's: %v", pos, order)
 	}
 	t.Logf("finished in the order %v", order)
+}
+
+// TestPreemptionForALearnerWhoWaits: with both slots held by slow jobs of
+// two learners, a third learner's quick job preempts one of them once its
+// test has run for PreemptAfter; the preempted job runs again from the
+// start after the quick one, and every verdict is right.
+func TestPreemptionForALearnerWhoWaits(t *testing.T) {
+	c, _ := startWorker(t)
+	slow := "import time\nn=int(input())\ntime.sleep(1.2)\nprint(2*n)"
+	for _, who := range []string{"alice", "carol"} {
+		kafkatest.Emit(c, codementor.RunJobs, who, &codementor.Job{SubmissionID: who, User: who, QuestionID: "double", Language: "python", Code: slow})
+	}
+	events := kafkatest.Read[codementor.RunEvent](c, codementor.RunEvents)
+	started := map[string]int{}
+	for len(started) < 2 {
+		key, ev := events.Next(60 * time.Second)
+		if ev.Kind == codementor.RunStarted {
+			started[key]++
+		}
+	}
+	kafkatest.Emit(c, codementor.RunJobs, "bob", &codementor.Job{SubmissionID: "bob", User: "bob", QuestionID: "double", Language: "python", Code: "print(2*int(input()))"})
+	var order []string
+	for len(order) < 3 {
+		key, ev := events.Next(60 * time.Second)
+		switch ev.Kind {
+		case codementor.RunStarted:
+			started[key]++
+		case codementor.RunFinished:
+			if ev.Verdict != codementor.VerdictAccepted || len(ev.Tests) != 3 {
+				t.Errorf("%s: %s %s, %d tests", key, ev.Verdict, ev.Error, len(ev.Tests))
+			}
+			order = append(order, key)
+		}
+	}
+	if order[0] != "bob" {
+		t.Errorf("bob's quick submission did not finish first: %v", order)
+	}
+	if started["alice"]+started["carol"] != 3 || started["bob"] != 1 {
+		t.Errorf("starts %v: want one slow job preempted and run again, once", started)
+	}
+	t.Logf("finished in the order %v, starts %v", order, started)
 }
