@@ -169,6 +169,16 @@ func (c *client) stream(t testing.TB, path, lastID string) *sse {
 // next returns the next submission event within d.
 func (s *sse) next(t testing.TB, d time.Duration) (event, *codementor.Submission) {
 	t.Helper()
+	ev, sub, ok := s.within(t, d)
+	if !ok {
+		t.Fatalf("no event within %s", d)
+	}
+	return ev, sub
+}
+
+// within is next that reports a timeout (false) instead of failing.
+func (s *sse) within(t testing.TB, d time.Duration) (event, *codementor.Submission, bool) {
+	t.Helper()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
@@ -184,9 +194,9 @@ func (s *sse) next(t testing.TB, d time.Duration) (event, *codementor.Submission
 			if err := json.Unmarshal(ev.Data, &sub); err != nil {
 				t.Fatalf("event data %q: %v", ev.Data, err)
 			}
-			return ev, &sub
+			return ev, &sub, true
 		case <-timer.C:
-			t.Fatalf("no event within %s", d)
+			return event{}, nil, false
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package systemtest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // cluster is a deployment in separate processes: a broker (embedded, unless
@@ -30,9 +32,9 @@ type cluster struct {
 	extraEnv []string
 }
 
-func startCluster(t testing.TB, processors int) *cluster {
+func startCluster(t testing.TB, processors int, env ...string) *cluster {
 	t.Helper()
-	c := newCluster(t)
+	c := newCluster(t, env...)
 	for i := 0; i < processors; i++ {
 		c.addProcessor()
 	}
@@ -156,7 +158,11 @@ func (c *cluster) waitReady(p *process) {
 // web instance that did not take the submissions) ever shows a state going
 // backwards.
 func TestKillProcessorUnderLoad(t *testing.T) {
-	c := startCluster(t, 3)
+	// The watchdog's safety net within the test's patience: a submission
+	// that stalls (see the note on issue 12: one in a few full runs on
+	// Apache Kafka stayed reviewing after the graceful stop) is nudged
+	// after 20 s, and the log below names it.
+	c := startCluster(t, 3, "CODEMENTOR_STALL_AFTER=20s")
 	user := testUser("alice")
 	alice := login(t, c.web, user, false)
 	// The learner's stream is on another web instance than the one taking
@@ -181,7 +187,25 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 	collect := func(within time.Duration) {
 		deadline := time.Now().Add(within)
 		for len(finals) < len(want) {
-			_, s := events.next(t, time.Until(deadline))
+			_, s, ok := events.within(t, time.Until(deadline))
+			if !ok {
+				// Say where each one that is not final stands.
+				for id := range want {
+					if finals[id] == nil {
+						var now codementor.Submission
+						code := alice.do(t, "GET", "/api/submissions/"+id, nil, &now)
+						t.Errorf("%s not final: %d states streamed; GET %d: status %s, verdict %q, review %s, version %d, requeued %d",
+							id, len(states[id]), code, now.Status, now.Verdict, now.Review.Status, now.Version, now.Requeued)
+						for topic, recs := range keyed(t, c.brokers, id, string(codementor.RunJobs), string(codementor.RunEvents),
+							string(codementor.ReviewJobs), string(codementor.ReviewEvents)) {
+							for _, r := range recs {
+								t.Logf("  %s %s", topic, r)
+							}
+						}
+					}
+				}
+				t.Fatalf("no event within %s", within)
+			}
 			if _, ours := want[s.ID]; !ours {
 				continue
 			}
@@ -211,6 +235,9 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 
 	for id, verdict := range want {
 		f := finals[id]
+		if f.Requeued > 0 {
+			t.Logf("%s stalled: the watchdog emitted its job again %d times", id, f.Requeued)
+		}
 		if f.Status != codementor.StatusDone || f.Verdict != verdict || len(f.Tests) != f.TestCount || f.TestCount == 0 {
 			t.Errorf("%s: status %s verdict %s (want %s), %d of %d tests", id, f.Status, f.Verdict, verdict, len(f.Tests), f.TestCount)
 		}
@@ -271,5 +298,33 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 		if f := states[len(states)-1]; f.Status != codementor.StatusDone || f.Verdict != verdict {
 			t.Errorf("%s: status %s verdict %s (%s), want done %s", id, f.Status, f.Verdict, f.Error, verdict)
 		}
+	}
+}
+
+// keyed returns, per topic, a line for each record of key (its partition,
+// offset and value), read from the start: what a test that gives up on a
+// submission says about where its messages went.
+func keyed(t testing.TB, brokers string, key string, topics ...string) map[string][]string {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(brokers, ",")...), kgo.ConsumeTopics(topics...),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Logf("read %v: %v", topics, err)
+		return nil
+	}
+	defer cl.Close()
+	out := map[string][]string{}
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		fetches := cl.PollFetches(ctx)
+		cancel()
+		if fetches.NumRecords() == 0 {
+			return out
+		}
+		fetches.EachRecord(func(r *kgo.Record) {
+			if string(r.Key) == key {
+				out[r.Topic] = append(out[r.Topic], fmt.Sprintf("%d/%d %s %s", r.Partition, r.Offset, r.Timestamp.Format("15:04:05.000"), r.Value))
+			}
+		})
 	}
 }

@@ -118,7 +118,9 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 		metrics.Reviews.WithLabelValues(r.Status).Inc()
 		r.FinishedAt = time.Now().UTC()
 		emit(&codementor.ReviewEvent{Kind: codementor.ReviewFinished, Attempt: attempt, Review: &r})
-		return queue.Written(ctx, qj, acks.Wait, w.log)
+		out := queue.Written(ctx, qj, acks.Wait, w.log)
+		w.log.Info("reviewed", "submission", qj.Key, "status", r.Status, "delivery", qj.Delivery, "written", out == queue.Done)
+		return out
 	}
 	if reason := w.r.SkipReason(); reason != "" {
 		return finish("", codementor.Review{Status: codementor.ReviewSkipped, Reason: reason})
