@@ -196,12 +196,7 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 						code := alice.do(t, "GET", "/api/submissions/"+id, nil, &now)
 						t.Errorf("%s not final: %d states streamed; GET %d: status %s, verdict %q, review %s, version %d, requeued %d",
 							id, len(states[id]), code, now.Status, now.Verdict, now.Review.Status, now.Version, now.Requeued)
-						for topic, recs := range keyed(t, c.brokers, id, string(codementor.RunJobs), string(codementor.RunEvents),
-							string(codementor.ReviewJobs), string(codementor.ReviewEvents)) {
-							for _, r := range recs {
-								t.Logf("  %s %s", topic, r)
-							}
-						}
+						logKeyed(t, c.brokers, id)
 					}
 				}
 				t.Fatalf("no event within %s", within)
@@ -237,6 +232,7 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 		f := finals[id]
 		if f.Requeued > 0 {
 			t.Logf("%s stalled: the watchdog emitted its job again %d times", id, f.Requeued)
+			logKeyed(t, c.brokers, id)
 		}
 		if f.Status != codementor.StatusDone || f.Verdict != verdict || len(f.Tests) != f.TestCount || f.TestCount == 0 {
 			t.Errorf("%s: status %s verdict %s (want %s), %d of %d tests", id, f.Status, f.Verdict, verdict, len(f.Tests), f.TestCount)
@@ -297,6 +293,17 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 		states := alice.stream(t, "/api/submissions/"+id+"/events", "").untilFinal(t, id, 3*time.Minute)
 		if f := states[len(states)-1]; f.Status != codementor.StatusDone || f.Verdict != verdict {
 			t.Errorf("%s: status %s verdict %s (%s), want done %s", id, f.Status, f.Verdict, f.Error, verdict)
+		}
+	}
+}
+
+// logKeyed logs every record of submission id in the job and event topics.
+func logKeyed(t testing.TB, brokers, id string) {
+	t.Helper()
+	for topic, recs := range keyed(t, brokers, id, string(codementor.RunJobs), string(codementor.RunEvents),
+		string(codementor.ReviewJobs), string(codementor.ReviewEvents)) {
+		for _, r := range recs {
+			t.Logf("  %s %s", topic, r)
 		}
 	}
 }
