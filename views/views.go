@@ -90,6 +90,23 @@ func (t *table[T]) Await(ctx context.Context, key string, ok func(*T) bool) (*T,
 	}
 }
 
+// Lookup returns the value of key, waiting up to within for this view to
+// hold it: a view may not have caught up yet with what another process
+// just wrote (or with the whole table, after a restart). After within it
+// returns an error wrapping ErrNotFound; when ctx ends, ctx's error.
+func (t *table[T]) Lookup(ctx context.Context, key string, within time.Duration) (*T, error) {
+	wctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	v, err := t.Await(wctx, key, func(*T) bool { return true })
+	switch {
+	case err == nil:
+		return v, nil
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	}
+	return nil, fmt.Errorf("%q is not in %s: %w (waited %s)", key, t.topic, ErrNotFound, within)
+}
+
 // Run runs the view until ctx ends.
 func (t *table[T]) Run(ctx context.Context) error {
 	if err := t.view.Run(ctx); err != nil {
@@ -244,23 +261,6 @@ func NewQuestions(brokers []string, opts ...goka.ViewOption) (*Questions, error)
 
 // changed retires the cached list.
 func (q *Questions) changed(goka.UpdateContext, string, []byte) { q.changes.Add(1) }
-
-// Lookup returns question id, waiting up to within for this view to hold
-// it: a worker's view may not have caught up yet with a question the web
-// tier just wrote (or with the whole table, after a restart). After within
-// it returns an error wrapping ErrNotFound; when ctx ends, ctx's error.
-func (q *Questions) Lookup(ctx context.Context, id string, within time.Duration) (*codementor.Question, error) {
-	wctx, cancel := context.WithTimeout(ctx, within)
-	defer cancel()
-	v, err := q.Await(wctx, id, func(*codementor.Question) bool { return true })
-	switch {
-	case err == nil:
-		return v, nil
-	case ctx.Err() != nil:
-		return nil, ctx.Err()
-	}
-	return nil, fmt.Errorf("question %q: %w (waited %s)", id, ErrNotFound, within)
-}
 
 // List returns every question, sorted by ID. The slice and the questions
 // are shared between callers, who must not change them.

@@ -201,9 +201,7 @@ func (s *Server) awaitRecent(ctx context.Context, id string) *codementor.Submiss
 	if now := s.now(); !ok || at.Before(now.Add(-recentSubmission)) || at.After(now.Add(time.Minute)) {
 		return nil
 	}
-	wctx, cancel := context.WithTimeout(ctx, recentWait)
-	defer cancel()
-	sub, err := s.Submissions.Await(wctx, id, func(*codementor.Submission) bool { return true })
+	sub, err := s.Submissions.Lookup(ctx, id, recentWait)
 	if err != nil {
 		return nil
 	}
