@@ -120,17 +120,16 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	log := a.log
 	// Each processor keeps its tables in its own directory: two processors
 	// must not share a LevelDB, which only one may open.
-	popts := func(group goka.Group) []goka.ProcessorOption {
+	popts := func() []goka.ProcessorOption {
 		return append(kc.ProcessorOptions(clientID, log.With("component", "goka")),
-			goka.WithStorageBuilder(storage.DefaultBuilder(filepath.Join(slot, "processors", string(group)))),
 			// Keep the tables of partitions this instance does not own up to
 			// date too, so a rebalance has little to recover.
 			goka.WithHotStandby(), goka.WithRecoverAhead())
 	}
-	if err := a.addProcessor(kc, tracker.Graph(log.With("component", "tracker")), popts(tracker.Group)); err != nil {
+	if err := a.addProcessor(kc, tracker.Graph(log.With("component", "tracker")), popts(), filepath.Join(slot, "processors", string(tracker.Group))); err != nil {
 		return err
 	}
-	if err := a.addProcessor(kc, learners.Graph(log.With("component", "learners")), popts(learners.Group)); err != nil {
+	if err := a.addProcessor(kc, learners.Graph(log.With("component", "learners")), popts(), filepath.Join(slot, "processors", string(learners.Group))); err != nil {
 		return err
 	}
 
@@ -470,56 +469,17 @@ func (a *App) ready(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// addProcessor adds the processor of graph as a component that outlives
-// the loss of its brokers: goka's processor stops when it cannot reach them
-// (a broker restart, a network partition), and the component then builds a
-// new one and runs it again, backing off from 1 s to 30 s, until the process
-// is asked to stop. Its state (tables, offsets) is in Kafka and the local
-// storage, so a restarted processor resumes where the last one committed.
+// addProcessor adds the processor of graph, with its tables in dir, as a
+// component that outlives the loss of its brokers (see supervisor).
 // Readiness follows the processor running now.
-func (a *App) addProcessor(kc kafka.Config, graph *goka.GroupGraph, opts []goka.ProcessorOption) error {
-	name := string(graph.Group())
-	p, err := goka.NewProcessor(kc.Brokers, graph, opts...)
+func (a *App) addProcessor(kc kafka.Config, graph *goka.GroupGraph, opts []goka.ProcessorOption, dir string) error {
+	s, err := newSupervisor(kc.Brokers, graph, opts, storage.DefaultBuilder(dir), a.log)
 	if err != nil {
-		return fmt.Errorf("create %s processor: %w", name, err)
+		return err
 	}
-	var current atomic.Pointer[goka.Processor]
-	current.Store(p)
-	a.closers = append(a.closers, metrics.WatchProcessor(name, current.Load))
-	a.components[name] = func(ctx context.Context) error {
-		backoff := time.Second
-		for {
-			started := time.Now()
-			err := current.Load().Run(ctx)
-			if ctx.Err() != nil {
-				return err
-			}
-			if time.Since(started) > time.Minute {
-				backoff = time.Second // it ran for a while: this is a new failure
-			}
-			a.log.Error("processor stopped; starting a new one", "processor", name, "err", err, "in", backoff)
-			for {
-				select {
-				case <-ctx.Done():
-					return nil
-				case <-time.After(backoff):
-				}
-				backoff = min(2*backoff, 30*time.Second)
-				next, err := goka.NewProcessor(kc.Brokers, graph, opts...)
-				if err == nil {
-					current.Store(next)
-					break
-				}
-				a.log.Error("processor cannot be created yet", "processor", name, "err", err, "retry_in", backoff)
-			}
-		}
-	}
-	a.checks = append(a.checks, func(context.Context) error {
-		if s := current.Load().StateReader().State(); s != goka.ProcStateRunning {
-			return fmt.Errorf("the %s processor is not running yet (state %d)", name, s)
-		}
-		return nil
-	})
+	a.closers = append(a.closers, metrics.WatchProcessor(s.name, s.Processor))
+	a.components[s.name] = s.Run
+	a.checks = append(a.checks, s.Ready)
 	return nil
 }
 
