@@ -46,10 +46,13 @@ test-embedded: ui
 	$(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./...
 
 # CODEMENTOR_TEST_REQUIRE_KAFKA turns the suite's "no Kafka cluster" skip
-# into a failure: this run cannot pass without having used the broker.
+# into a failure: this run cannot pass without having used the broker. The
+# queue's stop test runs on it too (the embedded broker hides most of what
+# it checks).
 test-kafka: ui
 	$(TEST_KAFKA) ./scripts/kafka.sh run sh -c \
-	  'CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/'
+	  'CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/ && \
+	   CODEMENTOR_TEST_QUEUE_BROKERS=$$KAFKA_BROKERS $(GO) test -race -count=1 -timeout 5m -run "^TestStopLosesNoJob$$" ./queue/'
 
 # The failover test kills and restarts brokers of a three-broker cluster
 # under load; CODEMENTOR_TEST_REQUIRE_KAFKA_CLUSTER turns its skip into a

@@ -13,6 +13,15 @@
 // A member that dies (kill -9, a lost machine) loses its locks when its
 // connection closes or its lock expires, and its job is delivered again to
 // another member: delivery is at least once, and handlers are idempotent.
+//
+// When an instance stops, its members stop polling, wait until no share
+// fetch of any of them is in flight, and only then leave. A fetch in flight
+// when a member stops can still take a job, which leaving releases, and
+// every taking counts a delivery. Had the members left one by one, each
+// release would have handed the job to the next member's fetch still in
+// flight: within one stop a job reached the brokers' delivery limit and was
+// archived, never run. This way a stop counts at most one delivery against
+// a job (one per instance when several stop at once).
 package queue
 
 import (
@@ -138,10 +147,11 @@ type Config struct {
 
 // Queue consumes jobs from a share group.
 type Queue struct {
-	cfg   Config
-	log   *slog.Logger
-	held  atomic.Int64               // jobs held now
-	admin atomic.Pointer[kgo.Client] // for Depth, while Run runs
+	cfg      Config
+	log      *slog.Logger
+	held     atomic.Int64               // jobs held now
+	admin    atomic.Pointer[kgo.Client] // for Depth, while Run runs
+	fetching fetching                   // the members' share fetches in flight
 }
 
 // New returns a queue of cfg; nothing runs until Run.
@@ -237,12 +247,17 @@ func (q *Queue) member(ctx context.Context, n int, spare bool, h Handler) error 
 		// client's buffer would be locked away from idle members.
 		kgo.ShareMaxRecords(1),
 		kgo.ShareMaxRecordsStrict(),
+		kgo.FetchMaxWait(fetchMaxWait),
 		kgo.WithLogger(logger{log}),
+		kgo.WithHooks(&q.fetching),
 	)
 	if err != nil {
 		return fmt.Errorf("create member %d of share group %s: %w", n, q.cfg.Group, err)
 	}
 	defer func() {
+		// See the package doc. No member polls once ctx has ended, so no
+		// new fetch starts; the brokers answer a fetch within its max wait.
+		q.fetching.waitNone(fetchMaxWait + 2*time.Second)
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if err := cl.LeaveGroupContext(lctx); err != nil {
@@ -324,6 +339,37 @@ func (q *Queue) handle(ctx context.Context, cl *kgo.Client, r *kgo.Record, h Han
 	if err := cl.FlushAcks(fctx); err != nil {
 		// The lock expires and the job comes round again: at least once.
 		log.Warn("acknowledge a job", "group", q.cfg.Group, "key", job.Key, "err", err)
+	}
+}
+
+// fetchMaxWait is how long the brokers hold a member's share fetch while
+// they have no job for it (kgo's default).
+const fetchMaxWait = 5 * time.Second
+
+// fetching counts share fetches written to a broker whose response has not
+// been read: a kgo hook on every member's client.
+type fetching struct{ n atomic.Int64 }
+
+const shareFetchKey = int16(kmsg.ShareFetch)
+
+func (f *fetching) OnBrokerWrite(_ kgo.BrokerMetadata, key int16, _ int, _, _ time.Duration, err error) {
+	if key == shareFetchKey && err == nil {
+		f.n.Add(1)
+	}
+}
+
+func (f *fetching) OnBrokerRead(_ kgo.BrokerMetadata, key int16, _ int, _, _ time.Duration, _ error) {
+	if key == shareFetchKey {
+		f.n.Add(-1)
+	}
+}
+
+// waitNone waits until no fetch is in flight, or within has passed (a
+// connection that died with a fetch in flight reads no response).
+func (f *fetching) waitNone(within time.Duration) {
+	deadline := time.Now().Add(within)
+	for f.n.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
