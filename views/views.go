@@ -36,6 +36,12 @@ type table[T any] struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced by every change
+
+	// goka's View closes its partitions (and drops them) when Run ends,
+	// without a lock against Get and Iterator, which read them: the view
+	// is read under stopMu, and no read reaches it once it stops.
+	stopMu  sync.RWMutex
+	stopped bool
 }
 
 // newTable builds the view. Every change the view consumes is stored
@@ -109,10 +115,26 @@ func (t *table[T]) Lookup(ctx context.Context, key string, within time.Duration)
 
 // Run runs the view until ctx ends.
 func (t *table[T]) Run(ctx context.Context) error {
-	if err := t.view.Run(ctx); err != nil {
+	vctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := func() {
+		t.stopMu.Lock()
+		t.stopped = true
+		t.stopMu.Unlock()
+		cancel()
+	}
+	defer context.AfterFunc(ctx, stop)()
+	err := t.view.Run(vctx)
+	stop()
+	if err != nil {
 		return fmt.Errorf("view of %s: %w", t.topic, err)
 	}
 	return nil
+}
+
+// errStopped is what reads return once the view has stopped.
+func (t *table[T]) errStopped() error {
+	return fmt.Errorf("%w: the view of %s has stopped", ErrNotReady, t.topic)
 }
 
 // Recovered reports whether the view has caught up with the table.
@@ -130,7 +152,13 @@ func (t *table[T]) WaitRecovered(ctx context.Context) error {
 
 // Get returns the value of key, or an error wrapping ErrNotFound.
 func (t *table[T]) Get(key string) (*T, error) {
+	t.stopMu.RLock()
+	if t.stopped {
+		t.stopMu.RUnlock()
+		return nil, t.errStopped()
+	}
 	v, err := t.view.Get(key)
+	t.stopMu.RUnlock()
 	if err != nil {
 		return nil, fmt.Errorf("get %s from %s: %w (%w)", key, t.topic, ErrNotReady, err)
 	}
@@ -143,7 +171,13 @@ func (t *table[T]) Get(key string) (*T, error) {
 // Each calls fn with every value until fn returns an error, and returns
 // that error.
 func (t *table[T]) Each(fn func(*T) error) error {
+	t.stopMu.RLock()
+	if t.stopped {
+		t.stopMu.RUnlock()
+		return t.errStopped()
+	}
 	it, err := t.view.Iterator()
+	t.stopMu.RUnlock()
 	if err != nil {
 		return fmt.Errorf("iterate %s: %w (%w)", t.topic, ErrNotReady, err)
 	}
