@@ -347,7 +347,17 @@ func runSolution(t *testing.T, q codementor.Question, lang string) slowTest {
 			t.Errorf("test %d: wrong answer: %v", i, err)
 		}
 		if r.cpu > budget {
-			t.Errorf("test %d: %v of CPU time, more than half the %d ms limit", i, r.cpu, q.TimeLimitMS)
+			// CPU time grows while the machine is busy (the suite runs
+			// packages in parallel): the least of three runs is the
+			// program's own cost.
+			for range 2 {
+				if again, err := execute(argv, test.Input); err == nil && again.cpu < r.cpu {
+					r.cpu, r.wall = again.cpu, again.wall
+				}
+			}
+		}
+		if r.cpu > budget {
+			t.Errorf("test %d: %v of CPU time (the least of three runs), more than half the %d ms limit", i, r.cpu, q.TimeLimitMS)
 		}
 		if r.cpu > most.cpu {
 			most = slowTest{i, r.cpu, r.wall}
