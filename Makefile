@@ -47,12 +47,13 @@ test-embedded: ui
 
 # CODEMENTOR_TEST_REQUIRE_KAFKA turns the suite's "no Kafka cluster" skip
 # into a failure: this run cannot pass without having used the broker. The
-# queue's stop test runs on it too (the embedded broker hides most of what
-# it checks).
+# queue's stop test runs on it too, beside the suite (the embedded broker
+# hides most of what it checks; it mostly waits).
 test-kafka: ui
 	$(TEST_KAFKA) ./scripts/kafka.sh run sh -c \
-	  'CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/ && \
-	   CODEMENTOR_TEST_QUEUE_BROKERS=$$KAFKA_BROKERS $(GO) test -race -count=1 -timeout 5m -run "^TestStopLosesNoJob$$" ./queue/'
+	  'CODEMENTOR_TEST_QUEUE_BROKERS=$$KAFKA_BROKERS $(GO) test -race -count=1 -timeout 5m -run "^TestStopLosesNoJob$$" ./queue/ & queue=$$!; \
+	   CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/; suite=$$?; \
+	   wait $$queue && exit $$suite'
 
 # The failover test kills and restarts brokers of a three-broker cluster
 # under load; CODEMENTOR_TEST_REQUIRE_KAFKA_CLUSTER turns its skip into a

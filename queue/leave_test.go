@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
-	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/internal/kafkatest"
-	"github.com/codementor/codementor/kafka"
 	"github.com/codementor/codementor/queue"
 )
 
@@ -30,12 +30,6 @@ func TestStopLosesNoJob(t *testing.T) {
 	var brokers []string
 	if env := os.Getenv("CODEMENTOR_TEST_QUEUE_BROKERS"); env != "" {
 		brokers = strings.Split(env, ",")
-		kc := kafka.Config{Brokers: brokers, Partitions: 4, QueuePartitions: 1, Replication: 1, StreamRetention: time.Hour}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := kafka.EnsureTopics(ctx, kc, kafkatest.Quiet); err != nil {
-			t.Fatal(err)
-		}
 	} else {
 		brokers = kafkatest.Start(t, 4, 0).Brokers
 	}
@@ -44,14 +38,16 @@ func TestStopLosesNoJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer producer.Close()
-	// A group of its own, which starts at the end of the topic.
+	// A topic and a group of their own: the brokers may serve the system
+	// suite at the same time.
 	tag := fmt.Sprint(time.Now().UnixNano())
-	group := "stop-test-" + tag
+	group, topic := "stop-test-"+tag, "stop-test-"+tag
+	createTopic(t, producer, topic)
 	var mu sync.Mutex
 	done := map[string]bool{}
 	deliveries := map[string][]string{} // key → "instance/delivery" for each time a handler got it
 	start := func(name string) (stop func()) {
-		q := queue.New(queue.Config{Brokers: brokers, Group: group, Topic: string(codementor.ReviewJobs), Slots: 8, ClientID: "stop-test"}, kafkatest.Quiet)
+		q := queue.New(queue.Config{Brokers: brokers, Group: group, Topic: topic, Slots: 8, ClientID: "stop-test"}, kafkatest.Quiet)
 		qctx, qcancel := context.WithCancel(context.Background())
 		ended := make(chan error, 1)
 		go func() {
@@ -84,7 +80,7 @@ func TestStopLosesNoJob(t *testing.T) {
 			k := fmt.Sprintf("%s-%d-%d", tag, round, i)
 			keys = append(keys, k)
 			pctx, pcancel := context.WithTimeout(context.Background(), 10*time.Second)
-			err := producer.ProduceSync(pctx, &kgo.Record{Topic: string(codementor.ReviewJobs), Key: []byte(k), Value: []byte("{}")}).FirstErr()
+			err := producer.ProduceSync(pctx, &kgo.Record{Topic: topic, Key: []byte(k), Value: []byte("{}")}).FirstErr()
 			pcancel()
 			if err != nil {
 				t.Fatal(err)
@@ -131,4 +127,39 @@ func TestStopLosesNoJob(t *testing.T) {
 		}
 		mu.Unlock()
 	}
+}
+
+// createTopic creates a topic of one partition for the test, deleted at its
+// end.
+func createTopic(t *testing.T, cl *kgo.Client, topic string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req := kmsg.NewPtrCreateTopicsRequest()
+	rt := kmsg.NewCreateTopicsRequestTopic()
+	rt.Topic, rt.NumPartitions, rt.ReplicationFactor = topic, 1, -1
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, cl)
+	if err == nil {
+		err = kerr.ErrorForCode(resp.Topics[0].ErrorCode)
+	}
+	if err != nil {
+		t.Fatalf("create topic %s: %v", topic, err)
+	}
+	t.Cleanup(func() {
+		del := kmsg.NewPtrDeleteTopicsRequest()
+		dt := kmsg.NewDeleteTopicsRequestTopic()
+		dt.Topic = &topic
+		del.Topics = append(del.Topics, dt)
+		del.TopicNames = append(del.TopicNames, topic)
+		_, _ = del.RequestWith(context.Background(), cl)
+	})
+	// Wait until producing to it works (metadata spreads to every broker).
+	for ctx.Err() == nil {
+		if cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Key: []byte("warm-up"), Value: []byte("{}")}).FirstErr() == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("topic %s: not writable within 30 s", topic)
 }
