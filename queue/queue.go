@@ -343,8 +343,9 @@ func (q *Queue) handle(ctx context.Context, cl *kgo.Client, r *kgo.Record, h Han
 }
 
 // fetchMaxWait is how long the brokers hold a member's share fetch while
-// they have no job for it (kgo's default).
-const fetchMaxWait = 5 * time.Second
+// they have no job for it (kgo's default for share groups). It bounds how
+// long a stopping instance waits for its members' fetches in flight.
+const fetchMaxWait = 500 * time.Millisecond
 
 // fetching counts share fetches written to a broker whose response has not
 // been read: a kgo hook on every member's client.
