@@ -57,7 +57,7 @@ BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWi
 test-kafka: ui
 	$(TEST_KAFKA) ./scripts/kafka.sh run sh -c \
 	  'CODEMENTOR_TEST_QUEUE_BROKERS=$$KAFKA_BROKERS $(GO) test -race -count=1 -timeout 5m -run "^TestStopLosesNoJob$$" ./queue/ & queue=$$!; \
-	   CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m -skip '$(BROKER_AGNOSTIC)' ./systemtest/; suite=$$?; \
+	   CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m -skip "$(BROKER_AGNOSTIC)" ./systemtest/; suite=$$?; \
 	   wait $$queue && exit $$suite'
 
 # The failover test kills and restarts brokers of a three-broker cluster
