@@ -169,15 +169,16 @@ func (t *table[T]) Get(key string) (*T, error) {
 }
 
 // Each calls fn with every value until fn returns an error, and returns
-// that error.
+// that error. The view does not stop while it iterates (LevelDB must not
+// close under an open iterator), so fn must not read this table again: a
+// stop waiting for the iteration would block that read.
 func (t *table[T]) Each(fn func(*T) error) error {
 	t.stopMu.RLock()
+	defer t.stopMu.RUnlock()
 	if t.stopped {
-		t.stopMu.RUnlock()
 		return t.errStopped()
 	}
 	it, err := t.view.Iterator()
-	t.stopMu.RUnlock()
 	if err != nil {
 		return fmt.Errorf("iterate %s: %w (%w)", t.topic, ErrNotReady, err)
 	}
@@ -254,8 +255,11 @@ func (s *Submissions) Run(ctx context.Context) error {
 		err := s.Each(func(sub *codementor.Submission) error {
 			s.hub.Index(sub)
 			n++
-			return nil
+			return gctx.Err() // a stop waits for the iteration
 		})
+		if gctx.Err() != nil {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
