@@ -37,7 +37,7 @@ func TestStopLosesNoJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer producer.Close()
+	t.Cleanup(producer.Close) // after the topic is deleted
 	// A topic and a group of their own: the brokers may serve the system
 	// suite at the same time.
 	tag := fmt.Sprint(time.Now().UnixNano())
