@@ -73,6 +73,11 @@ type Execution struct {
 	// largest process it ran.
 	MemoryKB int64
 	TimedOut bool // CPU or wall limit hit
+	// Starved says the run hit its wall limit while it wanted the CPU and
+	// did not get it (other boxes, or the service, had it): its CPU time
+	// says nothing about the program. The caller runs it again or reports
+	// an internal fault, never a time limit.
+	Starved bool
 	// MemoryExceeded says the program died for want of memory: the OOM
 	// killer of its memory cgroup struck, or an allocation failed under
 	// the memory limit (without cgroups most likely; see memoryExceeded).
