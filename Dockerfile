@@ -48,7 +48,10 @@ RUN go mod download
 COPY . .
 # The binary embeds the page (package web/ui).
 COPY --from=ui /ui/dist ./web/ui/dist
-RUN go build -trimpath -o /usr/local/bin/codementor ./cmd/codementor
+# The sandbox's helper goes beside it: a small program of its own, the only
+# one of ours a box can read (it holds no question and no secret).
+RUN go build -trimpath -o /opt/codementor/bin/codementor ./cmd/codementor && \
+    go build -trimpath -ldflags='-s -w' -o /opt/codementor/bin/codementor-sandbox-init ./cmd/sandbox-init
 
 # ---------------------------------------------------------------------------
 # Runtime: Debian bookworm with the sandbox and the judged languages.
@@ -81,7 +84,10 @@ RUN set -eux; \
     javac -version; node --version
 
 COPY --from=build /usr/local/go /usr/local/go
-COPY --from=build /usr/local/bin/codementor /usr/local/bin/codementor
+# Not under /usr: every box binds /usr, and the service's executable embeds
+# the starter questions with their hidden tests (the sandbox refuses to start
+# where a box could read it).
+COPY --from=build /opt/codementor/bin/ /opt/codementor/bin/
 ENV PATH=/usr/local/go/bin:$PATH
 
 # Users and directories.
@@ -112,4 +118,4 @@ RUN set -eux; \
 WORKDIR /var/lib/codementor
 USER 10001:10001
 EXPOSE 8080
-ENTRYPOINT ["/usr/local/bin/codementor"]
+ENTRYPOINT ["/opt/codementor/bin/codementor"]

@@ -1,6 +1,8 @@
 # The two commands of a fresh machine: `make run` and `make test`.
 GO        ?= go
 BIN       := bin/codementor
+# The sandbox's helper, beside the service, where it looks for it.
+HELPER    := bin/codementor-sandbox-init
 HTTP_ADDR ?= 127.0.0.1:8080
 # BROKERS: run against a Kafka cluster (e.g. `make kafka-up`, then
 # `make run BROKERS=127.0.0.1:9092`) instead of the embedded broker. Its local
@@ -84,6 +86,7 @@ test-deps:
 
 build: ui
 	$(GO) build -o $(BIN) ./cmd/codementor
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(HELPER) ./cmd/sandbox-init
 
 ## ui: bundle the learner's page (again only when its sources changed)
 ui: $(UI_BUNDLE)

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"github.com/codementor/codementor/sandbox/boxinit"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,7 +114,7 @@ func submitBare(b *testing.B, tc *toolchain, code string) {
 			if tc.hasCache() {
 				a = strings.ReplaceAll(a, tc.cacheBox, tc.cache)
 			}
-			env[i] = strings.ReplaceAll(a, initPath, testSandbox.helper)
+			env[i] = strings.ReplaceAll(a, boxinit.Path, testSandbox.helper)
 		}
 		return env
 	}

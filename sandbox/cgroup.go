@@ -2,9 +2,9 @@ package sandbox
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
+	"github.com/codementor/codementor/sandbox/boxinit"
 	"math"
 	"os"
 	"path/filepath"
@@ -517,7 +517,7 @@ func (g *cgroupBox) cpuUsage() (time.Duration, error) {
 	if err != nil && n == 0 {
 		return 0, fmt.Errorf("read CPU usage: %w", err)
 	}
-	d, ok := cgroupUsage(buf[:n])
+	d, ok := boxinit.CgroupCPUUsage(buf[:n])
 	if !ok {
 		return 0, fmt.Errorf("read CPU usage: %q", buf[:n])
 	}
@@ -589,18 +589,6 @@ func (c *cgroups) removeStale() {
 			_ = removeGroup(filepath.Join(p, e.Name()), c.v2)
 		}
 	}
-}
-
-// cgroupUsage parses a CPU usage file the helper polls: cpuacct.usage (v1,
-// nanoseconds) or cpu.stat (v2, usage_usec).
-func cgroupUsage(b []byte) (time.Duration, bool) {
-	if rest, ok := bytes.CutPrefix(b, []byte("usage_usec ")); ok {
-		line, _, _ := bytes.Cut(rest, []byte("\n"))
-		n, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 10, 64)
-		return time.Duration(n) * time.Microsecond, err == nil
-	}
-	n, err := strconv.ParseInt(string(bytes.TrimSpace(b)), 10, 64)
-	return time.Duration(n), err == nil
 }
 
 func readInt(path string) (int64, error) {

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"github.com/codementor/codementor/sandbox/boxinit"
 	"os"
 	"path/filepath"
 	"testing"
@@ -131,10 +132,10 @@ func TestWithoutCgroups(t *testing.T) {
 }
 
 func TestCgroupParsing(t *testing.T) {
-	if d, ok := cgroupUsage([]byte("123456789\n")); !ok || d != 123456789 {
+	if d, ok := boxinit.CgroupCPUUsage([]byte("123456789\n")); !ok || d != 123456789 {
 		t.Errorf("v1 usage: %v %v", d, ok)
 	}
-	if d, ok := cgroupUsage([]byte("usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n")); !ok || d != 1500*time.Microsecond {
+	if d, ok := boxinit.CgroupCPUUsage([]byte("usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n")); !ok || d != 1500*time.Microsecond {
 		t.Errorf("v2 usage: %v %v", d, ok)
 	}
 	if s := unescapeMount(`/sys/fs/cgroup/a\040b`); s != "/sys/fs/cgroup/a b" {

@@ -62,7 +62,7 @@
 //     import, built outside the sandbox with the sandbox's own Go
 //     environment (no cgo, -trimpath, GOTOOLCHAIN=local, GOPROXY=off, ...).
 //     Inside the sandbox the go command reaches it through GOCACHEPROG (see
-//     gocache.go): this executable serves the shared cache read-only, bound
+//     boxinit/gocache.go): the helper serves the shared cache read-only, bound
 //     at /run/codementor/gocache, under a private writable layer in the
 //     compilation's /tmp (bwrap 0.8 has no overlay mounts).
 //
@@ -70,7 +70,7 @@
 //
 //	service (root)
 //	└─ bwrap                                  started as host uid 65534 (nobody)
-//	   └─ /sandbox-init serve  PID 1          a copy of the service's own executable
+//	   └─ /sandbox-init serve  PID 1          the helper, cmd/sandbox-init
 //	      └─ program   one at a time, started per request, all killed after it
 //
 // A box (a bwrap and its helper) serves one Program for its whole life: the
@@ -111,10 +111,16 @@
 // bwrap's own report of a run is poor (it turns a death by signal n into exit
 // status 128+n, and its rusage includes bwrap), and starting a bwrap per test
 // costs more than a Python test. So bwrap runs, as PID 1 of the sandbox
-// (--as-pid-1), a small server: the service's own executable, copied once
-// into Config.WorkDir (the original may live in a directory nobody cannot
-// reach) and recognised by its argv in this package's init function, which
-// runs the helper and exits before the service's main. The helper
+// (--as-pid-1), a small server: a program of its own (cmd/sandbox-init,
+// package boxinit, about 2.5 MB), built apart from the service and installed
+// beside it as codementor-sandbox-init (Config.Helper). Everything bound into
+// a box is readable by the code in it, so the helper holds no question, no
+// configuration and no secret: it imports nothing of the service. New copies
+// it into Config.WorkDir (the original may live in a directory nobody cannot
+// reach) under a name made of its content's hash, so every process and build
+// with the same helper shares one copy; and New refuses to start where a box
+// could read the service's own executable (under /usr, say), which embeds
+// the starter questions. The helper
 //
 //   - closes (CLOEXEC) every descriptor but stdin, stdout, stderr and its
 //     control socket, so that programs inherit nothing else; the descriptors
@@ -237,8 +243,8 @@
 //
 // # Housekeeping
 //
-// Config.WorkDir may be shared by several processes. It holds one helper
-// copy per build of the service (its mtime refreshed hourly while in use),
+// Config.WorkDir may be shared by several processes. It holds one copy per
+// helper build (its mtime refreshed hourly while in use),
 // the toolchains' caches and the Programs' work dirs; New removes those
 // untouched for a day, left by older builds or crashed processes, so a
 // Program must not be kept that long. New also removes the cgroups of dead

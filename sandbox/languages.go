@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"github.com/codementor/codementor/sandbox/boxinit"
 	"strings"
 )
 
@@ -197,7 +198,7 @@ var languages = []language{
 		Entry:               "main.go",
 		Solution:            "solution.go",
 		Compile:             concat(goBuild, []string{"{sources}"}),
-		CompileEnv:          append(goEnv, "GOCACHEPROG="+initPath+" "+goCacheVerb+" "+goCacheBoxDir+" /tmp/gocache"),
+		CompileEnv:          append(goEnv, "GOCACHEPROG="+boxinit.Path+" "+boxinit.GoCacheVerb+" "+goCacheBoxDir+" /tmp/gocache"),
 		Run:                 []string{"/box/main"},
 		RunEnv:              []string{"GOMEMLIMIT={mem}MiB"},
 		Requires:            []string{"{goroot}/bin/go"},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/codementor/codementor/sandbox/boxinit"
 	"io"
 	"net"
 	"os"
@@ -30,9 +31,9 @@ const (
 	sandboxUID = 65534
 	sandboxGID = 65534
 	// boxDir is where the work dir appears inside the sandbox.
-	boxDir = "/box"
+	boxDir = boxinit.BoxDir
 	// infoFD is bwrap's --info-fd, which tells the helper's host PID; the
-	// control socket is initCtrlFD.
+	// control socket is boxinit.CtrlFD.
 	infoFD = 4
 	// helperGrace bounds the waits for the helper: to start, to stop a run
 	// it was told to kill, to die once killed; and for the output pipes to
@@ -40,20 +41,8 @@ const (
 	helperGrace = 5 * time.Second
 )
 
-// rlimits are the program's resource limits. The helper sets them on the
-// program before its first instruction (or, launching through the shell,
-// prlimit(1) does), so that neither bwrap nor the helper runs under them.
-type rlimits struct {
-	CPUSeconds   int   // soft RLIMIT_CPU (SIGXCPU); the hard one (SIGKILL) is a second more
-	AddressSpace int64 // RLIMIT_AS, bytes
-	FileSize     int64 // RLIMIT_FSIZE, bytes
-	OpenFiles    int   // RLIMIT_NOFILE
-	Processes    int   // RLIMIT_NPROC: counted per user namespace, so per sandbox
-	Stack        int64 // RLIMIT_STACK, bytes
-}
-
-// args returns the prlimit argv prefix applying r.
-func (r rlimits) args(prlimit string) []string {
+// rlimitArgs returns the prlimit argv prefix applying r.
+func rlimitArgs(r boxinit.Rlimits, prlimit string) []string {
 	return []string{
 		prlimit,
 		fmt.Sprintf("--cpu=%d:%d", r.CPUSeconds, r.CPUSeconds+1),
@@ -91,7 +80,7 @@ const unsafeProcesses = 1 << 14
 type job struct {
 	argv []string // the program, inside the box
 	env  []string // added to the base environment, "NAME=value"
-	rlim rlimits
+	rlim boxinit.Rlimits
 	// memory limits the run's resident memory, swap included, in the box's
 	// cgroup when the machine has cgroups.
 	memory   int64
@@ -111,7 +100,7 @@ type job struct {
 type outcome struct {
 	// report is the helper's exit report, nil when the helper was killed
 	// (it did not stop the run in time) before it could write one.
-	report *initReport
+	report *boxinit.Report
 	stdout *capture
 	stderr *capture // nil when merged into stdout
 	// wall is how long the run took, seen from the host.
@@ -131,10 +120,10 @@ type box struct {
 	cmd    *exec.Cmd
 	conn   *net.UnixConn
 	k      *killer
-	events chan initReport // the helper's reports; closed when it is gone
-	exited chan struct{}   // closed once bwrap (hence everything) is gone
-	diag   *capture        // bwrap's and the helper's own messages
-	cg     *cgroupBox      // the box's control group; nil without cgroups
+	events chan boxinit.Report // the helper's reports; closed when it is gone
+	exited chan struct{}       // closed once bwrap (hence everything) is gone
+	diag   *capture            // bwrap's and the helper's own messages
+	cg     *cgroupBox          // the box's control group; nil without cgroups
 	nextID uint64
 	// broken is set when the box must not run anything again.
 	broken atomic.Bool
@@ -174,14 +163,14 @@ func (s *Sandbox) bwrapArgs(c boxConfig) []string {
 		"--dev", "/dev",
 		"--size", strconv.FormatInt(c.tmpSize, 10), "--tmpfs", "/tmp",
 		bind, c.dir, boxDir,
-		"--ro-bind", s.helper, initPath,
+		"--ro-bind", s.helper, boxinit.Path,
 		"--info-fd", strconv.Itoa(infoFD),
 		"--chdir", boxDir,
 		// Last: the root and /dev are tmpfs the program could fill.
 		"--remount-ro", "/dev",
 		"--remount-ro", "/",
 		"--",
-		initPath, initVerb,
+		boxinit.Path, boxinit.Verb,
 	)
 }
 
@@ -216,7 +205,7 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 	if err != nil {
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
-	b := &box{s: s, conn: fc.(*net.UnixConn), events: make(chan initReport, 4), exited: make(chan struct{}), diag: &capture{limit: 4 << 10}}
+	b := &box{s: s, conn: fc.(*net.UnixConn), events: make(chan boxinit.Report, 4), exited: make(chan struct{}), diag: &capture{limit: 4 << 10}}
 	var infoR, infoW *os.File
 	if !s.unsafe {
 		if infoR, infoW, err = os.Pipe(); err != nil {
@@ -360,13 +349,13 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 // read forwards the helper's reports to b.events until the socket ends.
 func (b *box) read() {
 	defer close(b.events)
-	buf := make([]byte, maxMessage)
+	buf := make([]byte, boxinit.MaxMessage)
 	for {
 		n, err := b.conn.Read(buf)
 		if err != nil || n == 0 {
 			return
 		}
-		var r initReport
+		var r boxinit.Report
 		if err := json.Unmarshal(buf[:n], &r); err != nil {
 			b.s.log.Error("sandbox: bad report from the helper", "err", err)
 			b.kill()
@@ -377,7 +366,7 @@ func (b *box) read() {
 }
 
 // send writes a request, with descriptors, to the helper.
-func (b *box) send(req initRequest, files ...*os.File) error {
+func (b *box) send(req boxinit.Request, files ...*os.File) error {
 	msg, err := json.Marshal(req)
 	if err != nil {
 		return err
@@ -463,7 +452,7 @@ func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
 		}
 	}
 	b.nextID++
-	req := initRequest{Op: "run", ID: b.nextID, Argv: j.argv, Env: j.env, CPULimitMS: j.cpuLimit.Milliseconds()}
+	req := boxinit.Request{Op: "run", ID: b.nextID, Argv: j.argv, Env: j.env, CPULimitMS: j.cpuLimit.Milliseconds()}
 	if b.paths != nil {
 		req.Argv, req.Env = b.hostPaths(j.argv), b.hostPaths(j.env)
 		req.Dir, req.Tmp = b.dir, b.tmp
@@ -489,7 +478,7 @@ func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
 		// Without a memory cgroup, ru_maxrss is the only measure of
 		// memory: launch through the shell (see launchShell).
 		req.Shell = true
-		req.Argv = append(rl.args(s.prlimit), req.Argv...)
+		req.Argv = append(rlimitArgs(rl, s.prlimit), req.Argv...)
 	}
 
 	start := time.Now()
@@ -568,7 +557,7 @@ wait:
 			}
 		case <-stop:
 			if grace == nil {
-				if err := b.send(initRequest{Op: "kill", ID: req.ID}); err != nil {
+				if err := b.send(boxinit.Request{Op: "kill", ID: req.ID}); err != nil {
 					b.kill()
 				}
 				grace = time.After(helperGrace)
@@ -637,7 +626,7 @@ func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd
 		}
 	}
 	b.dir, b.tmp = c.dir, tmp
-	pairs := []string{initPath, s.helper, boxDir, c.dir, "/tmp", tmp}
+	pairs := []string{boxinit.Path, s.helper, boxDir, c.dir, "/tmp", tmp}
 	if c.tc != nil && c.tc.hasCache() {
 		pairs = append([]string{c.tc.cacheBox, c.tc.cache}, pairs...)
 	}
@@ -648,7 +637,7 @@ func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd
 	}
 	return &exec.Cmd{
 		Path:        s.helper,
-		Args:        []string{initPath, initVerbUnsafe},
+		Args:        []string{boxinit.Path, boxinit.VerbUnsafe},
 		Env:         []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir, "LANG=C.UTF-8", "PWD=" + c.dir, "TMPDIR=" + tmp},
 		Dir:         c.dir,
 		Stdout:      diag,

@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"github.com/codementor/codementor/sandbox/boxinit"
 	"io"
 	"log/slog"
 	"math"
@@ -30,6 +31,11 @@ type Config struct {
 	WorkDir string
 	// Bwrap is the path of bwrap; "" looks "bwrap" up on PATH.
 	Bwrap string
+	// Helper is the path of the sandbox's helper, the program that runs as
+	// PID 1 of every box (cmd/sandbox-init, package boxinit). "" takes
+	// $CODEMENTOR_SANDBOX_INIT, or else HelperName beside the running
+	// executable (where `make build` and the container image put it).
+	Helper string
 	// DisableCgroups keeps the sandbox from using control groups even where
 	// it could: limits and measures are then rlimits and heuristics only.
 	DisableCgroups bool
@@ -249,6 +255,9 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 		}
 	}
 	s.toolchains = s.findToolchains()
+	if err := s.checkSelfUnbound(); err != nil {
+		return nil, err
+	}
 	for _, l := range languages {
 		if s.toolchains[l.ID] != nil {
 			s.languages = append(s.languages, l.ID)
@@ -326,7 +335,7 @@ func (s *Sandbox) selfTest() error {
 	defer cancel()
 	o, err := s.run(ctx, boxConfig{dir: dir, tmpSize: 1 << 20, processes: 16}, &job{
 		argv:   []string{"/usr/bin/true"},
-		rlim:   rlimits{CPUSeconds: 5, AddressSpace: 64 << 20, FileSize: 1 << 20, OpenFiles: 16, Processes: 16, Stack: 8 << 20},
+		rlim:   boxinit.Rlimits{CPUSeconds: 5, AddressSpace: 64 << 20, FileSize: 1 << 20, OpenFiles: 16, Processes: 16, Stack: 8 << 20},
 		memory: 64 << 20,
 		wall:   15 * time.Second, stdoutCap: 4 << 10, stderrCap: 4 << 10,
 	})
@@ -470,7 +479,7 @@ func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
 	}
 	j := &job{
 		argv: argv, env: env,
-		rlim: rlimits{
+		rlim: boxinit.Rlimits{
 			CPUSeconds: int(compileCPU / time.Second), AddressSpace: compileMemory + int64(p.lang.AddressSpaceSlackMB)<<20,
 			FileSize: 64 << 20, OpenFiles: 256, Processes: compileProcesses, Stack: maxStack,
 		},
@@ -684,9 +693,9 @@ func (l Limits) withDefaults() Limits {
 }
 
 // rlimits returns the program's resource limits under lim.
-func (p *Program) rlimits(lim Limits) rlimits {
+func (p *Program) rlimits(lim Limits) boxinit.Rlimits {
 	mem := int64(lim.MemoryMB) << 20
-	return rlimits{
+	return boxinit.Rlimits{
 		CPUSeconds:   int(math.Ceil(lim.CPUTime.Seconds())) + 1,
 		AddressSpace: mem + int64(p.lang.AddressSpaceSlackMB)<<20,
 		FileSize:     runFileSize,

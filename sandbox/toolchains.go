@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/codementor/codementor/sandbox/boxinit"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -485,7 +486,7 @@ func (s *Sandbox) warmGoCache(tc *toolchain) (string, error) {
 				env[i] = k + "=" + dir + strings.TrimPrefix(v, "/tmp")
 			}
 		}
-		env = append(env, "GOCACHEPROG="+s.helper+" "+goCacheVerb+" "+cache+" "+cache)
+		env = append(env, "GOCACHEPROG="+s.helper+" "+boxinit.GoCacheVerb+" "+cache+" "+cache)
 		argv, err := expand(concat(goBuild, []string{"main.go"}), vars)
 		if err != nil {
 			return err

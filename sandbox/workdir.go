@@ -1,9 +1,11 @@
 package sandbox
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,7 +26,11 @@ const (
 	// touchEvery is how often a running service refreshes its helper copy's
 	// mtime, so that other processes never take it for stale.
 	touchEvery   = time.Hour
-	helperPrefix = "init-"
+	helperPrefix = "helper-"
+	// legacyHelperPrefix named the copies of older builds, which were the
+	// whole service, questions included: removed once their process is
+	// surely gone.
+	legacyHelperPrefix = "init-"
 )
 
 // prepareWorkDir creates the work dir, root-owned and searchable (0711), and
@@ -69,33 +75,56 @@ func (s *Sandbox) prepareWorkDir() error {
 	}
 }
 
-// installHelper copies the running executable into the work dir, where the
-// sandbox user can reach it, under a name that identifies the build. A copy,
-// not the original: the original may sit in a private directory, or be
-// replaced by a deployment while we run.
+// HelperName is the helper's file name beside the service's executable.
+const HelperName = "codementor-sandbox-init"
+
+// findHelper returns the path of the helper executable: Config.Helper,
+// $CODEMENTOR_SANDBOX_INIT, or HelperName beside the running executable.
+func (s *Sandbox) findHelper() (string, error) {
+	if s.cfg.Helper != "" {
+		return s.cfg.Helper, nil
+	}
+	if p := os.Getenv("CODEMENTOR_SANDBOX_INIT"); p != "" {
+		return p, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("%w: the sandbox helper: cannot tell where this executable is: %v", ErrUnavailable, err)
+	}
+	if exe, err = filepath.EvalSymlinks(exe); err != nil {
+		return "", fmt.Errorf("%w: the sandbox helper: %v", ErrUnavailable, err)
+	}
+	return filepath.Join(filepath.Dir(exe), HelperName), nil
+}
+
+// installHelper copies the helper executable into the work dir, where the
+// sandbox user can reach it, under a name made of its content's hash: every
+// process and build with the same helper shares one copy. A copy, not the
+// original: the original may sit in a private directory, or be replaced by a
+// deployment while we run.
 func (s *Sandbox) installHelper() error {
 	s.helperMu.Lock()
 	defer s.helperMu.Unlock()
-	src, err := os.Open("/proc/self/exe")
+	path, err := s.findHelper()
 	if err != nil {
-		return fmt.Errorf("install helper: %w", err)
+		return err
 	}
-	defer src.Close()
-	fi, err := src.Stat()
+	body, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("install helper: %w", err)
+		return fmt.Errorf("%w: the sandbox helper: %v (build it with `make build`, or go build -o %s ./cmd/sandbox-init, beside the service's executable)",
+			ErrUnavailable, err, HelperName)
 	}
-	st, _ := fi.Sys().(*syscall.Stat_t)
-	if st == nil {
-		return errors.New("install helper: no stat of the executable")
+	if !bytes.HasPrefix(body, []byte("\x7fELF")) {
+		return fmt.Errorf("%w: the sandbox helper %s is not an executable", ErrUnavailable, path)
 	}
-	dst := filepath.Join(s.cfg.WorkDir, fmt.Sprintf("%s%x-%x-%x-%x", helperPrefix, st.Dev, st.Ino, fi.Size(), fi.ModTime().UnixNano()))
+	sum := sha256.Sum256(body)
+	dst := filepath.Join(s.cfg.WorkDir, helperPrefix+hex.EncodeToString(sum[:12]))
 	if s.helper == "" {
 		s.helper = dst // by New, before any concurrent use; never changed after
 	} else if dst != s.helper {
-		return fmt.Errorf("install helper: the executable changed (%s, was %s)", dst, s.helper)
+		return fmt.Errorf("install helper: %s changed (now %s, was %s)", path, dst, s.helper)
 	}
-	if have, err := os.Lstat(dst); err == nil && have.Mode().IsRegular() && have.Size() == fi.Size() {
+	if have, err := os.Lstat(dst); err == nil && have.Mode().IsRegular() && have.Size() == int64(len(body)) {
 		return s.touchLocked()
 	}
 	tmp, err := os.CreateTemp(s.cfg.WorkDir, "."+helperPrefix+"*")
@@ -103,7 +132,7 @@ func (s *Sandbox) installHelper() error {
 		return fmt.Errorf("install helper: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if _, err := io.Copy(tmp, src); err != nil {
+	if _, err := tmp.Write(body); err != nil {
 		tmp.Close()
 		return fmt.Errorf("install helper: copy: %w", err)
 	}
@@ -119,6 +148,50 @@ func (s *Sandbox) installHelper() error {
 	}
 	s.touched = time.Now()
 	return nil
+}
+
+// checkSelfUnbound fails when the service's own executable can be read
+// from inside a box: it embeds the starter questions, hidden tests
+// included, and a box binds /usr and the toolchains' directories.
+func (s *Sandbox) checkSelfUnbound() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("new sandbox: where is this executable: %w", err)
+	}
+	return s.checkUnbound(exe)
+}
+
+// checkUnbound fails when exe is inside a directory every box binds.
+func (s *Sandbox) checkUnbound(exe string) error {
+	exe, err := filepath.EvalSymlinks(exe)
+	if err != nil {
+		return fmt.Errorf("new sandbox: %w", err)
+	}
+	for _, src := range s.bindSources() {
+		if rel, err := filepath.Rel(src, exe); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return fmt.Errorf("%w: this executable (%s) is inside %s, which every box can read, and it holds the questions' hidden tests: "+
+				"install it elsewhere (the container image uses /opt/codementor/bin)", ErrUnavailable, exe, src)
+		}
+	}
+	return nil
+}
+
+// bindSources returns the host paths a box may bind read-only, but the
+// work dirs and caches: the base system's and every toolchain's.
+func (s *Sandbox) bindSources() []string {
+	var srcs []string
+	args := s.baseBinds
+	for _, tc := range s.toolchains {
+		args = append(args[:len(args):len(args)], tc.bindArgs(false)...)
+	}
+	for i := 0; i+2 < len(args); i++ {
+		if args[i] == "--ro-bind" {
+			if p, err := filepath.EvalSymlinks(args[i+1]); err == nil {
+				srcs = append(srcs, p)
+			}
+		}
+	}
+	return srcs
 }
 
 // touchLocked refreshes the helper copy's mtime; s.helperMu is held.
@@ -176,6 +249,9 @@ func (s *Sandbox) removeStale() {
 			continue
 		}
 		ours := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, "."+helperPrefix) || strings.HasPrefix(name, cachePrefix)
+		// An older build's copy holds the questions; its process, if any,
+		// refreshes it hourly.
+		legacy := strings.HasPrefix(name, legacyHelperPrefix) || strings.HasPrefix(name, "."+legacyHelperPrefix)
 		orphan := false
 		for _, k := range kinds {
 			rest, ok := strings.CutPrefix(name, k+"-")
@@ -189,6 +265,9 @@ func (s *Sandbox) removeStale() {
 			}
 		}
 		fi, err := ent.Info()
+		if legacy && err == nil && time.Since(fi.ModTime()) > 2*touchEvery {
+			orphan, ours = true, true
+		}
 		if !ours || err != nil || (!orphan && time.Since(fi.ModTime()) < staleAfter) {
 			continue
 		}

@@ -3,6 +3,7 @@ package systemtest
 import (
 	"bytes"
 	"fmt"
+	"github.com/codementor/codementor/sandbox"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,9 +31,11 @@ func binary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(dir, "codementor")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/codementor/codementor/cmd/codementor").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		// The sandbox's helper beside it, where the service looks for it.
+		for pkg, out := range map[string]string{"cmd/codementor": binPath, "cmd/sandbox-init": filepath.Join(dir, sandbox.HelperName)} {
+			if out, err := exec.Command("go", "build", "-o", out, "github.com/codementor/codementor/"+pkg).CombinedOutput(); err != nil {
+				buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+			}
 		}
 	})
 	if buildErr != nil {

@@ -7,6 +7,7 @@ package devtest
 import (
 	"context"
 	"fmt"
+	"github.com/codementor/codementor/internal/sandboxtest"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -64,12 +65,16 @@ func ephemeralLow() int {
 // judging slots, the shared test sandbox directory, and reviews skipped (no
 // API key) unless the test configures a model.
 func Config(t testing.TB, dataDir string) app.Config {
+	helper, err := sandboxtest.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return app.Config{
 		Role: app.RoleDev, HTTPAddr: FreeAddr(t), DataDir: dataDir, KafkaAddr: "127.0.0.1:0",
 		Partitions: 4, QueuePartitions: 1, Replication: 1, StreamRetention: 24 * time.Hour, DevAuth: true,
 		TokenTTL: time.Hour, MaxConcurrent: 2, PreemptAfter: judge.DefaultPreemptAfter, MaxInFlight: 8, StallAfter: 3 * time.Minute, SeedQuestions: true,
-		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"),
-		Review:     review.DefaultConfig(), ReviewConcurrency: 2,
+		SandboxDir: filepath.Join(os.TempDir(), "codementor-sandbox-test"), SandboxHelper: helper,
+		Review: review.DefaultConfig(), ReviewConcurrency: 2,
 	}
 }
 

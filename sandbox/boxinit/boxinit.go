@@ -1,4 +1,27 @@
-package sandbox
+// Package boxinit is the sandbox's helper: the program bubblewrap runs as
+// PID 1 of every box, built on its own (cmd/sandbox-init) and bound
+// read-only into the box at Path. Everything bound into a box is readable
+// by the code in it, so this program holds nothing but itself: no question,
+// no configuration, no secret. It imports nothing of the service.
+//
+// The helper is started with argv
+//
+//	/sandbox-init serve
+//
+// and fd 3 one end of a SOCK_SEQPACKET socket pair whose other end the
+// service holds. It then runs the programs the service asks for, one at a
+// time, for as long as the service keeps the box (a Program's whole life):
+// for each Request (JSON, with the program's stdin, stdout and stderr and
+// the run's cgroup files passed as SCM_RIGHTS) it starts the program, waits
+// for it, kills and reaps whatever it left behind, empties /tmp and the
+// System V IPC objects and keyrings the program made, and sends a Report:
+// how the program ended (its real signal, which bwrap's own status, 128+n,
+// cannot tell from an exit code) and its rusage, without bwrap's or the
+// helper's.
+//
+// The same program is the go command's GOCACHEPROG in Go compilations (see
+// gocache.go).
+package boxinit
 
 import (
 	"bytes"
@@ -22,31 +45,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The in-sandbox helper. bwrap runs a copy of the service's own executable
-// as PID 1 of the sandbox (--as-pid-1), with argv
-//
-//	/sandbox-init serve
-//
-// and fd 3 one end of a SOCK_SEQPACKET socket pair whose other end the
-// service holds. The package's init function recognises that argv (and PID
-// 1) and runs serve instead of the service's main. The helper then runs the
-// programs the service asks for, one at a time, for as long as the service
-// keeps the sandbox (a Program's whole life): for each request (a JSON
-// request, with the program's stdin, stdout and stderr and the run's cgroup
-// files passed as SCM_RIGHTS) it starts the program, waits for it, kills and
-// reaps whatever it left behind, empties /tmp and the System V IPC objects
-// and keyrings the program made, and reports (JSON, see initReport) how the
-// program ended: its real signal, which bwrap's own status (128+n) cannot
-// tell from an exit code, and its rusage, without bwrap's or the helper's.
-
 const (
-	initPath = "/sandbox-init" // where the helper is bound inside the box
-	initVerb = "serve"
-	// initVerbUnsafe runs the helper without a sandbox (Config.Unsafe).
-	initVerbUnsafe = "serve-unsafe"
-	initCtrlFD     = 3
-	maxMessage     = 64 << 10
-	maxRequestFD   = 16
+	// BoxDir is the program's work dir inside a box.
+	BoxDir = "/box"
+	// Path is where the helper is bound inside a box.
+	Path = "/sandbox-init"
+	// Verb is the helper's argument as PID 1 of a box.
+	Verb = "serve"
+	// VerbUnsafe runs the helper without a box (Config.Unsafe).
+	VerbUnsafe = "serve-unsafe"
+	// CtrlFD is the helper's end of the control socket.
+	CtrlFD = 3
+	// MaxMessage bounds a Request or Report.
+	MaxMessage = 64 << 10
+	// MaxRequestFD bounds the descriptors passed with a Request.
+	MaxRequestFD = 16
 	// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times: 100 on
 	// every Linux architecture Go supports.
 	clockTicks = 100
@@ -68,8 +81,21 @@ const launchScript = `exec 5<&0
 (read x <&4; exec "$@" <&5 5<&- 4<&-) 3>&- &
 echo $! >&3`
 
-// initRequest is a message from the service to the helper.
-type initRequest struct {
+// Rlimits are the program's resource limits. The helper sets them on the
+// program before its first instruction (or, launching through the shell,
+// prlimit(1) does), so that neither bwrap nor the helper runs under them.
+type Rlimits struct {
+	CPUSeconds   int   // soft RLIMIT_CPU (SIGXCPU); the hard one (SIGKILL) is a second more
+	AddressSpace int64 // RLIMIT_AS, bytes
+	FileSize     int64 // RLIMIT_FSIZE, bytes
+	OpenFiles    int   // RLIMIT_NOFILE
+	Processes    int   // RLIMIT_NPROC: counted per user namespace, so per sandbox
+	Stack        int64 // RLIMIT_STACK, bytes
+}
+
+// args returns the prlimit argv prefix applying r.
+// Request is a message from the service to the helper.
+type Request struct {
 	// Op is "run" (start a program) or "kill" (kill run ID's processes).
 	Op string `json:"op"`
 	ID uint64 `json:"id"`
@@ -87,7 +113,7 @@ type initRequest struct {
 	// instead (Argv then holds prlimit(1) and the limits): slower, but its
 	// ru_maxrss starts from the shell's, not from the helper's (needed
 	// without a memory cgroup).
-	Rlimits *rlimits `json:"rlimits,omitempty"`
+	Rlimits *Rlimits `json:"Rlimits,omitempty"`
 	Shell   bool     `json:"shell,omitempty"`
 	// CPUUsage says that the box's cgroup's CPU usage file is passed after
 	// stdin, stdout and stderr: the CPU limit then counts every process
@@ -95,8 +121,8 @@ type initRequest struct {
 	CPUUsage bool `json:"cpu_usage,omitempty"`
 }
 
-// initReport is a message from the helper to the service.
-type initReport struct {
+// Report is a message from the helper to the service.
+type Report struct {
 	// Event is "ready" once the helper serves, "started" once the
 	// program runs, "exited" when it and all it left behind are gone,
 	// "error" when the helper could not run it.
@@ -122,18 +148,23 @@ type initReport struct {
 	Dirty string `json:"dirty,omitempty"`
 }
 
-func init() {
-	if len(os.Args) == 4 && os.Args[1] == goCacheVerb {
-		unix.Exit(goCacheProgMain(os.Args[2], os.Args[3]))
+// Main runs the helper as args (os.Args) ask and returns its exit code:
+//
+//	<helper> serve                                     PID 1 of a box
+//	<helper> serve-unsafe                              without a box (Config.Unsafe)
+//	<helper> codementor-sandbox-gocacheprog RO RW      the go command's GOCACHEPROG
+func Main(args []string) int {
+	switch {
+	case len(args) == 4 && args[1] == GoCacheVerb:
+		return goCacheProgMain(args[2], args[3])
+	case len(args) == 2 && args[1] == Verb && os.Getpid() == 1:
+		return serve(CtrlFD, false)
+	case len(args) == 2 && args[1] == VerbUnsafe:
+		return serve(CtrlFD, true)
 	}
-	if len(os.Args) == 2 && os.Args[0] == initPath && os.Args[1] == initVerb && os.Getpid() == 1 {
-		// Straight to exit_group: os.Exit would first run the race
-		// detector's exit hook, which sleeps a second in -race builds.
-		unix.Exit(serve(initCtrlFD, false))
-	}
-	if len(os.Args) == 2 && os.Args[0] == initPath && os.Args[1] == initVerbUnsafe {
-		unix.Exit(serve(initCtrlFD, true))
-	}
+	fmt.Fprintf(os.Stderr, "usage: %s serve | serve-unsafe | %s RO RW\n"+
+		"This is CodeMentor's sandbox helper: the sandbox starts it, people do not.\n", filepath.Base(args[0]), GoCacheVerb)
+	return 2
 }
 
 // helper is the state of the serving helper.
@@ -164,20 +195,20 @@ func serve(ctrl int, unsafe bool) int {
 	if unsafe {
 		// Orphans of the programs become our children, to be killed.
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-			h.send(initReport{Event: "error", Error: fmt.Sprintf("prctl(PR_SET_CHILD_SUBREAPER): %v", err)})
+			h.send(Report{Event: "error", Error: fmt.Sprintf("prctl(PR_SET_CHILD_SUBREAPER): %v", err)})
 			return 1
 		}
 	}
 	// Only the control socket may stay open, and it must not reach the
 	// programs: bwrap hands us every descriptor it inherited.
 	if err := unix.CloseRange(3, math.MaxUint32, unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		h.send(initReport{Event: "error", Error: fmt.Sprintf("close_range: %v", err)})
+		h.send(Report{Event: "error", Error: fmt.Sprintf("close_range: %v", err)})
 		return 1
 	}
 	// Not dumpable: the programs (same uid) can neither ptrace the helper
 	// nor open its descriptors or memory through /proc/1.
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
-		h.send(initReport{Event: "error", Error: fmt.Sprintf("prctl(PR_SET_DUMPABLE): %v", err)})
+		h.send(Report{Event: "error", Error: fmt.Sprintf("prctl(PR_SET_DUMPABLE): %v", err)})
 		return 1
 	}
 	// PID 1 only receives the signals it handles; handle them all and drop
@@ -193,10 +224,10 @@ func serve(ctrl int, unsafe bool) int {
 	runtime.LockOSThread()
 	h.fingerprint = selfFingerprint()
 
-	requests := make(chan initRequest)
+	requests := make(chan Request)
 	files := make(chan []*os.File)
 	go h.read(requests, files)
-	h.send(initReport{Event: "ready"})
+	h.send(Report{Event: "ready"})
 	idle := time.NewTimer(initIdleExit)
 	for {
 		select {
@@ -214,10 +245,10 @@ func serve(ctrl int, unsafe bool) int {
 
 // read receives the service's messages: run requests go to the main loop,
 // kill requests are carried out at once.
-func (h *helper) read(requests chan<- initRequest, files chan<- []*os.File) {
+func (h *helper) read(requests chan<- Request, files chan<- []*os.File) {
 	defer close(requests)
-	buf := make([]byte, maxMessage)
-	oob := make([]byte, unix.CmsgSpace(4*maxRequestFD))
+	buf := make([]byte, MaxMessage)
+	oob := make([]byte, unix.CmsgSpace(4*MaxRequestFD))
 	for {
 		n, oobn, _, _, err := unix.Recvmsg(h.ctrl, buf, oob, unix.MSG_CMSG_CLOEXEC)
 		if err == unix.EINTR {
@@ -236,10 +267,10 @@ func (h *helper) read(requests chan<- initRequest, files chan<- []*os.File) {
 				}
 			}
 		}
-		var req initRequest
+		var req Request
 		if err := json.Unmarshal(buf[:n], &req); err != nil {
 			closeAll(fs)
-			h.send(initReport{Event: "error", Error: fmt.Sprintf("bad request: %v", err)})
+			h.send(Report{Event: "error", Error: fmt.Sprintf("bad request: %v", err)})
 			continue
 		}
 		switch req.Op {
@@ -266,7 +297,7 @@ func closeAll(fs []*os.File) {
 }
 
 // send writes a report to the service.
-func (h *helper) send(r initReport) {
+func (h *helper) send(r Report) {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return
@@ -282,18 +313,18 @@ func (h *helper) send(r initReport) {
 }
 
 // run carries out one run request and reports.
-func (h *helper) run(req initRequest, fs []*os.File) {
+func (h *helper) run(req Request, fs []*os.File) {
 	defer closeAll(fs)
 	selfStart := selfCPU()
 	fail := func(format string, args ...any) {
-		h.send(initReport{Event: "error", ID: req.ID, Error: fmt.Sprintf(format, args...)})
+		h.send(Report{Event: "error", ID: req.ID, Error: fmt.Sprintf(format, args...)})
 	}
 	want := 3
 	if req.CPUUsage {
 		want++
 	}
 	if h.dirty != "" {
-		h.send(initReport{Event: "error", ID: req.ID, Dirty: h.dirty, Error: "the sandbox is dirty: " + h.dirty})
+		h.send(Report{Event: "error", ID: req.ID, Dirty: h.dirty, Error: "the sandbox is dirty: " + h.dirty})
 		return
 	}
 	if len(req.Argv) == 0 || len(fs) != want {
@@ -322,7 +353,7 @@ func (h *helper) run(req initRequest, fs []*os.File) {
 	cpuBase, _ := readCPUFD(cpuFD)
 	dir := req.Dir
 	if dir == "" {
-		dir = boxDir
+		dir = BoxDir
 	}
 	if req.Shell {
 		pid, err = launchShell(req.Argv, env, dir, stdio)
@@ -338,7 +369,7 @@ func (h *helper) run(req initRequest, fs []*os.File) {
 	// Our copies of the program's stdio must go, so that the service sees
 	// the end of its output when the program's processes are gone.
 	closeAll(fs[:3])
-	h.send(initReport{Event: "started", ID: req.ID})
+	h.send(Report{Event: "started", ID: req.ID})
 
 	done := make(chan struct{})
 	cpuKilled := make(chan bool, 1)
@@ -355,7 +386,7 @@ func (h *helper) run(req initRequest, fs []*os.File) {
 	close(done)
 	killed := <-cpuKilled
 	user, sys, maxRSS := h.killLeftovers()
-	r := initReport{
+	r := Report{
 		Event:     "exited",
 		ID:        req.ID,
 		CPUKilled: killed,
@@ -411,7 +442,7 @@ func mergeEnv(base, extra []string) []string {
 // exec, before its first instruction: its rlimits are then set, and it is
 // let go. It is a child of the helper (this thread's: the ptrace calls must
 // come from it), born in the box's cgroup.
-func launchDirect(argv, env []string, dir string, stdio []*os.File, rl *rlimits) (int, error) {
+func launchDirect(argv, env []string, dir string, stdio []*os.File, rl *Rlimits) (int, error) {
 	pid, err := syscall.ForkExec(argv[0], argv, &syscall.ProcAttr{
 		Dir:   dir,
 		Env:   env,
@@ -487,7 +518,7 @@ func launchShell(argv, env []string, dir string, stdio []*os.File) (int, error) 
 }
 
 // apply sets r on process pid (which runs as our uid).
-func (r *rlimits) apply(pid int) error {
+func (r *Rlimits) apply(pid int) error {
 	set := func(res int, cur, max uint64) error {
 		if err := unix.Prlimit(pid, res, &unix.Rlimit{Cur: cur, Max: max}, nil); err != nil {
 			return fmt.Errorf("prlimit %d: %w", res, err)
@@ -524,7 +555,7 @@ func readCPUFD(fd int) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return cgroupUsage(buf[:n])
+	return CgroupCPUUsage(buf[:n])
 }
 
 // watchCPU polls the CPU time of the program and kills it once it is over
@@ -831,4 +862,16 @@ func selfFingerprint() string {
 	_ = unix.SchedGetaffinity(0, &cpus)
 	fmt.Fprintf(&b, "prio %d policy %d cpus %v", prio, policy, cpus)
 	return b.String()
+}
+
+// CgroupCPUUsage parses a CPU usage file the helper polls: cpuacct.usage (v1,
+// nanoseconds) or cpu.stat (v2, usage_usec).
+func CgroupCPUUsage(b []byte) (time.Duration, bool) {
+	if rest, ok := bytes.CutPrefix(b, []byte("usage_usec ")); ok {
+		line, _, _ := bytes.Cut(rest, []byte("\n"))
+		n, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 10, 64)
+		return time.Duration(n) * time.Microsecond, err == nil
+	}
+	n, err := strconv.ParseInt(string(bytes.TrimSpace(b)), 10, 64)
+	return time.Duration(n), err == nil
 }

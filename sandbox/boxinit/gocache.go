@@ -1,4 +1,4 @@
-package sandbox
+package boxinit
 
 import (
 	"bufio"
@@ -17,18 +17,19 @@ import (
 // A Go build cache in two layers, for compilations in the sandbox: the
 // shared cache New warms once (read-only, bound at goCacheBoxDir) under a
 // private layer in the compilation's /tmp that takes whatever the build
-// adds. The go command talks to it through GOCACHEPROG: this executable,
-// run as
+// adds. The go command talks to it through GOCACHEPROG: the helper, run
+// as
 //
-//	<exe> codementor-sandbox-gocacheprog <read-only dir> <writable dir>
+//	<helper> codementor-sandbox-gocacheprog <read-only dir> <writable dir>
 //
-// and recognised by this package's init function. With both directories the
+// (see Main). With both directories the
 // same, it fills a cache (New's warm-up, outside the sandbox).
 //
 // The layout is ours: a/<action id hex> holds "<output id hex> <size>
 // <unix nano>", o/<output id hex> the output itself.
 
-const goCacheVerb = "codementor-sandbox-gocacheprog"
+// GoCacheVerb is the helper's first argument as GOCACHEPROG.
+const GoCacheVerb = "codementor-sandbox-gocacheprog"
 
 // goCacheRequest and goCacheResponse are the protocol's messages (see
 // cmd/go/internal/cacheprog).
