@@ -172,7 +172,7 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	rw := reviewer.NewWorker(rv, rcfg, v.questions, v.submissions, reviews, dead, log.With("component", "reviewer"))
 	a.addQueue(rcfg.QueueConfig(kc.Brokers, clientID), rw.Handle, rw.Poisoned, v.questions)
 
-	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
+	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, UIDs: a.cfg.SandboxUIDs, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
 	if err != nil {
 		// Without a sandbox no code runs: submissions wait in Kafka and
 		// /readyz says why.

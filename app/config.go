@@ -71,6 +71,8 @@ type Config struct {
 	// SandboxHelper is the path of the sandbox's helper
 	// (codementor-sandbox-init); "" finds it as sandbox.Config.Helper says.
 	SandboxHelper string
+	// SandboxUIDs are the host uids boxes run as, one per running box.
+	SandboxUIDs sandbox.UIDRange
 	// UnsafeNoSandbox runs learners' code without isolation where the
 	// machine cannot sandbox it: local development only.
 	UnsafeNoSandbox bool
@@ -162,6 +164,8 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 		duration(&cfg.StallAfter, "stall-after", watchdog.DefaultConfig().StallAfter, "a submission without progress this long (queued, judged or reviewed) has its job emitted again")
 		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; must be reachable by uid 65534")
 		str(&cfg.SandboxHelper, "sandbox-helper", "", "path of the sandbox's helper, the data-free program that runs as PID 1 of every box; empty: $CODEMENTOR_SANDBOX_INIT, or "+sandbox.HelperName+" beside this executable")
+		num(&cfg.SandboxUIDs.First, "sandbox-uid-first", sandbox.DefaultUIDs.First, "first host uid of the range boxes run as (one uid per running box; no account needed, nothing else may use them)")
+		num(&cfg.SandboxUIDs.Count, "sandbox-uids", sandbox.DefaultUIDs.Count, "how many uids the range has: at least the boxes running at once, on every process of this machine")
 		boolean(&cfg.UnsafeNoSandbox, "unsafe-no-sandbox", false, "where the machine cannot sandbox, run learners' code WITHOUT isolation: local development only, never with untrusted users")
 
 		rc := review.DefaultConfig()
@@ -283,7 +287,7 @@ func (cfg Config) LogValue() slog.Value {
 		slog.String("kafka_addr", cfg.KafkaAddr), slog.Any("brokers", cfg.Brokers), slog.Int("partitions", cfg.Partitions), slog.Int("queue_partitions", cfg.QueuePartitions),
 		slog.Int("replication", cfg.Replication), slog.Duration("stream_retention", cfg.StreamRetention),
 		slog.Bool("dev_auth", cfg.DevAuth), slog.String("jwt_secret", redact(cfg.JWTSecret)), slog.Duration("token_ttl", cfg.TokenTTL),
-		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.Duration("preempt_after", cfg.PreemptAfter), slog.Int("max_in_flight", cfg.MaxInFlight), slog.Duration("stall_after", cfg.StallAfter), slog.String("sandbox_dir", cfg.SandboxDir), slog.String("sandbox_helper", cfg.SandboxHelper),
+		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.Duration("preempt_after", cfg.PreemptAfter), slog.Int("max_in_flight", cfg.MaxInFlight), slog.Duration("stall_after", cfg.StallAfter), slog.String("sandbox_dir", cfg.SandboxDir), slog.String("sandbox_helper", cfg.SandboxHelper), slog.Any("sandbox_uids", cfg.SandboxUIDs),
 		slog.Bool("unsafe_no_sandbox", cfg.UnsafeNoSandbox), slog.Bool("seed_questions", cfg.SeedQuestions),
 		slog.String("openai_api_key", redact(cfg.Review.APIKey)), slog.String("review_base_url", cfg.Review.BaseURL),
 		slog.String("review_model", cfg.Review.Model), slog.String("review_language", cfg.Review.AnswerLanguage),

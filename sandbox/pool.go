@@ -118,12 +118,8 @@ func (w *warmPool) start(tc *toolchain) (*warmBox, error) {
 		return nil, fmt.Errorf("make work dir: %w", err)
 	}
 	c := s.warmConfig(tc, dir)
-	err = os.Chmod(dir, 0o755)
-	if err == nil && c.writable && s.asNobody {
-		// The compiler writes into it (see Program.compileInBox).
-		err = os.Chown(dir, sandboxUID, sandboxGID)
-	}
-	if err != nil {
+	// (startBox gives it to the box's uid if the compiler writes into it.)
+	if err := os.Chmod(dir, 0o755); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("prepare work dir: %w", err)
 	}

@@ -26,10 +26,6 @@ import (
 // what happened.
 
 const (
-	// sandboxUID and sandboxGID are the host identity bwrap runs as when
-	// the service runs as root (nobody/nogroup): never host root.
-	sandboxUID = 65534
-	sandboxGID = 65534
 	// boxDir is where the work dir appears inside the sandbox.
 	boxDir = boxinit.BoxDir
 	// infoFD is bwrap's --info-fd, which tells the helper's host PID; the
@@ -130,6 +126,9 @@ type box struct {
 	// runMu is held by a run, and by the removal of the box's cgroup,
 	// which waits for it.
 	runMu sync.Mutex
+	// uid is the host uid the box runs as, its own (see uids.go); 0 when
+	// the service does not run as root (the box then runs as the service).
+	uid int
 	// Without a sandbox (Config.Unsafe): paths turns the sandbox's paths
 	// (/box, /tmp, /sandbox-init, the caches) in arguments and environment
 	// into the host's; dir is the work dir, tmp the box's own temporary
@@ -175,11 +174,11 @@ func (s *Sandbox) bwrapArgs(c boxConfig) []string {
 }
 
 // procAttr returns how bwrap is started: its own process group, killed if
-// this process dies, and as nobody when the service runs as root.
-func (s *Sandbox) procAttr() *syscall.SysProcAttr {
+// this process dies, and as the box's uid (when the service runs as root).
+func (s *Sandbox) procAttr(uid int) *syscall.SysProcAttr {
 	a := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if s.asNobody {
-		a.Credential = &syscall.Credential{Uid: sandboxUID, Gid: sandboxGID, Groups: []uint32{}}
+	if uid != 0 {
+		a.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid), Groups: []uint32{}}
 	}
 	return a
 }
@@ -206,6 +205,28 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	b := &box{s: s, conn: fc.(*net.UnixConn), events: make(chan boxinit.Report, 4), exited: make(chan struct{}), diag: &capture{limit: 4 << 10}}
+	// The box's own uid, back to the range once everything of the box is
+	// gone (below), or now if it does not start.
+	started := false
+	if s.uids != nil {
+		if b.uid, err = s.uids.take(); err != nil {
+			b.conn.Close()
+			return nil, err
+		}
+		defer func() {
+			if !started {
+				s.uids.give(b.uid)
+			}
+		}()
+		// The compiler writes into the work dir: the box's uid owns it
+		// while the box runs (Program.compileInBox gives it back to root).
+		if c.writable {
+			if err := os.Chown(c.dir, b.uid, b.uid); err != nil {
+				b.conn.Close()
+				return nil, fmt.Errorf("chown work dir: %w", err)
+			}
+		}
+	}
 	var infoR, infoW *os.File
 	if !s.unsafe {
 		if infoR, infoW, err = os.Pipe(); err != nil {
@@ -239,7 +260,7 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 			Stdout:      diagW,
 			Stderr:      diagW,
 			ExtraFiles:  []*os.File{theirs, infoW}, // fds 3 and 4
-			SysProcAttr: s.procAttr(),
+			SysProcAttr: s.procAttr(b.uid),
 		}
 	}
 	b.k = &killer{cmd: b.cmd, pidfd: -1}
@@ -292,8 +313,15 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 				s.log.Error("sandbox: remove a box's temporary directory", "err", err)
 			}
 		}
+		if b.uid != 0 {
+			// Every process of the box is gone: the PID namespace went
+			// with the helper, or (without a sandbox) the cgroup and the
+			// process group were killed.
+			s.uids.give(b.uid)
+		}
 		close(b.exited)
 	}()
+	started = true
 	if cgErr != nil {
 		b.kill()
 		return nil, fmt.Errorf("sandbox: no cgroup for the box: %w", cgErr)
@@ -619,8 +647,8 @@ func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd
 	if err != nil {
 		return nil, fmt.Errorf("temporary directory: %w", err)
 	}
-	if s.asNobody {
-		if err := os.Chown(tmp, sandboxUID, sandboxGID); err != nil {
+	if b.uid != 0 {
+		if err := os.Chown(tmp, b.uid, b.uid); err != nil {
 			os.RemoveAll(tmp)
 			return nil, fmt.Errorf("temporary directory: %w", err)
 		}
@@ -632,8 +660,8 @@ func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd
 	}
 	b.paths = strings.NewReplacer(pairs...)
 	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
-	if s.asNobody {
-		attr.Credential = &syscall.Credential{Uid: sandboxUID, Gid: sandboxGID, Groups: []uint32{}}
+	if b.uid != 0 {
+		attr.Credential = &syscall.Credential{Uid: uint32(b.uid), Gid: uint32(b.uid), Groups: []uint32{}}
 	}
 	return &exec.Cmd{
 		Path:        s.helper,

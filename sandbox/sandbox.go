@@ -43,6 +43,11 @@ type Config struct {
 	// language, for the next submissions (see pool.go): 0 means 1, a
 	// negative number none.
 	WarmBoxes int
+	// UIDs are the host uids boxes run as, one per running box, when the
+	// service runs as root; the zero value means DefaultUIDs. Several
+	// processes may share a range (they lock the uids they use in
+	// WorkDir), but nothing else may use it.
+	UIDs UIDRange
 	// Unsafe lets New go on where bwrap or namespaces are unavailable, for
 	// local development only: programs then run WITHOUT a sandbox — as
 	// nobody when the service runs as root, under rlimits and cgroups
@@ -157,7 +162,8 @@ type Sandbox struct {
 	helperMu  sync.Mutex
 	touched   time.Time // when the helper's mtime was last refreshed
 	baseBinds []string  // bwrap arguments binding the base system read-only
-	asNobody  bool      // run bwrap as nobody (the service runs as root)
+	asNobody  bool      // run boxes as uids of their own (the service runs as root)
+	uids      *uidPool  // those uids; nil when the service is not root
 	// toolchains are the languages this machine has, by ID; languages
 	// their IDs in the table's order.
 	toolchains map[string]*toolchain
@@ -205,6 +211,9 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if cfg.WorkDir == "" {
 		return nil, errors.New("new sandbox: Config.WorkDir is required")
 	}
+	if cfg.UIDs == (UIDRange{}) {
+		cfg.UIDs = DefaultUIDs
+	}
 	s := &Sandbox{cfg: cfg, log: log, asNobody: os.Geteuid() == 0}
 	bwrap := cfg.Bwrap
 	if bwrap == "" {
@@ -231,6 +240,11 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	}
 	if err := s.installHelper(); err != nil {
 		return nil, fmt.Errorf("new sandbox: %w", err)
+	}
+	if s.asNobody {
+		if s.uids, err = newUIDPool(cfg.UIDs, cfg.WorkDir); err != nil {
+			return nil, fmt.Errorf("new sandbox: %w", err)
+		}
 	}
 	s.removeStale()
 	s.baseBinds = baseBinds()
@@ -274,7 +288,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if s.cg != nil {
 		cgroupInfo = s.cg.String()
 	}
-	log.Info("sandbox ready", "bwrap", s.bwrap, "unsafe", s.unsafe, "work_dir", cfg.WorkDir, "as_nobody", s.asNobody, "cgroups", cgroupInfo, "runtimes", s.Runtimes())
+	log.Info("sandbox ready", "bwrap", s.bwrap, "unsafe", s.unsafe, "work_dir", cfg.WorkDir, "uids", fmt.Sprintf("%d-%d", cfg.UIDs.First, cfg.UIDs.First+cfg.UIDs.Count-1), "cgroups", cgroupInfo, "runtimes", s.Runtimes())
 	return s, nil
 }
 
@@ -530,16 +544,8 @@ func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
 // It closes the sandbox.
 func (p *Program) compileInBox(ctx context.Context, j *job, b *box) (*outcome, error) {
 	s := p.s
-	// The compiler writes into the work dir: the sandbox user owns it
-	// while it runs.
-	if s.asNobody {
-		if err := os.Chown(p.dir, sandboxUID, sandboxGID); err != nil {
-			if b != nil {
-				b.close()
-			}
-			return nil, fmt.Errorf("chown work dir: %w", err)
-		}
-	}
+	// The compiler writes into the work dir: the box's uid owns it while
+	// the box runs (startBox gives it).
 	var o *outcome
 	var err error
 	if b != nil {

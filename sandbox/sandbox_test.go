@@ -463,8 +463,9 @@ int main(void){
 `,
 		},
 		check: func(t *testing.T, e Execution, _ time.Duration) {
-			if string(e.Stdout) != "uid 65534 65534\n" {
-				t.Errorf("the program reached host files, or runs as root: %s", describe(e))
+			var uid, euid int
+			if _, err := fmt.Sscanf(string(e.Stdout), "uid %d %d\n", &uid, &euid); err != nil || uid != euid || !boxUID([]byte(fmt.Sprintf("\nUid:\t%d\t", uid))) {
+				t.Errorf("the program reached host files, or runs as root or as no box's uid: %s", describe(e))
 			}
 		},
 	},
@@ -823,7 +824,7 @@ int main(void){
 				t.Errorf("left behind: %v", procs)
 			}
 			if procs := hostProcesses(t, ""); len(procs) > 0 {
-				t.Errorf("processes of uid %d remain: %v", sandboxUID, procs)
+				t.Errorf("processes of the boxes' uids remain: %v", procs)
 			}
 		})
 	}
@@ -862,11 +863,11 @@ int main(void){
 		t.Errorf("fork bomb: %s after %v, want TimedOut or MemoryExceeded within the wall limit", describe(e), elapsed)
 	}
 	if procs := hostProcesses(t, ""); len(procs) > 0 {
-		t.Errorf("processes of uid %d remain: %v", sandboxUID, procs)
+		t.Errorf("processes of the boxes' uids remain: %v", procs)
 	}
 }
 
-// hostProcesses lists the processes of the sandbox user started by this
+// hostProcesses lists the processes of the boxes' uids started by this
 // test process whose command line contains marker ("" for all), except the
 // sandboxes' own bwrap and helper: processes of the programs run. Other test
 // processes (of other packages) may run sandboxes at the same time.
@@ -882,7 +883,7 @@ func hostProcesses(t *testing.T, marker string) []string {
 			continue
 		}
 		status, err := os.ReadFile("/proc/" + ent.Name() + "/status")
-		if err != nil || !bytes.Contains(status, []byte(fmt.Sprintf("\nUid:\t%d\t", sandboxUID))) || !descendant(ent.Name()) {
+		if err != nil || !boxUID(status) || !descendant(ent.Name()) {
 			continue
 		}
 		cmdline, _ := os.ReadFile("/proc/" + ent.Name() + "/cmdline")
@@ -895,6 +896,17 @@ func hostProcesses(t *testing.T, marker string) []string {
 		}
 	}
 	return found
+}
+
+// boxUID reports whether a /proc/<pid>/status is of a box's uid.
+func boxUID(status []byte) bool {
+	_, rest, ok := bytes.Cut(status, []byte("\nUid:\t"))
+	if !ok {
+		return false
+	}
+	uidStr, _, _ := bytes.Cut(rest, []byte("\t"))
+	uid, err := strconv.Atoi(string(uidStr))
+	return err == nil && uid >= DefaultUIDs.First && uid < DefaultUIDs.First+DefaultUIDs.Count
 }
 
 // descendant reports whether process pid descends from this process.

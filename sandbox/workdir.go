@@ -66,8 +66,8 @@ func (s *Sandbox) prepareWorkDir() error {
 			return fmt.Errorf("new sandbox: work dir: %w", err)
 		}
 		if fi.Mode().Perm()&0o001 == 0 {
-			return fmt.Errorf("%w: work dir %s is out of reach of the sandbox user (uid %d): %s has mode %v; make it searchable (chmod o+x) or choose another work dir",
-				ErrUnavailable, dir, sandboxUID, d, fi.Mode().Perm())
+			return fmt.Errorf("%w: work dir %s is out of reach of the sandbox's users (uids %d-%d): %s has mode %v; make it searchable (chmod o+x) or choose another work dir",
+				ErrUnavailable, dir, s.cfg.UIDs.First, s.cfg.UIDs.First+s.cfg.UIDs.Count-1, d, fi.Mode().Perm())
 		}
 		if d == "/" {
 			return nil
