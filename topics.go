@@ -222,16 +222,20 @@ type RunEvent struct {
 	At            time.Time    `json:"at"`
 }
 
-// TestResult is the outcome of one test. Input, Expected and Output are
-// filled for sample tests only.
+// TestResult is the outcome of one test. A hidden test's result holds its
+// index, verdict, time and memory, and a message that depends on the
+// verdict alone: ExitCode, Signal, Input, Expected, Output and Stderr are
+// filled for sample tests only, since what the program did with a hidden
+// input would give it away.
 type TestResult struct {
 	Index    int    `json:"index"`
 	Verdict  string `json:"verdict"`
 	TimeMS   int64  `json:"time_ms"`
 	MemoryKB int64  `json:"memory_kb"`
 	Hidden   bool   `json:"hidden"`
-	// ExitCode is the program's exit status; Signal names a fatal signal.
-	ExitCode int    `json:"exit_code"`
+	// ExitCode is the program's exit status (absent: 0, or hidden);
+	// Signal names a fatal signal.
+	ExitCode int    `json:"exit_code,omitempty"`
 	Signal   string `json:"signal,omitempty"`
 	// Message explains a failure in a sentence a learner can act on.
 	Message  string `json:"message,omitempty"`

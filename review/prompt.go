@@ -44,8 +44,8 @@ type promptData struct {
 	Code             string
 }
 
-// promptTest is one test's line in the user message. Input, Expected,
-// Output and Stderr stay empty for a hidden test.
+// promptTest is one test's line in the user message. ExitCode, Signal,
+// Input, Expected, Output and Stderr stay empty for a hidden test.
 type promptTest struct {
 	Number                          int
 	Hidden                          bool
@@ -123,8 +123,11 @@ func newPromptTest(t codementor.TestResult) promptTest {
 		Message: oneLine(clip(t.Message, maxMessageBytes)),
 	}
 	// A hidden test's data never reaches the model, even if it was
-	// (wrongly) filled in.
-	if !t.Hidden {
+	// (wrongly) filled in: nor its exit code or signal, which tell of its
+	// input too.
+	if t.Hidden {
+		p.ExitCode, p.Signal = 0, ""
+	} else {
 		p.Input = cut(t.Input, maxSampleBytes)
 		p.Expected = cut(t.Expected, maxSampleBytes)
 		p.Output = cut(t.Output, maxSampleBytes)

@@ -13,6 +13,7 @@ func TestPromptContents(t *testing.T) {
 	// Hidden test data that should never have been there.
 	in.Tests[1].Input, in.Tests[1].Expected = "SECRET-HIDDEN-INPUT", "SECRET-HIDDEN-EXPECTED"
 	in.Tests[1].Output, in.Tests[1].Stderr = "SECRET-HIDDEN-OUTPUT", "SECRET-HIDDEN-STDERR"
+	in.Tests[1].ExitCode, in.Tests[1].Signal = 173, "SECRET-HIDDEN-SIGNAL"
 	in.Tests[0].Stderr = "Traceback: sample stderr"
 	system, user, err := Prompt(in, "Deutsch")
 	if err != nil {
@@ -25,7 +26,7 @@ func TestPromptContents(t *testing.T) {
 			t.Errorf("user message lacks %q:\n%s", w, user)
 		}
 	}
-	if strings.Contains(user+system, "SECRET-HIDDEN") {
+	if strings.Contains(user+system, "SECRET-HIDDEN") || strings.Contains(user, "173") {
 		t.Errorf("a hidden test's data is in the prompt:\n%s", user)
 	}
 	for _, w := range []string{"Deutsch", "## Summary", "## Correctness", "## Complexity", "Time: O(", "Space: O(", "## Style",

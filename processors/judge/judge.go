@@ -163,7 +163,7 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 	work, cancel := context.WithTimeout(pctx, w.cfg.JobTimeout)
 	defer cancel()
 	start := time.Now()
-	final := Judge(work, w.runner, q, job, w.cfg.OutputLimit, emit)
+	final := Judge(work, w.runner, q, job, w.cfg.OutputLimit, w.log.With("submission", qj.Key), emit)
 	switch {
 	case ctx.Err() != nil:
 		// Stopped mid-way: what was not run is not a verdict.
@@ -201,8 +201,17 @@ func (w *Worker) deadLetter(ctx context.Context, qj queue.Job, reason error) que
 // Judge compiles the job's code (with q's driver for its language, if any),
 // runs it against every test of q in order, calls emit with the started
 // event and each test's result as they happen, and returns the finished
-// event.
-func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codementor.Job, outputLimit int, emit func(*codementor.RunEvent)) *codementor.RunEvent {
+// event. Its verdict is accepted only when every test ran and passed.
+//
+// When ctx is done (the job's deadline, a preemption, a shutdown) before or
+// during a test, that test and the rest are skipped, whatever the cut run
+// returned; the verdict is then an earlier test's failure, or
+// internal_error. A run the machine starved (see sandbox.Execution.Starved)
+// is run again; if it starves every time, or the sandbox fails, the
+// verdict is internal_error at once. The detail of an internal fault goes
+// to log; the learner's Error says no more about a hidden test than its
+// number.
+func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codementor.Job, outputLimit int, log *slog.Logger, emit func(*codementor.RunEvent)) *codementor.RunEvent {
 	final := &codementor.RunEvent{Kind: codementor.RunFinished, TestCount: len(q.Tests), Tests: []codementor.TestResult{}}
 	// The question's driver for the language, if any, holds the entry
 	// point; the learner's code is then only the solution.
@@ -228,57 +237,121 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	}(time.Now())
 
 	emit(&codementor.RunEvent{Kind: codementor.RunStarted, TestCount: len(q.Tests)})
-	final.Verdict = codementor.VerdictAccepted
-	failed := false
-	// over says why the remaining tests are not run: an earlier test went
-	// over its time or memory limit, and running the rest to their limits
-	// would hold a judging slot for seconds for a verdict already known.
-	over := ""
+	// skip says why the remaining tests are not run: an earlier test
+	// failed and the question stops at the first failure; an earlier test
+	// went over its time or memory limit, and running the rest to their
+	// limits would hold a judging slot for seconds for a verdict already
+	// known; or the judging time ran out.
+	skip := ""
 	for i, t := range q.Tests {
-		var tr codementor.TestResult
-		switch {
-		case failed && q.StopOnFailure:
-			tr = codementor.TestResult{Index: i, Verdict: codementor.VerdictSkipped, Message: "not run: an earlier test failed"}
-		case over != "":
-			tr = codementor.TestResult{Index: i, Verdict: codementor.VerdictSkipped, Message: over}
-		case ctx.Err() != nil:
-			tr = codementor.TestResult{Index: i, Verdict: codementor.VerdictSkipped, Message: "not run: the judging time for this submission ran out"}
-			if !failed {
-				// Untested is not accepted.
-				failed = true
-				final.Verdict = codementor.VerdictInternalError
+		tr := codementor.TestResult{Index: i, Hidden: t.Hidden, Verdict: codementor.VerdictSkipped, Message: skip}
+		if skip == "" {
+			exec, runs, err := runTest(ctx, prog, q, i, outputLimit, log)
+			switch {
+			case ctx.Err() != nil:
+				// Whatever a cut run returned (a kill, a time limit,
+				// part of its output) says nothing about the program.
+				skip = "not run: the judging time for this submission ran out"
+				tr.Message = skip
 				final.Error = fmt.Sprintf("the judging time for this submission ran out after %d of %d tests", i, len(q.Tests))
-			}
-		default:
-			metrics.SandboxRuns.Inc()
-			exec, err := prog.Run(ctx, []byte(t.Input), Limits(q, i, outputLimit))
-			metrics.SandboxRuns.Dec()
-			if err != nil {
+			case err != nil:
+				log.Error("judge: the sandbox failed to run a test", "test", i+1, "hidden", t.Hidden, "err", err)
 				final.Verdict = codementor.VerdictInternalError
-				final.Error = fmt.Sprintf("run test %d: %v", i+1, err)
+				final.Error = fmt.Sprintf("run test %d: the sandbox failed", i+1)
+				if !t.Hidden {
+					// A sample's input is public: its fault may say all.
+					// A hidden test's could tell what the program did
+					// with its secret input (a file it left, say).
+					final.Error = fmt.Sprintf("run test %d: %v", i+1, err)
+				}
 				return final
+			case exec.Starved:
+				log.Warn("judge: the machine starved every run of a test; the submission is not judged", "test", i+1, "runs", runs,
+					"cpu_ms", exec.TimeMS, "wall_ms", exec.WallMS)
+				final.Verdict = codementor.VerdictInternalError
+				final.Error = fmt.Sprintf("the machine was too busy to judge test %d fairly (it was run %d times); please submit again", i+1, runs)
+				return final
+			default:
+				tr = Result(q, i, exec)
 			}
-			tr = Result(q, i, exec)
 		}
 		if !t.Hidden {
 			tr.Input, tr.Expected = t.Input, t.Output
 		}
-		if tr.Verdict != codementor.VerdictAccepted && tr.Verdict != codementor.VerdictSkipped && !failed {
-			failed = true
-			final.Verdict = tr.Verdict
-		}
-		if !q.RunAllTests && over == "" {
-			switch tr.Verdict {
-			case codementor.VerdictTimeLimitExceeded:
-				over = fmt.Sprintf("not run: test %d exceeded the time limit", i+1)
-			case codementor.VerdictMemoryLimitExceeded:
-				over = fmt.Sprintf("not run: test %d exceeded the memory limit", i+1)
+		if skip == "" {
+			switch {
+			case tr.Verdict == codementor.VerdictAccepted:
+			case q.StopOnFailure:
+				skip = "not run: an earlier test failed"
+			case q.RunAllTests:
+			case tr.Verdict == codementor.VerdictTimeLimitExceeded:
+				skip = fmt.Sprintf("not run: test %d exceeded the time limit", i+1)
+			case tr.Verdict == codementor.VerdictMemoryLimitExceeded:
+				skip = fmt.Sprintf("not run: test %d exceeded the memory limit", i+1)
 			}
 		}
 		final.Tests = append(final.Tests, tr)
 		emit(&codementor.RunEvent{Kind: codementor.RunTest, Test: &tr})
 	}
+	final.Verdict = Verdict(final.Tests, len(q.Tests))
+	switch {
+	case final.Verdict != codementor.VerdictInternalError:
+		final.Error = ""
+	case final.Error == "":
+		final.Error = fmt.Sprintf("only %d of %d tests were judged", judged(final.Tests), len(q.Tests))
+	}
 	return final
+}
+
+// Verdict is the verdict of a submission whose tests' results, in order,
+// are trs, of n tests: the first failing test's verdict; accepted if all n
+// ran and passed; otherwise (a test missing, or skipped with no failure
+// before it) internal_error, for what was not run is not accepted.
+func Verdict(trs []codementor.TestResult, n int) string {
+	for _, tr := range trs {
+		if tr.Verdict != codementor.VerdictAccepted && tr.Verdict != codementor.VerdictSkipped {
+			return tr.Verdict
+		}
+	}
+	if judged(trs) == n && len(trs) == n {
+		return codementor.VerdictAccepted
+	}
+	return codementor.VerdictInternalError
+}
+
+// judged counts the results of tests that ran.
+func judged(trs []codementor.TestResult) int {
+	n := 0
+	for _, tr := range trs {
+		if tr.Verdict != codementor.VerdictSkipped {
+			n++
+		}
+	}
+	return n
+}
+
+// starvedRuns is how often a test is run, at most, while the machine
+// starves it (sandbox.Execution.Starved): once, and twice more. A starved
+// run's time says nothing about the program, so it is never a time limit;
+// a machine that starves three runs in a row is too busy to judge fairly.
+const starvedRuns = 3
+
+// runTest runs q's test i: again while the machine starves it, up to
+// starvedRuns runs in all. It returns the last run's execution, the number
+// of runs, and the sandbox's error; once ctx is done it runs nothing more.
+func runTest(ctx context.Context, prog Program, q *codementor.Question, i, outputLimit int, log *slog.Logger) (sandbox.Execution, int, error) {
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return sandbox.Execution{}, n - 1, err
+		}
+		metrics.SandboxRuns.Inc()
+		e, err := prog.Run(ctx, []byte(q.Tests[i].Input), Limits(q, i, outputLimit))
+		metrics.SandboxRuns.Dec()
+		if err != nil || !e.Starved || n == starvedRuns {
+			return e, n, err
+		}
+		log.Warn("judge: the machine starved a test run; running it again", "test", i+1, "run", n, "cpu_ms", e.TimeMS, "wall_ms", e.WallMS)
+	}
 }
 
 // Limits are the sandbox limits for q's test i: the CPU limit from the
@@ -291,41 +364,75 @@ func Limits(q *codementor.Question, i, outputLimit int) sandbox.Limits {
 		OutputBytes: max(outputLimit, 2*len(q.Tests[i].Output)+4<<10)}
 }
 
-// Result turns one execution into the test's result. Output is only shown for
-// sample tests: the caller clears what a hidden test must not reveal.
+// Result turns one execution of q's test i into the test's result. A sample
+// test's result tells all: exit code, signal, output, standard error, and
+// a message that explains the failure. A hidden test's tells its verdict,
+// time and memory, and a message that depends on its verdict and the
+// question's limits alone: anything the program did with the secret input
+// (an exit code, say) would give that input away, a byte per submission.
+// The caller fills in the input and expected output of a sample test.
+//
+// A starved run (e.Starved) is internal_error, never a time limit.
 func Result(q *codementor.Question, i int, e sandbox.Execution) codementor.TestResult {
-	tr := codementor.TestResult{Index: i, TimeMS: e.TimeMS, MemoryKB: e.MemoryKB, Hidden: q.Tests[i].Hidden, ExitCode: e.ExitCode, Signal: e.Signal}
+	tr := codementor.TestResult{Index: i, TimeMS: e.TimeMS, MemoryKB: e.MemoryKB, Hidden: q.Tests[i].Hidden}
+	why := "" // a sample test's more precise message
 	switch {
+	case e.Starved:
+		tr.Verdict = codementor.VerdictInternalError
 	case e.TimedOut:
 		tr.Verdict = codementor.VerdictTimeLimitExceeded
-		tr.Message = fmt.Sprintf("the program ran longer than the limit of %d ms", q.TimeLimitMS)
 	case e.MemoryExceeded:
 		tr.Verdict = codementor.VerdictMemoryLimitExceeded
-		tr.Message = fmt.Sprintf("the program used more than the limit of %d MB", q.MemoryLimitMB)
 	case e.OutputExceeded:
 		tr.Verdict = codementor.VerdictOutputLimitExceeded
-		tr.Message = "the program printed more output than allowed"
 	case e.Signal != "":
 		tr.Verdict = codementor.VerdictRuntimeError
-		tr.Message = "the program was killed by " + e.Signal
+		why = "the program was killed by " + e.Signal
 	case e.ExitCode != 0:
 		tr.Verdict = codementor.VerdictRuntimeError
-		tr.Message = fmt.Sprintf("the program exited with code %d", e.ExitCode)
+		why = fmt.Sprintf("the program exited with code %d", e.ExitCode)
 	default:
-		if ok, why := checker.Check(q.Checker, q.Tests[i].Output, string(e.Stdout)); ok {
+		var ok bool
+		if ok, why = checker.Check(q.Checker, q.Tests[i].Output, string(e.Stdout)); ok {
 			tr.Verdict = codementor.VerdictAccepted
 		} else {
 			tr.Verdict = codementor.VerdictWrongAnswer
-			tr.Message = why
 		}
 	}
-	if !q.Tests[i].Hidden {
-		tr.Output = truncate(string(e.Stdout), 4<<10)
-		tr.Stderr = truncate(string(e.Stderr), 4<<10)
-	} else if tr.Verdict == codementor.VerdictWrongAnswer {
-		tr.Message = "the output differs from the expected output of this hidden test"
+	tr.Message = verdictMessage(q, tr.Verdict, tr.Hidden)
+	if tr.Hidden {
+		return tr
 	}
+	if why != "" {
+		tr.Message = why
+	}
+	tr.ExitCode, tr.Signal = e.ExitCode, e.Signal
+	tr.Output = truncate(string(e.Stdout), 4<<10)
+	tr.Stderr = truncate(string(e.Stderr), 4<<10)
 	return tr
+}
+
+// verdictMessage explains a test's verdict from the verdict and q's limits
+// alone, which are public: all a hidden test's result may say.
+func verdictMessage(q *codementor.Question, verdict string, hidden bool) string {
+	switch verdict {
+	case codementor.VerdictTimeLimitExceeded:
+		return fmt.Sprintf("the program ran longer than the limit of %d ms", q.TimeLimitMS)
+	case codementor.VerdictMemoryLimitExceeded:
+		return fmt.Sprintf("the program used more than the limit of %d MB", q.MemoryLimitMB)
+	case codementor.VerdictOutputLimitExceeded:
+		return "the program printed more output than allowed"
+	case codementor.VerdictRuntimeError:
+		return "the program was killed, or exited with an error"
+	case codementor.VerdictWrongAnswer:
+		if hidden {
+			return "the output differs from the expected output of this hidden test"
+		}
+		return "the output differs from the expected output"
+	case codementor.VerdictInternalError:
+		return "the machine was too busy to judge this test fairly"
+	}
+	return ""
 }
 
 func truncate(s string, n int) string {

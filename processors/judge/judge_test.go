@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/codementor/codementor/internal/sandboxtest"
 	"io"
 	"log/slog"
 	"os"
@@ -26,6 +27,9 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newSandbox(t *testing.T) Runner {
 	t.Helper()
+	if _, err := sandboxtest.Helper(); err != nil {
+		t.Fatal(err)
+	}
 	sb, err := sandbox.New(sandbox.Config{WorkDir: filepath.Join(os.TempDir(), "codementor-sandbox-test")}, quiet)
 	if err != nil {
 		t.Fatalf("the judge's tests need the sandbox (make test installs bubblewrap): %v", err)
@@ -47,7 +51,7 @@ func double(stop bool) *codementor.Question {
 func judgeIt(t *testing.T, r Runner, q *codementor.Question, lang, code string) (*codementor.RunEvent, []*codementor.RunEvent) {
 	t.Helper()
 	var events []*codementor.RunEvent
-	final := Judge(context.Background(), r, q, &codementor.Job{SubmissionID: "s", QuestionID: q.ID, Language: lang, Code: code}, 64<<10,
+	final := Judge(context.Background(), r, q, &codementor.Job{SubmissionID: "s", QuestionID: q.ID, Language: lang, Code: code}, 64<<10, quiet,
 		func(ev *codementor.RunEvent) { events = append(events, ev) })
 	return final, events
 }
@@ -115,7 +119,7 @@ func TestHiddenTestsRevealNothing(t *testing.T) {
 	final, _ := judgeIt(t, newSandbox(t), double(false), "python", "print(7)")
 	for _, tr := range final.Tests {
 		if tr.Hidden {
-			if tr.Input != "" || tr.Expected != "" || tr.Output != "" || tr.Stderr != "" || strings.Contains(tr.Message, "42") {
+			if tr.Input != "" || tr.Expected != "" || tr.Output != "" || tr.Stderr != "" || tr.ExitCode != 0 || tr.Signal != "" || strings.Contains(tr.Message, "42") {
 				t.Errorf("hidden test %d reveals data: %+v", tr.Index, tr)
 			}
 		} else if tr.Input != "1\n" || tr.Expected != "2\n" || tr.Output != "7\n" || !strings.Contains(tr.Message, `"2"`) {
@@ -137,6 +141,7 @@ func TestResult(t *testing.T) {
 		{sandbox.Execution{OutputExceeded: true}, codementor.VerdictOutputLimitExceeded},
 		{sandbox.Execution{Signal: "SIGSEGV"}, codementor.VerdictRuntimeError},
 		{sandbox.Execution{ExitCode: 1, Stdout: []byte("2")}, codementor.VerdictRuntimeError},
+		{sandbox.Execution{Starved: true, TimedOut: true, Signal: "SIGKILL", ExitCode: -1}, codementor.VerdictInternalError},
 	}
 	for _, tt := range tests {
 		if got := Result(q, 0, tt.exec); got.Verdict != tt.verdict || got.Message == "" && tt.verdict != codementor.VerdictAccepted {
@@ -271,7 +276,7 @@ func TestTimeRunningOutIsNoAccept(t *testing.T) {
 	q := double(false)
 	q.TimeLimitMS = 1000
 	final := Judge(ctx, r, q, &codementor.Job{SubmissionID: "s", QuestionID: q.ID, Language: "python",
-		Code: "import time\nn=int(input())\ntime.sleep(0.9)\nprint(2*n)"}, 64<<10, func(*codementor.RunEvent) {})
+		Code: "import time\nn=int(input())\ntime.sleep(0.9)\nprint(2*n)"}, 64<<10, quiet, func(*codementor.RunEvent) {})
 	if final.Verdict != codementor.VerdictInternalError || !strings.Contains(final.Error, "deadline") && !strings.Contains(final.Error, "ran out") {
 		t.Errorf("verdict %s, tests %s, error %q", final.Verdict, verdicts(final.Tests), final.Error)
 	}
