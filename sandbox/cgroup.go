@@ -43,8 +43,25 @@ type cgroups struct {
 	// memory, pids and cpu are the parent groups of the runs in each
 	// controller's hierarchy; all three are the same directory in v2.
 	memory, pids, cpu string
-	prefix            string // of the boxes' group names: "run-<pid>-"
+	// weight is the parent group in the v1 cpu controller's hierarchy,
+	// where boxes get their CPU weight and cap, if it is mounted apart
+	// from cpuacct; "" otherwise. weighted says boxes get them at all.
+	weight   string
+	weighted bool
+	prefix   string // of the boxes' group names: "run-<pid>-"
 }
+
+// CPU shares. The boxes' parent group weighs a tenth of a default group,
+// so that the service (and whatever else runs beside it) keeps the CPU it
+// wants while boxes run; each box weighs the default, so boxes share what
+// is left equally however many processes each forks, and each is capped at
+// boxCPUs of CPU time per second of wall time.
+const (
+	boxesWeightV1, boxWeightV1 = 512, 1024 // cpu.shares; the default is 1024
+	boxesWeightV2, boxWeightV2 = 50, 100   // cpu.weight; the default is 100
+	cpuPeriodUS                = 100000
+	boxCPUs                    = 1
+)
 
 // cgroupSeq numbers the groups this process makes, whichever Sandbox makes
 // them.
@@ -243,6 +260,12 @@ func (c *cgroups) setupV2(m cgroupMount, path string) error {
 	}
 	c.v2 = true
 	c.memory, c.pids, c.cpu = parent, parent, parent
+	// The cpu controller is optional: without it boxes are unweighted.
+	if slices.Contains(strings.Fields(string(avail)), "cpu") &&
+		enableControllers(own, []string{"cpu"}, "+cpu") == nil && enableControllers(parent, []string{"cpu"}, "+cpu") == nil &&
+		writeFile(filepath.Join(parent, "cpu.weight"), strconv.Itoa(boxesWeightV2)) == nil {
+		c.weighted = true
+	}
 	return c.probe()
 }
 
@@ -282,6 +305,22 @@ func (c *cgroups) setupV1(mounts map[string]cgroupMount, own map[string]string) 
 		return fmt.Errorf("%s: memory.use_hierarchy is not 1", dirs["memory"])
 	}
 	c.memory, c.pids, c.cpu = dirs["memory"], dirs["pids"], dirs["cpuacct"]
+	// The cpu controller is optional: without it boxes are unweighted.
+	if m, ok := mounts["cpu"]; ok {
+		if dir, err := groupDir(m, own["cpu"]); err == nil {
+			parent := filepath.Join(dir, cgroupParent)
+			if parent != c.cpu {
+				if err := os.Mkdir(parent, 0o755); err == nil || os.IsExist(err) {
+					c.weight = parent
+				}
+			}
+			if writeFile(filepath.Join(parent, "cpu.shares"), strconv.Itoa(boxesWeightV1)) == nil {
+				c.weighted = true
+			} else {
+				c.weight = ""
+			}
+		}
+	}
 	return c.probe()
 }
 
@@ -304,15 +343,28 @@ func (c *cgroups) probe() error {
 
 // String names the hierarchy and its parent groups, for logs.
 func (c *cgroups) String() string {
-	if c.v2 {
-		return "cgroup v2 " + c.memory
+	weighted := "unweighted"
+	if c.weighted {
+		weighted = fmt.Sprintf("weighted, %d CPU per box", boxCPUs)
 	}
-	return fmt.Sprintf("cgroup v1 %s %s %s", c.memory, c.pids, c.cpu)
+	if c.v2 {
+		return fmt.Sprintf("cgroup v2 %s (%s)", c.memory, weighted)
+	}
+	if c.weight != "" {
+		return fmt.Sprintf("cgroup v1 %s %s %s %s (%s)", c.memory, c.pids, c.weight, c.cpu, weighted)
+	}
+	return fmt.Sprintf("cgroup v1 %s %s %s (%s)", c.memory, c.pids, c.cpu, weighted)
 }
 
+// parents returns the boxes' parent groups: memory, pids, the cpu
+// controller's (if apart), cpuacct in v1 (the CPU usage's is last); the
+// one in v2.
 func (c *cgroups) parents() []string {
 	if c.v2 {
 		return []string{c.memory}
+	}
+	if c.weight != "" {
+		return []string{c.memory, c.pids, c.weight, c.cpu}
 	}
 	return []string{c.memory, c.pids, c.cpu}
 }
@@ -338,6 +390,11 @@ func (c *cgroups) newBox(processes int) (g *cgroupBox, err error) {
 	}
 	if err := writeFile(filepath.Join(g.pidsDir(), "pids.max"), strconv.Itoa(processes)); err != nil {
 		return nil, fmt.Errorf("set pids.max: %w", err)
+	}
+	if c.weighted {
+		if err := g.weigh(); err != nil {
+			return nil, err
+		}
 	}
 	if c.v2 {
 		if err := writeFile(filepath.Join(g.dirs[0], "memory.swap.max"), "0"); err != nil && !os.IsNotExist(err) {
@@ -380,6 +437,31 @@ func (g *cgroupBox) pidsDir() string {
 }
 
 func (g *cgroupBox) cpuDir() string { return g.dirs[len(g.dirs)-1] }
+
+// weigh gives the group its CPU weight, equal to every other box's, and
+// its cap.
+func (g *cgroupBox) weigh() error {
+	quota := strconv.Itoa(boxCPUs * cpuPeriodUS)
+	if g.cg.v2 {
+		if err := writeFile(filepath.Join(g.dirs[0], "cpu.weight"), strconv.Itoa(boxWeightV2)); err != nil {
+			return fmt.Errorf("set cpu.weight: %w", err)
+		}
+		if err := writeFile(filepath.Join(g.dirs[0], "cpu.max"), quota+" "+strconv.Itoa(cpuPeriodUS)); err != nil {
+			return fmt.Errorf("set cpu.max: %w", err)
+		}
+		return nil
+	}
+	dir := g.dirs[len(g.dirs)-1] // cpu and cpuacct mounted together
+	if g.cg.weight != "" {
+		dir = g.dirs[2]
+	}
+	for _, kv := range [][2]string{{"cpu.shares", strconv.Itoa(boxWeightV1)}, {"cpu.cfs_period_us", strconv.Itoa(cpuPeriodUS)}, {"cpu.cfs_quota_us", quota}} {
+		if err := writeFile(filepath.Join(dir, kv[0]), kv[1]); err != nil {
+			return fmt.Errorf("set %s: %w", kv[0], err)
+		}
+	}
+	return nil
+}
 
 // adopt moves process pid (the box's helper, with all its threads) into the
 // group.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/codementor/codementor/sandbox/boxinit"
+	"github.com/codementor/codementor/sandbox/seccomp"
 	"io"
 	"net"
 	"os"
@@ -31,6 +32,9 @@ const (
 	// infoFD is bwrap's --info-fd, which tells the helper's host PID; the
 	// control socket is boxinit.CtrlFD.
 	infoFD = 4
+	// seccompFD is bwrap's --seccomp: the filter (package seccomp) it loads
+	// before it execs the helper, which every program inherits.
+	seccompFD = 5
 	// helperGrace bounds the waits for the helper: to start, to stop a run
 	// it was told to kill, to die once killed; and for the output pipes to
 	// reach their end.
@@ -164,6 +168,7 @@ func (s *Sandbox) bwrapArgs(c boxConfig) []string {
 		bind, c.dir, boxDir,
 		"--ro-bind", s.helper, boxinit.Path,
 		"--info-fd", strconv.Itoa(infoFD),
+		"--seccomp", strconv.Itoa(seccompFD),
 		"--chdir", boxDir,
 		// Last: the root and /dev are tmpfs the program could fill.
 		"--remount-ro", "/dev",
@@ -252,6 +257,16 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 			return nil, err
 		}
 	} else {
+		filter, err := seccomp.File()
+		if err != nil {
+			b.conn.Close()
+			diagR.Close()
+			diagW.Close()
+			infoR.Close()
+			infoW.Close()
+			return nil, err
+		}
+		defer filter.Close()
 		b.cmd = &exec.Cmd{
 			Path:        s.bwrap,
 			Args:        append([]string{s.bwrap}, s.bwrapArgs(c)...),
@@ -259,7 +274,7 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 			Dir:         "/",
 			Stdout:      diagW,
 			Stderr:      diagW,
-			ExtraFiles:  []*os.File{theirs, infoW}, // fds 3 and 4
+			ExtraFiles:  []*os.File{theirs, infoW, filter}, // fds 3, 4 and 5
 			SysProcAttr: s.procAttr(b.uid),
 		}
 	}

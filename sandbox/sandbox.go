@@ -768,7 +768,9 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 		} else {
 			e.ExitCode, e.Signal = -1, unix.SignalName(syscall.Signal(r.Signal))
 		}
-		e.TimedOut = r.CPUKilled || r.Signal == int(syscall.SIGXCPU)
+		// SIGXCPU is RLIMIT_CPU's only past the CPU limit: a program
+		// can send it to itself.
+		e.TimedOut = r.CPUKilled || (r.Signal == int(syscall.SIGXCPU) && e.TimeMS >= lim.CPUTime.Milliseconds())
 	} else {
 		// Killed with its sandbox before the helper could report.
 		e.ExitCode, e.Signal = -1, "SIGKILL"
@@ -787,11 +789,24 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 		}
 	}
 	e.TimedOut = e.TimedOut || o.timedOut || e.TimeMS > lim.CPUTime.Milliseconds()
+	e.Starved = starved(o, e, lim)
 	e.MemoryExceeded = p.memoryExceeded(&e, lim, o.cg)
 	p.s.log.Debug("sandbox: run", "language", p.lang.ID, "exit", e.ExitCode, "signal", e.Signal,
 		"cpu_ms", e.TimeMS, "wall_ms", e.WallMS, "memory_kb", e.MemoryKB,
 		"timed_out", e.TimedOut, "memory_exceeded", e.MemoryExceeded, "output_exceeded", e.OutputExceeded)
 	return e, nil
+}
+
+// starved says whether a run killed at its wall limit (o.timedOut) was
+// kept from the CPU: under its CPU limit, one of its threads waited,
+// runnable, for at least half the time it was not running. A program that
+// sleeps or blocks on input waits for no CPU, and is out of time.
+func starved(o *outcome, e Execution, lim Limits) bool {
+	if !o.timedOut || o.report == nil || e.TimeMS >= lim.CPUTime.Milliseconds() {
+		return false
+	}
+	off := o.wall - time.Duration(e.TimeMS)*time.Millisecond
+	return time.Duration(o.report.WaitUS)*time.Microsecond*2 >= off
 }
 
 // memoryExceeded says whether a failed run died for want of memory: the
@@ -800,7 +815,9 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 // kernel does not say so; the heuristics, in order:
 //   - the runtime said so on stderr: Python's MemoryError, C++'s
 //     std::bad_alloc, the C library's "Cannot allocate memory" (see
-//     OOMMarkers and genericOOMMarkers);
+//     OOMMarkers and genericOOMMarkers). With a memory cgroup, only when
+//     the run's peak reached half the limit: the program writes its own
+//     stderr, and the group tells how much memory it really took;
 //   - it died of SIGSEGV, SIGBUS, SIGABRT or (without a group) SIGKILL (a
 //     null pointer from a failed malloc, an abort from an allocator) with a
 //     peak memory of at least 80% of the memory limit.
@@ -814,7 +831,7 @@ func (p *Program) memoryExceeded(e *Execution, lim Limits, cg *cgroupStats) bool
 		return true
 	}
 	for _, m := range append(p.lang.OOMMarkers, genericOOMMarkers...) {
-		if bytes.Contains(e.Stderr, []byte(m)) {
+		if bytes.Contains(e.Stderr, []byte(m)) && (cg == nil || e.MemoryKB*2 >= int64(lim.MemoryMB)*1024) {
 			return true
 		}
 	}

@@ -142,6 +142,11 @@ type Report struct {
 	// HelperUS is the helper's own CPU time during the run, which the
 	// box's cgroup counts with the program's.
 	HelperUS int64 `json:"helper_us,omitempty"`
+	// WaitUS, when the service had the run killed (its wall limit), is
+	// the longest any of its threads had waited, runnable, for a CPU
+	// (schedstat's run_delay): how long the machine starved it, as
+	// opposed to a program that sleeps or blocks.
+	WaitUS int64 `json:"wait_us,omitempty"`
 	// Dirty says the sandbox could not be made clean for the next run
 	// (something left in /tmp or in the IPC namespace, or the helper's own
 	// attributes changed): the service must not use it again.
@@ -175,9 +180,11 @@ type helper struct {
 	// to empty. It is then a child subreaper, and kills and reaps its
 	// descendants instead.
 	unsafe bool
-	// mu guards current, the run under way (0: none).
+	// mu guards current, the run under way (0: none), and wait, the
+	// longest wait for a CPU of its threads when it was killed.
 	mu      sync.Mutex
 	current uint64
+	wait    time.Duration
 	sendMu  sync.Mutex
 	// fingerprint is what the program could change of the helper: it is
 	// checked after every run.
@@ -278,6 +285,7 @@ func (h *helper) read(requests chan<- Request, files chan<- []*os.File) {
 			closeAll(fs)
 			h.mu.Lock()
 			if h.current == req.ID && h.current != 0 {
+				h.wait = h.longestWait()
 				h.killAll()
 			}
 			h.mu.Unlock()
@@ -339,7 +347,7 @@ func (h *helper) run(req Request, fs []*os.File) {
 	env := mergeEnv(os.Environ(), req.Env)
 
 	h.mu.Lock()
-	h.current = req.ID
+	h.current, h.wait = req.ID, 0
 	h.mu.Unlock()
 	defer func() {
 		h.mu.Lock()
@@ -378,6 +386,13 @@ func (h *helper) run(req Request, fs []*os.File) {
 	var ru unix.Rusage
 	for {
 		_, err = unix.Wait4(pid, &ws, 0, &ru)
+		if err == nil && ws.Stopped() {
+			// The program made us its tracer (PTRACE_TRACEME, which
+			// the seccomp filter lets through for our own use) and
+			// stopped: it gets no further.
+			_ = unix.Kill(pid, unix.SIGKILL)
+			continue
+		}
 		if err != unix.EINTR {
 			break
 		}
@@ -396,6 +411,9 @@ func (h *helper) run(req Request, fs []*os.File) {
 		WallUS:    wall.Microseconds(),
 	}
 	r.HelperUS = (selfCPU() - selfStart).Microseconds()
+	h.mu.Lock()
+	r.WaitUS = h.wait.Microseconds()
+	h.mu.Unlock()
 	switch {
 	case err != nil:
 		r.Error = fmt.Sprintf("wait for the program: %v", err)
@@ -698,6 +716,41 @@ func descendants() []int {
 		}
 	}
 	return out
+}
+
+// longestWait returns the longest time any thread of the run's processes
+// waited, runnable, for a CPU since it started (/proc/<pid>/task/<tid>/
+// schedstat: on-CPU ns, run-queue wait ns, slices). Threads are the run's
+// own: each run's processes are new.
+func (h *helper) longestWait() time.Duration {
+	var pids []int
+	if h.unsafe {
+		pids = descendants()
+	} else {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			if pid, err := strconv.Atoi(e.Name()); err == nil && pid != 1 {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	var longest int64
+	for _, pid := range pids {
+		dir := "/proc/" + strconv.Itoa(pid) + "/task"
+		tasks, _ := os.ReadDir(dir)
+		for _, t := range tasks {
+			b, err := os.ReadFile(dir + "/" + t.Name() + "/schedstat")
+			if err != nil {
+				continue
+			}
+			if f := strings.Fields(string(b)); len(f) >= 2 {
+				if ns, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+					longest = max(longest, ns)
+				}
+			}
+		}
+	}
+	return time.Duration(longest)
 }
 
 // clean removes what the last run left in the sandbox for the next one to
