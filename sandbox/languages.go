@@ -85,7 +85,7 @@ for name in sys.argv[1:]:
             compile(f.read(), name, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as e:
         import traceback
-        traceback.print_exception_only(type(e), e)
+        sys.stderr.write("".join(traceback.format_exception_only(type(e), e)))
         bad = True
 sys.exit(1 if bad else 0)
 `

@@ -20,6 +20,7 @@ import (
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/queue"
 	"github.com/codementor/codementor/sandbox"
+	"github.com/codementor/codementor/traceback"
 )
 
 // Group is the judge's share group.
@@ -218,6 +219,9 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	began := time.Now()
 	metrics.SandboxRuns.Inc()
 	prog, err := r.Compile(ctx, sandbox.Source{Language: job.Language, Code: job.Code, Driver: q.Drivers[job.Language]})
+	// The driver is never shown: not its file, lines or source in a
+	// compiler's message or a stack trace.
+	hideDriver := q.Drivers[job.Language] != ""
 	metrics.SandboxRuns.Dec()
 	metrics.StageSeconds.WithLabelValues(metrics.StageCompile).Observe(time.Since(began).Seconds())
 	var ce *sandbox.CompileError
@@ -225,6 +229,9 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	case errors.As(err, &ce):
 		final.Verdict = codementor.VerdictCompilationError
 		final.CompileOutput = ce.Output
+		if hideDriver {
+			final.CompileOutput = traceback.HideDriver(job.Language, ce.Output)
+		}
 		return final
 	case err != nil:
 		final.Verdict = codementor.VerdictInternalError
@@ -273,6 +280,9 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 				return final
 			default:
 				tr = Result(q, i, exec)
+				if hideDriver && tr.Stderr != "" {
+					tr.Stderr = traceback.HideDriver(job.Language, tr.Stderr)
+				}
 			}
 		}
 		if !t.Hidden {

@@ -115,6 +115,30 @@ func TestJudgeDriver(t *testing.T) {
 	}
 }
 
+// TestJudgeHidesTheDriver: a learner's error shows the learner's code, never
+// the driver's path, lines or source: in a sample's stderr and in a
+// compiler's message.
+func TestJudgeHidesTheDriver(t *testing.T) {
+	q := double(false)
+	driver := "from solution import *\nsecret_driver_value = double(int(input()))\nprint(secret_driver_value)\n"
+	q.Drivers = map[string]string{"python": driver, "c": "#include <stdio.h>\nint twice(int);\nint main(void) { int n; if (scanf(\"%d\", &n) != 1) return 1; printf(\"%d\\n\", twice(n)); return 0; }\n"}
+	sb := newSandbox(t)
+	final, _ := judgeIt(t, sb, q, "python", "def double(n):\n    return n // 0\n")
+	if final.Verdict != codementor.VerdictRuntimeError || len(final.Tests) == 0 {
+		t.Fatalf("verdict %s tests %+v", final.Verdict, final.Tests)
+	}
+	stderr := final.Tests[0].Stderr
+	if !strings.Contains(stderr, "ZeroDivisionError") || !strings.Contains(stderr, "solution.py") ||
+		strings.Contains(stderr, "main.py") || strings.Contains(stderr, "secret_driver_value") {
+		t.Errorf("sample stderr shows the driver, or not the learner's error:\n%s", stderr)
+	}
+	// The learner's C lacks twice(): the link error names the driver.
+	final, _ = judgeIt(t, sb, q, "c", "int thrice(int n) { return 3 * n; }\n")
+	if final.Verdict != codementor.VerdictCompilationError || !strings.Contains(final.CompileOutput, "twice") || strings.Contains(final.CompileOutput, "main.c") {
+		t.Errorf("compile output shows the driver's file, or not the missing function (%s):\n%s", final.Verdict, final.CompileOutput)
+	}
+}
+
 func TestHiddenTestsRevealNothing(t *testing.T) {
 	final, _ := judgeIt(t, newSandbox(t), double(false), "python", "print(7)")
 	for _, tr := range final.Tests {

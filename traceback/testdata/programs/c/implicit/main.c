@@ -1,0 +1,7 @@
+#include <stdio.h>
+
+int main(void) {
+    int driver_answer = solve(3);
+    printf("%d\n", driver_answer);
+    return 0;
+}

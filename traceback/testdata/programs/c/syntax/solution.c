@@ -1,0 +1,3 @@
+int solve(int n) {
+    return n * 2
+}

@@ -1,0 +1,5 @@
+package main
+
+func solve(n int) int {
+	return n *
+}

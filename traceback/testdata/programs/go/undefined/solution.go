@@ -1,0 +1,3 @@
+package main
+
+func solved(n int) int { return n * 2 }

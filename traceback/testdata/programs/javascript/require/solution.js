@@ -1,0 +1,2 @@
+const helper = require('./learner-helper.js');
+module.exports = { solve: helper.solve };

@@ -1,0 +1,2 @@
+def solved(n):
+    return n * 2

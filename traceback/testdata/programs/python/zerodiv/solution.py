@@ -1,0 +1,2 @@
+def solve(n):
+    return 10 // n
