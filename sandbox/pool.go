@@ -113,21 +113,21 @@ func (w *warmPool) fill(tc *toolchain) {
 // start makes a work dir and starts a sandbox on it.
 func (w *warmPool) start(tc *toolchain) (*warmBox, error) {
 	s := w.s
-	dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(tc.lang.ID))
+	dir, err := s.newWorkDir(tc.lang)
 	if err != nil {
 		return nil, fmt.Errorf("make work dir: %w", err)
 	}
 	c := s.warmConfig(tc, dir)
 	// (startBox gives it to the box's uid if the compiler writes into it.)
 	if err := os.Chmod(dir, 0o755); err != nil {
-		os.RemoveAll(dir)
+		removeWorkDir(dir)
 		return nil, fmt.Errorf("prepare work dir: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*helperGrace)
 	defer cancel()
 	b, err := s.startBox(ctx, c)
 	if err != nil {
-		os.RemoveAll(dir)
+		removeWorkDir(dir)
 		return nil, err
 	}
 	return &warmBox{b: b, dir: dir}, nil
@@ -136,7 +136,7 @@ func (w *warmPool) start(tc *toolchain) (*warmBox, error) {
 // discard kills the sandbox and removes its work dir.
 func (wb *warmBox) discard() {
 	wb.b.close()
-	os.RemoveAll(wb.dir)
+	removeWorkDir(wb.dir)
 }
 
 // close stops filling and discards the sandboxes ready.

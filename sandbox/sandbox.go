@@ -43,6 +43,10 @@ type Config struct {
 	// language, for the next submissions (see pool.go): 0 means 1, a
 	// negative number none.
 	WarmBoxes int
+	// CompileOutputMB bounds what a compiler may write (the program, its
+	// class files), where the service can mount a tmpfs for it (as root);
+	// 0 means DefaultCompileOutputMB.
+	CompileOutputMB int
 	// UIDs are the host uids boxes run as, one per running box, when the
 	// service runs as root; the zero value means DefaultUIDs. Several
 	// processes may share a range (they lock the uids they use in
@@ -164,6 +168,8 @@ type Sandbox struct {
 	baseBinds []string  // bwrap arguments binding the base system read-only
 	asNobody  bool      // run boxes as uids of their own (the service runs as root)
 	uids      *uidPool  // those uids; nil when the service is not root
+	// boundOutput says compilers write into a tmpfs of CompileOutputMB.
+	boundOutput bool
 	// toolchains are the languages this machine has, by ID; languages
 	// their IDs in the table's order.
 	toolchains map[string]*toolchain
@@ -214,6 +220,9 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if cfg.UIDs == (UIDRange{}) {
 		cfg.UIDs = DefaultUIDs
 	}
+	if cfg.CompileOutputMB <= 0 {
+		cfg.CompileOutputMB = DefaultCompileOutputMB
+	}
 	s := &Sandbox{cfg: cfg, log: log, asNobody: os.Geteuid() == 0}
 	bwrap := cfg.Bwrap
 	if bwrap == "" {
@@ -247,6 +256,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 		}
 	}
 	s.removeStale()
+	s.boundOutput = s.probeMount()
 	s.baseBinds = baseBinds()
 	if !cfg.DisableCgroups {
 		if s.cg, err = detectCgroups(); err != nil {
@@ -410,7 +420,7 @@ func (s *Sandbox) Compile(ctx context.Context, src Source) (*Program, error) {
 		dir = warm.dir
 	} else {
 		var err error
-		if dir, err = os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(lang.ID)); err != nil {
+		if dir, err = s.newWorkDir(lang); err != nil {
 			return nil, fmt.Errorf("compile: make work dir: %w", err)
 		}
 	}
@@ -525,6 +535,9 @@ func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
 	case !r.Exited:
 		return &CompileError{Output: out + fmt.Sprintf("\nthe compiler was killed by %s", unix.SignalName(syscall.Signal(r.Signal)))}
 	case r.ExitCode != 0:
+		if outputFull(p.dir) {
+			out += fmt.Sprintf("\ncompilation stopped: the compiler wrote more than %d MiB, the limit of its output", s.cfg.CompileOutputMB)
+		}
 		return &CompileError{Output: out}
 	}
 	if p.lang.Native {
@@ -866,7 +879,7 @@ func (p *Program) Close() error {
 	if !strings.HasPrefix(p.dir, p.s.cfg.WorkDir+string(filepath.Separator)) {
 		return fmt.Errorf("close program: work dir %s is outside %s", p.dir, p.s.cfg.WorkDir)
 	}
-	if err := os.RemoveAll(p.dir); err != nil {
+	if err := removeWorkDir(p.dir); err != nil {
 		return fmt.Errorf("close program: %w", err)
 	}
 	p.dir = ""

@@ -270,3 +270,33 @@ func TestRefusesAnExecutableInABind(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileOutputBounded: a small source that makes a compiler write
+// much more than the limit (here javac: 1,500 classes of 64 KB each from
+// 70 KB of source) fails to compile, says why, and leaves nothing behind.
+func TestCompileOutputBounded(t *testing.T) {
+	t.Parallel()
+	s := sandbox(t)
+	if !s.boundOutput {
+		t.Skip("this process cannot mount a tmpfs: compile output is bounded per file only")
+	}
+	var src strings.Builder
+	src.WriteString("public class Main { public static void main(String[] a) { System.out.println(Big.B.length()); } }\n")
+	src.WriteString("interface Big { String A = \"" + strings.Repeat("x", 1000) + "\"; String B = A" + strings.Repeat("+A", 63) + "; }\n")
+	for i := range 1500 {
+		fmt.Fprintf(&src, "class K%d { String s = Big.B; }\n", i)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	p, err := s.Compile(ctx, Source{Language: "java", Code: src.String()})
+	var ce *CompileError
+	if !errors.As(err, &ce) {
+		if err == nil {
+			p.Close()
+		}
+		t.Fatalf("Compile = %v, want a CompileError", err)
+	}
+	if !strings.Contains(ce.Output, fmt.Sprintf("wrote more than %d MiB", s.cfg.CompileOutputMB)) {
+		t.Errorf("the compile error does not say the output was too large:\n%s", ce.Output)
+	}
+}

@@ -28,8 +28,7 @@ const (
 	touchEvery   = time.Hour
 	helperPrefix = "helper-"
 	// legacyHelperPrefix named the copies of older builds, which were the
-	// whole service, questions included: removed once their process is
-	// surely gone.
+	// whole service, questions included.
 	legacyHelperPrefix = "init-"
 )
 
@@ -249,9 +248,10 @@ func (s *Sandbox) removeStale() {
 			continue
 		}
 		ours := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, "."+helperPrefix) || strings.HasPrefix(name, cachePrefix)
-		// An older build's copy holds the questions; its process, if any,
-		// refreshes it hourly.
-		legacy := strings.HasPrefix(name, legacyHelperPrefix) || strings.HasPrefix(name, "."+legacyHelperPrefix)
+		// A helper copy in use is refreshed hourly: one untouched for two
+		// hours is another build's, whose processes are gone (an older
+		// build's holds the questions, too).
+		helper := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, legacyHelperPrefix) || strings.HasPrefix(name, "."+legacyHelperPrefix)
 		orphan := false
 		for _, k := range kinds {
 			rest, ok := strings.CutPrefix(name, k+"-")
@@ -265,16 +265,77 @@ func (s *Sandbox) removeStale() {
 			}
 		}
 		fi, err := ent.Info()
-		if legacy && err == nil && time.Since(fi.ModTime()) > 2*touchEvery {
+		if helper && err == nil && time.Since(fi.ModTime()) > 2*touchEvery {
 			orphan, ours = true, true
 		}
 		if !ours || err != nil || (!orphan && time.Since(fi.ModTime()) < staleAfter) {
 			continue
 		}
-		if err := os.RemoveAll(path); err != nil {
+		if err := removeWorkDir(path); err != nil {
 			s.log.Warn("sandbox: remove stale entry", "path", path, "err", err)
 		} else {
 			s.log.Debug("sandbox: removed stale entry", "path", path)
 		}
 	}
+}
+
+// DefaultCompileOutputMB bounds what a compiler may write (Config's
+// CompileOutputMB): a program and its class files take a few MiB.
+const DefaultCompileOutputMB = 64
+
+// newWorkDir makes a Program's work dir for lang in the work dir. A
+// compiler writes into it: there it is a tmpfs of its own, of
+// Config.CompileOutputMB, where the service may mount one (it runs as
+// root), so that a compiler given a small source that expands (a 50 KB
+// Java source into 200 MB of class files) fills it and fails rather than
+// the host's disk.
+func (s *Sandbox) newWorkDir(lang *language) (string, error) {
+	dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(lang.ID))
+	if err != nil {
+		return "", err
+	}
+	if lang.Compile == nil || lang.CheckOnly || !s.boundOutput {
+		return dir, nil
+	}
+	opts := fmt.Sprintf("size=%dm,nr_inodes=16384,mode=0700,uid=0,gid=0", s.cfg.CompileOutputMB)
+	if err := unix.Mount("codementor-box", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
+		os.Remove(dir)
+		return "", fmt.Errorf("mount the work dir's tmpfs: %w", err)
+	}
+	return dir, nil
+}
+
+// removeWorkDir removes a work dir, its tmpfs first if it has one.
+// os.RemoveAll does not follow the links a program may have planted.
+func removeWorkDir(dir string) error {
+	if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.EPERM) {
+		return fmt.Errorf("unmount %s: %w", dir, err)
+	}
+	return os.RemoveAll(dir)
+}
+
+// outputFull says whether the work dir's tmpfs is (nearly) full: its
+// compiler ran out of room.
+func outputFull(dir string) bool {
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil || st.Type != unix.TMPFS_MAGIC {
+		return false
+	}
+	return st.Bavail*uint64(st.Bsize) < 1<<20 || st.Ffree < 16
+}
+
+// probeMount says whether this process can mount a tmpfs (root, or a
+// mount namespace of its own).
+func (s *Sandbox) probeMount() bool {
+	dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix("tmp"))
+	if err != nil {
+		return false
+	}
+	defer os.Remove(dir)
+	if err := unix.Mount("codementor-probe", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=1m"); err != nil {
+		s.log.Warn("sandbox: cannot mount a tmpfs: what a compiler writes is bounded only by RLIMIT_FSIZE per file", "err", err)
+		return false
+	}
+	_ = unix.Unmount(dir, unix.MNT_DETACH)
+	return true
 }
