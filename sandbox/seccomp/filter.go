@@ -54,6 +54,7 @@ const (
 	offNr      = 0
 	offArch    = 4
 	offArg0Low = 16
+	offArg1Low = 24
 )
 
 const (
@@ -172,8 +173,21 @@ func leaf(act action, denyErrno uint32) ([]insn, error) {
 		return oneOf(allowedSocketFamilies, deny), nil
 	case actPtrace:
 		return oneOf(allowedPtrace, deny), nil
+	case actFcntl:
+		return noneOf(offArg1Low, fcntlLockCommands, deny), nil
 	}
 	return nil, fmt.Errorf("seccomp: unknown action %d", act)
+}
+
+// noneOf denies the call if the low half of the argument at off is one of
+// values, and allows it otherwise.
+func noneOf(off uint32, values []uint32, deny insn) []insn {
+	m := len(values)
+	code := []insn{ld(off)}
+	for i, v := range values {
+		code = append(code, jeq(v, uint8(m-i), 0)) // to the deny after the allow
+	}
+	return append(code, ret(retAllow), deny)
 }
 
 // oneOf allows the call if the low half of arg0 is one of values, and

@@ -345,6 +345,18 @@ func TestPtrace(t *testing.T) {
 	})
 }
 
+func TestLocks(t *testing.T) {
+	forArches(t, func(t *testing.T, f *filterFor) {
+		f.expect(eperm, "flock", 3, 2)
+		for _, cmd := range []uint64{6, 7, 37, 38} { // F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW
+			f.expect(eperm, "fcntl", 3, cmd, 0)
+		}
+		for _, cmd := range []uint64{0, 1, 2, 3, 4, 5, 36, 1030 /* F_DUPFD_CLOEXEC */, 1033 /* F_ADD_SEALS */} {
+			f.expect(allow, "fcntl", 3, cmd, 0)
+		}
+	})
+}
+
 func TestSocketFamilies(t *testing.T) {
 	forArches(t, func(t *testing.T, f *filterFor) {
 		for _, name := range []string{"socket", "socketpair"} {
@@ -424,7 +436,7 @@ func TestEveryNumber(t *testing.T) {
 				want = allow
 			case actNoSys:
 				want = nosys
-			case actClone, actPersonality, actSocket, actPtrace:
+			case actClone, actPersonality, actSocket, actPtrace, actFcntl:
 				want = allow // with arg0 = 0: a plain fork, PER_LINUX, PTRACE_TRACEME, and...
 				if name := byNr[nr]; name == "socket" || name == "socketpair" {
 					want = eperm // ...AF_UNSPEC

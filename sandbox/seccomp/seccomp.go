@@ -24,6 +24,9 @@
 //     a program read or write the memory of the other processes of its box,
 //     such as the sandbox's helper, which run under the same uid, wherever
 //     the Yama LSM does not stop it);
+//   - flock, and fcntl's record locks (F_SETLK, F_SETLKW, F_OFD_SETLK,
+//     F_OFD_SETLKW): every box shares the inodes of its read-only binds,
+//     so a lock taken in one would be seen in the others;
 //   - personality(2) with any argument but Docker's (PER_LINUX, PER_LINUX32,
 //     UNAME26, UNAME26|PER_LINUX32, and the 0xffffffff query);
 //   - name_to_handle_at, open_by_handle_at; kexec_load, kexec_file_load;
@@ -183,7 +186,15 @@ const (
 	actPersonality               // allow only Docker's personality values
 	actSocket                    // allow only families AF_UNIX, AF_INET, AF_INET6
 	actPtrace                    // allow only PTRACE_TRACEME and PTRACE_DETACH
+	actFcntl                     // allow but the record-lock commands
 )
+
+// fcntlLockCommands are fcntl(2)'s commands that set record locks:
+// F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW. Like flock(2), they lock
+// files every box shares (the read-only binds of /usr, the toolchains): a
+// lock taken in one box would be seen, and waited for, in another, however
+// their uids differ. No runtime or compiler needs them in a box of its own.
+var fcntlLockCommands = []uint32{6, 7, 37, 38}
 
 // allowedPtrace are the only ptrace(2) requests allowed: PTRACE_TRACEME
 // (0) and PTRACE_DETACH (17). The sandbox's helper, which runs under the
@@ -220,6 +231,7 @@ const (
 	whyKeys  = "kernel keyrings are per-uid kernel state shared across sandboxes (and a past source of kernel bugs)"
 	whyMod   = "loads or replaces kernel code"
 	whyHdl   = "file handles open files by inode, around the mount and path checks (the shocker escape)"
+	whyLock  = "a lock on a file every box shares (a read-only bind) is seen in every other box, whatever its uid"
 	whyTrace = "inspects or changes another process of the box, such as the sandbox's helper, which runs under the same uid"
 )
 
@@ -262,6 +274,8 @@ var policy = []rule{
 	{"setns", actDeny, "", whyNS},
 	{"clone", actClone, "arg0 has a namespace flag (CLONE_NEWNS, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWCGROUP, NEWTIME)", whyNS},
 	{"clone3", actNoSys, "", "its flags are in memory, out of the filter's sight; ENOSYS (as in Docker) makes runtimes fall back to clone, whose flags are checked"},
+	{"flock", actDeny, "", whyLock},
+	{"fcntl", actFcntl, "cmd is F_SETLK, F_SETLKW, F_OFD_SETLK or F_OFD_SETLKW", whyLock},
 	{"fanotify_init", actDeny, "", "file-system-wide event monitoring (needs CAP_SYS_ADMIN in Docker)"},
 	{"socket", actSocket, "arg0 (the family) is not AF_UNIX, AF_INET or AF_INET6",
 		"AF_VSOCK is not namespaced (it reaches the host's VM sockets); netlink, packet, crypto (AF_ALG) and the other families are kernel attack surface no program here needs"},
