@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -74,4 +75,52 @@ func TestVerdictsNotFooled(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCPUFairness: a box whose program forks 60 spinners, each in a session
+// of its own (each its own scheduling group, were boxes not in cpu
+// cgroups), takes no more CPU than one box: a program running beside it
+// gets most of a CPU, not a sixty-first of the machine. Not parallel: other
+// tests' boxes would share the CPU too.
+func TestCPUFairness(t *testing.T) {
+	s := sandbox(t)
+	if s.cg == nil || !s.cg.weighted {
+		t.Skip("no cpu cgroup controller here: boxes are not weighted")
+	}
+	spinner := compile(t, "c", "#define _GNU_SOURCE\n#include <stdio.h>\n#include <unistd.h>\nint main(void){for(int i=0;i<60;i++){if(fork()==0){setsid();for(;;);}}for(;;);}\n")
+	// Spins for a second of wall time and says how much CPU it got.
+	neighbour := compile(t, "c", `#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <time.h>
+static double now(clockid_t c) { struct timespec ts; clock_gettime(c, &ts); return ts.tv_sec + ts.tv_nsec / 1e9; }
+int main(void) {
+	double start = now(CLOCK_MONOTONIC);
+	while (now(CLOCK_MONOTONIC) - start < 1.0);
+	printf("%d\n", (int)(now(CLOCK_PROCESS_CPUTIME_ID) * 1000));
+	return 0;
+}
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = spinner.Run(ctx, nil, Limits{CPUTime: 10 * time.Second, WallTime: 20 * time.Second, MemoryMB: 64})
+	}()
+	time.Sleep(500 * time.Millisecond) // the spinners are up
+	e, err := neighbour.Run(context.Background(), nil, Limits{CPUTime: 3 * time.Second, WallTime: 6 * time.Second, MemoryMB: 64})
+	cancel()
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cpuMS int
+	if _, err := fmt.Sscan(string(e.Stdout), &cpuMS); err != nil {
+		t.Fatalf("neighbour: %v %s", err, describe(e))
+	}
+	// One CPU of two is the neighbour's; a sixty-first of the machine
+	// would be 30 ms. The bar is far from both.
+	if cpuMS < 250 {
+		t.Errorf("the neighbour got %d ms of CPU in a second beside 60 spinners", cpuMS)
+	}
+	t.Logf("the neighbour got %d ms of CPU in a second beside 60 spinners", cpuMS)
 }
