@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/codementor/codementor/sandbox"
 	"io"
 	"log/slog"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/processors/watchdog"
 	"github.com/codementor/codementor/review"
+	"github.com/codementor/codementor/sandbox"
 )
 
 // Roles of the binary.

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"github.com/codementor/codementor/sandbox/boxinit"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/codementor/codementor/sandbox/boxinit"
 )
 
 // A 10-test submission, compile included, in each language: sandboxed, and

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"github.com/codementor/codementor/sandbox/boxinit"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +13,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/codementor/codementor/sandbox/boxinit"
 
 	"golang.org/x/sys/unix"
 )
@@ -54,13 +55,15 @@ type cgroups struct {
 // CPU shares. The boxes' parent group weighs a tenth of a default group,
 // so that the service (and whatever else runs beside it) keeps the CPU it
 // wants while boxes run; each box weighs the default, so boxes share what
-// is left equally however many processes each forks, and each is capped at
-// boxCPUs of CPU time per second of wall time.
+// is left equally however many processes each forks, and each is capped
+// (runCPUs, compileCPUs of CPU time per second of wall time).
 const (
 	boxesWeightV1, boxWeightV1 = 512, 1024 // cpu.shares; the default is 1024
 	boxesWeightV2, boxWeightV2 = 50, 100   // cpu.weight; the default is 100
 	cpuPeriodUS                = 100000
-	boxCPUs                    = 1
+	// A run's box is capped at one CPU; a compiler's at two (javac and
+	// the JVM compile in threads of their own).
+	runCPUs, compileCPUs = 1, 2
 )
 
 // cgroupSeq numbers the groups this process makes, whichever Sandbox makes
@@ -328,7 +331,7 @@ func (c *cgroups) setupV1(mounts map[string]cgroupMount, own map[string]string) 
 // that dead processes left.
 func (c *cgroups) probe() error {
 	c.removeStale()
-	g, err := c.newBox(16)
+	g, err := c.newBox(16, 1)
 	if err != nil {
 		return err
 	}
@@ -345,7 +348,7 @@ func (c *cgroups) probe() error {
 func (c *cgroups) String() string {
 	weighted := "unweighted"
 	if c.weighted {
-		weighted = fmt.Sprintf("weighted, %d CPU per box", boxCPUs)
+		weighted = fmt.Sprintf("weighted, %d CPU per run's box, %d per compiler's", runCPUs, compileCPUs)
 	}
 	if c.v2 {
 		return fmt.Sprintf("cgroup v2 %s (%s)", c.memory, weighted)
@@ -371,7 +374,7 @@ func (c *cgroups) parents() []string {
 
 // newBox makes a box's group, limited to processes processes and threads
 // (the helper's included), and opens its CPU usage file.
-func (c *cgroups) newBox(processes int) (g *cgroupBox, err error) {
+func (c *cgroups) newBox(processes, cpus int) (g *cgroupBox, err error) {
 	name := c.prefix + strconv.FormatUint(cgroupSeq.Add(1), 10)
 	made := &cgroupBox{cg: c, limit: math.MaxInt64}
 	g = made
@@ -392,7 +395,7 @@ func (c *cgroups) newBox(processes int) (g *cgroupBox, err error) {
 		return nil, fmt.Errorf("set pids.max: %w", err)
 	}
 	if c.weighted {
-		if err := g.weigh(); err != nil {
+		if err := g.weigh(cpus); err != nil {
 			return nil, err
 		}
 	}
@@ -440,8 +443,8 @@ func (g *cgroupBox) cpuDir() string { return g.dirs[len(g.dirs)-1] }
 
 // weigh gives the group its CPU weight, equal to every other box's, and
 // its cap.
-func (g *cgroupBox) weigh() error {
-	quota := strconv.Itoa(boxCPUs * cpuPeriodUS)
+func (g *cgroupBox) weigh(cpus int) error {
+	quota := strconv.Itoa(cpus * cpuPeriodUS)
 	if g.cg.v2 {
 		if err := writeFile(filepath.Join(g.dirs[0], "cpu.weight"), strconv.Itoa(boxWeightV2)); err != nil {
 			return fmt.Errorf("set cpu.weight: %w", err)

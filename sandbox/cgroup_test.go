@@ -2,11 +2,12 @@ package sandbox
 
 import (
 	"context"
-	"github.com/codementor/codementor/sandbox/boxinit"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/codementor/codementor/sandbox/boxinit"
 )
 
 // TestCgroups checks what the run's control group adds, on a machine that

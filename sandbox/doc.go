@@ -69,7 +69,7 @@
 // # Process tree
 //
 //	service (root)
-//	└─ bwrap                                  started as host uid 65534 (nobody)
+//	└─ bwrap                                  started as a host uid of the box's own (60000-60999)
 //	   └─ /sandbox-init serve  PID 1          the helper, cmd/sandbox-init
 //	      └─ program   one at a time, started per request, all killed after it
 //
@@ -83,11 +83,17 @@
 // the language takes it (the compiler's box, or for Python and JavaScript,
 // the program's own); a compiled program's own box starts while it compiles.
 //
-// bwrap runs as nobody, not as root: bwrap started by root maps to host root
-// with every capability. It creates new user, PID, mount, network, IPC, UTS
+// bwrap runs as an unprivileged host uid, not as root: bwrap started by root
+// maps to host root with every capability. Each running box has a uid of its
+// own (see uids.go), from Config.UIDs (isolate's 60000-60999 by default),
+// locked in the work dir so that processes sharing a machine never share a
+// uid, and given back once every process of the box is gone: the kernel's
+// per-uid state (keyrings, the pending-signal and inotify limits, file
+// ownership) never crosses boxes. It creates new user, PID, mount, network, IPC, UTS
 // and cgroup namespaces (--unshare-all), forbids further user namespaces
 // (--disable-userns), drops all capabilities, starts a new session (no
-// TIOCSTI on the service's terminal), and dies with its parent. The
+// TIOCSTI on the service's terminal), loads the seccomp filter (below), and
+// dies with its parent. The
 // environment is cleared to PATH, HOME=/box, LANG=C.UTF-8 (and PWD, set by
 // bwrap), plus the language's own variables. The file system is a read-only
 // tmpfs root holding read-only binds of /usr, the /bin, /lib... links or
@@ -99,8 +105,11 @@
 // runs. The network namespace has only a down loopback: no network at all.
 //
 // The work directory of a Program is created root-owned under
-// Config.WorkDir, handed to nobody for the compilation, and given back to
-// root (0755) before any run: the program can read its executable but write
+// Config.WorkDir (for a compiled language, as a tmpfs of
+// Config.CompileOutputMB, 64 MiB, mounted by the service when it can: a
+// compiler that writes more fails, and the compile error says so), handed
+// to the compiler box's uid for the compilation, and given back to root
+// (0755) before any run: the program can read its executable but write
 // nothing there. Close removes it with os.RemoveAll, which does not follow
 // links the program may have planted; the service never otherwise reads or
 // writes in it after untrusted code ran (it reads the compiler's executable
@@ -170,12 +179,45 @@
 //
 // Compilation runs the same way with its own limits: 20 s of CPU, 30 s wall,
 // 1 GiB of memory (g++ with bits/stdc++.h needs about 200 MiB), 256
-// processes, a 128 MiB /tmp, compiler messages kept up to 8 KiB.
+// processes, a 128 MiB /tmp, 64 MiB of output, compiler messages kept up to
+// 8 KiB.
+//
+// # Seccomp
+//
+// Every box runs under a seccomp-bpf filter (package seccomp), built by the
+// service in pure Go and passed to bwrap on a descriptor (--seccomp), which
+// loads it before it execs the helper: the helper and every compiler and
+// program inherit it. Docker's default allow list is the base; on top of it
+// io_uring, userfaultfd, perf_event_open, bpf, add_key, keyctl,
+// request_key, ptrace (but PTRACE_TRACEME and PTRACE_DETACH, which the
+// helper uses to start each program), process_vm_readv/writev, personality
+// beyond Docker's values, name_to_handle_at, open_by_handle_at, kexec,
+// module loading, the mount family, unshare, setns, clone with a namespace
+// flag, fanotify_init, flock and fcntl's record locks (every box shares the
+// inodes of its read-only binds: a lock would cross boxes), and sockets of
+// families other than AF_UNIX, AF_INET and AF_INET6 (AF_VSOCK, the host's
+// channel to the hypervisor, is not namespaced) fail with EPERM, so that
+// runtimes that probe keep working; clone3 fails with ENOSYS, so that
+// glibc falls back to clone, whose flags the filter can see. The filter
+// checks the architecture: 32-bit and x32 system calls kill the process.
+//
+// # Hidden data
+//
+// Everything bound into a box can be read by the code in it. Nothing bound
+// holds question data: the helper is data-free, the caches are built from
+// sample programs, the work dir holds only the submission and its driver,
+// and New refuses to start where the service's own executable (which embeds
+// the starter questions) lies under a bound directory. A test scans every
+// file a box can read for the starter questions' data. What a run reports
+// is the caller's to filter: the judge shows a hidden test's verdict, time
+// and memory only, and removes the driver's frames and source from stderr
+// and compiler messages (package traceback).
 //
 // # Control groups
 //
 // Where the machine allows (cgroup v2, or v1's memory, pids and cpuacct
-// hierarchies; New detects which and logs it), each box has a control group
+// hierarchies, and the cpu controller if there is one; New detects which
+// and logs it), each box has a control group
 // (see cgroup.go), under a parent "codementor" group beside the service's
 // own group, created by the service before the box starts and removed after
 // it. The service moves the helper into it while the box starts; every
@@ -189,14 +231,24 @@
 // per run) and OOM kills. pids.max bounds processes and threads. So
 // MemoryExceeded is exact (the OOM killer struck) for every language,
 // managed runtimes included, a fork bomb stops at the limit, and CPU time
-// counts processes the program detached. Config.DisableCgroups turns them
-// off.
+// counts processes the program detached. With the cpu controller each box
+// weighs the same (v1 cpu.shares 1024, v2 cpu.weight 100) and is capped at
+// one CPU (cfs quota, cpu.max), whatever it forks (with autogroups, each
+// setsid would otherwise be a scheduling group of its own), under a parent
+// that weighs half a default group, so that the service keeps the CPU it
+// needs. When the host kills a run at its wall limit, the helper first
+// reads how long its threads waited, runnable, for a CPU (schedstat): a run
+// under its CPU limit that waited half the time it was not running is
+// Starved, and the judge runs it again rather than call it out of time.
+// Config.DisableCgroups turns them off.
 //
 // # Memory
 //
 // Without a memory cgroup the kernel does not say that a program died for
 // want of memory; MemoryExceeded is then a heuristic (see
-// Program.memoryExceeded): the runtime said so on stderr (MemoryError,
+// Program.memoryExceeded; with a memory cgroup the stderr messages count only
+// when the run's peak reached half its limit): the runtime said so on
+// stderr (MemoryError,
 // std::bad_alloc, java.lang.OutOfMemoryError, "JavaScript heap out of
 // memory", "Cannot allocate memory"), or the program died of SIGSEGV,
 // SIGBUS, SIGABRT or SIGKILL with a peak resident size of at least 80% of the
@@ -211,15 +263,25 @@
 // bwrap (Debian package bubblewrap), unprivileged user namespaces, util-linux
 // (prlimit), coreutils (env) and /bin/sh; every directory above
 // Config.WorkDir searchable by others, and Config.WorkDir on a file system
-// that allows executables (not mounted noexec). Run as root the sandbox runs
-// as nobody (uid 65534) and uses cgroups; run as another user, as that user,
-// with cgroups only if delegated. New checks all this by running
+// that allows executables (not mounted noexec); the helper,
+// codementor-sandbox-init, beside the service's executable (or
+// Config.Helper). Run as root the sandbox runs boxes as uids of their own
+// and uses cgroups and a tmpfs for compile output; run as another user, as
+// that user, with cgroups only if delegated and compile output bounded per
+// file only. New checks all this by running
 // /usr/bin/true in a sandbox and returns an error wrapping ErrUnavailable,
 // saying what to fix, when it cannot. The languages' toolchains: python3,
 // gcc, g++, a JDK (openjdk-17-jdk-headless), Go, node (nodejs); a missing one
 // is not offered (see Runtimes).
 //
-// Not yet: seccomp, one host uid per concurrent sandbox.
+// Still open: a driver of an interpreted language (Python, JavaScript) is
+// readable by the program it runs, as the interpreter must read it: drivers
+// must hold no secret. A hidden test's time and memory remain a slow
+// channel. The per-uid separation, the tmpfs for compile output and the cpu
+// weights need the service to run as root; the cpu weights need the cpu
+// controller (with cgroup v2, delegated with memory and pids). This machine
+// mounts cgroup v1 with every controller bound to a v1 hierarchy, so the v2
+// code paths are not exercised by the suite here.
 //
 // # Unsafe local mode
 //
@@ -227,7 +289,7 @@
 // namespaces, a developer's laptop) New fails with ErrUnavailable, unless
 // Config.Unsafe is set: it then logs, at level error, that learners'
 // programs are NOT isolated, and runs them without bubblewrap. The helper
-// starts directly, as nobody when the service runs as root, in its own
+// starts directly, as the box's uid when the service runs as root, in its own
 // session, with the sandbox's empty environment (PATH, HOME and PWD the
 // work dir, LANG, and TMPDIR, a temporary directory of the box's own,
 // emptied after each run), in the Program's work dir; the sandbox's paths in
@@ -238,7 +300,7 @@
 // kills and reaps its descendants after each run (and the service kills its
 // process group and its cgroup's processes if it dies). Programs see the
 // host's files, processes and network, share /tmp, System V IPC and keys
-// with the host's nobody, and can signal each other: this mode is for local
+// with the host's processes of their uid, and can signal each other: this mode is for local
 // development with trusted code, never for learners.
 //
 // # Housekeeping

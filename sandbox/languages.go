@@ -2,8 +2,9 @@ package sandbox
 
 import (
 	"fmt"
-	"github.com/codementor/codementor/sandbox/boxinit"
 	"strings"
+
+	"github.com/codementor/codementor/sandbox/boxinit"
 )
 
 // language says how to build and run programs of one language. The table

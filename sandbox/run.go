@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/codementor/codementor/sandbox/boxinit"
-	"github.com/codementor/codementor/sandbox/seccomp"
 	"io"
 	"net"
 	"os"
@@ -17,6 +15,9 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/codementor/codementor/sandbox/boxinit"
+	"github.com/codementor/codementor/sandbox/seccomp"
 
 	"golang.org/x/sys/unix"
 )
@@ -303,7 +304,11 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 	go b.read()
 	var cgErr error
 	if s.cg != nil {
-		b.cg, cgErr = s.cg.newBox(c.processes + helperThreads)
+		cpus := runCPUs
+		if c.writable {
+			cpus = compileCPUs
+		}
+		b.cg, cgErr = s.cg.newBox(c.processes+helperThreads, cpus)
 	}
 	go func() {
 		_ = b.cmd.Wait()

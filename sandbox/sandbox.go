@@ -6,7 +6,6 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
-	"github.com/codementor/codementor/sandbox/boxinit"
 	"io"
 	"log/slog"
 	"math"
@@ -18,6 +17,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/codementor/codementor/sandbox/boxinit"
 
 	"golang.org/x/sys/unix"
 )

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/codementor/codementor/internal/sandboxtest"
-	"github.com/codementor/codementor/sandbox/boxinit"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -22,6 +20,8 @@ import (
 	"time"
 
 	"github.com/codementor/codementor"
+	"github.com/codementor/codementor/internal/sandboxtest"
+	"github.com/codementor/codementor/sandbox/boxinit"
 )
 
 // The tests run real programs in the real sandbox. Without bwrap they fail,

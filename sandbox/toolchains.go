@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/codementor/codementor/sandbox/boxinit"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/codementor/codementor/sandbox/boxinit"
 
 	"golang.org/x/sys/unix"
 )

@@ -19,6 +19,7 @@ shift 3
 
 bin=bin/codementor
 go build -o "$bin" ./cmd/codementor
+CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o bin/codementor-sandbox-init ./cmd/sandbox-init
 work=$(mktemp -d)
 kafka=127.0.0.1:${BENCH_KAFKA_PORT:-29092}
 http=127.0.0.1:${BENCH_HTTP_PORT:-28080}

@@ -3,7 +3,6 @@ package systemtest
 import (
 	"bytes"
 	"fmt"
-	"github.com/codementor/codementor/sandbox"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/codementor/codementor/sandbox"
 )
 
 // The codementor binary, built once per test run, for the tests that run the

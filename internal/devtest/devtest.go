@@ -7,7 +7,6 @@ package devtest
 import (
 	"context"
 	"fmt"
-	"github.com/codementor/codementor/internal/sandboxtest"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/app"
+	"github.com/codementor/codementor/internal/sandboxtest"
 	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/review"
 )

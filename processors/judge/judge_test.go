@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/codementor/codementor/internal/sandboxtest"
 	"io"
 	"log/slog"
 	"os"
@@ -18,6 +17,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/internal/kafkatest"
+	"github.com/codementor/codementor/internal/sandboxtest"
 	"github.com/codementor/codementor/questions"
 	"github.com/codementor/codementor/queue"
 	"github.com/codementor/codementor/sandbox"
