@@ -110,10 +110,10 @@ func TestSandboxBoundary(t *testing.T) {
 			"tests": []map[string]any{{"input": "s\n", "output": "ok\n"}, {"input": "A\n", "output": "ok\n", "hidden": true},
 				{"input": "B\n", "output": "ok\n", "hidden": true}, {"input": "C\n", "output": "ok\n", "hidden": true}}},
 		// A neighbour's long, busy run.
-		"spin": {"title": "Spin", "statement": "Spins.", "time_limit_ms": 6000, "memory_limit_mb": 64,
+		"spin": {"title": "Spin", "statement": "Spins.", "time_limit_ms": 3000, "memory_limit_mb": 64,
 			"tests": []map[string]any{{"input": "go\n", "output": "ok\n"}}},
 		// A neighbour that holds on to things until its wall limit.
-		"hold": {"title": "Hold", "statement": "Holds.", "time_limit_ms": 1500, "memory_limit_mb": 64,
+		"hold": {"title": "Hold", "statement": "Holds.", "time_limit_ms": 1000, "memory_limit_mb": 64,
 			"tests": []map[string]any{{"input": "go\n", "output": "ok\n"}}},
 		"busy": {"title": "Busy", "statement": "Counts.", "time_limit_ms": 500, "memory_limit_mb": 64,
 			"tests": []map[string]any{{"input": "go\n", "output": "ok\n"}}},
