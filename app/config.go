@@ -162,7 +162,7 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 		num(&cfg.MaxConcurrent, "max-concurrent", runtime.NumCPU(), "submissions judged at once by this instance")
 		duration(&cfg.PreemptAfter, "preempt-after", judge.DefaultPreemptAfter, "when every slot is busy and a learner with nothing running waits, a job whose current test has run this long goes back to the end of the queue (once per job); 0: never")
 		duration(&cfg.StallAfter, "stall-after", watchdog.DefaultConfig().StallAfter, "a submission without progress this long (queued, judged or reviewed) has its job emitted again")
-		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; must be reachable by uid 65534")
+		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; every directory above it must be searchable by others (the boxes' uids)")
 		str(&cfg.SandboxHelper, "sandbox-helper", "", "path of the sandbox's helper, the data-free program that runs as PID 1 of every box; empty: $CODEMENTOR_SANDBOX_INIT, or "+sandbox.HelperName+" beside this executable")
 		num(&cfg.SandboxUIDs.First, "sandbox-uid-first", sandbox.DefaultUIDs.First, "first host uid of the range boxes run as (one uid per running box; no account needed, nothing else may use them)")
 		num(&cfg.SandboxUIDs.Count, "sandbox-uids", sandbox.DefaultUIDs.Count, "how many uids the range has: at least the boxes running at once, on every process of this machine")

@@ -659,7 +659,7 @@ wait:
 }
 
 // unsafeCmd returns the command starting the helper without a sandbox
-// (Config.Unsafe): as nobody (the service runs as root), in its own session,
+// (Config.Unsafe): as the box's uid (the service runs as root), in its own session,
 // in the work dir, with the sandbox's environment but a temporary directory
 // of the box's own as TMPDIR; killed if this process dies.
 func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd, error) {

@@ -28,7 +28,7 @@ type Config struct {
 	// WorkDir is the parent directory of the per-submission work
 	// directories (created if missing), e.g. <data-dir>/sandbox. Every
 	// directory above it must be searchable by others (o+x): bwrap runs as
-	// nobody and must reach it.
+	// the boxes' uids (Config.UIDs) and must reach it.
 	WorkDir string
 	// Bwrap is the path of bwrap; "" looks "bwrap" up on PATH.
 	Bwrap string
@@ -55,7 +55,7 @@ type Config struct {
 	UIDs UIDRange
 	// Unsafe lets New go on where bwrap or namespaces are unavailable, for
 	// local development only: programs then run WITHOUT a sandbox — as
-	// nobody when the service runs as root, under rlimits and cgroups
+	// the box's uid when the service runs as root, under rlimits and cgroups
 	// where available, with an empty environment, in their own work dir,
 	// but seeing the host's files, processes and network. New logs it
 	// loudly. Without Unsafe, New fails with ErrUnavailable instead.
