@@ -529,6 +529,9 @@ func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
 	}
 	r := o.report
 	switch {
+	case o.timedOut && starved(o, Execution{TimeMS: cpuTime(o).Milliseconds()}, Limits{CPUTime: compileCPU}):
+		// Not the learner's doing: an internal fault, not a verdict.
+		return fmt.Errorf("compile %s: the machine was too busy: the compiler waited for a CPU most of its %v", p.lang.ID, compileWall)
 	case o.timedOut || (r != nil && r.CPUKilled):
 		return &CompileError{Output: out + fmt.Sprintf("\ncompilation stopped: it ran out of time (limits: %v of CPU, %v in all)", compileCPU, compileWall)}
 	case r == nil:
@@ -791,13 +794,7 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 		e.WallMS = o.wall.Milliseconds()
 	}
 	if o.cg != nil {
-		// The group counts every process and thread the program ran,
-		// and the helper.
-		cpu := o.cg.CPU
-		if o.report != nil {
-			cpu -= time.Duration(o.report.HelperUS) * time.Microsecond
-		}
-		e.TimeMS = max(cpu, 0).Milliseconds()
+		e.TimeMS = cpuTime(o).Milliseconds()
 		if o.cg.PeakBytes > 0 {
 			e.MemoryKB = o.cg.PeakBytes >> 10
 		}
@@ -809,6 +806,23 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 		"cpu_ms", e.TimeMS, "wall_ms", e.WallMS, "memory_kb", e.MemoryKB,
 		"timed_out", e.TimedOut, "memory_exceeded", e.MemoryExceeded, "output_exceeded", e.OutputExceeded)
 	return e, nil
+}
+
+// cpuTime is the CPU time of everything a job ran: as its box's group
+// counts it (every process and thread, less the helper's own), or as the
+// helper's report does without a group.
+func cpuTime(o *outcome) time.Duration {
+	if o.cg != nil {
+		cpu := o.cg.CPU
+		if o.report != nil {
+			cpu -= time.Duration(o.report.HelperUS) * time.Microsecond
+		}
+		return max(cpu, 0)
+	}
+	if o.report != nil {
+		return time.Duration(o.report.UserUS+o.report.SysUS) * time.Microsecond
+	}
+	return 0
 }
 
 // starved says whether a run killed at its wall limit (o.timedOut) was
