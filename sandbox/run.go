@@ -512,6 +512,12 @@ func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
 		// (no user namespace of the box's own): meaningless here. The pids
 		// cgroup, if any, bounds the box's.
 		rl.Processes = unsafeProcesses
+		// Raising it past the hard limit needs a capability the box's
+		// uid has not.
+		var hard unix.Rlimit
+		if unix.Getrlimit(unix.RLIMIT_NPROC, &hard) == nil && hard.Max < uint64(rl.Processes) {
+			rl.Processes = int(hard.Max)
+		}
 	}
 	var mark cgroupMark
 	if b.cg != nil {
