@@ -68,7 +68,6 @@ func New(cfg Config, deps Deps) *Server {
 		cfg.Heartbeat = 15 * time.Second
 	}
 	s := &Server{Deps: deps, cfg: cfg, shutdown: make(chan struct{}), now: time.Now}
-	s.pending.items = map[string]pendingItem{}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -264,10 +264,15 @@ func (s *Server) userSubmissions(user, question string, limit int) ([]*codemento
 }
 
 // pending holds submissions this instance accepted that its view has not
-// caught up with yet, so that the Location it returned answers at once.
+// caught up with yet, so that the Location it returned answers at once. It
+// is read on every submission (the learner's in-flight count), so it is
+// indexed by user, and the expired go at most once a second: a burst holds
+// thousands.
 type pending struct {
-	mu    sync.Mutex
-	items map[string]pendingItem
+	mu     sync.Mutex
+	items  map[string]pendingItem
+	byUser map[string]map[string]*codementor.Submission
+	swept  time.Time
 }
 
 type pendingItem struct {
@@ -281,12 +286,31 @@ const pendingTTL = time.Minute
 func (p *pending) add(sub *codementor.Submission, now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for id, it := range p.items {
-		if now.After(it.expires) {
-			delete(p.items, id)
+	if p.items == nil {
+		p.items, p.byUser = map[string]pendingItem{}, map[string]map[string]*codementor.Submission{}
+	}
+	if now.Sub(p.swept) >= time.Second {
+		p.swept = now
+		for id, it := range p.items {
+			if now.After(it.expires) {
+				p.removeLocked(id, it.sub.User)
+			}
 		}
 	}
 	p.items[sub.ID] = pendingItem{sub: sub, expires: now.Add(pendingTTL)}
+	if p.byUser[sub.User] == nil {
+		p.byUser[sub.User] = map[string]*codementor.Submission{}
+	}
+	p.byUser[sub.User][sub.ID] = sub
+}
+
+func (p *pending) removeLocked(id, user string) {
+	delete(p.items, id)
+	if subs := p.byUser[user]; subs != nil {
+		if delete(subs, id); len(subs) == 0 {
+			delete(p.byUser, user)
+		}
+	}
 }
 
 func (p *pending) get(id string, now time.Time) *codementor.Submission {
@@ -298,13 +322,14 @@ func (p *pending) get(id string, now time.Time) *codementor.Submission {
 	return nil
 }
 
+// forUser returns user's pending submissions, newest first.
 func (p *pending) forUser(user string, now time.Time) []*codementor.Submission {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []*codementor.Submission
-	for _, it := range p.items {
-		if it.sub.User == user && now.Before(it.expires) {
-			out = append(out, it.sub)
+	for id, sub := range p.byUser[user] {
+		if now.Before(p.items[id].expires) {
+			out = append(out, sub)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
