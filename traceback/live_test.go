@@ -1,15 +1,18 @@
 package traceback
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/codementor/codementor/internal/sandboxtest"
+	"github.com/codementor/codementor/sandbox"
 )
 
 // requireToolchains, set (in CI), turns the skip of a language whose
@@ -17,63 +20,40 @@ import (
 // without running.
 const requireToolchains = "CODEMENTOR_TEST_REQUIRE_TOOLCHAINS"
 
-// commandTimeout bounds one compilation or run of a test program; a cold Go
-// build cache makes the first Go build the slowest.
-const commandTimeout = 3 * time.Minute
-
-// toolchains lists the commands each language's programs need.
-var toolchains = map[string][]string{
-	"python":     {"python3"},
-	"c":          {"gcc"},
-	"cpp":        {"g++"},
-	"java":       {"javac", "java"},
-	"go":         {"go"},
-	"javascript": {"node"},
-}
-
-// pythonCheck is the sandbox's syntax check of Python sources
-// (sandbox/languages.go), which prints a SyntaxError as
-// traceback.format_exception_only formats it.
-const pythonCheck = `import sys, traceback
-bad = False
-for name in sys.argv[1:]:
-    try:
-        with open(name, "rb") as f:
-            compile(f.read(), name, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as e:
-        sys.stderr.write("".join(traceback.format_exception_only(type(e), e)))
-        bad = True
-sys.exit(1 if bad else 0)
-`
-
-// TestHideDriverLive builds and runs the programs of testdata/programs with
-// this machine's toolchains, as the sandbox does, and checks what HideDriver
-// makes of their output, so that the rules follow the toolchains' versions.
-// With -update it rewrites testdata/captured: the outputs and their goldens.
+// TestHideDriverLive compiles and runs the programs of testdata/programs in
+// the real sandbox, driver and solution as the judge gives them, and checks
+// what HideDriver makes of what the judge would show (the compiler's
+// message, or the program's stderr), so that the rules follow the
+// toolchains' versions. With -update it rewrites testdata/captured: the
+// outputs and their goldens. The `go run` case has no live run: the sandbox
+// builds Go programs; its output is in the captured files.
 func TestHideDriverLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs compilers: not in -short mode")
 	}
-	// The Go programs share the user's build cache: the standard library is
-	// most likely compiled there already (these programs are ours).
-	goCache := t.TempDir()
-	if out, err := exec.Command("go", "env", "GOCACHE").Output(); err == nil && strings.TrimSpace(string(out)) != "" && strings.TrimSpace(string(out)) != "off" {
-		goCache = strings.TrimSpace(string(out))
+	if _, err := sandboxtest.Helper(); err != nil {
+		t.Fatal(err)
 	}
+	sb, err := sandbox.New(sandbox.Config{WorkDir: filepath.Join(os.TempDir(), "codementor-sandbox-test")}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("the live test runs the programs in the sandbox (make test installs bubblewrap): %v", err)
+	}
+	t.Cleanup(func() { sb.Close() })
 	for _, c := range programCases {
 		t.Run(c.lang+"/"+c.name, func(t *testing.T) {
-			t.Parallel()
-			for _, tool := range toolchains[c.lang] {
-				if _, err := exec.LookPath(tool); err != nil {
-					if os.Getenv(requireToolchains) != "" {
-						t.Fatalf("%s is required (%s is set): %v", tool, requireToolchains, err)
-					}
-					t.Skipf("no %s: %v", tool, err)
-				}
+			if c.goRun {
+				t.Skip("the sandbox builds Go programs rather than `go run` them")
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+			if !slices.ContainsFunc(sb.Runtimes(), func(r sandbox.Runtime) bool { return r.ID == c.lang }) {
+				if os.Getenv(requireToolchains) != "" {
+					t.Fatalf("%s is required (%s is set)", c.lang, requireToolchains)
+				}
+				t.Skipf("no %s toolchain here", c.lang)
+			}
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
-			in := runProgram(ctx, t, c, goCache)
+			in := runProgram(ctx, t, sb, c)
 			got := HideDriver(c.lang, in)
 			checkHidden(t, c, in, got)
 			if *update {
@@ -84,81 +64,28 @@ func TestHideDriverLive(t *testing.T) {
 	}
 }
 
-// runProgram copies c's programs into a work dir, compiles them and, if that
-// succeeds, runs them, with the sandbox's file names and flags. It returns
-// what a learner would be shown, the compiler's output or the program's
-// stderr, with the work dir replaced by /box; it fails t unless the programs
-// fail.
-func runProgram(ctx context.Context, t testing.TB, c programCase, goCache string) string {
+// runProgram compiles c's driver and solution in the sandbox and, if they
+// compile, runs them; it returns the compiler's message or the program's
+// stderr, and fails t unless the programs fail.
+func runProgram(ctx context.Context, t testing.TB, sb *sandbox.Sandbox, c programCase) string {
 	t.Helper()
-	dir := t.TempDir()
-	for _, f := range []string{c.driverFile(), c.solutionFile()} {
-		writeFile(t, filepath.Join(dir, f), readFile(t, filepath.Join(c.programDir(), f)))
+	src := sandbox.Source{Language: c.lang,
+		Driver: readFile(t, filepath.Join(c.programDir(), c.driverFile())),
+		Code:   readFile(t, filepath.Join(c.programDir(), c.solutionFile()))}
+	p, err := sb.Compile(ctx, src)
+	var ce *sandbox.CompileError
+	switch {
+	case errors.As(err, &ce):
+		return ce.Output
+	case err != nil:
+		t.Fatal(err)
 	}
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "LANG=C.UTF-8"}
-	var compile [][]string
-	var run []string
-	switch c.lang {
-	case "python":
-		compile = [][]string{{"python3", "-I", "-S", "-c", pythonCheck, "main.py", "solution.py"}}
-		run = []string{"python3", "-E", "-s", "-S", "-B", "main.py"}
-	case "c":
-		compile = [][]string{{"gcc", "-O2", "-std=c17", "-o", "main", "main.c", "solution.c", "-lm"}}
-		run = []string{filepath.Join(dir, "main")}
-	case "cpp":
-		compile = [][]string{{"g++", "-O2", "-std=c++17", "-o", "main", "main.cpp", "solution.cpp"}}
-		run = []string{filepath.Join(dir, "main")}
-	case "java":
-		compile = [][]string{{"javac", "-J-XX:+UseSerialGC", "-proc:none", "-encoding", "UTF-8", "-d", ".", "Main.java", "Solution.java"}}
-		run = []string{"java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-			"-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", dir, "Main"}
-	case "go":
-		env = append(env, "GOCACHE="+goCache, "GOPATH="+filepath.Join(dir, "gopath"), "GOENV=off",
-			"GOTOOLCHAIN=local", "GOPROXY=off", "GOFLAGS=", "CGO_ENABLED=0")
-		if c.goRun {
-			run = []string{"go", "run", "main.go", "solution.go"}
-		} else {
-			compile = [][]string{{"go", "build", "-trimpath", "-buildvcs=false", "-o", "main", "main.go", "solution.go"}}
-			run = []string{filepath.Join(dir, "main")}
-		}
-	case "javascript":
-		// The sandbox checks the files one by one and stops at the first
-		// that does not parse.
-		compile = [][]string{{"node", "--check", "main.js"}, {"node", "--check", "solution.js"}}
-		run = []string{"node", "main.js"}
-	default:
-		t.Fatalf("no runner for %s", c.lang)
+	defer p.Close()
+	e, err := p.Run(ctx, nil, sandbox.Limits{CPUTime: 5 * time.Second, WallTime: 15 * time.Second, MemoryMB: 256})
+	if err != nil || (e.ExitCode == 0 && e.Signal == "") || e.TimedOut {
+		t.Fatalf("want a failure, got %v: exit %d, signal %q, timed out %v, stderr\n%s", err, e.ExitCode, e.Signal, e.TimedOut, e.Stderr)
 	}
-	box := func(b []byte) string {
-		s := string(b)
-		if real, err := filepath.EvalSymlinks(dir); err == nil && real != dir {
-			s = strings.ReplaceAll(s, real, "/box")
-		}
-		return strings.ReplaceAll(s, dir, "/box")
-	}
-	for _, argv := range compile {
-		out, err := command(ctx, dir, env, argv).CombinedOutput()
-		if err != nil {
-			if ctx.Err() != nil {
-				t.Fatalf("%s: %v", strings.Join(argv, " "), ctx.Err())
-			}
-			return box(out)
-		}
-	}
-	var stderr bytes.Buffer
-	cmd := command(ctx, dir, env, run)
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ctx.Err() != nil {
-		t.Fatalf("%s: want a failure, got err %v (ctx %v), stderr\n%s", strings.Join(run, " "), err, ctx.Err(), stderr.String())
-	}
-	return box(stderr.Bytes())
-}
-
-func command(ctx context.Context, dir string, env, argv []string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir, cmd.Env = dir, env
-	return cmd
+	return string(e.Stderr)
 }
 
 func writeFile(t testing.TB, path, content string) {
