@@ -232,8 +232,9 @@
 // MemoryExceeded is exact (the OOM killer struck) for every language,
 // managed runtimes included, a fork bomb stops at the limit, and CPU time
 // counts processes the program detached. With the cpu controller each box
-// weighs the same (v1 cpu.shares 1024, v2 cpu.weight 100) and is capped at
-// one CPU (cfs quota, cpu.max), whatever it forks (with autogroups, each
+// weighs the same (v1 cpu.shares 1024, v2 cpu.weight 100) and is capped
+// (cfs quota, cpu.max) at one CPU for runs and two for compilers (javac
+// compiles in threads), whatever it forks (with autogroups, each
 // setsid would otherwise be a scheduling group of its own), under a parent
 // that weighs half a default group, so that the service keeps the CPU it
 // needs. When the host kills a run at its wall limit, the helper first

@@ -167,7 +167,7 @@ type Sandbox struct {
 	helperMu  sync.Mutex
 	touched   time.Time // when the helper's mtime was last refreshed
 	baseBinds []string  // bwrap arguments binding the base system read-only
-	asNobody  bool      // run boxes as uids of their own (the service runs as root)
+	ownUIDs   bool      // run boxes as uids of their own (the service runs as root)
 	uids      *uidPool  // those uids; nil when the service is not root
 	// boundOutput says compilers write into a tmpfs of CompileOutputMB.
 	boundOutput bool
@@ -224,7 +224,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if cfg.CompileOutputMB <= 0 {
 		cfg.CompileOutputMB = DefaultCompileOutputMB
 	}
-	s := &Sandbox{cfg: cfg, log: log, asNobody: os.Geteuid() == 0}
+	s := &Sandbox{cfg: cfg, log: log, ownUIDs: os.Geteuid() == 0}
 	bwrap := cfg.Bwrap
 	if bwrap == "" {
 		bwrap = "bwrap"
@@ -251,7 +251,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if err := s.installHelper(); err != nil {
 		return nil, fmt.Errorf("new sandbox: %w", err)
 	}
-	if s.asNobody {
+	if s.ownUIDs {
 		if s.uids, err = newUIDPool(cfg.UIDs, cfg.WorkDir); err != nil {
 			return nil, fmt.Errorf("new sandbox: %w", err)
 		}
@@ -274,7 +274,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 		s.unsafe = true
 		log.Error("sandbox: UNSAFE MODE: no sandbox on this machine, and Config.Unsafe is set: learners' programs run WITHOUT bubblewrap and are NOT isolated: "+
 			"they see the host's files, processes and network, and can harm the host and each other. Never use this mode with untrusted users.",
-			"why", noSandbox, "runs_as_uid", os.Geteuid(), "as_nobody", s.asNobody)
+			"why", noSandbox, "runs_as_uid", os.Geteuid(), "own_uids", s.ownUIDs)
 		if err := s.checkWithCgroups(); err != nil {
 			return nil, fmt.Errorf("new sandbox (unsafe mode): %w", err)
 		}
@@ -574,7 +574,7 @@ func (p *Program) compileInBox(ctx context.Context, j *job, b *box) (*outcome, e
 	// Back to root, so that nothing the program does later can write it.
 	// The directory itself is ours (its parent is not the sandbox's), and
 	// chown on it follows no link.
-	if s.asNobody {
+	if s.ownUIDs {
 		if err := os.Chown(p.dir, 0, 0); err != nil {
 			return nil, fmt.Errorf("chown work dir back: %w", err)
 		}

@@ -56,7 +56,7 @@ func (s *Sandbox) prepareWorkDir() error {
 	if err := os.Chmod(dir, 0o711); err != nil {
 		return fmt.Errorf("new sandbox: chmod work dir: %w", err)
 	}
-	if !s.asNobody {
+	if !s.ownUIDs {
 		return nil
 	}
 	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
