@@ -46,6 +46,8 @@ compose-check:
 
 test-embedded: ui
 	$(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./...
+	# The patches of the embedded broker (third_party/kfake/README.md).
+	cd third_party/kfake && $(GO) test -race -count=1 -timeout 3m -run '^TestCodementor' .
 
 # The system tests whose outcome the broker cannot change (the page, the
 # browser's views, the sandbox's languages and hostile programs) run once,

@@ -73,6 +73,8 @@ type (
 		// groups.log, pids.log, etc.) only write when persist().
 		storageDir         string
 		fs                 fs
+		gc                 *groupCommit // with SyncWrites: fsyncs segments off run(), see codementor_group_commit.go
+		gcFiles            []file       // files run() wrote since it last handed them to gc
 		groupsLogFile      file
 		pidsLogFile        file
 		groupsLogSize      int64
@@ -319,6 +321,10 @@ func NewCluster(opts ...Opt) (*Cluster, error) {
 		}
 	}
 
+	if c.persist() && c.cfg.syncWrites {
+		c.gc = newGroupCommit(c)
+		go c.gc.run()
+	}
 	go c.run()
 
 	return c, nil
@@ -461,6 +467,9 @@ func (c *Cluster) run() {
 	c.shareGroups.refreshSweepTicker()
 outer:
 	for {
+		// Writes of an iteration that answered nothing (a timer, an
+		// admin function, acks=0) are synced all the same.
+		c.gcSubmit(nil, nil)
 		var (
 			creq    *clientReq
 			w       *watchFetch
@@ -778,8 +787,12 @@ outer:
 			continue
 		}
 
+		resp := clientResp{kresp: kresp, corr: creq.corr, err: err}
+		if c.gcSubmit(creq.cc, &resp) {
+			continue // answered once what it wrote is on disk
+		}
 		select {
-		case creq.cc.respCh <- clientResp{kresp: kresp, corr: creq.corr, err: err}:
+		case creq.cc.respCh <- resp:
 		case <-creq.cc.done:
 		case <-c.die:
 			return

@@ -1875,7 +1875,12 @@ func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 	// With SyncWrites, fsync every batch for immediate durability.
 	// Without it, we rely on the OS page cache and sync only on
 	// segment roll and shutdown (like real Kafka's default).
-	if c.cfg.syncWrites {
+	// With a group commit (CodeMentor patch), run() answers the request
+	// once a goroutine of the group commit has synced them.
+	switch {
+	case c.gc != nil:
+		c.gcDirty(pd.activeSegFile, pd.activeIdxFile)
+	case c.cfg.syncWrites:
 		pd.activeSegFile.Sync()
 		pd.activeIdxFile.Sync()
 	}
