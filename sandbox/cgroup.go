@@ -49,14 +49,20 @@ type cgroups struct {
 	// from cpuacct; "" otherwise. weighted says boxes get them at all.
 	weight   string
 	weighted bool
-	prefix   string // of the boxes' group names: "run-<pid>-"
+	// idle says the parent group is an idle group (cpu.idle): boxes get
+	// only the CPU the service leaves.
+	idle   bool
+	prefix string // of the boxes' group names: "run-<pid>-"
 }
 
-// CPU shares. The boxes' parent group weighs a tenth of a default group,
-// so that the service (and whatever else runs beside it) keeps the CPU it
-// wants while boxes run; each box weighs the default, so boxes share what
-// is left equally however many processes each forks, and each is capped
-// (runCPUs, compileCPUs of CPU time per second of wall time).
+// CPU. The boxes' parent group yields to the service: it is an idle group
+// (cpu.idle, Linux 5.15+), scheduled like SCHED_IDLE tasks, so that a
+// thread of the service (or of whatever else runs beside it) that wakes up
+// takes a CPU from a box at once, and boxes share the CPU the service leaves.
+// Where cpu.idle is missing, the parent weighs half a default group. Each box
+// weighs the default, so boxes share what is left equally however many
+// processes each forks, and each is capped (runCPUs, compileCPUs of CPU time
+// per second of wall time).
 const (
 	boxesWeightV1, boxWeightV1 = 512, 1024 // cpu.shares; the default is 1024
 	boxesWeightV2, boxWeightV2 = 50, 100   // cpu.weight; the default is 100
@@ -265,11 +271,20 @@ func (c *cgroups) setupV2(m cgroupMount, path string) error {
 	c.memory, c.pids, c.cpu = parent, parent, parent
 	// The cpu controller is optional: without it boxes are unweighted.
 	if slices.Contains(strings.Fields(string(avail)), "cpu") &&
-		enableControllers(own, []string{"cpu"}, "+cpu") == nil && enableControllers(parent, []string{"cpu"}, "+cpu") == nil &&
-		writeFile(filepath.Join(parent, "cpu.weight"), strconv.Itoa(boxesWeightV2)) == nil {
-		c.weighted = true
+		enableControllers(own, []string{"cpu"}, "+cpu") == nil && enableControllers(parent, []string{"cpu"}, "+cpu") == nil {
+		c.idle, c.weighted = yieldCPU(parent, "cpu.weight", boxesWeightV2)
 	}
 	return c.probe()
+}
+
+// yieldCPU makes parent, the boxes' parent group in the cpu controller, an
+// idle group, or where the kernel has no cpu.idle gives it weight in
+// weightFile. It reports which, and whether either worked.
+func yieldCPU(parent, weightFile string, weight int) (idle, ok bool) {
+	if writeFile(filepath.Join(parent, "cpu.idle"), "1") == nil {
+		return true, true
+	}
+	return false, writeFile(filepath.Join(parent, weightFile), strconv.Itoa(weight)) == nil
 }
 
 // enableControllers makes sure dir hands the controllers need to its
@@ -317,9 +332,7 @@ func (c *cgroups) setupV1(mounts map[string]cgroupMount, own map[string]string) 
 					c.weight = parent
 				}
 			}
-			if writeFile(filepath.Join(parent, "cpu.shares"), strconv.Itoa(boxesWeightV1)) == nil {
-				c.weighted = true
-			} else {
+			if c.idle, c.weighted = yieldCPU(parent, "cpu.shares", boxesWeightV1); !c.weighted {
 				c.weight = ""
 			}
 		}
@@ -349,6 +362,9 @@ func (c *cgroups) String() string {
 	weighted := "unweighted"
 	if c.weighted {
 		weighted = fmt.Sprintf("weighted, %d CPU per run's box, %d per compiler's", runCPUs, compileCPUs)
+		if c.idle {
+			weighted += ", boxes idle to the service"
+		}
 	}
 	if c.v2 {
 		return fmt.Sprintf("cgroup v2 %s (%s)", c.memory, weighted)

@@ -236,8 +236,10 @@
 // (cfs quota, cpu.max) at one CPU for runs and two for compilers (javac
 // compiles in threads), whatever it forks (with autogroups, each
 // setsid would otherwise be a scheduling group of its own), under a parent
-// that weighs half a default group, so that the service keeps the CPU it
-// needs. When the host kills a run at its wall limit, the helper first
+// that is an idle group (cpu.idle, Linux 5.15+: scheduled like SCHED_IDLE
+// tasks; before 5.15 it weighs half a default group), so that a thread of
+// the service that wakes takes a CPU from the boxes at once and boxes share
+// what the service leaves. When the host kills a run at its wall limit, the helper first
 // reads how long its threads waited, runnable, for a CPU (schedstat): a run
 // under its CPU limit that waited half the time it was not running is
 // Starved, and the judge runs it again rather than call it out of time.
