@@ -45,6 +45,14 @@ var (
 		Help:    "Time a submission spent in each stage: queued, compile, run, review.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
 	}, []string{"stage"})
+	// IntakeSeconds is the time the web tier took to accept a submission,
+	// by step: "check" (the learner's limit, from the views), "emit" (until
+	// the brokers acknowledged it) and "total" (the whole request).
+	IntakeSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "codementor_intake_seconds",
+		Help:    "Time the web tier took to accept a submission, by step: check, emit, total.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"step"})
 	// SandboxRuns is the number of programs running in sandboxes now.
 	SandboxRuns = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "codementor_sandbox_runs_in_flight",
@@ -115,7 +123,7 @@ var (
 )
 
 func init() {
-	registry.MustRegister(Verdicts, Reviews, StageSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Requeued, queues, lag,
+	registry.MustRegister(Verdicts, Reviews, StageSeconds, IntakeSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Requeued, queues, lag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 

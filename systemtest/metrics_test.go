@@ -41,7 +41,7 @@ func scrape(t testing.TB, url string) map[string]float64 {
 }
 
 // TestMetrics: /metrics counts a judged submission by verdict, times its
-// stages, and shows the open SSE streams, the tracker's consumer lag and
+// intake and stages, and shows the open SSE streams, the tracker's consumer lag and
 // the queues' depth and jobs in hand.
 func TestMetrics(t *testing.T) {
 	in := start(t, t.TempDir())
@@ -58,6 +58,12 @@ func TestMetrics(t *testing.T) {
 	}
 	for _, stage := range []string{"queued", "compile", "run"} {
 		series := `codementor_stage_seconds_count{stage="` + stage + `"}`
+		if m[series] < before[series]+1 {
+			t.Errorf("%s went from %v to %v", series, before[series], m[series])
+		}
+	}
+	for _, step := range []string{"check", "emit", "total"} {
+		series := `codementor_intake_seconds_count{step="` + step + `"}`
 		if m[series] < before[series]+1 {
 			t.Errorf("%s went from %v to %v", series, before[series], m[series])
 		}

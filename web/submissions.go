@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/views"
 )
 
@@ -28,6 +29,7 @@ type submitRequest struct {
 const emitTimeout = 10 * time.Second
 
 func (s *Server) createSubmission(c echo.Context) error {
+	began := time.Now()
 	var req submitRequest
 	if err := bind(c, &req); err != nil {
 		return err
@@ -40,11 +42,14 @@ func (s *Server) createSubmission(c echo.Context) error {
 	// one at a time on this instance: parallel requests cannot all slip in.
 	unlock := s.userLocks.lock(who.User)
 	defer unlock()
+	locked := time.Now()
 	if !who.Admin {
 		if err := s.checkInFlight(who.User); err != nil {
 			return err
 		}
 	}
+	checked := time.Now()
+	metrics.IntakeSeconds.WithLabelValues("check").Observe(checked.Sub(locked).Seconds())
 	now := s.now().UTC()
 	r := &codementor.SubmissionRequest{
 		ID: codementor.NewSubmissionID(now), User: who.User,
@@ -55,9 +60,11 @@ func (s *Server) createSubmission(c echo.Context) error {
 	if err := s.SubmissionEmitter.Emit(ctx, r.ID, r); err != nil {
 		return unavailable(err)
 	}
+	metrics.IntakeSeconds.WithLabelValues("emit").Observe(time.Since(checked).Seconds())
 	sub := codementor.NewSubmission(r, now)
 	s.pending.add(sub, now)
 	c.Response().Header().Set(echo.HeaderLocation, "/api/submissions/"+sub.ID)
+	metrics.IntakeSeconds.WithLabelValues("total").Observe(time.Since(began).Seconds())
 	return c.JSON(http.StatusAccepted, sub)
 }
 
