@@ -82,11 +82,6 @@ func TestVerdictsNotFooled(t *testing.T) {
 	}
 }
 
-// TestCPUFairness: a box whose program forks 60 spinners, each in a session
-// of its own (each its own scheduling group, were boxes not in cpu
-// cgroups), takes no more CPU than one box: a program running beside it
-// gets most of a CPU, not a sixty-first of the machine. Not parallel: other
-// tests' boxes would share the CPU too.
 // The boxes' parent group is an idle group wherever the kernel has one, so
 // the service's threads take the CPU from boxes the moment they wake: a
 // burst of submissions is accepted quickly while the judges are saturated
@@ -112,6 +107,11 @@ func TestBoxesYieldToService(t *testing.T) {
 	}
 }
 
+// TestCPUFairness: a box whose program forks 60 spinners, each in a session
+// of its own (each its own scheduling group, were boxes not in cpu
+// cgroups), takes no more CPU than one box: a program running beside it
+// gets most of a CPU, not a sixty-first of the machine. Not parallel: other
+// tests' boxes would share the CPU too.
 func TestCPUFairness(t *testing.T) {
 	s := sandbox(t)
 	if s.cg == nil || !s.cg.weighted {

@@ -278,7 +278,7 @@ func (s *Server) userSubmissions(user, question string, limit int) ([]*codemento
 type pending struct {
 	mu     sync.Mutex
 	items  map[string]pendingItem
-	byUser map[string]map[string]*codementor.Submission
+	byUser map[string]map[string]struct{} // user → IDs of items
 	swept  time.Time
 }
 
@@ -294,7 +294,7 @@ func (p *pending) add(sub *codementor.Submission, now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.items == nil {
-		p.items, p.byUser = map[string]pendingItem{}, map[string]map[string]*codementor.Submission{}
+		p.items, p.byUser = map[string]pendingItem{}, map[string]map[string]struct{}{}
 	}
 	if now.Sub(p.swept) >= time.Second {
 		p.swept = now
@@ -306,9 +306,9 @@ func (p *pending) add(sub *codementor.Submission, now time.Time) {
 	}
 	p.items[sub.ID] = pendingItem{sub: sub, expires: now.Add(pendingTTL)}
 	if p.byUser[sub.User] == nil {
-		p.byUser[sub.User] = map[string]*codementor.Submission{}
+		p.byUser[sub.User] = map[string]struct{}{}
 	}
-	p.byUser[sub.User][sub.ID] = sub
+	p.byUser[sub.User][sub.ID] = struct{}{}
 }
 
 func (p *pending) removeLocked(id, user string) {
@@ -334,9 +334,9 @@ func (p *pending) forUser(user string, now time.Time) []*codementor.Submission {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []*codementor.Submission
-	for id, sub := range p.byUser[user] {
-		if now.Before(p.items[id].expires) {
-			out = append(out, sub)
+	for id := range p.byUser[user] {
+		if it := p.items[id]; now.Before(it.expires) {
+			out = append(out, it.sub)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })

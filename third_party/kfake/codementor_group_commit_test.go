@@ -13,13 +13,12 @@ import (
 )
 
 // gateFS is a memFS whose segment files' Sync waits, once closed, until
-// the gate opens: the disk is slow. failSegSync fails the next one.
+// the gate opens: the disk is slow.
 type gateFS struct {
 	*memFS
-	mu          sync.Mutex
-	gate        chan struct{} // nil: open
-	waiting     chan struct{} // a Sync waits at the gate
-	failSegSync error
+	mu      sync.Mutex
+	gate    chan struct{} // nil: open
+	waiting chan struct{} // a Sync waits at the gate
 }
 
 type gateFile struct {
@@ -54,12 +53,8 @@ func (g *gateFS) open() {
 func (f *gateFile) Sync() error {
 	if f.seg {
 		f.g.mu.Lock()
-		gate, waiting, fail := f.g.gate, f.g.waiting, f.g.failSegSync
-		f.g.failSegSync = nil
+		gate, waiting := f.g.gate, f.g.waiting
 		f.g.mu.Unlock()
-		if fail != nil {
-			return fail
-		}
 		if gate != nil {
 			waiting <- struct{}{}
 			<-gate
@@ -84,14 +79,13 @@ func TestCodementorGroupCommitAcksAfterSync(t *testing.T) {
 	cl := newPlainClient(t, c, kgo.RecordRetries(0))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	// The first produce creates the segment files unhindered.
-	if err := cl.ProduceSync(ctx, &kgo.Record{Topic: "gc-topic", Value: []byte("first")}).FirstErr(); err != nil {
-		t.Fatal(err)
-	}
-
+	// The disk is slow from the start: the first write also creates the
+	// partition's segment files.
 	g.close()
 	acked := make(chan error, 1)
-	go func() { acked <- cl.ProduceSync(ctx, &kgo.Record{Topic: "gc-topic", Value: []byte("second")}).FirstErr() }()
+	go func() {
+		acked <- cl.ProduceSync(ctx, &kgo.Record{Topic: "gc-topic", Value: []byte("held")}).FirstErr()
+	}()
 	select {
 	case <-g.waiting:
 	case <-ctx.Done():
@@ -130,9 +124,9 @@ func TestCodementorGroupCommitFailedSync(t *testing.T) {
 	if err := cl.ProduceSync(ctx, &kgo.Record{Topic: "gc-fail", Value: []byte("first")}).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	g.mu.Lock()
-	g.failSegSync = errors.New("injected: the disk is gone")
-	g.mu.Unlock()
+	g.memFS.mu.Lock()
+	g.memFS.failNextSync = errors.New("injected: the disk is gone")
+	g.memFS.mu.Unlock()
 	if err := cl.ProduceSync(ctx, &kgo.Record{Topic: "gc-fail", Value: []byte("second")}).FirstErr(); err == nil {
 		t.Fatal("a write whose sync failed was acknowledged")
 	}
