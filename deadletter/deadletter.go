@@ -29,29 +29,79 @@ func Output() goka.Edge {
 	return goka.Output(codementor.DeadLetters, new(codementor.DeadLetterCodec))
 }
 
-// Send records the message the callback is handling as a dead letter of
-// group, with the reason it could not be read, and logs it.
-func Send(ctx goka.Context, group goka.Group, raw []byte, reason error, log *slog.Logger) {
-	metrics.DeadLetters.WithLabelValues(string(group)).Inc()
-	log.Error("message sent to the dead-letter topic", "topic", ctx.Topic(), "partition", ctx.Partition(),
-		"offset", ctx.Offset(), "key", ctx.Key(), "err", reason)
-	ctx.Emit(codementor.DeadLetters, ctx.Key(), &codementor.DeadLetter{
-		Topic: string(ctx.Topic()), Partition: ctx.Partition(), Offset: ctx.Offset(), Key: ctx.Key(),
-		Value: raw, Group: string(group), Reason: reason.Error(), At: time.Now().UTC(),
+// Input is the graph edge of a group's input stream whose messages fn
+// handles as *T. They are decoded here, not by goka: one that cannot be
+// decoded goes to the dead-letter topic of group, with the reason, instead
+// of stopping the processor on it after every restart. The group needs
+// Output too.
+func Input[T any](stream goka.Stream, group goka.Group, log *slog.Logger, fn func(ctx goka.Context, msg *T)) goka.Edge {
+	return goka.Input(stream, new(codec.Bytes), func(ctx goka.Context, msg any) {
+		raw := msg.([]byte)
+		v, err := codementor.JSONCodec[T]{}.Decode(raw)
+		if err != nil {
+			send(ctx, group, raw, err, log)
+			return
+		}
+		fn(ctx, v.(*T))
 	})
 }
 
-// SendJob records a job a share-group worker of group could not handle as a
-// dead letter, with the reason, and logs it; acks collects the brokers'
-// acknowledgement.
-func SendJob(em *emitters.DeadLetters, acks *emitters.Acks, group string, job queue.Job, reason error, log *slog.Logger) {
+// send records the message the callback is handling as a dead letter of
+// group, with the reason it could not be read.
+func send(ctx goka.Context, group goka.Group, raw []byte, reason error, log *slog.Logger) {
+	ctx.Emit(codementor.DeadLetters, ctx.Key(),
+		letter(string(group), string(ctx.Topic()), ctx.Partition(), ctx.Offset(), ctx.Key(), raw, reason, log))
+}
+
+// letter is the dead letter of a message of group at topic/partition/offset,
+// counted and logged.
+func letter(group, topic string, partition int32, offset int64, key string, value []byte, reason error, log *slog.Logger) *codementor.DeadLetter {
 	metrics.DeadLetters.WithLabelValues(group).Inc()
-	log.Error("message sent to the dead-letter topic", "topic", job.Topic, "partition", job.Partition,
-		"offset", job.Offset, "key", job.Key, "err", reason)
-	em.Send(acks, job.Key, &codementor.DeadLetter{
-		Topic: job.Topic, Partition: job.Partition, Offset: job.Offset, Key: job.Key,
-		Value: job.Value, Group: group, Reason: reason.Error(), At: time.Now().UTC(),
-	})
+	log.Error("message sent to the dead-letter topic", "topic", topic, "partition", partition,
+		"offset", offset, "key", key, "err", reason)
+	return &codementor.DeadLetter{
+		Topic: topic, Partition: partition, Offset: offset, Key: key,
+		Value: value, Group: group, Reason: reason.Error(), At: time.Now().UTC(),
+	}
+}
+
+// Jobs sets aside the jobs a share-group worker cannot handle: it sends
+// each to the dead-letter topic and hands it back to the queue once that is
+// written.
+type Jobs struct {
+	group string
+	em    *emitters.DeadLetters
+	log   *slog.Logger
+}
+
+// NewJobs returns the dead letters of group's jobs, written through em.
+func NewJobs(group goka.Group, em *emitters.DeadLetters, log *slog.Logger) *Jobs {
+	return &Jobs{group: string(group), em: em, log: log}
+}
+
+// Decode returns job's value as *T. A value that cannot be decoded is set
+// aside: Decode then returns nil and the outcome to hand back to the queue.
+func Decode[T any](ctx context.Context, j *Jobs, job queue.Job) (*T, queue.Outcome) {
+	v, err := codementor.JSONCodec[T]{}.Decode(job.Value)
+	if err != nil {
+		return nil, j.SetAside(ctx, new(emitters.Acks), job, err)
+	}
+	return v.(*T), queue.Done
+}
+
+// SetAside sends job to the dead-letter topic with the reason, after the
+// messages acks already holds (the events that end its submission, say),
+// and returns the outcome once every one is written: Done, or Retry.
+func (j *Jobs) SetAside(ctx context.Context, acks *emitters.Acks, job queue.Job, reason error) queue.Outcome {
+	j.em.Send(acks, job.Key, letter(j.group, job.Topic, job.Partition, job.Offset, job.Key, job.Value, reason, j.log))
+	return queue.Written(ctx, job, acks.Wait, j.log)
+}
+
+// Poisoned sets aside a job delivered too often without a result (it took
+// its worker down, or what it wrote never reached the brokers, every time),
+// after the messages acks holds.
+func (j *Jobs) Poisoned(ctx context.Context, acks *emitters.Acks, job queue.Job) queue.Outcome {
+	return j.SetAside(ctx, acks, job, fmt.Errorf("delivered %d times without a result", job.Delivery))
 }
 
 // List returns every dead letter in the topic, oldest first.

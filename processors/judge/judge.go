@@ -108,7 +108,7 @@ type Worker struct {
 	questions   Questions
 	submissions Submissions
 	events      *emitters.RunEvents
-	dead        *emitters.DeadLetters
+	dead        *deadletter.Jobs
 	log         *slog.Logger
 	fair        *fairSlots
 }
@@ -117,7 +117,7 @@ type Worker struct {
 // skips jobs whose submission subs shows judged already (a job delivered
 // again), and writes to events and dead.
 func NewWorker(r Runner, cfg Config, qs Questions, subs Submissions, events *emitters.RunEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
-	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: dead, log: log, fair: newFairSlots(cfg.Slots, cfg.PreemptAfter)}
+	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(Group, dead, log), log: log, fair: newFairSlots(cfg.Slots, cfg.PreemptAfter)}
 }
 
 // Handle judges one job of the queue. It returns once every event is
@@ -125,11 +125,10 @@ func NewWorker(r Runner, cfg Config, qs Questions, subs Submissions, events *emi
 // shutdown or its events could not be written: the job then comes round
 // again.
 func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
-	v, err := new(codementor.JobCodec).Decode(qj.Value)
-	if err != nil {
-		return w.deadLetter(ctx, qj, err)
+	job, out := deadletter.Decode[codementor.Job](ctx, w.dead, qj)
+	if job == nil {
+		return out
 	}
-	job := v.(*codementor.Job)
 	if sub, err := w.submissions.Get(qj.Key); err == nil && (sub.Verdict != "" || sub.Final()) {
 		w.log.Info("job of a submission judged already: skipped", "submission", qj.Key, "delivery", qj.Delivery)
 		return queue.Done
@@ -189,14 +188,7 @@ func (w *Worker) Poisoned(ctx context.Context, qj queue.Job) queue.Outcome {
 	var acks emitters.Acks
 	w.events.Send(&acks, qj.Key, &codementor.RunEvent{SubmissionID: qj.Key, Kind: codementor.RunFinished, At: time.Now().UTC(),
 		Verdict: codementor.VerdictInternalError, Error: fmt.Sprintf("judging this submission failed %d times; it was set aside", qj.Delivery)})
-	deadletter.SendJob(w.dead, &acks, string(Group), qj, fmt.Errorf("delivered %d times without a result", qj.Delivery), w.log)
-	return queue.Written(ctx, qj, acks.Wait, w.log)
-}
-
-func (w *Worker) deadLetter(ctx context.Context, qj queue.Job, reason error) queue.Outcome {
-	var acks emitters.Acks
-	deadletter.SendJob(w.dead, &acks, string(Group), qj, reason, w.log)
-	return queue.Written(ctx, qj, acks.Wait, w.log)
+	return w.dead.Poisoned(ctx, &acks, qj)
 }
 
 // Judge compiles the job's code (with q's driver for its language, if any),

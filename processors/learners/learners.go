@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/codec"
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/deadletter"
@@ -32,30 +31,24 @@ const MaxAge = time.Hour
 // Graph returns the learners group's graph. Events are decoded inside the
 // callback, so an undecodable one goes to the dead-letter topic.
 func Graph(log *slog.Logger) *goka.GroupGraph {
-	l := &learners{log: log, now: time.Now}
+	l := &learners{now: time.Now}
 	return goka.DefineGroup(Group,
-		goka.Input(codementor.LearnerEvents, new(codec.Bytes), l.event),
+		deadletter.Input(codementor.LearnerEvents, Group, log, l.event),
 		deadletter.Output(),
 		goka.Persist(new(codementor.LearnerCodec)),
 	)
 }
 
 type learners struct {
-	log *slog.Logger
 	now func() time.Time
 }
 
-func (l *learners) event(ctx goka.Context, msg any) {
-	v, err := new(codementor.LearnerEventCodec).Decode(msg.([]byte))
-	if err != nil {
-		deadletter.Send(ctx, Group, msg.([]byte), err, l.log)
-		return
-	}
+func (l *learners) event(ctx goka.Context, ev *codementor.LearnerEvent) {
 	var cur *codementor.Learner
 	if v := ctx.Value(); v != nil {
 		cur = v.(*codementor.Learner)
 	}
-	if next := Apply(cur, v.(*codementor.LearnerEvent), ctx.Key(), l.now()); next != nil {
+	if next := Apply(cur, ev, ctx.Key(), l.now()); next != nil {
 		ctx.SetValue(next)
 	}
 }

@@ -82,7 +82,7 @@ type Worker struct {
 	questions   Questions
 	submissions Submissions
 	events      *emitters.ReviewEvents
-	dead        *emitters.DeadLetters
+	dead        *deadletter.Jobs
 	log         *slog.Logger
 }
 
@@ -90,20 +90,17 @@ type Worker struct {
 // skips jobs whose submission subs shows reviewed already (a job delivered
 // again), and writes to events and dead.
 func NewWorker(r Reviewer, cfg Config, qs Questions, subs Submissions, events *emitters.ReviewEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
-	return &Worker{r: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: dead, log: log}
+	return &Worker{r: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(Group, dead, log), log: log}
 }
 
 // Handle reviews one job of the queue, streaming the review as it is
 // written. It returns Done once the final event is acknowledged, or Retry
 // when cut short by a shutdown or when its events could not be written.
 func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
-	v, err := new(codementor.ReviewJobCodec).Decode(qj.Value)
-	if err != nil {
-		var acks emitters.Acks
-		deadletter.SendJob(w.dead, &acks, string(Group), qj, err, w.log)
-		return queue.Written(ctx, qj, acks.Wait, w.log)
+	job, out := deadletter.Decode[codementor.ReviewJob](ctx, w.dead, qj)
+	if job == nil {
+		return out
 	}
-	job := v.(*codementor.ReviewJob)
 	if sub, err := w.submissions.Get(qj.Key); err == nil && (sub.Review.Final() || sub.Final()) {
 		w.log.Info("job of a submission reviewed already: skipped", "submission", qj.Key, "delivery", qj.Delivery)
 		return queue.Done
@@ -160,8 +157,7 @@ func (w *Worker) Poisoned(ctx context.Context, qj queue.Job) queue.Outcome {
 	w.events.Send(&acks, qj.Key, &codementor.ReviewEvent{SubmissionID: qj.Key, Kind: codementor.ReviewFinished, At: time.Now().UTC(),
 		Review: &codementor.Review{Status: codementor.ReviewFailed, FinishedAt: time.Now().UTC(),
 			Reason: fmt.Sprintf("The review could not be written: it failed %d times.", qj.Delivery)}})
-	deadletter.SendJob(w.dead, &acks, string(Group), qj, fmt.Errorf("delivered %d times without a result", qj.Delivery), w.log)
-	return queue.Written(ctx, qj, acks.Wait, w.log)
+	return w.dead.Poisoned(ctx, &acks, qj)
 }
 
 // stream runs the review in its own goroutine and passes its text to delta

@@ -1,7 +1,6 @@
 package tracker
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -237,17 +236,13 @@ func (w *world) consume(p *proc, in int) {
 func (w *world) track(msg any) []output {
 	ctx := &simContext{w: w}
 	t := &tracker{log: slog.New(slog.DiscardHandler), now: w.tick}
-	b, err := json.Marshal(msg)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	switch msg.(type) {
+	switch msg := msg.(type) {
 	case *codementor.SubmissionRequest:
-		t.request(ctx, b)
+		t.request(ctx, msg)
 	case *codementor.RunEvent:
-		t.event(ctx, b)
+		t.event(ctx, msg)
 	case *codementor.ReviewEvent:
-		t.review(ctx, b)
+		t.review(ctx, msg)
 	}
 	return ctx.outs
 }

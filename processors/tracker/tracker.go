@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/codec"
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/deadletter"
@@ -40,10 +39,10 @@ var Table = codementor.SubmissionsTable
 func Graph(log *slog.Logger) *goka.GroupGraph {
 	t := &tracker{log: log, now: time.Now}
 	return goka.DefineGroup(Group,
-		goka.Input(codementor.SubmissionRequests, new(codec.Bytes), t.request),
-		goka.Input(codementor.RunEvents, new(codec.Bytes), t.event),
-		goka.Input(codementor.ReviewEvents, new(codec.Bytes), t.review),
-		goka.Input(codementor.SubmissionNudges, new(codec.Bytes), t.nudge),
+		deadletter.Input(codementor.SubmissionRequests, Group, log, t.request),
+		deadletter.Input(codementor.RunEvents, Group, log, t.event),
+		deadletter.Input(codementor.ReviewEvents, Group, log, t.review),
+		deadletter.Input(codementor.SubmissionNudges, Group, log, t.nudge),
 		goka.Output(codementor.RunJobs, new(codementor.JobCodec)),
 		goka.Output(codementor.ReviewJobs, new(codementor.ReviewJobCodec)),
 		goka.Output(codementor.LearnerEvents, new(codementor.LearnerEventCodec)),
@@ -65,14 +64,9 @@ func (t *tracker) current(ctx goka.Context) *codementor.Submission {
 }
 
 // request handles a SubmissionRequest.
-func (t *tracker) request(ctx goka.Context, msg any) {
-	req, err := new(codementor.SubmissionRequestCodec).Decode(msg.([]byte))
-	if err != nil {
-		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
-		return
-	}
+func (t *tracker) request(ctx goka.Context, req *codementor.SubmissionRequest) {
 	cur := t.current(ctx)
-	next, job := Request(cur, req.(*codementor.SubmissionRequest), ctx.Key(), t.now())
+	next, job := Request(cur, req, ctx.Key(), t.now())
 	store(ctx, cur, next)
 	if job != nil {
 		ctx.Emit(codementor.RunJobs, ctx.Key(), job)
@@ -87,18 +81,13 @@ func (t *tracker) inFlight(ctx goka.Context, s *codementor.Submission, in bool) 
 }
 
 // event handles a RunEvent.
-func (t *tracker) event(ctx goka.Context, msg any) {
-	ev, err := new(codementor.RunEventCodec).Decode(msg.([]byte))
-	if err != nil {
-		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
-		return
-	}
+func (t *tracker) event(ctx goka.Context, ev *codementor.RunEvent) {
 	cur := t.current(ctx)
 	if cur == nil {
-		t.log.Warn("run event for an unknown submission", "key", ctx.Key(), "kind", ev.(*codementor.RunEvent).Kind)
+		t.log.Warn("run event for an unknown submission", "key", ctx.Key(), "kind", ev.Kind)
 		return
 	}
-	next, job := Apply(cur, ev.(*codementor.RunEvent), t.now())
+	next, job := Apply(cur, ev, t.now())
 	store(ctx, cur, next)
 	if next != nil && cur.Verdict == "" && next.Verdict != "" {
 		metrics.Verdicts.WithLabelValues(next.Verdict).Inc()
@@ -106,24 +95,19 @@ func (t *tracker) event(ctx goka.Context, msg any) {
 	if job != nil {
 		ctx.Emit(codementor.ReviewJobs, ctx.Key(), job)
 	}
-	if s := cmp.Or(next, cur); ev.(*codementor.RunEvent).Kind == codementor.RunFinished && s.Verdict != "" {
+	if s := cmp.Or(next, cur); ev.Kind == codementor.RunFinished && s.Verdict != "" {
 		t.inFlight(ctx, s, false)
 	}
 }
 
 // nudge handles a Nudge from the watchdog.
-func (t *tracker) nudge(ctx goka.Context, msg any) {
-	n, err := new(codementor.NudgeCodec).Decode(msg.([]byte))
-	if err != nil {
-		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
-		return
-	}
+func (t *tracker) nudge(ctx goka.Context, n *codementor.Nudge) {
 	cur := t.current(ctx)
 	if cur == nil {
 		t.log.Warn("nudge for an unknown submission", "key", ctx.Key())
 		return
 	}
-	next, job, review := Nudge(cur, n.(*codementor.Nudge), t.now())
+	next, job, review := Nudge(cur, n, t.now())
 	store(ctx, cur, next)
 	if next == nil {
 		return
@@ -140,18 +124,13 @@ func (t *tracker) nudge(ctx goka.Context, msg any) {
 }
 
 // review handles a ReviewEvent.
-func (t *tracker) review(ctx goka.Context, msg any) {
-	ev, err := new(codementor.ReviewEventCodec).Decode(msg.([]byte))
-	if err != nil {
-		deadletter.Send(ctx, Group, msg.([]byte), err, t.log)
-		return
-	}
+func (t *tracker) review(ctx goka.Context, ev *codementor.ReviewEvent) {
 	cur := t.current(ctx)
 	if cur == nil {
-		t.log.Warn("review event for an unknown submission", "key", ctx.Key(), "kind", ev.(*codementor.ReviewEvent).Kind)
+		t.log.Warn("review event for an unknown submission", "key", ctx.Key(), "kind", ev.Kind)
 		return
 	}
-	store(ctx, cur, ApplyReview(cur, ev.(*codementor.ReviewEvent), t.now()))
+	store(ctx, cur, ApplyReview(cur, ev, t.now()))
 }
 
 // store writes next, the state a message led to, or when the message changed
