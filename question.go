@@ -5,7 +5,61 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
+
+// CheckerKind is how a program's output is compared with the expected output.
+type CheckerKind string
+
+// The checker kinds.
+const (
+	CheckerExact      CheckerKind = "exact"      // byte for byte
+	CheckerWhitespace CheckerKind = "whitespace" // the same tokens, whatever the spacing (default)
+	CheckerFloat      CheckerKind = "float"      // tokens equal, numbers within a tolerance
+)
+
+// Test is one input and its expected output. Hidden tests' data never leaves
+// the server.
+type Test struct {
+	Input  string `json:"input"`
+	Output string `json:"output"`
+	Hidden bool   `json:"hidden"`
+}
+
+// Checker chooses the comparison of outputs.
+type Checker struct {
+	Kind CheckerKind `json:"kind"`
+	// Tolerance is the absolute or relative error allowed by the float checker.
+	Tolerance float64 `json:"tolerance,omitempty"`
+}
+
+// Question is a problem with its tests, as stored in QuestionsTable.
+type Question struct {
+	ID            string  `json:"id"`
+	Title         string  `json:"title"`
+	Statement     string  `json:"statement"`
+	Difficulty    string  `json:"difficulty,omitempty"`
+	TimeLimitMS   int     `json:"time_limit_ms"`
+	MemoryLimitMB int     `json:"memory_limit_mb"`
+	Checker       Checker `json:"checker"`
+	// StopOnFailure ends judging at the first failed test; the rest are skipped.
+	StopOnFailure bool `json:"stop_on_failure"`
+	// RunAllTests runs every test even after one exceeded its time or memory
+	// limit. By default the rest are skipped: each would most likely run to
+	// its limit too, holding a judging slot for a verdict already known.
+	// Wrong answers and runtime errors always go on to the next test.
+	RunAllTests bool `json:"run_all_tests,omitempty"`
+	// StarterCode maps a language ID to the code the editor starts with.
+	StarterCode map[string]string `json:"starter_code,omitempty"`
+	// Drivers maps a language ID to driver code compiled with the learner's
+	// code: the driver holds the program's entry point (reading the input,
+	// calling the learner's function, printing the result) and the learner
+	// writes only the function. A language without a driver reads stdin and
+	// writes stdout itself. Drivers are never shown to learners.
+	Drivers   map[string]string `json:"drivers,omitempty"`
+	Tests     []Test            `json:"tests"`
+	UpdatedAt time.Time         `json:"updated_at"`
+}
 
 // Language is a programming language submissions may be written in.
 type Language struct {

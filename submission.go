@@ -8,6 +8,114 @@ import (
 	"time"
 )
 
+// Status is where a submission is: queued → running → reviewing → done, or failed for an
+// internal fault. The verdict is final from reviewing on: the review follows
+// it and never changes it.
+type Status string
+
+// The statuses of a submission.
+const (
+	StatusQueued    Status = "queued"
+	StatusRunning   Status = "running"
+	StatusReviewing Status = "reviewing"
+	StatusDone      Status = "done"
+	StatusFailed    Status = "failed"
+)
+
+// SubmissionRequest is what a learner submitted, as emitted by the web tier.
+type SubmissionRequest struct {
+	ID         string    `json:"id"`
+	User       string    `json:"user"`
+	QuestionID string    `json:"question_id"`
+	Language   string    `json:"language"`
+	Code       string    `json:"code"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Submission is the state of one submission, as kept in SubmissionsTable and
+// sent whole in every SSE event.
+type Submission struct {
+	ID         string `json:"id"`
+	User       string `json:"user"`
+	QuestionID string `json:"question_id"`
+	Language   string `json:"language"`
+	Code       string `json:"code"`
+	Status     Status `json:"status"`
+	// Verdict is empty until the submission is judged.
+	Verdict       Verdict      `json:"verdict,omitempty"`
+	TestCount     int          `json:"test_count"`
+	Tests         []TestResult `json:"tests"`
+	CompileOutput string       `json:"compile_output,omitempty"`
+	Error         string       `json:"error,omitempty"`
+	Review        Review       `json:"review"`
+	// Version grows by one with every change; SSE events use it as their id.
+	Version int64 `json:"version"`
+	// Requeued counts the times its job was emitted again because it made
+	// no progress for a while (a lost message, a stuck worker).
+	Requeued  int       `json:"requeued,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Final reports whether the submission will not change any more: it is
+// judged and reviewed, or failed.
+func (s *Submission) Final() bool {
+	return s.Status == StatusDone || s.Status == StatusFailed
+}
+
+// ReviewStatus is where a review is: pending → running → done or failed, or skipped when
+// reviews are off or the submission could not be judged.
+type ReviewStatus string
+
+// The statuses of a review.
+const (
+	ReviewPending ReviewStatus = "pending"
+	ReviewRunning ReviewStatus = "running"
+	ReviewDone    ReviewStatus = "done"
+	ReviewFailed  ReviewStatus = "failed"
+	ReviewSkipped ReviewStatus = "skipped"
+)
+
+// Review is the LLM's review of a submission.
+type Review struct {
+	Status ReviewStatus `json:"status"`
+	// Reason explains a failed or skipped review, or a cut-off one, in a
+	// sentence the UI can show.
+	Reason string `json:"reason,omitempty"`
+	// Attempt identifies the reviewer run that writes the review: a job
+	// redelivered to another reviewer starts a new attempt, which supersedes
+	// the old one's output.
+	Attempt string `json:"attempt,omitempty"`
+	Model   string `json:"model,omitempty"`
+	// Text is the review as the model wrote it (Markdown); it grows while
+	// the review is running.
+	Text string `json:"text,omitempty"`
+	// Truncated is set when the model stopped before the end (length limit,
+	// broken or stalled stream): Text is what arrived.
+	Truncated bool `json:"truncated,omitempty"`
+	// Parts is the finished review's structure, parsed from Text.
+	Parts      *ReviewParts `json:"parts,omitempty"`
+	StartedAt  time.Time    `json:"started_at,omitzero"`
+	FinishedAt time.Time    `json:"finished_at,omitzero"`
+}
+
+// Final reports whether the review will not change any more.
+func (r *Review) Final() bool {
+	return r.Status == ReviewDone || r.Status == ReviewFailed || r.Status == ReviewSkipped
+}
+
+// ReviewParts is the structure of a review: what a mentor says about a
+// submission. Fields the model did not write are empty.
+type ReviewParts struct {
+	Summary         string   `json:"summary,omitempty"`
+	Correctness     string   `json:"correctness,omitempty"`
+	Complexity      string   `json:"complexity,omitempty"`
+	TimeComplexity  string   `json:"time_complexity,omitempty"`
+	SpaceComplexity string   `json:"space_complexity,omitempty"`
+	Style           string   `json:"style,omitempty"`
+	NextSteps       []string `json:"next_steps,omitempty"`
+}
+
 // NewSubmissionID returns a new submission ID: the creation time in
 // milliseconds then random bits, in hex, so IDs sort roughly by age and
 // cannot be guessed.

@@ -126,10 +126,10 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 			// date too, so a rebalance has little to recover.
 			goka.WithHotStandby(), goka.WithRecoverAhead())
 	}
-	if err := a.addProcessor(kc, tracker.Graph(log.With("component", "tracker")), popts(), filepath.Join(slot, "processors", string(tracker.Group))); err != nil {
+	if err := a.addProcessor(kc, tracker.Graph(log.With("component", "tracker")), popts(), filepath.Join(slot, "processors", string(codementor.TrackerGroup))); err != nil {
 		return err
 	}
-	if err := a.addProcessor(kc, learners.Graph(log.With("component", "learners")), popts(), filepath.Join(slot, "processors", string(learners.Group))); err != nil {
+	if err := a.addProcessor(kc, learners.Graph(log.With("component", "learners")), popts(), filepath.Join(slot, "processors", string(codementor.LearnersGroup))); err != nil {
 		return err
 	}
 

@@ -190,7 +190,7 @@ func (f *fakeService) submit(w http.ResponseWriter, r *http.Request) {
 		verdict = codementor.VerdictAccepted
 	}
 	go func() {
-		for _, st := range []string{codementor.StatusRunning, codementor.StatusReviewing, codementor.StatusDone} {
+		for _, st := range []codementor.Status{codementor.StatusRunning, codementor.StatusReviewing, codementor.StatusDone} {
 			time.Sleep(5 * time.Millisecond)
 			next := *s
 			next.Status, next.Version, next.UpdatedAt = st, s.Version+1, time.Now()

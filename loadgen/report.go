@@ -138,13 +138,13 @@ const (
 // SubmissionResult is one submission of the run. Times are milliseconds;
 // the *_ms latencies are since SubmitMS and null when it never happened.
 type SubmissionResult struct {
-	Index        int    `json:"index"`
-	Learner      int    `json:"learner"`
-	Question     string `json:"question"`
-	Language     string `json:"language"`
-	WrongProgram bool   `json:"wrong_program"`
-	Expected     string `json:"expected_verdict"`
-	ID           string `json:"id"`
+	Index        int                `json:"index"`
+	Learner      int                `json:"learner"`
+	Question     string             `json:"question"`
+	Language     string             `json:"language"`
+	WrongProgram bool               `json:"wrong_program"`
+	Expected     codementor.Verdict `json:"expected_verdict"`
+	ID           string             `json:"id"`
 	// ScheduledMS is when it was due, SubmitMS when its POST left.
 	ScheduledMS float64 `json:"scheduled_ms"`
 	SubmitMS    float64 `json:"submit_ms"`
@@ -155,10 +155,10 @@ type SubmissionResult struct {
 	VerdictMS    *float64 `json:"verdict_ms"`
 	FinalMS      *float64 `json:"final_ms"`
 	// Status and Verdict are the last seen.
-	Status  string `json:"status"`
-	Verdict string `json:"verdict"`
-	Outcome string `json:"outcome"`
-	Error   string `json:"error,omitempty"`
+	Status  codementor.Status  `json:"status"`
+	Verdict codementor.Verdict `json:"verdict"`
+	Outcome string             `json:"outcome"`
+	Error   string             `json:"error,omitempty"`
 }
 
 // ms is d in milliseconds, to the microsecond.
@@ -246,7 +246,7 @@ func (r *runner) report(end time.Time, dispatched, maxLag time.Duration) *Report
 			if rec.obs.finalAt.After(lastFinal) {
 				lastFinal = rec.obs.finalAt
 			}
-			v := rec.obs.verdict
+			v := string(rec.obs.verdict)
 			if v == "" {
 				v = "none"
 			}
@@ -309,9 +309,9 @@ func (r *Report) evaluate() {
 		wrong := map[string]int{}
 		for _, s := range r.Submissions {
 			if s.Outcome == OutcomeWrongResult {
-				got := s.Verdict
+				got := string(s.Verdict)
 				if s.Status == codementor.StatusFailed {
-					got = "failed " + orNone(s.Verdict)
+					got = "failed " + orNone(string(s.Verdict))
 				}
 				wrong[fmt.Sprintf("%s %s: expected %s, got %s", s.Language, s.Question, s.Expected, orNone(got))]++
 			}

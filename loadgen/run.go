@@ -52,15 +52,15 @@ type observation struct {
 	first     time.Time // the first event
 	verdictAt time.Time // the first state with a verdict
 	finalAt   time.Time // the first final state
-	verdict   string
-	status    string // the latest status
+	verdict   codementor.Verdict
+	status    codementor.Status // the latest status
 }
 
 // submissionState is the part of an event's submission the generator reads.
 type submissionState struct {
-	ID      string `json:"id"`
-	Status  string `json:"status"`
-	Verdict string `json:"verdict"`
+	ID      string             `json:"id"`
+	Status  codementor.Status  `json:"status"`
+	Verdict codementor.Verdict `json:"verdict"`
 }
 
 // apply records a state seen at now and reports whether it is the first

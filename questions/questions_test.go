@@ -23,7 +23,7 @@ func TestStarter(t *testing.T) {
 	if len(qs) < 8 {
 		t.Errorf("Starter returned %d questions, want at least 8", len(qs))
 	}
-	checkers := map[string]int{}
+	checkers := map[codementor.CheckerKind]int{}
 	for i, q := range qs {
 		if i > 0 && qs[i-1].ID >= q.ID {
 			t.Errorf("questions not sorted by unique ID: %q before %q", qs[i-1].ID, q.ID)
@@ -67,7 +67,7 @@ func TestStarter(t *testing.T) {
 			}
 		}
 	}
-	for _, kind := range []string{codementor.CheckerWhitespace, codementor.CheckerExact, codementor.CheckerFloat} {
+	for _, kind := range []codementor.CheckerKind{codementor.CheckerWhitespace, codementor.CheckerExact, codementor.CheckerFloat} {
 		if checkers[kind] == 0 {
 			t.Errorf("no question uses the %s checker", kind)
 		}

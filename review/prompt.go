@@ -33,8 +33,8 @@ type promptData struct {
 	Statement        string
 	LanguageID       string
 	LanguageName     string
-	Verdict          string // the verdict's ID, e.g. wrong_answer
-	VerdictText      string // the verdict in words, e.g. wrong answer
+	Verdict          codementor.Verdict // the verdict's ID, e.g. wrong_answer
+	VerdictText      string             // the verdict in words, e.g. wrong answer
 	Accepted         bool
 	CompilationError bool
 	Passed, Total    int
@@ -50,7 +50,7 @@ type promptTest struct {
 	Number                          int
 	Hidden                          bool
 	Ran                             bool
-	Verdict                         string
+	Verdict                         codementor.Verdict
 	TimeMS, MemoryKB                int64
 	ExitCode                        int
 	Signal                          string
@@ -74,7 +74,7 @@ func Prompt(in Input, answerLanguage string) (system, user string, err error) {
 		LanguageID:       in.Language,
 		LanguageName:     languageName(in.Language),
 		Verdict:          in.Verdict,
-		VerdictText:      strings.ReplaceAll(in.Verdict, "_", " "),
+		VerdictText:      strings.ReplaceAll(string(in.Verdict), "_", " "),
 		Accepted:         in.Verdict == codementor.VerdictAccepted,
 		CompilationError: in.Verdict == codementor.VerdictCompilationError,
 		Total:            max(in.TestCount, len(in.Tests)),

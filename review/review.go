@@ -199,7 +199,7 @@ type Input struct {
 	// Language is the language ID, e.g. "python".
 	Language string
 	Code     string
-	Verdict  string
+	Verdict  codementor.Verdict
 	// TestCount is the number of tests of the question; Tests may list
 	// fewer.
 	TestCount     int

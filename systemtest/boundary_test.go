@@ -377,7 +377,10 @@ func main() {
 	})
 
 	t.Run("what a program says is not a limit", func(t *testing.T) {
-		for _, c := range []struct{ name, lang, code, verdict string }{
+		for _, c := range []struct {
+			name, lang, code string
+			verdict          codementor.Verdict
+		}{
 			{"SIGXCPU sent to itself", "c", "#include <signal.h>\n#include <unistd.h>\nint main(void){kill(getpid(), SIGXCPU); pause(); return 0;}\n", codementor.VerdictRuntimeError},
 			{"out of memory on stderr", "c", "#include <stdio.h>\nint main(void){fputs(\"out of memory\\n\", stderr); return 1;}\n", codementor.VerdictRuntimeError},
 			{"node past its heap", "javascript", "const a = [];\nfor (;;) a.push(new Array(1 << 16).fill(1.5));\n", codementor.VerdictMemoryLimitExceeded},

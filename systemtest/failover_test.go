@@ -49,7 +49,7 @@ func TestBrokerFailover(t *testing.T) {
 
 	type result struct {
 		id      string
-		verdict string
+		verdict codementor.Verdict
 	}
 	var (
 		mu       sync.Mutex

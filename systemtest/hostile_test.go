@@ -93,7 +93,7 @@ func TestHostileCode(t *testing.T) {
 		name, lang, code string
 		// verdict is the one expected; a fork bomb ends on whichever limit
 		// it reaches first, time or memory.
-		verdict string
+		verdict codementor.Verdict
 	}{
 		{"fork bomb", "c", "#include <unistd.h>\n#include <sys/prctl.h>\nint main(void){prctl(PR_SET_NAME,\"" + marker + "\");for(;;)fork();}", forkBomb},
 		{"fork bomb", "python", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", forkBomb},

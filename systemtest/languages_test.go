@@ -70,13 +70,17 @@ func TestEveryLanguageJudgesCorrectly(t *testing.T) {
 	}
 	for _, l := range codementor.Languages {
 		p := programs[l.ID]
-		cases := []struct{ kind, code, verdict string }{
+		type probe struct {
+			kind, code string
+			verdict    codementor.Verdict
+		}
+		cases := []probe{
 			{"correct", p.correct, codementor.VerdictAccepted},
 			{"wrong", p.wrong, codementor.VerdictWrongAnswer},
 			{"failing", p.failing, codementor.VerdictRuntimeError},
 		}
 		if p.broken != "" {
-			cases = append(cases, struct{ kind, code, verdict string }{"broken", p.broken, codementor.VerdictCompilationError})
+			cases = append(cases, probe{"broken", p.broken, codementor.VerdictCompilationError})
 		}
 		for _, c := range cases {
 			t.Run(l.ID+"/"+c.kind, func(t *testing.T) {

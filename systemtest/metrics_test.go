@@ -71,7 +71,7 @@ func TestMetrics(t *testing.T) {
 	if m["codementor_sse_clients"] < 1 {
 		t.Errorf("codementor_sse_clients = %v with a stream open", m["codementor_sse_clients"])
 	}
-	reviews := `codementor_reviews_total{status="` + codementor.ReviewSkipped + `"}`
+	reviews := `codementor_reviews_total{status="` + string(codementor.ReviewSkipped) + `"}`
 	if m[reviews] < before[reviews]+1 {
 		t.Errorf("%s went from %v to %v", reviews, before[reviews], m[reviews])
 	}

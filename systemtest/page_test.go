@@ -662,9 +662,9 @@ func TestCrossOriginRequestsAreRefused(t *testing.T) {
 // questionProgress is a learner's progress on one question, as the
 // question list shows it.
 type questionProgress struct {
-	Status      string `json:"status"`
-	Submissions int    `json:"submissions"`
-	LastVerdict string `json:"last_verdict"`
+	Status      string             `json:"status"`
+	Submissions int                `json:"submissions"`
+	LastVerdict codementor.Verdict `json:"last_verdict"`
 }
 
 // progressOn returns c's progress on question from GET /api/questions.
@@ -687,7 +687,7 @@ func progressOn(t *testing.T, c *client, question string) questionProgress {
 }
 
 // judged submits code and waits for its final state, which must have verdict.
-func judged(t *testing.T, c *client, question, code, verdict string) *codementor.Submission {
+func judged(t *testing.T, c *client, question, code string, verdict codementor.Verdict) *codementor.Submission {
 	t.Helper()
 	sub := c.submit(t, question, "python", code)
 	states := c.stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)

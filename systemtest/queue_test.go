@@ -152,7 +152,7 @@ func TestCrashRightAfterAccepting(t *testing.T) {
 	base := "http://" + http1
 	for round := range rounds {
 		p := run(2 * round)
-		want := map[string]string{}
+		want := map[string]codementor.Verdict{}
 		users := map[string]*client{}
 		var ids []string
 		for i := range 50 {

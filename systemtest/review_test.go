@@ -112,7 +112,7 @@ func TestReviewStreamsAfterTheVerdict(t *testing.T) {
 		t.Fatalf("%d requests to the model about this submission, want 1", len(ours))
 	}
 	body := ours[0].Body
-	for _, s := range []string{"Sum of Two Numbers", "print(a - b)", codementor.VerdictWrongAnswer} {
+	for _, s := range []string{"Sum of Two Numbers", "print(a - b)", string(codementor.VerdictWrongAnswer)} {
 		if !bytes.Contains(body, []byte(s)) {
 			t.Errorf("the prompt lacks %q", s)
 		}
@@ -147,7 +147,7 @@ func TestReviewStreamsAfterTheVerdict(t *testing.T) {
 func TestReviewFaultsNeverDelayVerdicts(t *testing.T) {
 	faults := map[string]struct {
 		script []reviewtest.Response
-		want   string
+		want   codementor.ReviewStatus
 	}{
 		"server error": {[]reviewtest.Response{reviewtest.Status(503, "")}, codementor.ReviewFailed},
 		"hang":         {[]reviewtest.Response{reviewtest.Hang()}, codementor.ReviewFailed},

@@ -170,7 +170,7 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 	// submission.
 	events := login(t, c.addWeb(), user, false).stream(t, "/api/events", "")
 
-	want := map[string]string{} // submission → verdict
+	want := map[string]codementor.Verdict{} // submission → verdict
 	submit := func(n int) {
 		for i := 0; i < n; i++ {
 			code, verdict := aPlusB, codementor.VerdictAccepted
@@ -258,7 +258,7 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 func TestBrokerRestartLosesNothing(t *testing.T) {
 	c := startCluster(t, 1)
 	alice := login(t, c.web, testUser("alice"), false)
-	want := map[string]string{}
+	want := map[string]codementor.Verdict{}
 	for i := 0; i < 10; i++ {
 		code, verdict := aPlusB, codementor.VerdictAccepted
 		if i%2 == 1 {

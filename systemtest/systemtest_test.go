@@ -54,7 +54,7 @@ func testUser(name string) string {
 // status never moves backwards, and tests only accumulate.
 func assertProgress(t testing.TB, states []*codementor.Submission) {
 	t.Helper()
-	rank := map[string]int{codementor.StatusQueued: 0, codementor.StatusRunning: 1, codementor.StatusReviewing: 2, codementor.StatusDone: 3, codementor.StatusFailed: 3}
+	rank := map[codementor.Status]int{codementor.StatusQueued: 0, codementor.StatusRunning: 1, codementor.StatusReviewing: 2, codementor.StatusDone: 3, codementor.StatusFailed: 3}
 	for i := 1; i < len(states); i++ {
 		a, b := states[i-1], states[i]
 		if b.Version <= a.Version {
@@ -98,7 +98,7 @@ func TestSubmissionsStreamToTheirOwner(t *testing.T) {
 			finals[s.ID] = s
 		}
 	}
-	want := map[string]string{good.ID: codementor.VerdictAccepted, wrong.ID: codementor.VerdictWrongAnswer, cpp.ID: codementor.VerdictAccepted}
+	want := map[string]codementor.Verdict{good.ID: codementor.VerdictAccepted, wrong.ID: codementor.VerdictWrongAnswer, cpp.ID: codementor.VerdictAccepted}
 	for id, verdict := range want {
 		f := finals[id]
 		if f.Verdict != verdict || f.Status != codementor.StatusDone {

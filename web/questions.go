@@ -27,7 +27,7 @@ type questionSummary struct {
 	// Submissions counts the caller's submissions to it.
 	Submissions int `json:"submissions"`
 	// LastVerdict is the verdict of the caller's latest judged submission.
-	LastVerdict string `json:"last_verdict,omitempty"`
+	LastVerdict codementor.Verdict `json:"last_verdict,omitempty"`
 }
 
 // publicQuestion is a question as learners see it: only sample tests, and

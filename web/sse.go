@@ -102,7 +102,7 @@ func (s *Server) submissionEvents(c echo.Context) error {
 			}
 		}
 		if x.Final() {
-			return true, st.send(strconv.FormatInt(x.Version, 10), "end", map[string]string{"id": x.ID, "status": x.Status})
+			return true, st.send(strconv.FormatInt(x.Version, 10), "end", map[string]string{"id": x.ID, "status": string(x.Status)})
 		}
 		return false, nil
 	}

@@ -124,7 +124,7 @@ func TestDeadlineIsNoAccept(t *testing.T) {
 		run     func(context.Context, int, string) (sandbox.Execution, error)
 		runs    int
 		tests   string
-		verdict string
+		verdict codementor.Verdict
 		err     string
 	}{
 		{name: "between tests 1 and 2", between: 1, runs: 1,
@@ -216,7 +216,7 @@ func TestJudgeVerdicts(t *testing.T) {
 		stop, all bool
 		execs     [3]*sandbox.Execution // per test; nil: the right program's
 		tests     string
-		verdict   string
+		verdict   codementor.Verdict
 		runs      int
 	}{
 		{"all right", false, false, [3]*sandbox.Execution{}, "accepted,accepted,accepted", "accepted", 3},
@@ -250,7 +250,7 @@ func TestJudgeVerdicts(t *testing.T) {
 
 // TestVerdict: what was not run is not accepted.
 func TestVerdict(t *testing.T) {
-	res := func(vs ...string) []codementor.TestResult {
+	res := func(vs ...codementor.Verdict) []codementor.TestResult {
 		trs := []codementor.TestResult{}
 		for i, v := range vs {
 			trs = append(trs, codementor.TestResult{Index: i, Verdict: v})
@@ -261,7 +261,7 @@ func TestVerdict(t *testing.T) {
 	tests := []struct {
 		trs  []codementor.TestResult
 		n    int
-		want string
+		want codementor.Verdict
 	}{
 		{res(ac, ac, ac), 3, ac},
 		{res(), 0, ac},
@@ -294,7 +294,7 @@ func TestStarvedRunsAgain(t *testing.T) {
 		starved int // runs of it starved
 		runs    int
 		tests   string
-		verdict string
+		verdict codementor.Verdict
 		err     string
 	}{
 		{"hidden test starved once", 2, 1, 4, "accepted,accepted,accepted", "accepted", ""},
@@ -338,7 +338,7 @@ func TestHiddenResultsTellTheVerdictAlone(t *testing.T) {
 	q := double(false)
 	q.TimeLimitMS, q.MemoryLimitMB = 1000, 64
 	secret := []byte("SECRET-42")
-	same := map[string][]sandbox.Execution{
+	same := map[codementor.Verdict][]sandbox.Execution{
 		codementor.VerdictAccepted:    {{Stdout: []byte("42\n")}, {Stdout: []byte("42"), Stderr: secret}},
 		codementor.VerdictWrongAnswer: {{Stdout: secret}, {}, {Stdout: []byte("41\n"), Stderr: secret}},
 		codementor.VerdictRuntimeError: {{ExitCode: 72, Stderr: secret}, {ExitCode: 1}, {ExitCode: -1, Signal: "SIGSEGV", Stdout: secret},

@@ -23,9 +23,6 @@ import (
 	"github.com/codementor/codementor/traceback"
 )
 
-// Group is the judge's share group.
-const Group = codementor.JudgeGroup
-
 // Runner compiles programs. The sandbox package implements it.
 type Runner interface {
 	Compile(ctx context.Context, src sandbox.Source) (Program, error)
@@ -85,7 +82,7 @@ const DefaultPreemptAfter = 300 * time.Millisecond
 // a few spares, whose jobs wait for a slot; on shutdown the jobs in hand
 // finish (within their own timeout).
 func (cfg Config) QueueConfig(brokers []string, clientID string) queue.Config {
-	return queue.Config{Brokers: brokers, Group: string(Group), Topic: string(codementor.RunJobs), Slots: cfg.Slots, Spares: spares(cfg.Slots),
+	return queue.Config{Brokers: brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs), Slots: cfg.Slots, Spares: spares(cfg.Slots),
 		ClientID: clientID, Drain: cfg.JobTimeout + 5*time.Second}
 }
 
@@ -117,7 +114,7 @@ type Worker struct {
 // skips jobs whose submission subs shows judged already (a job delivered
 // again), and writes to events and dead.
 func NewWorker(r Runner, cfg Config, qs Questions, subs Submissions, events *emitters.RunEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
-	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(Group, dead, log), log: log, fair: newFairSlots(cfg.Slots, cfg.PreemptAfter)}
+	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(codementor.JudgeGroup, dead, log), log: log, fair: newFairSlots(cfg.Slots, cfg.PreemptAfter)}
 }
 
 // Handle judges one job of the queue. It returns once every event is
@@ -309,7 +306,7 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 // are trs, of n tests: the first failing test's verdict; accepted if all n
 // ran and passed; otherwise (a test missing, or skipped with no failure
 // before it) internal_error, for what was not run is not accepted.
-func Verdict(trs []codementor.TestResult, n int) string {
+func Verdict(trs []codementor.TestResult, n int) codementor.Verdict {
 	for _, tr := range trs {
 		if tr.Verdict != codementor.VerdictAccepted && tr.Verdict != codementor.VerdictSkipped {
 			return tr.Verdict
@@ -416,7 +413,7 @@ func Result(q *codementor.Question, i int, e sandbox.Execution) codementor.TestR
 
 // verdictMessage explains a test's verdict from the verdict and q's limits
 // alone, which are public: all a hidden test's result may say.
-func verdictMessage(q *codementor.Question, verdict string, hidden bool) string {
+func verdictMessage(q *codementor.Question, verdict codementor.Verdict, hidden bool) string {
 	switch verdict {
 	case codementor.VerdictTimeLimitExceeded:
 		return fmt.Sprintf("the program ran longer than the limit of %d ms", q.TimeLimitMS)

@@ -59,7 +59,7 @@ func judgeIt(t *testing.T, r Runner, q *codementor.Question, lang, code string) 
 func verdicts(trs []codementor.TestResult) string {
 	var v []string
 	for _, tr := range trs {
-		v = append(v, tr.Verdict)
+		v = append(v, string(tr.Verdict))
 	}
 	return strings.Join(v, ",")
 }
@@ -69,7 +69,8 @@ func TestJudge(t *testing.T) {
 	tests := []struct {
 		name, lang, code string
 		stop             bool
-		verdict, tests   string
+		verdict          codementor.Verdict
+		tests            string
 	}{
 		{"python accepted", "python", "print(2*int(input()))", false, "accepted", "accepted,accepted,accepted"},
 		{"c accepted", "c", "#include <stdio.h>\nint main(){int n;scanf(\"%d\",&n);printf(\"%d\\n\",2*n);}", false, "accepted", "accepted,accepted,accepted"},
@@ -156,7 +157,7 @@ func TestResult(t *testing.T) {
 	q := double(false)
 	tests := []struct {
 		exec    sandbox.Execution
-		verdict string
+		verdict codementor.Verdict
 	}{
 		{sandbox.Execution{Stdout: []byte("2")}, codementor.VerdictAccepted},
 		{sandbox.Execution{Stdout: []byte("3")}, codementor.VerdictWrongAnswer},
@@ -224,7 +225,7 @@ func TestWorker(t *testing.T) {
 		if ev.SubmissionID != key || ev.At.IsZero() {
 			t.Errorf("event %s %+v", key, ev)
 		}
-		kinds[key] = append(kinds[key], ev.Kind)
+		kinds[key] = append(kinds[key], string(ev.Kind))
 		if ev.Kind == codementor.RunFinished {
 			finals[key] = ev
 		}
@@ -239,7 +240,7 @@ func TestWorker(t *testing.T) {
 		t.Errorf("a submission judged already was judged again: %v", kinds["judged"])
 	}
 	dead := kafkatest.Read[codementor.DeadLetter](c, codementor.DeadLetters)
-	if _, dl := dead.Next(10 * time.Second); dl.Key != "s3" || dl.Topic != string(codementor.RunJobs) || string(dl.Value) != "not json" || dl.Group != string(Group) {
+	if _, dl := dead.Next(10 * time.Second); dl.Key != "s3" || dl.Topic != string(codementor.RunJobs) || string(dl.Value) != "not json" || dl.Group != string(codementor.JudgeGroup) {
 		t.Errorf("the undecodable job's dead letter: %+v", dl)
 	}
 	if key, ev, ok := events.TryNext(time.Second); ok {

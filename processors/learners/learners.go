@@ -18,12 +18,6 @@ import (
 	"github.com/codementor/codementor/deadletter"
 )
 
-// Group is the learners group; Table its table.
-const Group = codementor.LearnersGroup
-
-// Table is the learners table.
-var Table = codementor.LearnersTable
-
 // MaxAge is how long a submission counts as in flight at most: one whose
 // end was never told (a message lost for good) stops counting after it.
 const MaxAge = time.Hour
@@ -32,8 +26,8 @@ const MaxAge = time.Hour
 // callback, so an undecodable one goes to the dead-letter topic.
 func Graph(log *slog.Logger) *goka.GroupGraph {
 	l := &learners{now: time.Now}
-	return goka.DefineGroup(Group,
-		deadletter.Input(codementor.LearnerEvents, Group, log, l.event),
+	return goka.DefineGroup(codementor.LearnersGroup,
+		deadletter.Input(codementor.LearnerEvents, codementor.LearnersGroup, log, l.event),
 		deadletter.Output(),
 		goka.Persist(new(codementor.LearnerCodec)),
 	)

@@ -74,7 +74,7 @@ func TestGraph(t *testing.T) {
 	send("s2", true)
 	send("s1", false)
 	tt.Consume(string(codementor.LearnerEvents), "bob", []byte("{"))
-	v := tt.TableValue(Table, "bob")
+	v := tt.TableValue(codementor.LearnersTable, "bob")
 	if l, ok := v.(*codementor.Learner); !ok || len(l.InFlight) != 1 || l.InFlight["s2"].IsZero() {
 		t.Fatalf("table: %+v", v)
 	}

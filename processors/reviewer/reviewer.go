@@ -22,9 +22,6 @@ import (
 	"github.com/codementor/codementor/review"
 )
 
-// Group is the reviewer's share group.
-const Group = codementor.ReviewerGroup
-
 // Reviewer writes reviews. *review.Reviewer implements it.
 type Reviewer interface {
 	// Model names the model that writes the reviews.
@@ -59,7 +56,7 @@ func DefaultConfig(slots int) Config {
 // A review cut short by a shutdown is not finished: its job is released at
 // once and written again by another reviewer, as a new attempt.
 func (cfg Config) QueueConfig(brokers []string, clientID string) queue.Config {
-	return queue.Config{Brokers: brokers, Group: string(Group), Topic: string(codementor.ReviewJobs), Slots: cfg.Slots,
+	return queue.Config{Brokers: brokers, Group: string(codementor.ReviewerGroup), Topic: string(codementor.ReviewJobs), Slots: cfg.Slots,
 		ClientID: clientID}
 }
 
@@ -90,7 +87,7 @@ type Worker struct {
 // skips jobs whose submission subs shows reviewed already (a job delivered
 // again), and writes to events and dead.
 func NewWorker(r Reviewer, cfg Config, qs Questions, subs Submissions, events *emitters.ReviewEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
-	return &Worker{r: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(Group, dead, log), log: log}
+	return &Worker{r: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(codementor.ReviewerGroup, dead, log), log: log}
 }
 
 // Handle reviews one job of the queue, streaming the review as it is
@@ -112,7 +109,7 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 		w.events.Send(&acks, qj.Key, ev)
 	}
 	finish := func(attempt string, r codementor.Review) queue.Outcome {
-		metrics.Reviews.WithLabelValues(r.Status).Inc()
+		metrics.Reviews.WithLabelValues(string(r.Status)).Inc()
 		r.FinishedAt = time.Now().UTC()
 		emit(&codementor.ReviewEvent{Kind: codementor.ReviewFinished, Attempt: attempt, Review: &r})
 		out := queue.Written(ctx, qj, acks.Wait, w.log)

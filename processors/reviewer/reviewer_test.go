@@ -136,7 +136,7 @@ func TestMissingQuestionAndPoisonFailCleanly(t *testing.T) {
 	c, r := run(t, newReviewer(t, llm.URL, "sk-test"))
 	dead := kafkatest.Read[codementor.DeadLetter](c, codementor.DeadLetters)
 	kafkatest.EmitRaw(c, codementor.ReviewJobs, "bad", []byte("{nope"))
-	if _, dl := dead.Next(10 * time.Second); dl.Group != string(Group) || string(dl.Value) != "{nope" {
+	if _, dl := dead.Next(10 * time.Second); dl.Group != string(codementor.ReviewerGroup) || string(dl.Value) != "{nope" {
 		t.Errorf("dead letter = %+v", dl)
 	}
 	submit(c, "s1", "gone")

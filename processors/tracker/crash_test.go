@@ -57,7 +57,7 @@ func lastWritten(q *tester.QueueTracker, key string, last *codementor.Submission
 // stays at reviewing for good.
 func TestCrashAfterTheLocalWrite(t *testing.T) {
 	tt, _, _ := runWithReviews(t)
-	table := tt.NewQueueTracker(string(Table))
+	table := tt.NewQueueTracker(string(codementor.SubmissionsTable))
 	const id = "01a24ce3ddc93e190cfc7bf87219"
 	req := codementor.SubmissionRequest{ID: id, User: "alice", QuestionID: "a-plus-b", Language: "python", Code: "print(3)", CreatedAt: time.Now()}
 	skipped := codementor.ReviewEvent{SubmissionID: id, Kind: codementor.ReviewFinished,
@@ -77,7 +77,7 @@ func TestCrashAfterTheLocalWrite(t *testing.T) {
 	if done == nil || done.Status != codementor.StatusDone {
 		t.Fatalf("the review did not end the submission: %+v", done)
 	}
-	tt.SetTableValue(Table, id, done)
+	tt.SetTableValue(codementor.SubmissionsTable, id, done)
 
 	// After the restart, in the order the tracker consumed them.
 	tt.Consume(string(codementor.ReviewEvents), id, raw(t, skipped))
@@ -363,7 +363,7 @@ func (w *world) simulate(kills int) string {
 	return w.verdict()
 }
 
-var rank = map[string]int{codementor.StatusQueued: 0, codementor.StatusRunning: 1, codementor.StatusReviewing: 2, codementor.StatusDone: 3, codementor.StatusFailed: 3}
+var rank = map[codementor.Status]int{codementor.StatusQueued: 0, codementor.StatusRunning: 1, codementor.StatusReviewing: 2, codementor.StatusDone: 3, codementor.StatusFailed: 3}
 
 func (w *world) verdict() string {
 	table := w.log["table"]

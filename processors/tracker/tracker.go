@@ -27,22 +27,16 @@ import (
 	"github.com/codementor/codementor/metrics"
 )
 
-// Group is the tracker's consumer group; Table is the submission table it owns.
-const Group = codementor.TrackerGroup
-
-// Table is the submission table.
-var Table = codementor.SubmissionsTable
-
 // Graph returns the tracker's group graph. Inputs are decoded inside the
 // callback, not by goka, so that an undecodable message goes to the
 // dead-letter topic instead of stopping the processor on every restart.
 func Graph(log *slog.Logger) *goka.GroupGraph {
 	t := &tracker{log: log, now: time.Now}
-	return goka.DefineGroup(Group,
-		deadletter.Input(codementor.SubmissionRequests, Group, log, t.request),
-		deadletter.Input(codementor.RunEvents, Group, log, t.event),
-		deadletter.Input(codementor.ReviewEvents, Group, log, t.review),
-		deadletter.Input(codementor.SubmissionNudges, Group, log, t.nudge),
+	return goka.DefineGroup(codementor.TrackerGroup,
+		deadletter.Input(codementor.SubmissionRequests, codementor.TrackerGroup, log, t.request),
+		deadletter.Input(codementor.RunEvents, codementor.TrackerGroup, log, t.event),
+		deadletter.Input(codementor.ReviewEvents, codementor.TrackerGroup, log, t.review),
+		deadletter.Input(codementor.SubmissionNudges, codementor.TrackerGroup, log, t.nudge),
 		goka.Output(codementor.RunJobs, new(codementor.JobCodec)),
 		goka.Output(codementor.ReviewJobs, new(codementor.ReviewJobCodec)),
 		goka.Output(codementor.LearnerEvents, new(codementor.LearnerEventCodec)),
@@ -90,7 +84,7 @@ func (t *tracker) event(ctx goka.Context, ev *codementor.RunEvent) {
 	next, job := Apply(cur, ev, t.now())
 	store(ctx, cur, next)
 	if next != nil && cur.Verdict == "" && next.Verdict != "" {
-		metrics.Verdicts.WithLabelValues(next.Verdict).Inc()
+		metrics.Verdicts.WithLabelValues(string(next.Verdict)).Inc()
 	}
 	if job != nil {
 		ctx.Emit(codementor.ReviewJobs, ctx.Key(), job)
@@ -112,7 +106,7 @@ func (t *tracker) nudge(ctx goka.Context, n *codementor.Nudge) {
 	if next == nil {
 		return
 	}
-	metrics.Requeued.WithLabelValues(cur.Status).Inc()
+	metrics.Requeued.WithLabelValues(string(cur.Status)).Inc()
 	t.log.Warn("submission made no progress: its job is emitted again", "submission", cur.ID, "status", cur.Status, "version", cur.Version)
 	if job != nil {
 		ctx.Emit(codementor.RunJobs, ctx.Key(), job)

@@ -52,7 +52,7 @@ func raw(t *testing.T, v any) []byte {
 }
 
 func state(tt *tester.Tester, id string) *codementor.Submission {
-	v := tt.TableValue(Table, id)
+	v := tt.TableValue(codementor.SubmissionsTable, id)
 	if v == nil {
 		return nil
 	}
@@ -253,7 +253,7 @@ func TestPoisonMessagesGoToTheDeadLetterTopic(t *testing.T) {
 	if len(letters) != 4 {
 		t.Fatalf("%d dead letters, want 4", len(letters))
 	}
-	if dl := letters[0]; dl.Topic != string(codementor.SubmissionRequests) || dl.Key != "bad" || string(dl.Value) != "{not json" || dl.Group != string(Group) || dl.Reason == "" {
+	if dl := letters[0]; dl.Topic != string(codementor.SubmissionRequests) || dl.Key != "bad" || string(dl.Value) != "{not json" || dl.Group != string(codementor.TrackerGroup) || dl.Reason == "" {
 		t.Errorf("dead letter %+v", dl)
 	}
 	if dl := letters[3]; !strings.Contains(dl.Reason, "unknown schema version 99") {
@@ -290,7 +290,7 @@ func TestApplyIgnoresUnknownKinds(t *testing.T) {
 func TestNudge(t *testing.T) {
 	now := time.Now()
 	for _, tt := range []struct {
-		status      string
+		status      codementor.Status
 		version     int64
 		job, review bool
 		changes     bool

@@ -82,7 +82,7 @@ func (w *Watchdog) Sweep(ctx context.Context) error {
 	err := w.table.Each(func(s *codementor.Submission) error {
 		if Stalled(s, now, w.cfg.StallAfter) {
 			w.nudges.Send(&acks, s.ID, &codementor.Nudge{SubmissionID: s.ID, Version: s.Version, At: now.UTC()})
-			metrics.Nudges.WithLabelValues(s.Status).Inc()
+			metrics.Nudges.WithLabelValues(string(s.Status)).Inc()
 			w.log.Warn("submission made no progress: nudged", "submission", s.ID, "status", s.Status,
 				"version", s.Version, "unchanged_for", now.Sub(s.UpdatedAt).Round(time.Second))
 		}
