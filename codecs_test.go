@@ -1,0 +1,127 @@
+package codementor
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// codec is what goka needs of a codec.
+type codec interface {
+	Encode(value any) ([]byte, error)
+	Decode(data []byte) (any, error)
+}
+
+// wire is a message and the codec of its topics.
+type wire struct {
+	msg   any
+	codec codec
+}
+
+// wireSamples is a message of every type that travels on Kafka, with every
+// field set, named as its golden file.
+func wireSamples() map[string]wire {
+	at := time.Date(2026, 12, 7, 10, 30, 15, 123456789, time.UTC)
+	sample := TestResult{Index: 0, Verdict: VerdictWrongAnswer, TimeMS: 12, MemoryKB: 9216, ExitCode: 1, Signal: "SIGSEGV",
+		Message: "the output differs from the expected output", Input: "1 2\n", Expected: "3\n", Output: "4\n", Stderr: "warning\n"}
+	hidden := TestResult{Index: 1, Verdict: VerdictTimeLimitExceeded, TimeMS: 2000, MemoryKB: 8000, Hidden: true,
+		Message: "the program ran longer than the limit of 2000 ms"}
+	review := Review{Status: ReviewDone, Reason: "cut off", Attempt: "0123456789abcdef", Model: "gpt-4o-mini",
+		Text: "## Summary\nGood.", Truncated: true, StartedAt: at, FinishedAt: at.Add(time.Second),
+		Parts: &ReviewParts{Summary: "Good.", Correctness: "Right.", Complexity: "O(n)", TimeComplexity: "O(n)",
+			SpaceComplexity: "O(1)", Style: "Clear.", NextSteps: []string{"Handle empty input."}}}
+	const id = "019af8b4a5b0f00dcafe0123beef"
+	return map[string]wire{
+		"question": {&Question{ID: "a-plus-b", Title: "Sum", Statement: "Add *a* and *b*.", Difficulty: "easy",
+			TimeLimitMS: 2000, MemoryLimitMB: 256, Checker: Checker{Kind: CheckerFloat, Tolerance: 1e-6},
+			StopOnFailure: true, RunAllTests: true,
+			StarterCode: map[string]string{"python": "# TODO\n"}, Drivers: map[string]string{"python": "print(solve())\n"},
+			Tests: []Test{{Input: "1 2\n", Output: "3\n"}, {Input: "5 5\n", Output: "10\n", Hidden: true}}, UpdatedAt: at}, QuestionCodec{}},
+		"submission-request": {&SubmissionRequest{ID: id, User: "alice", QuestionID: "a-plus-b", Language: "python",
+			Code: "print(sum(map(int, input().split())))\n", CreatedAt: at}, SubmissionRequestCodec{}},
+		"job":               {&Job{SubmissionID: id, User: "alice", QuestionID: "a-plus-b", Language: "python", Code: "print(3)\n"}, JobCodec{}},
+		"run-event-started": {&RunEvent{SubmissionID: id, Kind: RunStarted, TestCount: 2, At: at}, RunEventCodec{}},
+		"run-event-test":    {&RunEvent{SubmissionID: id, Kind: RunTest, Test: &sample, At: at}, RunEventCodec{}},
+		"run-event-finished": {&RunEvent{SubmissionID: id, Kind: RunFinished, TestCount: 2, Verdict: VerdictWrongAnswer,
+			Tests: []TestResult{sample, hidden}, CompileOutput: "main.c:1: warning", Error: "only 1 of 2 tests were judged", At: at}, RunEventCodec{}},
+		"review-job": {&ReviewJob{SubmissionID: id, QuestionID: "a-plus-b", Language: "python", Code: "print(3)\n",
+			Verdict: VerdictWrongAnswer, TestCount: 2, Tests: []TestResult{sample, hidden}, CompileOutput: "warning"}, ReviewJobCodec{}},
+		"review-event-started":  {&ReviewEvent{SubmissionID: id, Kind: ReviewStarted, Attempt: "0123456789abcdef", Model: "gpt-4o-mini", At: at}, ReviewEventCodec{}},
+		"review-event-delta":    {&ReviewEvent{SubmissionID: id, Kind: ReviewDelta, Attempt: "0123456789abcdef", Offset: 10, Text: "Good.", At: at}, ReviewEventCodec{}},
+		"review-event-finished": {&ReviewEvent{SubmissionID: id, Kind: ReviewFinished, Attempt: "0123456789abcdef", Review: &review, At: at}, ReviewEventCodec{}},
+		"submission": {&Submission{ID: id, User: "alice", QuestionID: "a-plus-b", Language: "python", Code: "print(3)\n",
+			Status: StatusDone, Verdict: VerdictWrongAnswer, TestCount: 2, Tests: []TestResult{sample, hidden},
+			CompileOutput: "warning", Error: "", Review: review, Version: 7, Requeued: 1, CreatedAt: at, UpdatedAt: at.Add(3 * time.Second)}, SubmissionCodec{}},
+		"nudge":         {&Nudge{SubmissionID: id, Version: 3, At: at}, NudgeCodec{}},
+		"learner-event": {&LearnerEvent{User: "alice", SubmissionID: id, InFlight: true, At: at}, LearnerEventCodec{}},
+		"learner":       {&Learner{User: "alice", InFlight: map[string]time.Time{id: at}}, LearnerCodec{}},
+		"runtime":       {&Runtime{ID: "python", Name: "Python 3", Version: "3.11.2", Judge: "judge-1", UpdatedAt: at}, JSONCodec[Runtime]{}},
+		"dead-letter": {&DeadLetter{Topic: "run-jobs", Partition: 3, Offset: 42, Key: id, Value: []byte("{not json"),
+			Group: "judge", Reason: "decode codementor.Job: invalid character", At: at}, DeadLetterCodec{}},
+	}
+}
+
+// TestWireFormat: every message encodes as its golden file in testdata/
+// says, and the golden file decodes to the message. A change of what goes
+// on Kafka shows as a diff there (go test -run TestWireFormat -update).
+func TestWireFormat(t *testing.T) {
+	samples := wireSamples()
+	for name, w := range samples {
+		t.Run(name, func(t *testing.T) {
+			msg := w.msg
+			got, err := w.codec.Encode(msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, got, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			pretty.WriteByte('\n')
+			path := filepath.Join("testdata", name+".json")
+			if *update {
+				if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (go test -run TestWireFormat -update writes it)", err)
+			}
+			if !bytes.Equal(pretty.Bytes(), want) {
+				t.Errorf("%T encodes differently from %s: mismatch (-want +got)\n-%s\n+%s", msg, path, want, pretty.Bytes())
+			}
+			back, err := w.codec.Decode(want)
+			if err != nil {
+				t.Fatalf("%s does not decode as %T: %v", path, msg, err)
+			}
+			if !reflect.DeepEqual(back, msg) {
+				t.Errorf("%s decodes to\n%+v\nwant\n%+v", path, back, msg)
+			}
+		})
+	}
+	// Every golden file has its sample: none is left over from a removed
+	// message.
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stale []string
+	for _, f := range files {
+		if _, ok := samples[filepath.Base(f[:len(f)-len(".json")])]; !ok {
+			stale = append(stale, f)
+		}
+	}
+	sort.Strings(stale)
+	if len(stale) > 0 {
+		t.Errorf("golden files without a sample: %v", stale)
+	}
+}
