@@ -18,6 +18,7 @@ import (
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/auth"
 	"github.com/codementor/codementor/emitters"
+	"github.com/codementor/codementor/health"
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/views"
 )
@@ -86,8 +87,9 @@ func New(cfg Config, deps Deps) *Server {
 		},
 	}))
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
+	checks := echo.WrapHandler(health.Handler(deps.Ready))
+	e.GET("/healthz", checks)
+	e.GET("/readyz", checks)
 	e.GET("/metrics", echo.WrapHandler(metrics.Handler()))
 	s.routePage(e)
 
@@ -135,17 +137,6 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	}
 	return nil
-}
-
-func (s *Server) healthz(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) readyz(c echo.Context) error {
-	if err := s.Ready(c.Request().Context()); err != nil {
-		return &Error{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: err.Error()}
-	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
 
 // language is a language a learner may submit in.
