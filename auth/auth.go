@@ -3,8 +3,12 @@
 package auth
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"time"
 
@@ -90,4 +94,27 @@ func (a *Authority) Verify(token string) (Identity, error) {
 		return Identity{}, fmt.Errorf("%w: the token's subject is not a valid user name", ErrUnauthenticated)
 	}
 	return Identity{User: c.Subject, Admin: c.Admin}, nil
+}
+
+// Secret returns the signing secret: configured, if set; otherwise a random
+// one kept in dir (created on first use, readable by its owner only), so
+// that tokens survive a restart. Only dev sign-in may go without a
+// configured secret.
+func Secret(configured, dir string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	path := filepath.Join(dir, "dev-jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= MinSecretBytes {
+		return b, nil
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return nil, err
+	}
+	secret := []byte(hex.EncodeToString(buf))
+	if err := os.WriteFile(path, secret, 0o600); err != nil {
+		return nil, fmt.Errorf("store the dev JWT secret: %w", err)
+	}
+	return secret, nil
 }

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -44,5 +46,28 @@ func TestRejects(t *testing.T) {
 		if _, err := a.Issue(Identity{User: u}); err == nil {
 			t.Errorf("Issue accepted user %q", u)
 		}
+	}
+}
+
+// TestSecret: a configured secret wins; without one, a random secret is
+// kept in the directory, private to its owner, and the same after a restart.
+func TestSecret(t *testing.T) {
+	dir := t.TempDir()
+	if s, err := Secret("configured-secret-of-enough-bytes", dir); err != nil || string(s) != "configured-secret-of-enough-bytes" {
+		t.Errorf("configured: %q, %v", s, err)
+	}
+	first, err := Secret("", dir)
+	if err != nil || len(first) < MinSecretBytes {
+		t.Fatalf("generated: %q, %v", first, err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "dev-jwt-secret"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the kept secret: %v, %v", fi, err)
+	}
+	if again, err := Secret("", dir); err != nil || string(again) != string(first) {
+		t.Errorf("after a restart: %q, %v; want %q", again, err, first)
+	}
+	if other, _ := Secret("", t.TempDir()); string(other) == string(first) {
+		t.Error("two directories share a secret")
 	}
 }

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/lovoo/goka"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/kafka"
+	"github.com/codementor/codementor/questions"
+	"github.com/codementor/codementor/views"
+	"github.com/codementor/codementor/web"
+)
+
+// addWeb adds the web tier: its views, emitters, the starter questions
+// (with --seed-questions) and the HTTP server.
+func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
+	log := a.log
+	secret, err := auth.Secret(a.cfg.JWTSecret, a.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	authority, err := auth.New(secret, a.cfg.TokenTTL)
+	if err != nil {
+		return err
+	}
+	v, err := a.tableViews(kc, slot, clientID)
+	if err != nil {
+		return err
+	}
+	hub, subs, qs := v.hub, v.submissions, v.questions
+	vopts := a.viewOptions(kc, slot, clientID)
+	rts, err := views.NewRuntimes(kc.Brokers, vopts...)
+	if err != nil {
+		return err
+	}
+	lv, err := views.NewLearners(kc.Brokers, vopts...)
+	if err != nil {
+		return err
+	}
+	se, err := emitter[codementor.SubmissionRequest](a, kc, clientID, codementor.SubmissionRequests)
+	if err != nil {
+		return err
+	}
+	qe, err := emitter[codementor.Question](a, kc, clientID, goka.Stream(codementor.QuestionsTable))
+	if err != nil {
+		return err
+	}
+
+	a.components["runtimes-view"] = rts.Run
+	a.components["learners-view"] = lv.Run
+	a.checks = append(a.checks, recovered("runtimes view", rts.Recovered), recovered("learners view", lv.Recovered), a.runtimesListed(rts))
+	if a.cfg.SeedQuestions {
+		var seeded atomic.Bool
+		a.components["seed"] = func(ctx context.Context) error {
+			err := questions.Seed(ctx, qs, qe, log)
+			seeded.Store(err == nil)
+			return err
+		}
+		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
+	}
+	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight}, web.Deps{
+		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, Hub: hub, SubmissionEmitter: se, QuestionEmitter: qe,
+		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
+	})
+	a.components["web"] = srv.Run
+	return nil
+}
+
+// runtimesListed is ready once the runtimes view lists a language: without
+// one no submission can be accepted. When this process runs a judge too, it
+// waits for every language that judge announced.
+func (a *App) runtimesListed(rts *views.Runtimes) func(context.Context) error {
+	return func(context.Context) error {
+		want := a.announced.Load()
+		if want == nil {
+			list, err := rts.List()
+			if err != nil {
+				return err
+			}
+			if len(list) == 0 {
+				return errors.New("no judge has announced the languages it runs yet: start a processor")
+			}
+			return nil
+		}
+		for _, id := range *want {
+			if _, err := rts.Get(id); err != nil {
+				return fmt.Errorf("the runtimes view does not list %s yet", id)
+			}
+		}
+		return nil
+	}
+}
