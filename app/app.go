@@ -32,8 +32,12 @@ type App struct {
 	views        *tableViews
 }
 
-// New builds the components of cfg.Role. Nothing runs until Run.
+// New builds the components of cfg.Role, once cfg validates. Nothing runs
+// until Run.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	a := &App{cfg: cfg, log: log, components: map[string]func(context.Context) error{}}
 	defer func() {
 		if err != nil {
@@ -58,7 +62,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		return a, nil
 	}
 
-	kc := kafka.Config{Brokers: brokers, Partitions: cfg.Partitions, QueuePartitions: cfg.QueuePartitions, Replication: cfg.Replication, StreamRetention: cfg.StreamRetention}
+	kc := kafka.Config{Brokers: brokers, Partitions: cfg.Partitions, QueuePartitions: cfg.QueuePartitions, Replication: cfg.Replication, StreamRetention: cfg.StreamRetention}.WithDefaults()
 	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	if err := kafka.EnsureTopics(tctx, kc, log.With("component", "topics")); err != nil {

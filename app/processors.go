@@ -56,8 +56,11 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
-	wd := watchdog.New(watchdog.Config{StallAfter: a.cfg.StallAfter, Every: max(a.cfg.StallAfter/6, time.Second)},
+	wd, err := watchdog.New(watchdog.Config{StallAfter: a.cfg.StallAfter, Every: max(a.cfg.StallAfter/6, time.Second)},
 		v.submissions, nudges, log.With("component", "watchdog"))
+	if err != nil {
+		return err
+	}
 	a.components["watchdog"] = func(ctx context.Context) error {
 		if err := v.submissions.WaitRecovered(ctx); err != nil {
 			return nil // stopped before it started
@@ -77,8 +80,13 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 		return err
 	}
 	rcfg := reviewer.DefaultConfig(a.cfg.ReviewConcurrency)
-	rw := reviewer.NewWorker(rv, rcfg, v.questions, v.submissions, reviews, dead, log.With("component", "reviewer"))
-	a.addQueue(rcfg.QueueConfig(kc.Brokers, clientID), rw.Handle, rw.Poisoned, v.questions)
+	rw, err := reviewer.NewWorker(rv, rcfg, v.questions, v.submissions, reviews, dead, log.With("component", "reviewer"))
+	if err != nil {
+		return err
+	}
+	if err := a.addQueue(rcfg.QueueConfig(kc.Brokers, clientID), rw.Handle, rw.Poisoned, v.questions); err != nil {
+		return err
+	}
 
 	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, UIDs: a.cfg.SandboxUIDs, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
 	if err != nil {
@@ -95,8 +103,13 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	}
 	jcfg := judge.DefaultConfig(a.cfg.MaxConcurrent)
 	jcfg.PreemptAfter = a.cfg.PreemptAfter
-	jw := judge.NewWorker(judge.Sandboxed{Sandbox: sb}, jcfg, v.questions, v.submissions, runs, dead, log.With("component", "judge"))
-	a.addQueue(jcfg.QueueConfig(kc.Brokers, clientID), jw.Handle, jw.Poisoned, v.questions)
+	jw, err := judge.NewWorker(judge.Sandboxed{Sandbox: sb}, jcfg, v.questions, v.submissions, runs, dead, log.With("component", "judge"))
+	if err != nil {
+		return err
+	}
+	if err := a.addQueue(jcfg.QueueConfig(kc.Brokers, clientID), jw.Handle, jw.Poisoned, v.questions); err != nil {
+		return err
+	}
 
 	re, err := emitter[codementor.Runtime](a, kc, clientID, goka.Stream(codementor.RuntimesTable))
 	if err != nil {
@@ -134,9 +147,12 @@ func (a *App) viewOptions(kc kafka.Config, slot, clientID string) []goka.ViewOpt
 // addQueue adds the share-group consumer of cfg as a component. Its members
 // join once the questions view has caught up: a job taken before would wait
 // for its question while holding a slot.
-func (a *App) addQueue(cfg queue.Config, handle, poisoned queue.Handler, qs *views.Questions) {
+func (a *App) addQueue(cfg queue.Config, handle, poisoned queue.Handler, qs *views.Questions) error {
 	cfg.Poisoned = poisoned
-	q := queue.New(cfg, a.log.With("component", cfg.Group))
+	q, err := queue.New(cfg, a.log.With("component", cfg.Group))
+	if err != nil {
+		return err
+	}
 	a.closers = append(a.closers, metrics.WatchQueue(cfg.Group, q.Depth))
 	a.components[cfg.Group] = func(ctx context.Context) error {
 		if err := qs.WaitRecovered(ctx); err != nil {
@@ -144,6 +160,7 @@ func (a *App) addQueue(cfg queue.Config, handle, poisoned queue.Handler, qs *vie
 		}
 		return q.Run(ctx, handle)
 	}
+	return nil
 }
 
 // tableViews are the goka views of the tables that both the web tier and

@@ -6,6 +6,7 @@ package broker
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -34,8 +35,35 @@ type Broker struct {
 	log     *slog.Logger
 }
 
+// DefaultJobLock is the brokers' default lock of a share group's job.
+const DefaultJobLock = 10 * time.Second
+
+// withDefaults fills the settings left zero: a free port, DefaultJobLock.
+func (cfg Config) withDefaults() Config {
+	cfg.Addr = cmp.Or(cfg.Addr, "127.0.0.1:0")
+	cfg.JobLock = cmp.Or(cfg.JobLock, DefaultJobLock)
+	return cfg
+}
+
+// Validate reports settings no broker can work with.
+func (cfg Config) Validate() error {
+	var errs []error
+	if cfg.DataDir == "" {
+		errs = append(errs, errors.New("embedded broker: DataDir is required: acknowledged messages are kept on disk"))
+	}
+	if cfg.JobLock < time.Second {
+		errs = append(errs, fmt.Errorf("embedded broker: JobLock must be at least 1s, got %s", cfg.JobLock))
+	}
+	return errors.Join(errs...)
+}
+
 // Start listens on cfg.Addr and loads earlier data from cfg.DataDir.
+// Settings left zero take their defaults (withDefaults).
 func Start(cfg Config, log *slog.Logger) (*Broker, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create broker data dir: %w", err)
 	}
@@ -71,7 +99,7 @@ func Start(cfg Config, log *slog.Logger) (*Broker, error) {
 			// 10 s (members renew at a third of that).
 			"group.share.heartbeat.interval.ms":   "1000",
 			"group.share.session.timeout.ms":      "6000",
-			"group.share.record.lock.duration.ms": strconv.FormatInt(cmp.Or(cfg.JobLock, 10*time.Second).Milliseconds(), 10),
+			"group.share.record.lock.duration.ms": strconv.FormatInt(cfg.JobLock.Milliseconds(), 10),
 			"share.record.lock.sweep.interval.ms": "1000",
 		}),
 	)

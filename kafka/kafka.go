@@ -4,6 +4,7 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,35 @@ type Config struct {
 	Replication int
 	// StreamRetention of the stream topics (tables are compacted, kept forever).
 	StreamRetention time.Duration
+}
+
+// DefaultStreamRetention is how long stream topics keep their messages.
+const DefaultStreamRetention = 7 * 24 * time.Hour
+
+// WithDefaults fills the settings left zero: 12 partitions, 1 partition of
+// each queue, replication 1, DefaultStreamRetention.
+func (cfg Config) WithDefaults() Config {
+	cfg.Partitions = cmp.Or(cfg.Partitions, 12)
+	cfg.QueuePartitions = cmp.Or(cfg.QueuePartitions, 1)
+	cfg.Replication = cmp.Or(cfg.Replication, 1)
+	cfg.StreamRetention = cmp.Or(cfg.StreamRetention, DefaultStreamRetention)
+	return cfg
+}
+
+// Validate reports a layout no cluster can take.
+func (cfg Config) Validate() error {
+	var errs []error
+	if len(cfg.Brokers) == 0 {
+		errs = append(errs, errors.New("kafka: no brokers given"))
+	}
+	if cfg.Partitions < 1 || cfg.QueuePartitions < 1 || cfg.Replication < 1 {
+		errs = append(errs, fmt.Errorf("kafka: Partitions, QueuePartitions and Replication must be at least 1, got %d, %d and %d",
+			cfg.Partitions, cfg.QueuePartitions, cfg.Replication))
+	}
+	if cfg.StreamRetention < time.Minute {
+		errs = append(errs, fmt.Errorf("kafka: StreamRetention must be at least a minute, got %s", cfg.StreamRetention))
+	}
+	return errors.Join(errs...)
 }
 
 // Sarama returns the client configuration shared by emitters, processors,
@@ -90,6 +120,10 @@ func (cfg Config) TopicManagerConfig() *goka.TopicManagerConfig {
 // have the configured partition count. Topics from earlier runs are kept.
 // Then it configures the share groups (EnsureShareGroups).
 func EnsureTopics(ctx context.Context, cfg Config, log *slog.Logger) error {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	admin, err := newAdmin(ctx, cfg.Brokers)
 	if err != nil {
 		return err
@@ -115,7 +149,7 @@ func EnsureTopics(ctx context.Context, cfg Config, log *slog.Logger) error {
 	for name, entries := range want {
 		partitions := cfg.Partitions
 		if queues[name] {
-			partitions = max(cfg.QueuePartitions, 1)
+			partitions = cfg.QueuePartitions
 		}
 		if d, ok := existing[name]; ok {
 			switch {

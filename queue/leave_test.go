@@ -52,7 +52,10 @@ func TestStopLosesNoJob(t *testing.T) {
 	}
 	deliveries := map[string][]delivery{} // key → each time a handler got it
 	start := func(name string) (stop func()) {
-		q := queue.New(queue.Config{Brokers: brokers, Group: group, Topic: topic, Slots: 8, ClientID: "stop-test"}, kafkatest.Quiet)
+		q, err := queue.New(queue.Config{Brokers: brokers, Group: group, Topic: topic, Slots: 8, ClientID: "stop-test"}, kafkatest.Quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
 		qctx, qcancel := context.WithCancel(context.Background())
 		ended := make(chan error, 1)
 		go func() {

@@ -25,6 +25,7 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -154,15 +155,36 @@ type Queue struct {
 	fetching fetching                   // the members' share fetches in flight
 }
 
-// New returns a queue of cfg; nothing runs until Run.
-func New(cfg Config, log *slog.Logger) *Queue {
-	if cfg.Slots < 1 {
-		cfg.Slots = 1
+// withDefaults fills the settings left zero: a slot, DefaultMaxDelivery.
+func (cfg Config) withDefaults() Config {
+	cfg.Slots = cmp.Or(cfg.Slots, 1)
+	cfg.MaxDelivery = cmp.Or(cfg.MaxDelivery, DefaultMaxDelivery)
+	return cfg
+}
+
+// Validate reports settings no queue can work with.
+func (cfg Config) Validate() error {
+	var errs []error
+	if len(cfg.Brokers) == 0 || cfg.Group == "" || cfg.Topic == "" {
+		errs = append(errs, fmt.Errorf("queue: Brokers, Group and Topic are required, got %v, %q and %q", cfg.Brokers, cfg.Group, cfg.Topic))
 	}
-	if cfg.MaxDelivery < 1 {
-		cfg.MaxDelivery = DefaultMaxDelivery
+	if cfg.Slots < 1 || cfg.Spares < 0 {
+		errs = append(errs, fmt.Errorf("queue %s: Slots must be at least 1 and Spares at least 0, got %d and %d", cfg.Group, cfg.Slots, cfg.Spares))
 	}
-	return &Queue{cfg: cfg, log: log}
+	if cfg.MaxDelivery < 1 || cfg.Drain < 0 {
+		errs = append(errs, fmt.Errorf("queue %s: MaxDelivery must be at least 1 and Drain at least 0, got %d and %s", cfg.Group, cfg.MaxDelivery, cfg.Drain))
+	}
+	return errors.Join(errs...)
+}
+
+// New returns a queue of cfg; nothing runs until Run. Settings left zero
+// take their defaults (withDefaults).
+func New(cfg Config, log *slog.Logger) (*Queue, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Queue{cfg: cfg, log: log}, nil
 }
 
 // DefaultMaxDelivery is the brokers' default delivery count limit.

@@ -67,8 +67,11 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 // run runs a queue of cfg with h until the test ends or stop is called.
 func run(t *testing.T, c *kafkatest.Cluster, slots int, drain time.Duration, h queue.Handler, poisoned queue.Handler) (stop func()) {
 	t.Helper()
-	q := queue.New(queue.Config{Brokers: c.Brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs),
+	q, err := queue.New(queue.Config{Brokers: c.Brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs),
 		Slots: slots, ClientID: "test", Drain: drain, Poisoned: poisoned}, kafkatest.Quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- q.Run(ctx, h) }()
@@ -92,8 +95,11 @@ func run(t *testing.T, c *kafkatest.Cluster, slots int, drain time.Duration, h q
 
 // runQueue runs a queue of slots and spares with h until the test ends.
 func runQueue(t *testing.T, c *kafkatest.Cluster, slots, spares int, h queue.Handler) *queue.Queue {
-	q := queue.New(queue.Config{Brokers: c.Brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs),
+	q, err := queue.New(queue.Config{Brokers: c.Brokers, Group: string(codementor.JudgeGroup), Topic: string(codementor.RunJobs),
 		Slots: slots, Spares: spares, ClientID: "test"}, kafkatest.Quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- q.Run(ctx, h) }()
@@ -344,5 +350,18 @@ func TestSpareAndYield(t *testing.T) {
 	}
 	if most > 2 {
 		t.Errorf("held %d jobs at once, want at most 2", most)
+	}
+}
+
+// TestConfigIsValidated: New refuses a queue without brokers, group or
+// topic, or with negative spares.
+func TestConfigIsValidated(t *testing.T) {
+	for _, bad := range []queue.Config{{}, {Brokers: []string{"b"}, Group: "g"}, {Brokers: []string{"b"}, Group: "g", Topic: "t", Spares: -1}} {
+		if _, err := queue.New(bad, kafkatest.Quiet); err == nil {
+			t.Errorf("New took %+v", bad)
+		}
+	}
+	if _, err := queue.New(queue.Config{Brokers: []string{"b"}, Group: "g", Topic: "t"}, kafkatest.Quiet); err != nil {
+		t.Errorf("New refused a config with defaults to fill: %v", err)
 	}
 }

@@ -91,9 +91,6 @@ type Process struct {
 // error. Logs go to stderr: warnings, or everything with -v.
 func Run(t testing.TB, cfg app.Config) *Process {
 	t.Helper()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
 	level := slog.LevelWarn
 	if testing.Verbose() {
 		level = slog.LevelInfo

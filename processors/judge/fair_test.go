@@ -209,3 +209,19 @@ func TestPreemptionBudget(t *testing.T) {
 		t.Fatal("no preemption once within budget again")
 	}
 }
+
+// TestConfig: settings left zero take the defaults, but for PreemptAfter
+// (zero: never); impossible ones are refused by NewWorker.
+func TestConfig(t *testing.T) {
+	got := (Config{Slots: 3}).withDefaults()
+	want := DefaultConfig(3)
+	want.PreemptAfter = 0
+	if got != want {
+		t.Errorf("config with defaults = %+v, want %+v", got, want)
+	}
+	for _, bad := range []Config{{Slots: -1}, {Slots: 1, OutputLimit: -1}, {Slots: 1, PreemptAfter: -time.Second}} {
+		if _, err := NewWorker(nil, bad, nil, nil, nil, nil, nil); err == nil {
+			t.Errorf("NewWorker took %+v", bad)
+		}
+	}
+}

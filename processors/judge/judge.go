@@ -7,6 +7,7 @@
 package judge
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,6 +74,35 @@ func DefaultConfig(slots int) Config {
 		PreemptAfter: DefaultPreemptAfter}
 }
 
+// withDefaults fills the settings left zero from DefaultConfig, but for
+// PreemptAfter, whose zero means never.
+func (cfg Config) withDefaults() Config {
+	d := DefaultConfig(1)
+	cfg.Slots = cmp.Or(cfg.Slots, d.Slots)
+	cfg.JobTimeout = cmp.Or(cfg.JobTimeout, d.JobTimeout)
+	cfg.OutputLimit = cmp.Or(cfg.OutputLimit, d.OutputLimit)
+	cfg.QuestionWait = cmp.Or(cfg.QuestionWait, d.QuestionWait)
+	return cfg
+}
+
+// Validate reports settings no judge can work with.
+func (cfg Config) Validate() error {
+	var errs []error
+	if cfg.Slots < 1 {
+		errs = append(errs, fmt.Errorf("judge: Slots must be at least 1, got %d", cfg.Slots))
+	}
+	if cfg.JobTimeout <= 0 || cfg.QuestionWait <= 0 {
+		errs = append(errs, fmt.Errorf("judge: JobTimeout and QuestionWait must be positive, got %s and %s", cfg.JobTimeout, cfg.QuestionWait))
+	}
+	if cfg.OutputLimit <= 0 {
+		errs = append(errs, fmt.Errorf("judge: OutputLimit must be positive, got %d", cfg.OutputLimit))
+	}
+	if cfg.PreemptAfter < 0 {
+		errs = append(errs, fmt.Errorf("judge: PreemptAfter must be 0 (never) or positive, got %s", cfg.PreemptAfter))
+	}
+	return errors.Join(errs...)
+}
+
 // DefaultPreemptAfter is long for a test (a test of a typical program takes
 // milliseconds; a sleeping or spinning one, up to its limit) and short for
 // a learner who waits.
@@ -112,9 +142,14 @@ type Worker struct {
 
 // NewWorker returns a worker that judges with r, looks questions up in qs,
 // skips jobs whose submission subs shows judged already (a job delivered
-// again), and writes to events and dead.
-func NewWorker(r Runner, cfg Config, qs Questions, subs Submissions, events *emitters.RunEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
-	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(codementor.JudgeGroup, dead, log), log: log, fair: newFairSlots(cfg.Slots, cfg.PreemptAfter)}
+// again), and writes to events and dead. Settings left zero take
+// DefaultConfig's, but for PreemptAfter.
+func NewWorker(r Runner, cfg Config, qs Questions, subs Submissions, events *emitters.RunEvents, dead *emitters.DeadLetters, log *slog.Logger) (*Worker, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Worker{runner: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(codementor.JudgeGroup, dead, log), log: log, fair: newFairSlots(cfg.Slots, cfg.PreemptAfter)}, nil
 }
 
 // Handle judges one job of the queue. It returns once every event is

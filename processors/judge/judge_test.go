@@ -186,11 +186,17 @@ func startWorker(t *testing.T) (*kafkatest.Cluster, *Worker) {
 	qs, subs := kafkatest.Views(c)
 	cfg := DefaultConfig(2)
 	cfg.QuestionWait = 300 * time.Millisecond
-	w := NewWorker(newSandbox(t), cfg, qs, subs, kafkatest.Emitter[codementor.RunEvent](c, codementor.RunEvents),
+	w, err := NewWorker(newSandbox(t), cfg, qs, subs, kafkatest.Emitter[codementor.RunEvent](c, codementor.RunEvents),
 		kafkatest.Emitter[codementor.DeadLetter](c, codementor.DeadLetters), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	qcfg := cfg.QueueConfig(c.Brokers, "test")
 	qcfg.Poisoned = w.Poisoned
-	q := queue.New(qcfg, quiet)
+	q, err := queue.New(qcfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- q.Run(ctx, w.Handle) }()

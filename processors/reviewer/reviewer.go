@@ -6,9 +6,11 @@
 package reviewer
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -52,6 +54,31 @@ func DefaultConfig(slots int) Config {
 	return Config{Slots: slots, FlushInterval: 250 * time.Millisecond, FlushBytes: 2 << 10, QuestionWait: 30 * time.Second}
 }
 
+// withDefaults fills the settings left zero from DefaultConfig.
+func (cfg Config) withDefaults() Config {
+	d := DefaultConfig(1)
+	cfg.Slots = cmp.Or(cfg.Slots, d.Slots)
+	cfg.FlushInterval = cmp.Or(cfg.FlushInterval, d.FlushInterval)
+	cfg.FlushBytes = cmp.Or(cfg.FlushBytes, d.FlushBytes)
+	cfg.QuestionWait = cmp.Or(cfg.QuestionWait, d.QuestionWait)
+	return cfg
+}
+
+// Validate reports settings no reviewer can work with.
+func (cfg Config) Validate() error {
+	var errs []error
+	if cfg.Slots < 1 {
+		errs = append(errs, fmt.Errorf("reviewer: Slots must be at least 1, got %d", cfg.Slots))
+	}
+	if cfg.FlushInterval <= 0 || cfg.FlushBytes <= 0 {
+		errs = append(errs, fmt.Errorf("reviewer: FlushInterval and FlushBytes must be positive, got %s and %d", cfg.FlushInterval, cfg.FlushBytes))
+	}
+	if cfg.QuestionWait <= 0 {
+		errs = append(errs, fmt.Errorf("reviewer: QuestionWait must be positive, got %s", cfg.QuestionWait))
+	}
+	return errors.Join(errs...)
+}
+
 // QueueConfig is the reviewer's share group on brokers: a member per slot.
 // A review cut short by a shutdown is not finished: its job is released at
 // once and written again by another reviewer, as a new attempt.
@@ -85,9 +112,14 @@ type Worker struct {
 
 // NewWorker returns a worker that reviews with r, looks questions up in qs,
 // skips jobs whose submission subs shows reviewed already (a job delivered
-// again), and writes to events and dead.
-func NewWorker(r Reviewer, cfg Config, qs Questions, subs Submissions, events *emitters.ReviewEvents, dead *emitters.DeadLetters, log *slog.Logger) *Worker {
-	return &Worker{r: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(codementor.ReviewerGroup, dead, log), log: log}
+// again), and writes to events and dead. Settings left zero take
+// DefaultConfig's.
+func NewWorker(r Reviewer, cfg Config, qs Questions, subs Submissions, events *emitters.ReviewEvents, dead *emitters.DeadLetters, log *slog.Logger) (*Worker, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Worker{r: r, cfg: cfg, questions: qs, submissions: subs, events: events, dead: deadletter.NewJobs(codementor.ReviewerGroup, dead, log), log: log}, nil
 }
 
 // Handle reviews one job of the queue, streaming the review as it is

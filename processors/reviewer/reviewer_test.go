@@ -32,11 +32,17 @@ func run(t *testing.T, r Reviewer) (*kafkatest.Cluster, *kafkatest.Reader[codeme
 	cfg := DefaultConfig(2)
 	cfg.FlushInterval = 50 * time.Millisecond
 	cfg.QuestionWait = 300 * time.Millisecond
-	w := NewWorker(r, cfg, qs, subs, kafkatest.Emitter[codementor.ReviewEvent](c, codementor.ReviewEvents),
+	w, err := NewWorker(r, cfg, qs, subs, kafkatest.Emitter[codementor.ReviewEvent](c, codementor.ReviewEvents),
 		kafkatest.Emitter[codementor.DeadLetter](c, codementor.DeadLetters), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	qcfg := cfg.QueueConfig(c.Brokers, "test")
 	qcfg.Poisoned = w.Poisoned
-	q := queue.New(qcfg, quiet)
+	q, err := queue.New(qcfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- q.Run(ctx, w.Handle) }()
@@ -165,10 +171,16 @@ func TestStoppedReviewIsWrittenElsewhere(t *testing.T) {
 	kafkatest.Emit(c, goka.Stream(codementor.QuestionsTable), "q", &codementor.Question{ID: "q", Title: "Double It"})
 	qs, subs := kafkatest.Views(c)
 	cfg := DefaultConfig(1)
-	w := NewWorker(newReviewer(t, llm.URL, "sk-test"), cfg, qs, subs, kafkatest.Emitter[codementor.ReviewEvent](c, codementor.ReviewEvents),
+	w, err := NewWorker(newReviewer(t, llm.URL, "sk-test"), cfg, qs, subs, kafkatest.Emitter[codementor.ReviewEvent](c, codementor.ReviewEvents),
 		kafkatest.Emitter[codementor.DeadLetter](c, codementor.DeadLetters), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := func() (stop func()) {
-		q := queue.New(cfg.QueueConfig(c.Brokers, "test"), quiet)
+		q, err := queue.New(cfg.QueueConfig(c.Brokers, "test"), quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- q.Run(ctx, w.Handle) }()
@@ -196,5 +208,16 @@ func TestStoppedReviewIsWrittenElsewhere(t *testing.T) {
 	}
 	if last.Attempt == first.Attempt || last.Review.Status != codementor.ReviewDone || len(attempts) != 2 {
 		t.Errorf("finished %+v after attempt %s (attempts %v)", last, first.Attempt, attempts)
+	}
+}
+
+// TestConfig: settings left zero take the defaults; impossible ones are
+// refused by NewWorker.
+func TestConfig(t *testing.T) {
+	if got := (Config{}).withDefaults(); got != DefaultConfig(1) {
+		t.Errorf("zero config with defaults = %+v, want %+v", got, DefaultConfig(1))
+	}
+	if _, err := NewWorker(nil, Config{FlushBytes: -1}, nil, nil, nil, nil, nil); err == nil {
+		t.Error("NewWorker took a negative FlushBytes")
 	}
 }

@@ -10,7 +10,10 @@
 package watchdog
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -49,9 +52,34 @@ type Watchdog struct {
 	now    func() time.Time
 }
 
-// New returns a watchdog over table that emits to nudges.
-func New(cfg Config, table Table, nudges *emitters.Emitter[codementor.Nudge], log *slog.Logger) *Watchdog {
-	return &Watchdog{cfg: cfg, table: table, nudges: nudges, log: log, now: time.Now}
+// withDefaults fills the settings left zero from DefaultConfig.
+func (cfg Config) withDefaults() Config {
+	d := DefaultConfig()
+	cfg.StallAfter = cmp.Or(cfg.StallAfter, d.StallAfter)
+	cfg.Every = cmp.Or(cfg.Every, d.Every)
+	return cfg
+}
+
+// Validate reports settings no watchdog can work with.
+func (cfg Config) Validate() error {
+	var errs []error
+	if cfg.StallAfter <= 0 {
+		errs = append(errs, fmt.Errorf("watchdog: StallAfter must be positive, got %s", cfg.StallAfter))
+	}
+	if cfg.Every <= 0 {
+		errs = append(errs, fmt.Errorf("watchdog: Every must be positive, got %s", cfg.Every))
+	}
+	return errors.Join(errs...)
+}
+
+// New returns a watchdog over table that emits to nudges. Settings left
+// zero take DefaultConfig's.
+func New(cfg Config, table Table, nudges *emitters.Emitter[codementor.Nudge], log *slog.Logger) (*Watchdog, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Watchdog{cfg: cfg, table: table, nudges: nudges, log: log, now: time.Now}, nil
 }
 
 // Stalled reports whether s is not final and has not changed for after.

@@ -31,8 +31,11 @@ func TestSweepNudgesOnlyStalledSubmissions(t *testing.T) {
 		kafkatest.Emit(c, goka.Stream(codementor.SubmissionsTable), id, s)
 	}
 	_, view := kafkatest.Views(c)
-	w := New(Config{StallAfter: 3 * time.Minute, Every: time.Hour}, view,
+	w, err := New(Config{StallAfter: 3 * time.Minute, Every: time.Hour}, view,
 		kafkatest.Emitter[codementor.Nudge](c, codementor.SubmissionNudges), kafkatest.Quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -53,5 +56,16 @@ func TestSweepNudgesOnlyStalledSubmissions(t *testing.T) {
 	}
 	if key, n, ok := nudges.TryNext(time.Second); ok {
 		t.Errorf("unexpected nudge of %s: %+v", key, n)
+	}
+}
+
+// TestConfig: settings left zero take the defaults; impossible ones are
+// refused by New.
+func TestConfig(t *testing.T) {
+	if got := (Config{}).withDefaults(); got != DefaultConfig() {
+		t.Errorf("zero config with defaults = %+v, want %+v", got, DefaultConfig())
+	}
+	if _, err := New(Config{StallAfter: -time.Second}, nil, nil, nil); err == nil {
+		t.Error("New took a negative StallAfter")
 	}
 }
