@@ -241,7 +241,6 @@ func (a *App) addQueue(cfg queue.Config, handle, poisoned queue.Handler, qs *vie
 // tableViews are the goka views of the tables that both the web tier and
 // the workers read: one of each per process.
 type tableViews struct {
-	hub         *views.Hub
 	submissions *views.Submissions
 	questions   *views.Questions
 }
@@ -254,8 +253,7 @@ func (a *App) tableViews(kc kafka.Config, slot, clientID string) (*tableViews, e
 	}
 	log := a.log
 	vopts := a.viewOptions(kc, slot, clientID)
-	hub := views.NewHub()
-	subs, err := views.NewSubmissions(kc.Brokers, hub, log.With("component", "views"), vopts...)
+	subs, err := views.NewSubmissions(kc.Brokers, log.With("component", "views"), vopts...)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +264,7 @@ func (a *App) tableViews(kc kafka.Config, slot, clientID string) (*tableViews, e
 	a.components["submission-view"] = subs.Run
 	a.components["questions-view"] = qs.Run
 	a.checks = append(a.checks, recovered("submission view", subs.Recovered), recovered("questions view", qs.Recovered))
-	a.views = &tableViews{hub: hub, submissions: subs, questions: qs}
+	a.views = &tableViews{submissions: subs, questions: qs}
 	return a.views, nil
 }
 
@@ -324,7 +322,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
-	hub, subs, qs := v.hub, v.submissions, v.questions
+	subs, qs := v.submissions, v.questions
 	vopts := a.viewOptions(kc, slot, clientID)
 	rts, err := views.NewRuntimes(kc.Brokers, vopts...)
 	if err != nil {
@@ -356,7 +354,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
 	}
 	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight}, web.Deps{
-		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, Hub: hub, SubmissionEmitter: se, QuestionEmitter: qe,
+		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe,
 		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	a.components["web"] = srv.Run

@@ -1,6 +1,6 @@
 // Package views serves the web tier from goka views of the tables: the
-// submission table, whose every change is published to a Hub for the SSE
-// streams, the questions table and the runtimes table.
+// submission table, whose every change is published to the view's Hub for
+// the SSE streams, the questions table and the runtimes table.
 package views
 
 import (
@@ -208,7 +208,8 @@ func (t *table[T]) list(key func(*T) string) ([]*T, error) {
 	return out, err
 }
 
-// Submissions is a view of the submission table.
+// Submissions is a view of the submission table. It owns the Hub its
+// changes are published to: subscribe through the view.
 type Submissions struct {
 	*table[codementor.Submission]
 	hub     *Hub
@@ -216,10 +217,10 @@ type Submissions struct {
 	indexed atomic.Bool
 }
 
-// NewSubmissions builds the view; every change it consumes is published to
-// hub.
-func NewSubmissions(brokers []string, hub *Hub, log *slog.Logger, opts ...goka.ViewOption) (*Submissions, error) {
-	s := &Submissions{hub: hub, log: log}
+// NewSubmissions builds the view and its hub; every change it consumes is
+// published to the hub.
+func NewSubmissions(brokers []string, log *slog.Logger, opts ...goka.ViewOption) (*Submissions, error) {
+	s := &Submissions{hub: NewHub(), log: log}
 	t, err := newTable[codementor.Submission](brokers, codementor.SubmissionsTable, opts, s.changed)
 	if err != nil {
 		return nil, err
@@ -240,6 +241,20 @@ func (s *Submissions) changed(ctx goka.UpdateContext, key string, value []byte) 
 	}
 	s.hub.Publish(v.(*codementor.Submission))
 }
+
+// SubscribeUser subscribes to every change of user's submissions.
+func (s *Submissions) SubscribeUser(user string) *Subscription { return s.hub.SubscribeUser(user) }
+
+// SubscribeSubmission subscribes to the changes of one submission.
+func (s *Submissions) SubscribeSubmission(id string) *Subscription {
+	return s.hub.SubscribeSubmission(id)
+}
+
+// Unsubscribe ends sub. It is safe to call more than once.
+func (s *Submissions) Unsubscribe(sub *Subscription) { s.hub.Unsubscribe(sub) }
+
+// UserSubmissions returns the IDs of user's submissions, newest first.
+func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserSubmissions(user) }
 
 // Run runs the view until ctx ends. Once the view has caught up it indexes
 // every submission it holds: the callback only sees what the view consumes,

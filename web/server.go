@@ -40,7 +40,6 @@ type Deps struct {
 	Questions         *views.Questions
 	Runtimes          *views.Runtimes
 	Learners          *views.Learners
-	Hub               *views.Hub
 	SubmissionEmitter *emitters.Submissions
 	QuestionEmitter   *emitters.Questions
 	Auth              *auth.Authority

@@ -82,8 +82,8 @@ func lastEventID(c echo.Context) int64 {
 func (s *Server) submissionEvents(c echo.Context) error {
 	id := c.Param("id")
 	// Subscribe before reading the current state so no change falls between.
-	sub := s.Hub.SubscribeSubmission(id)
-	defer s.Hub.Unsubscribe(sub)
+	sub := s.Submissions.SubscribeSubmission(id)
+	defer s.Submissions.Unsubscribe(sub)
 	cur, err := s.lookup(c, id)
 	if err != nil {
 		return err
@@ -121,8 +121,8 @@ func (s *Server) submissionEvents(c echo.Context) error {
 // sends every submission changed since, so a reconnect loses nothing.
 func (s *Server) userEvents(c echo.Context) error {
 	user := identity(c).User
-	sub := s.Hub.SubscribeUser(user)
-	defer s.Hub.Unsubscribe(sub)
+	sub := s.Submissions.SubscribeUser(user)
+	defer s.Submissions.Unsubscribe(sub)
 	st, err := openStream(c)
 	if err != nil {
 		return err
@@ -138,7 +138,7 @@ func (s *Server) userEvents(c echo.Context) error {
 	}
 	// Clocks of processor instances may differ a little: look back further.
 	since := time.UnixMicro(lastEventID(c)).Add(-5 * time.Second)
-	for _, id := range s.Hub.UserSubmissions(user) {
+	for _, id := range s.Submissions.UserSubmissions(user) {
 		x, err := s.Submissions.Get(id)
 		if err != nil {
 			continue
