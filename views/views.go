@@ -212,9 +212,11 @@ func (t *table[T]) list(key func(*T) string) ([]*T, error) {
 // changes are published to: subscribe through the view.
 type Submissions struct {
 	*table[codementor.Submission]
-	hub     *Hub
-	log     *slog.Logger
-	indexed atomic.Bool
+	hub *Hub
+	log *slog.Logger
+	// scanning is set once Run's scan of the storage begins, indexed once
+	// it has ended.
+	scanning, indexed atomic.Bool
 }
 
 // NewSubmissions builds the view and its hub; every change it consumes is
@@ -229,9 +231,14 @@ func NewSubmissions(brokers []string, log *slog.Logger, opts ...goka.ViewOption)
 	return s, nil
 }
 
-// changed publishes a change without blocking.
+// changed publishes a change without blocking. A change consumed before
+// Run's scan begins (the view replaying the table) is left to the scan,
+// which decodes and indexes every submission stored by then, this one
+// included (goka stores it before calling back): decoding it here as well
+// decoded every submission of the table twice at start. Only a subscriber
+// from before the scan needs it now.
 func (s *Submissions) changed(ctx goka.UpdateContext, key string, value []byte) {
-	if value == nil {
+	if value == nil || !s.scanning.Load() && s.hub.Subscribers() == 0 {
 		return
 	}
 	v, err := new(codementor.SubmissionCodec).Decode(value)
@@ -257,8 +264,9 @@ func (s *Submissions) Unsubscribe(sub *Subscription) { s.hub.Unsubscribe(sub) }
 func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserSubmissions(user) }
 
 // Run runs the view until ctx ends. Once the view has caught up it indexes
-// every submission it holds: the callback only sees what the view consumes,
-// not what its local storage kept from an earlier run.
+// every submission it holds, in one scan: what its local storage kept from
+// an earlier run, which the callback never sees, and what it consumed while
+// catching up, which the callback leaves to the scan.
 func (s *Submissions) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.table.Run(gctx) })
@@ -266,6 +274,7 @@ func (s *Submissions) Run(ctx context.Context) error {
 		if err := s.WaitRecovered(gctx); err != nil {
 			return nil // stopped before it caught up
 		}
+		s.scanning.Store(true)
 		n := 0
 		err := s.Each(func(sub *codementor.Submission) error {
 			s.hub.Index(sub)
