@@ -308,6 +308,17 @@ func announce(ctx context.Context, sb *sandbox.Sandbox, re *emitters.Runtimes, j
 	return nil
 }
 
+// The goka views and emitters are what the web tier reads and writes
+// through.
+var (
+	_ web.SubmissionView    = (*views.Submissions)(nil)
+	_ web.QuestionView      = (*views.Questions)(nil)
+	_ web.RuntimeView       = (*views.Runtimes)(nil)
+	_ web.LearnerView       = (*views.Learners)(nil)
+	_ web.SubmissionEmitter = (*emitters.Submissions)(nil)
+	_ web.QuestionEmitter   = (*emitters.Questions)(nil)
+)
+
 func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	log := a.log
 	secret, err := a.jwtSecret()
