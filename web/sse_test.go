@@ -3,10 +3,12 @@ package web
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,24 +62,26 @@ func (h *harness) openEvents(tb testing.TB, path, token, lastID string) *eventSt
 	return &eventStream{frames: frames}
 }
 
-// next returns the next frame; false once the stream has ended.
-func (s *eventStream) next(tb testing.TB) (string, bool) {
-	tb.Helper()
+// frameWait is how long a stream is waited for the next frame.
+const frameWait = 5 * time.Second
+
+// next returns the next frame; false once the stream has ended or after
+// frameWait without one (then timedOut is true).
+func (s *eventStream) next() (frame string, ok, timedOut bool) {
 	select {
 	case f, ok := <-s.frames:
-		return f, ok
-	case <-time.After(5 * time.Second):
-		tb.Fatal("no frame within 5 s")
-		return "", false
+		return f, ok, false
+	case <-time.After(frameWait):
+		return "", false, true
 	}
 }
 
-// read returns the next n frames, or fewer if the stream ends first.
-func (s *eventStream) read(tb testing.TB, n int) []string {
-	tb.Helper()
+// read returns the next n frames, or fewer if the stream ends or goes
+// quiet first.
+func (s *eventStream) read(n int) []string {
 	var out []string
 	for range n {
-		f, ok := s.next(tb)
+		f, ok, _ := s.next()
 		if !ok {
 			break
 		}
@@ -89,8 +93,11 @@ func (s *eventStream) read(tb testing.TB, n int) []string {
 // ended fails the test unless the stream has ended, with no more frames.
 func (s *eventStream) ended(tb testing.TB) {
 	tb.Helper()
-	if f, ok := s.next(tb); ok {
+	switch f, ok, timedOut := s.next(); {
+	case ok:
 		tb.Errorf("a frame after the last: %q", f)
+	case timedOut:
+		tb.Errorf("the stream did not end within %s", frameWait)
 	}
 }
 
@@ -161,7 +168,7 @@ func TestSubmissionEvents(t *testing.T) {
 			for _, sub := range c.then {
 				h.p.Submissions.Put(sub)
 			}
-			frames := s.read(t, c.frames)
+			frames := s.read(c.frames)
 			s.ended(t)
 			golden(t, "submission-events/"+strings.ReplaceAll(c.name, " ", "-"), frames)
 		})
@@ -188,7 +195,7 @@ func TestSubmissionEvents(t *testing.T) {
 		h := newHarness(t, Config{Heartbeat: 10 * time.Millisecond})
 		h.p.Submissions.Put(v1)
 		s := h.openEvents(t, "/api/submissions/s1/events", h.alice, "1")
-		if got := s.read(t, 3); len(got) != 3 || got[0] != retryFrame || got[1] != ": ping" || got[2] != ": ping" {
+		if got := s.read(3); len(got) != 3 || got[0] != retryFrame || got[1] != ": ping" || got[2] != ": ping" {
 			t.Errorf("got %q, want the retry frame, then pings", got)
 		}
 	})
@@ -196,7 +203,7 @@ func TestSubmissionEvents(t *testing.T) {
 		h := newHarness(t, Config{})
 		h.p.Submissions.Put(v1)
 		s := h.openEvents(t, "/api/submissions/s1/events", h.alice, "")
-		s.read(t, 2)
+		s.read(2)
 		h.s.once.Do(func() { close(h.s.shutdown) })
 		s.ended(t)
 	})
@@ -236,18 +243,47 @@ func TestUserEvents(t *testing.T) {
 				h.p.Submissions.Put(sub)
 			}
 			s := h.openEvents(t, "/api/events", h.alice, c.lastID)
-			frames := s.read(t, c.initial)
+			frames := s.read(c.initial)
 			for _, sub := range c.then {
 				h.p.Submissions.Put(sub)
 			}
-			frames = append(frames, s.read(t, c.changes)...)
+			frames = append(frames, s.read(c.changes)...)
 			golden(t, "user-events/"+strings.ReplaceAll(c.name, " ", "-"), frames)
 		})
 	}
+	// The stream drops after the first event sent on a resume; the client
+	// resumes from that event's id and gets the rest.
+	t.Run("dropped while catching up", func(t *testing.T) {
+		h := newHarness(t, Config{})
+		for _, sub := range []*codementor.Submission{s1, s2, s3} {
+			h.p.Submissions.Put(sub)
+		}
+		frames := h.openEvents(t, "/api/events", h.alice, micros(at(-10))).read(2)
+		if len(frames) != 2 || !strings.HasPrefix(frames[1], "id: ") {
+			t.Fatalf("got %q, want the retry frame and an event", frames)
+		}
+		id, _, _ := strings.Cut(strings.TrimPrefix(frames[1], "id: "), "\n")
+		frames = append(frames, h.openEvents(t, "/api/events", h.alice, id).read(4)...)
+		var got []string
+		for _, f := range frames {
+			if _, data, ok := strings.Cut(f, "data: "); ok {
+				var sub codementor.Submission
+				if err := json.Unmarshal([]byte(data), &sub); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, sub.ID)
+			}
+		}
+		for _, want := range []string{"s1", "s2", "s3"} {
+			if !slices.Contains(got, want) {
+				t.Errorf("%s lost: got %v", want, got)
+			}
+		}
+	})
 	t.Run("heartbeat", func(t *testing.T) {
 		h := newHarness(t, Config{Heartbeat: 10 * time.Millisecond})
 		s := h.openEvents(t, "/api/events", h.bob, "")
-		if got := s.read(t, 3); len(got) != 3 || got[0] != retryFrame || got[1] != ": ping" || got[2] != ": ping" {
+		if got := s.read(3); len(got) != 3 || got[0] != retryFrame || got[1] != ": ping" || got[2] != ": ping" {
 			t.Errorf("got %q, want the retry frame, then pings", got)
 		}
 	})
