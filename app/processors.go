@@ -166,7 +166,6 @@ func (a *App) addQueue(cfg queue.Config, handle, poisoned queue.Handler, qs *vie
 // tableViews are the goka views of the tables that both the web tier and
 // the workers read: one of each per process.
 type tableViews struct {
-	hub         *views.Hub
 	submissions *views.Submissions
 	questions   *views.Questions
 }
@@ -179,8 +178,7 @@ func (a *App) tableViews(kc kafka.Config, slot, clientID string) (*tableViews, e
 	}
 	log := a.log
 	vopts := a.viewOptions(kc, slot, clientID)
-	hub := views.NewHub()
-	subs, err := views.NewSubmissions(kc.Brokers, hub, log.With("component", "views"), vopts...)
+	subs, err := views.NewSubmissions(kc.Brokers, log.With("component", "views"), vopts...)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +189,7 @@ func (a *App) tableViews(kc kafka.Config, slot, clientID string) (*tableViews, e
 	a.components["submission-view"] = subs.Run
 	a.components["questions-view"] = qs.Run
 	a.checks = append(a.checks, recovered("submission view", subs.Recovered), recovered("questions view", qs.Recovered))
-	a.views = &tableViews{hub: hub, submissions: subs, questions: qs}
+	a.views = &tableViews{submissions: subs, questions: qs}
 	return a.views, nil
 }
 

@@ -10,10 +10,22 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/emitters"
 	"github.com/codementor/codementor/kafka"
 	"github.com/codementor/codementor/questions"
 	"github.com/codementor/codementor/views"
 	"github.com/codementor/codementor/web"
+)
+
+// The goka views and emitters are what the web tier reads and writes
+// through.
+var (
+	_ web.SubmissionView    = (*views.Submissions)(nil)
+	_ web.QuestionView      = (*views.Questions)(nil)
+	_ web.RuntimeView       = (*views.Runtimes)(nil)
+	_ web.LearnerView       = (*views.Learners)(nil)
+	_ web.SubmissionEmitter = (*emitters.Submissions)(nil)
+	_ web.QuestionEmitter   = (*emitters.Questions)(nil)
 )
 
 // addWeb adds the web tier: its views, emitters, the starter questions
@@ -32,7 +44,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
-	hub, subs, qs := v.hub, v.submissions, v.questions
+	subs, qs := v.submissions, v.questions
 	vopts := a.viewOptions(kc, slot, clientID)
 	rts, err := views.NewRuntimes(kc.Brokers, vopts...)
 	if err != nil {
@@ -64,7 +76,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
 	}
 	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight}, web.Deps{
-		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, Hub: hub, SubmissionEmitter: se, QuestionEmitter: qe,
+		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe,
 		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	a.components["web"] = srv.Run

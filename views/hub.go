@@ -9,8 +9,9 @@ import (
 )
 
 // Hub fans every change of the submission table out to subscribers and keeps
-// an index of each user's submissions. It is fed by the submission view's
-// callback, and at start by a scan of what the view's local storage held.
+// an index of each user's submissions. The submission view owns one, fed by
+// its callback, and at start by a scan of what its local storage held;
+// fakes of the view use one of their own.
 type Hub struct {
 	mu     sync.Mutex
 	subs   map[*Subscription]struct{}

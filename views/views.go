@@ -1,6 +1,6 @@
 // Package views serves the web tier from goka views of the tables: the
-// submission table, whose every change is published to a Hub for the SSE
-// streams, the questions table and the runtimes table.
+// submission table, whose every change is published to the view's Hub for
+// the SSE streams, the questions table and the runtimes table.
 package views
 
 import (
@@ -208,18 +208,21 @@ func (t *table[T]) list(key func(*T) string) ([]*T, error) {
 	return out, err
 }
 
-// Submissions is a view of the submission table.
+// Submissions is a view of the submission table. It owns the Hub its
+// changes are published to: subscribe through the view.
 type Submissions struct {
 	*table[codementor.Submission]
-	hub     *Hub
-	log     *slog.Logger
-	indexed atomic.Bool
+	hub *Hub
+	log *slog.Logger
+	// scanning is set once Run's scan of the storage begins, indexed once
+	// it has ended.
+	scanning, indexed atomic.Bool
 }
 
-// NewSubmissions builds the view; every change it consumes is published to
-// hub.
-func NewSubmissions(brokers []string, hub *Hub, log *slog.Logger, opts ...goka.ViewOption) (*Submissions, error) {
-	s := &Submissions{hub: hub, log: log}
+// NewSubmissions builds the view and its hub; every change it consumes is
+// published to the hub.
+func NewSubmissions(brokers []string, log *slog.Logger, opts ...goka.ViewOption) (*Submissions, error) {
+	s := &Submissions{hub: NewHub(), log: log}
 	t, err := newTable[codementor.Submission](brokers, codementor.SubmissionsTable, opts, s.changed)
 	if err != nil {
 		return nil, err
@@ -228,9 +231,14 @@ func NewSubmissions(brokers []string, hub *Hub, log *slog.Logger, opts ...goka.V
 	return s, nil
 }
 
-// changed publishes a change without blocking.
+// changed publishes a change without blocking. A change consumed before
+// Run's scan begins (the view replaying the table) is left to the scan,
+// which decodes and indexes every submission stored by then, this one
+// included (goka stores it before calling back): decoding it here as well
+// decoded every submission of the table twice at start. Only a subscriber
+// from before the scan needs it now.
 func (s *Submissions) changed(ctx goka.UpdateContext, key string, value []byte) {
-	if value == nil {
+	if value == nil || !s.scanning.Load() && s.hub.Subscribers() == 0 {
 		return
 	}
 	v, err := new(codementor.SubmissionCodec).Decode(value)
@@ -241,9 +249,24 @@ func (s *Submissions) changed(ctx goka.UpdateContext, key string, value []byte) 
 	s.hub.Publish(v.(*codementor.Submission))
 }
 
+// SubscribeUser subscribes to every change of user's submissions.
+func (s *Submissions) SubscribeUser(user string) *Subscription { return s.hub.SubscribeUser(user) }
+
+// SubscribeSubmission subscribes to the changes of one submission.
+func (s *Submissions) SubscribeSubmission(id string) *Subscription {
+	return s.hub.SubscribeSubmission(id)
+}
+
+// Unsubscribe ends sub. It is safe to call more than once.
+func (s *Submissions) Unsubscribe(sub *Subscription) { s.hub.Unsubscribe(sub) }
+
+// UserSubmissions returns the IDs of user's submissions, newest first.
+func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserSubmissions(user) }
+
 // Run runs the view until ctx ends. Once the view has caught up it indexes
-// every submission it holds: the callback only sees what the view consumes,
-// not what its local storage kept from an earlier run.
+// every submission it holds, in one scan: what its local storage kept from
+// an earlier run, which the callback never sees, and what it consumed while
+// catching up, which the callback leaves to the scan.
 func (s *Submissions) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.table.Run(gctx) })
@@ -251,6 +274,7 @@ func (s *Submissions) Run(ctx context.Context) error {
 		if err := s.WaitRecovered(gctx); err != nil {
 			return nil // stopped before it caught up
 		}
+		s.scanning.Store(true)
 		n := 0
 		err := s.Each(func(sub *codementor.Submission) error {
 			s.hub.Index(sub)

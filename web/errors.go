@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -91,23 +92,41 @@ func classify(err error) *Error {
 }
 
 // bind decodes a JSON request body strictly: unknown fields and trailing data
-// are errors, reported as 400 with what is wrong.
+// are errors, reported as 400 with what is wrong. A body past its route's
+// limit is refused with 413 whatever it holds: the decoder keeps a value
+// that ends in the read that crossed the limit and drops that read's error,
+// so the error is taken from the body itself.
 func bind(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
+	body := &readError{r: c.Request().Body}
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var he *echo.HTTPError
-		if errors.As(err, &he) { // the body limit
-			return he
-		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)}
-		}
+	err := dec.Decode(v)
+	trailing := err == nil && dec.More()
+	var he *echo.HTTPError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(body.err, &he): // the body limit
+		return he
+	case errors.As(body.err, &mbe):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)}
+	case err != nil:
 		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "the body is not valid JSON for this request: " + err.Error()}
-	}
-	if dec.More() {
+	case trailing:
 		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "the body has data after the JSON value"}
 	}
 	return nil
+}
+
+// readError is a reader that keeps the first error of r.
+type readError struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readError) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if r.err == nil {
+		r.err = err
+	}
+	return n, err
 }

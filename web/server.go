@@ -1,7 +1,8 @@
 // Package web is CodeMentor's HTTP API: JSON endpoints for questions and
 // submissions, Server-Sent Event streams of submission state, sign-in, and
-// health. Handlers read from goka views and write through goka emitters; they
-// never talk to processors directly.
+// health. Handlers read from goka views and write through goka emitters,
+// behind the small interfaces of Deps; they never talk to processors
+// directly.
 package web
 
 import (
@@ -17,10 +18,8 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/auth"
-	"github.com/codementor/codementor/emitters"
 	"github.com/codementor/codementor/health"
 	"github.com/codementor/codementor/metrics"
-	"github.com/codementor/codementor/views"
 )
 
 // Config of the web tier.
@@ -37,13 +36,12 @@ type Config struct {
 
 // Deps are the components the handlers use.
 type Deps struct {
-	Submissions       *views.Submissions
-	Questions         *views.Questions
-	Runtimes          *views.Runtimes
-	Learners          *views.Learners
-	Hub               *views.Hub
-	SubmissionEmitter *emitters.Submissions
-	QuestionEmitter   *emitters.Questions
+	Submissions       SubmissionView
+	Questions         QuestionView
+	Runtimes          RuntimeView
+	Learners          LearnerView
+	SubmissionEmitter SubmissionEmitter
+	QuestionEmitter   QuestionEmitter
 	Auth              *auth.Authority
 	// Ready reports why the process cannot serve yet, or nil.
 	Ready func(ctx context.Context) error

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -82,8 +83,8 @@ func lastEventID(c echo.Context) int64 {
 func (s *Server) submissionEvents(c echo.Context) error {
 	id := c.Param("id")
 	// Subscribe before reading the current state so no change falls between.
-	sub := s.Hub.SubscribeSubmission(id)
-	defer s.Hub.Unsubscribe(sub)
+	sub := s.Submissions.SubscribeSubmission(id)
+	defer s.Submissions.Unsubscribe(sub)
 	cur, err := s.lookup(c, id)
 	if err != nil {
 		return err
@@ -117,12 +118,14 @@ func (s *Server) submissionEvents(c echo.Context) error {
 
 // userEvents streams every change of the caller's submissions. On connect
 // it sends the current state of those still in progress; with Last-Event-ID
-// (the updated_at, in Unix microseconds, of the last event seen) it also
-// sends every submission changed since, so a reconnect loses nothing.
+// (the updated_at, in Unix microseconds, of the last event seen) it sends
+// every submission changed since instead, so a reconnect loses nothing.
+// Either is sent oldest change first: the id a client last saw never passes
+// a change it has not seen, also when the stream drops in the middle.
 func (s *Server) userEvents(c echo.Context) error {
 	user := identity(c).User
-	sub := s.Hub.SubscribeUser(user)
-	defer s.Hub.Unsubscribe(sub)
+	sub := s.Submissions.SubscribeUser(user)
+	defer s.Submissions.Unsubscribe(sub)
 	st, err := openStream(c)
 	if err != nil {
 		return err
@@ -138,15 +141,20 @@ func (s *Server) userEvents(c echo.Context) error {
 	}
 	// Clocks of processor instances may differ a little: look back further.
 	since := time.UnixMicro(lastEventID(c)).Add(-5 * time.Second)
-	for _, id := range s.Hub.UserSubmissions(user) {
+	var current []*codementor.Submission
+	for _, id := range s.Submissions.UserSubmissions(user) {
 		x, err := s.Submissions.Get(id)
 		if err != nil {
 			continue
 		}
 		if (lastEventID(c) == 0 && !x.Final()) || (lastEventID(c) != 0 && x.UpdatedAt.After(since)) {
-			if err := emit(x); err != nil {
-				return nil
-			}
+			current = append(current, x)
+		}
+	}
+	slices.SortStableFunc(current, func(a, b *codementor.Submission) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+	for _, x := range current {
+		if err := emit(x); err != nil {
+			return nil
 		}
 	}
 	return s.pump(c, st, sub, func(x *codementor.Submission) bool { return emit(x) != nil })

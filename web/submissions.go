@@ -252,7 +252,7 @@ func (s *Server) userSubmissions(user, question string, limit int) ([]*codemento
 			out = append(out, p)
 		}
 	}
-	for _, id := range s.Hub.UserSubmissions(user) {
+	for _, id := range s.Submissions.UserSubmissions(user) {
 		if full() {
 			break
 		}

@@ -146,7 +146,7 @@ func Views(c *Cluster) (*views.Questions, *views.Submissions) {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	subs, err := views.NewSubmissions(c.Brokers, views.NewHub(), Quiet, opts...)
+	subs, err := views.NewSubmissions(c.Brokers, Quiet, opts...)
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/views"
+)
+
+// The handlers' view of the tables and of the streams they write to: what
+// they use and no more. The goka views and emitters of packages views and
+// emitters implement them; package webtest has in-memory fakes. Reads of a
+// key the table does not hold return an error wrapping views.ErrNotFound; a
+// view that cannot answer yet, one wrapping views.ErrNotReady.
+
+// SubmissionView is the submission table and its changes
+// (*views.Submissions).
+type SubmissionView interface {
+	// Get returns the submission id.
+	Get(id string) (*codementor.Submission, error)
+	// Lookup returns the submission id, waiting up to within for the view
+	// to hold it; when ctx ends, ctx's error.
+	Lookup(ctx context.Context, id string, within time.Duration) (*codementor.Submission, error)
+	// UserSubmissions returns the IDs of user's submissions, newest first.
+	UserSubmissions(user string) []string
+	// SubscribeUser subscribes to every change of user's submissions.
+	SubscribeUser(user string) *views.Subscription
+	// SubscribeSubmission subscribes to the changes of submission id.
+	SubscribeSubmission(id string) *views.Subscription
+	// Unsubscribe ends sub; a second call does nothing.
+	Unsubscribe(sub *views.Subscription)
+}
+
+// QuestionView is the questions table (*views.Questions).
+type QuestionView interface {
+	// Get returns the question id.
+	Get(id string) (*codementor.Question, error)
+	// List returns every question, sorted by ID; callers must not change
+	// them.
+	List() ([]*codementor.Question, error)
+	// Await returns the question id once ok accepts it, waiting for changes
+	// until ctx ends.
+	Await(ctx context.Context, id string, ok func(*codementor.Question) bool) (*codementor.Question, error)
+}
+
+// RuntimeView is the runtimes table (*views.Runtimes): the languages the
+// judges run.
+type RuntimeView interface {
+	// Get returns the runtime of language id.
+	Get(id string) (*codementor.Runtime, error)
+}
+
+// LearnerView is the learners table (*views.Learners).
+type LearnerView interface {
+	// InFlight returns the IDs of user's submissions in flight.
+	InFlight(user string) ([]string, error)
+}
+
+// SubmissionEmitter queues submission requests (*emitters.Submissions).
+type SubmissionEmitter interface {
+	// Emit writes r under key and returns once the brokers have it, or ctx
+	// ended (then it may still be written).
+	Emit(ctx context.Context, key string, r *codementor.SubmissionRequest) error
+}
+
+// QuestionEmitter writes questions (*emitters.Questions).
+type QuestionEmitter interface {
+	// Emit writes q under key and returns once the brokers have it, or ctx
+	// ended (then it may still be written).
+	Emit(ctx context.Context, key string, q *codementor.Question) error
+}
