@@ -54,6 +54,16 @@ func (s *stream) send(id, event string, v any) error {
 	return nil
 }
 
+// mark sets the client's last event id without an event: a frame with an
+// id and no data (browsers' EventSource keeps the id, dispatches nothing).
+func (s *stream) mark(id string) error {
+	if _, err := fmt.Fprintf(s.w, "id: %s\n\n", id); err != nil {
+		return err
+	}
+	s.f.Flush()
+	return nil
+}
+
 // close accounts for the end of the stream.
 func (s *stream) close() { metrics.SSEClients.Dec() }
 
@@ -131,13 +141,16 @@ func (s *Server) userEvents(c echo.Context) error {
 		return err
 	}
 	defer st.close()
+	connected := s.now()
 	seen := map[string]int64{} // submission → last version sent
+	var lastID int64           // of the last event sent
 	emit := func(x *codementor.Submission) error {
 		if seen[x.ID] >= x.Version {
 			return nil
 		}
 		seen[x.ID] = x.Version
-		return st.send(strconv.FormatInt(x.UpdatedAt.UnixMicro(), 10), "submission", x)
+		lastID = x.UpdatedAt.UnixMicro()
+		return st.send(strconv.FormatInt(lastID, 10), "submission", x)
 	}
 	// Clocks of processor instances may differ a little: look back further.
 	since := time.UnixMicro(lastEventID(c)).Add(-5 * time.Second)
@@ -156,6 +169,12 @@ func (s *Server) userEvents(c echo.Context) error {
 		if err := emit(x); err != nil {
 			return nil
 		}
+	}
+	// The client has seen everything up to its connection: say so with an
+	// id alone (no event), so that one that gets nothing more before a drop
+	// resumes from here, and is sent what started and ended in between.
+	if err := st.mark(strconv.FormatInt(max(lastID, connected.UnixMicro()), 10)); err != nil {
+		return nil
 	}
 	return s.pump(c, st, sub, func(x *codementor.Submission) bool { return emit(x) != nil })
 }

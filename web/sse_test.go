@@ -231,14 +231,15 @@ func TestUserEvents(t *testing.T) {
 	}{
 		// s3 only; then s4 and s3's verdict, not bob's b1 nor s3's state
 		// again.
-		{name: "from the start", initial: 2, then: []*codementor.Submission{b1, s4, s3, judged(s3, true, at(130))}, changes: 2},
+		{name: "from the start", initial: 3, then: []*codementor.Submission{b1, s4, s3, judged(s3, true, at(130))}, changes: 2},
 		// The last event seen was of 104 s: s3 and s2 changed after 99 s.
-		{name: "resumed", lastID: micros(at(104)), initial: 3, then: []*codementor.Submission{s4}, changes: 1},
+		{name: "resumed", lastID: micros(at(104)), initial: 4, then: []*codementor.Submission{s4}, changes: 1},
 		// Everything changed since, finished or not.
-		{name: "resumed from long ago", lastID: micros(at(-10)), initial: 4},
+		{name: "resumed from long ago", lastID: micros(at(-10)), initial: 5},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, Config{})
+			h.s.now = func() time.Time { return at(115) }
 			for _, sub := range []*codementor.Submission{s1, s2, s3, b1} {
 				h.p.Submissions.Put(sub)
 			}
@@ -280,11 +281,28 @@ func TestUserEvents(t *testing.T) {
 			}
 		}
 	})
+	// A client that got no event before its stream dropped resumes from
+	// when it connected: what started and ended in between reaches it.
+	t.Run("nothing seen before a drop", func(t *testing.T) {
+		h := newHarness(t, Config{})
+		h.s.now = func() time.Time { return at(115) }
+		h.p.Submissions.Put(b1)
+		frames := h.openEvents(t, "/api/events", h.bob, "").read(3)
+		if len(frames) != 3 || frames[2] != "id: "+micros(at(115)) {
+			t.Fatalf("got %q, want the retry frame, b1 and the connection's id", frames)
+		}
+		// While it is away, b2 is queued and judged.
+		h.p.Submissions.Put(judged(queued("b2", "bob", at(116)), true, at(117)))
+		got := h.openEvents(t, "/api/events", h.bob, micros(at(115))).read(3)
+		if len(got) != 3 || !strings.Contains(got[1]+got[2], `"id":"b2"`) {
+			t.Errorf("resumed from the connection's id: got %q, want b2 among them", got)
+		}
+	})
 	t.Run("heartbeat", func(t *testing.T) {
 		h := newHarness(t, Config{Heartbeat: 10 * time.Millisecond})
 		s := h.openEvents(t, "/api/events", h.bob, "")
-		if got := s.read(3); len(got) != 3 || got[0] != retryFrame || got[1] != ": ping" || got[2] != ": ping" {
-			t.Errorf("got %q, want the retry frame, then pings", got)
+		if got := s.read(4); len(got) != 4 || got[0] != retryFrame || !strings.HasPrefix(got[1], "id: ") || got[2] != ": ping" || got[3] != ": ping" {
+			t.Errorf("got %q, want the retry frame, the connection's id, then pings", got)
 		}
 	})
 	t.Run("client gone", func(t *testing.T) {
