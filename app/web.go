@@ -75,10 +75,13 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		}
 		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
 	}
-	srv := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight}, web.Deps{
+	srv, err := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight}, web.Deps{
 		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe,
 		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
 	})
+	if err != nil {
+		return err
+	}
 	a.components["web"] = srv.Run
 	return nil
 }

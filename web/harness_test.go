@@ -55,11 +55,14 @@ func newHarness(tb testing.TB, cfg Config) *harness {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := New(cfg, Deps{
+	s, err := New(cfg, Deps{
 		Submissions: p.Submissions, Questions: p.Questions, Runtimes: p.Runtimes, Learners: p.Learners,
 		SubmissionEmitter: p.SubmissionEmitter, QuestionEmitter: p.QuestionEmitter,
 		Auth: a, Ready: func(context.Context) error { return nil }, Log: slog.New(slog.DiscardHandler),
 	})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	srv := httptest.NewServer(s.echo)
 	tb.Cleanup(srv.Close)
 	// Before the server closes: end the open streams, as Run does.

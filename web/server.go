@@ -6,8 +6,10 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -32,6 +34,30 @@ type Config struct {
 	// MaxInFlight caps a learner's submissions in flight (queued or being
 	// judged) across every web instance; 0: no cap. Admins are exempt.
 	MaxInFlight int
+}
+
+// DefaultHeartbeat is the interval of SSE keep-alive comments: well within
+// the idle timeouts of proxies (often 30 to 60 s).
+const DefaultHeartbeat = 15 * time.Second
+
+// withDefaults fills the settings left zero: 127.0.0.1:8080,
+// DefaultHeartbeat.
+func (cfg Config) withDefaults() Config {
+	cfg.Addr = cmp.Or(cfg.Addr, "127.0.0.1:8080")
+	cfg.Heartbeat = cmp.Or(cfg.Heartbeat, DefaultHeartbeat)
+	return cfg
+}
+
+// Validate reports settings the web tier cannot serve with.
+func (cfg Config) Validate() error {
+	var errs []error
+	if cfg.Heartbeat < 0 {
+		errs = append(errs, fmt.Errorf("web: Heartbeat must be positive, got %s", cfg.Heartbeat))
+	}
+	if cfg.MaxInFlight < 0 {
+		errs = append(errs, fmt.Errorf("web: MaxInFlight must be 0 (no cap) or positive, got %d", cfg.MaxInFlight))
+	}
+	return errors.Join(errs...)
 }
 
 // Deps are the components the handlers use.
@@ -62,9 +88,10 @@ type Server struct {
 }
 
 // New builds the server and its routes.
-func New(cfg Config, deps Deps) *Server {
-	if cfg.Heartbeat == 0 {
-		cfg.Heartbeat = 15 * time.Second
+func New(cfg Config, deps Deps) (*Server, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	s := &Server{Deps: deps, cfg: cfg, shutdown: make(chan struct{}), now: time.Now}
 	e := echo.New()
@@ -112,7 +139,7 @@ func New(cfg Config, deps Deps) *Server {
 	authed.GET("/submissions/:id/events", s.submissionEvents)
 	authed.GET("/events", s.userEvents)
 	s.echo = e
-	return s
+	return s, nil
 }
 
 // Run serves on cfg.Addr until ctx ends, then shuts down, ending open SSE
