@@ -7,6 +7,7 @@
 package review
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -93,6 +94,23 @@ func DefaultConfig() Config {
 		MinBackoff:      500 * time.Millisecond,
 		MaxBackoff:      8 * time.Second,
 	}
+}
+
+// withDefaults fills the settings left zero from DefaultConfig, but for
+// APIKey and ReasoningEffort, whose empty values mean off and none.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	c.BaseURL = cmp.Or(c.BaseURL, d.BaseURL)
+	c.Model = cmp.Or(c.Model, d.Model)
+	c.AnswerLanguage = cmp.Or(c.AnswerLanguage, d.AnswerLanguage)
+	c.Timeout = cmp.Or(c.Timeout, d.Timeout)
+	c.StallTimeout = cmp.Or(c.StallTimeout, d.StallTimeout)
+	c.MaxTokens = cmp.Or(c.MaxTokens, d.MaxTokens)
+	c.BreakerFailures = cmp.Or(c.BreakerFailures, d.BreakerFailures)
+	c.BreakerCooldown = cmp.Or(c.BreakerCooldown, d.BreakerCooldown)
+	c.MinBackoff = cmp.Or(c.MinBackoff, d.MinBackoff)
+	c.MaxBackoff = cmp.Or(c.MaxBackoff, d.MaxBackoff)
+	return c
 }
 
 var reasoningEfforts = []string{
@@ -218,9 +236,11 @@ type Reviewer struct {
 	jitter func(d time.Duration) time.Duration
 }
 
-// New returns a Reviewer for cfg, or cfg.Validate's error. A nil log
+// New returns a Reviewer for cfg, or cfg.Validate's error. Settings left
+// zero take DefaultConfig's, but for APIKey and ReasoningEffort. A nil log
 // discards the logs.
 func New(cfg Config, log *slog.Logger) (*Reviewer, error) {
+	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -728,3 +728,19 @@ func TestConcurrentReviews(t *testing.T) {
 		t.Errorf("%d requests, want 8", n)
 	}
 }
+
+// TestConfigDefaults: New fills what is left zero from DefaultConfig, but
+// for the key (reviews off) and the reasoning effort (none).
+func TestConfigDefaults(t *testing.T) {
+	want := DefaultConfig()
+	want.ReasoningEffort = ""
+	if got := (Config{}).withDefaults(); got != want {
+		t.Errorf("zero config with defaults = %+v, want %+v", got, want)
+	}
+	if _, err := New(Config{}, nil); err != nil {
+		t.Errorf("New refused the zero config: %v", err)
+	}
+	if _, err := New(Config{Timeout: -time.Second}, nil); err == nil {
+		t.Error("New took a negative timeout")
+	}
+}
