@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/auth"
 	"github.com/codementor/codementor/web/openapitest"
 )
@@ -124,6 +125,32 @@ func TestAnswersFollowTheDocument(t *testing.T) {
 		}
 		if rec := v.Record(t, s.echo, req); tt.status != 0 && rec.Code != tt.status {
 			t.Errorf("%s %s: %d %s, want %d", tt.method, tt.path, rec.Code, rec.Body, tt.status)
+		}
+	}
+}
+
+// TestOpenAPIQuestion: questions the server accepts fit the document's
+// Question as learners get them.
+func TestOpenAPIQuestion(t *testing.T) {
+	v := openapitest.Load(t, openAPIDoc)
+	tests := []codementor.Test{{Input: "1\n", Output: "2\n"}, {Input: "2\n", Output: "4\n", Hidden: true}}
+	for _, checker := range []codementor.Checker{
+		{},
+		{Kind: codementor.CheckerFloat},
+		{Kind: codementor.CheckerFloat, Tolerance: 0.5},
+		// Found by schemathesis: the other checkers ignore the tolerance,
+		// and the question keeps it, whatever it is.
+		{Kind: codementor.CheckerWhitespace, Tolerance: 1},
+		{Kind: codementor.CheckerExact, Tolerance: -3},
+	} {
+		q := codementor.Question{ID: "double", Title: "Double", Checker: checker, Tests: tests,
+			Drivers: map[string]string{"python": "print(solve())"}}
+		q.Normalize()
+		if err := q.Validate(); err != nil {
+			t.Fatalf("checker %+v: %v", checker, err)
+		}
+		if err := v.CheckSchema("Question", public(&q)); err != nil {
+			t.Errorf("checker %+v: %v", checker, err)
 		}
 	}
 }

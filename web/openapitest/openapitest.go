@@ -28,14 +28,11 @@ import (
 type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
-	// errorSchema is the body of the answer to a request no operation
-	// matches (the server's 404 or 405, or 401 without a token).
-	errorSchema *openapi3.Schema
 }
 
-// New loads and validates an OpenAPI document (JSON or YAML). Its error
-// schema, for the answers to requests that match no operation, is
-// components/schemas/Error.
+// New loads and validates an OpenAPI document (JSON or YAML). Answers to
+// requests that match no operation must fit its components/schemas/Error,
+// if it has one.
 func New(spec []byte) (*Validator, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(spec)
@@ -47,11 +44,7 @@ func New(spec []byte) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("route the OpenAPI document: %w", err)
 	}
-	v := &Validator{doc: doc, router: router}
-	if ref := doc.Components.Schemas["Error"]; ref != nil {
-		v.errorSchema = ref.Value
-	}
-	return v, nil
+	return &Validator{doc: doc, router: router}, nil
 }
 
 // Load is New for tests: it fails t on an error.
@@ -101,23 +94,45 @@ func (v *Validator) Check(req *http.Request, reqBody []byte, status int, header 
 	return nil
 }
 
+// CheckSchema checks that value, encoded as JSON, fits the document's
+// components/schemas/name: for what a test holds without an exchange, such
+// as the data of a Server-Sent Event.
+func (v *Validator) CheckSchema(name string, value any) error {
+	ref := v.doc.Components.Schemas[name]
+	if ref == nil {
+		return fmt.Errorf("the document has no schema %q", name)
+	}
+	data, err := json.Marshal(value)
+	if err != nil {
+		return err
+	}
+	var decoded any
+	if err := json.Unmarshal(data, &decoded); err != nil {
+		return err
+	}
+	if err := ref.Value.VisitJSON(decoded, openapi3.EnableJSONSchema2020()); err != nil {
+		return fmt.Errorf("%s does not fit the schema %s: %w", excerpt(data), name, err)
+	}
+	return nil
+}
+
+// errorSchema is the schema of the answer to a request no operation
+// matches (a server's 404 or 405, or 401 without a token).
+const errorSchema = "Error"
+
 // checkUnrouted checks the answer to a request no operation matches.
 func (v *Validator) checkUnrouted(req *http.Request, status int, header http.Header, body []byte) error {
 	if status < 400 || status > 499 {
 		return fmt.Errorf("the answer is not a 4xx")
 	}
-	if req.Method == http.MethodHead || v.errorSchema == nil {
+	if req.Method == http.MethodHead || v.doc.Components.Schemas[errorSchema] == nil {
 		return nil
 	}
 	if mt, _, _ := mime.ParseMediaType(header.Get("Content-Type")); mt != "application/json" {
 		return fmt.Errorf("the answer's Content-Type is %q, not application/json", header.Get("Content-Type"))
 	}
-	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
-		return fmt.Errorf("the answer is not JSON: %w", err)
-	}
-	if err := v.errorSchema.VisitJSON(value, openapi3.EnableJSONSchema2020()); err != nil {
-		return fmt.Errorf("the answer is not an error: %w\nbody: %s", err, excerpt(body))
+	if err := v.CheckSchema(errorSchema, json.RawMessage(body)); err != nil {
+		return fmt.Errorf("the answer is not an error: %w", err)
 	}
 	return nil
 }
