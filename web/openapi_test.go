@@ -110,6 +110,7 @@ func TestAnswersFollowTheDocument(t *testing.T) {
 		{"GET", "/", "", nil, 0},
 		{"HEAD", "/signin", "", nil, 0},
 		{"GET", "/questions/a-plus-b", "", nil, 0},
+		{"GET", "/questions/Not%20an%20id", "", nil, 0},
 	}
 	for _, tt := range tests {
 		var body io.Reader
