@@ -156,6 +156,37 @@ func TestOpenAPIQuestion(t *testing.T) {
 	}
 }
 
+// TestOpenAPIHiddenData: the document refuses what must never reach a
+// learner, so that every test that sees it fails: a hidden test's data in a
+// submission, a question's drivers.
+func TestOpenAPIHiddenData(t *testing.T) {
+	v := openapitest.Load(t, openAPIDoc)
+	now := time.Now()
+	sub := codementor.NewSubmission(&codementor.SubmissionRequest{ID: codementor.NewSubmissionID(now),
+		User: "ann", QuestionID: "double", Language: "python", Code: "print(2)", CreatedAt: now}, now)
+	sub.Tests = []codementor.TestResult{
+		{Index: 0, Verdict: codementor.VerdictWrongAnswer, Input: "1\n", Expected: "2\n", Output: "3\n", ExitCode: 1},
+		{Index: 1, Verdict: codementor.VerdictWrongAnswer, Hidden: true, Message: "wrong answer"},
+	}
+	if err := v.CheckSchema("Submission", sub); err != nil {
+		t.Errorf("a submission without hidden data: %v", err)
+	}
+	sub.Tests[1].Output = "3\n"
+	if err := v.CheckSchema("Submission", sub); err == nil {
+		t.Error("the document allows a hidden test's output in a submission")
+	}
+	q := codementor.Question{ID: "double", Title: "Double", Tests: []codementor.Test{{Input: "1\n", Output: "2\n"}}}
+	q.Normalize()
+	p := public(&q)
+	if err := v.CheckSchema("Question", p); err != nil {
+		t.Errorf("a question without drivers: %v", err)
+	}
+	p.Drivers = map[string]string{"python": "print(solve())"}
+	if err := v.CheckSchema("Question", p); err == nil {
+		t.Error("the document allows a question's drivers")
+	}
+}
+
 // testServer is a server with an authority and a logger and no views: it
 // can list its routes and answer what needs no view.
 func testServer(t testing.TB, cfg Config) *Server {
