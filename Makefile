@@ -46,7 +46,7 @@ compose-check:
 
 ## test-api: fuzz the HTTP API with schemathesis against its OpenAPI document
 ## (web/openapi.json) on a throwaway `codementor dev`: no 5xx, nothing outside
-## the document, no hang (about a minute; not part of `make test` yet)
+## the document, no hang (30 s after the build; not part of `make test` yet)
 test-api: test-deps build
 	./scripts/schemathesis.sh
 
