@@ -30,7 +30,7 @@ UI_SRC    := $(shell find $(UI_DIR)/src -type f 2>/dev/null) $(UI_DIR)/build.mjs
 # The browser tests fail, rather than skip, without Chromium or the page.
 BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
 
-.PHONY: run test test-deps compose-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
+.PHONY: run test test-api test-deps compose-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
 
 ## run: install what is missing, build, and start everything on http://$(HTTP_ADDR)
 run: deps build
@@ -43,6 +43,12 @@ test: test-deps ui vet compose-check test-embedded test-kafka test-kafka-cluster
 
 compose-check:
 	./scripts/check-compose.sh
+
+## test-api: fuzz the HTTP API with schemathesis against its OpenAPI document
+## (web/openapi.json) on a throwaway `codementor dev`: no 5xx, nothing outside
+## the document, no hang (30 s after the build; not part of `make test` yet)
+test-api: test-deps build
+	./scripts/schemathesis.sh
 
 test-embedded: ui
 	$(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./...

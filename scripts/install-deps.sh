@@ -3,9 +3,15 @@
 # bubblewrap (the sandbox), the toolchains of the judged languages, npm (to
 # bundle the learner's page), Maven and kcat (to fetch, start and check Apache
 # Kafka), the compose tool (to check docker-compose.yml), Chromium (the
-# browser tests, with the argument `test`), and the Go modules.
+# browser tests) and schemathesis (the API's fuzzer, `make test-api`) with the
+# argument `test`, and the Go modules.
 # Idempotent: a second run installs nothing.
 set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+# schemathesis, from PyPI, pinned, in a venv of its own (scripts/schemathesis.sh).
+schemathesis_version=4.32.5
+schemathesis_venv=$root/.venv/schemathesis
 
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
@@ -24,6 +30,8 @@ docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2
 # browser); only `make test` asks for it (install-deps.sh test).
 if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # Debian's python3 makes venvs only with python3-venv (ensurepip).
+  /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -33,6 +41,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "${1:-}" = test ] &&
+  [ "$("$schemathesis_venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $schemathesis_version" ]; then
+  echo "install-deps: installing schemathesis $schemathesis_version into ${schemathesis_venv#"$root"/}"
+  /usr/bin/python3 -m venv "$schemathesis_venv"
+  "$schemathesis_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
 if ! command -v go >/dev/null 2>&1; then

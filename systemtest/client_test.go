@@ -9,22 +9,54 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/web"
+	"github.com/codementor/codementor/web/openapitest"
 )
 
-// client is a real HTTP client of the API, signed in as one user.
+// contract is the API's OpenAPI document (web/openapi.json), loaded once.
+var contract = sync.OnceValues(func() (*openapitest.Validator, error) { return openapitest.New(web.OpenAPI()) })
+
+// checked returns a transport that sends with next (nil: the default) and
+// fails t on every answer of the web tier outside its OpenAPI document, and
+// on every request outside it that the server did not refuse with a 4xx.
+func checked(t testing.TB, next http.RoundTripper) http.RoundTripper {
+	t.Helper()
+	v, err := contract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Transport(t, next)
+}
+
+// checkedHTTP is an HTTP client of the web tier whose exchanges are
+// checked against its OpenAPI document.
+func checkedHTTP(t testing.TB) *http.Client {
+	t.Helper()
+	return &http.Client{Timeout: 30 * time.Second, Transport: checked(t, nil)}
+}
+
+// client is a real HTTP client of the API, signed in as one user (or none,
+// without a token). Every exchange is checked against the API's OpenAPI
+// document.
 type client struct {
 	base  string
 	token string
 	http  *http.Client
 }
 
+func newClient(t testing.TB, base, token string) *client {
+	t.Helper()
+	return &client{base: base, token: token, http: checkedHTTP(t)}
+}
+
 func login(t testing.TB, base, user string, admin bool) *client {
 	t.Helper()
-	c := &client{base: base, http: &http.Client{Timeout: 30 * time.Second}}
+	c := newClient(t, base, "")
 	var out struct{ Token string }
 	if code := c.do(t, "POST", "/api/dev/login", map[string]any{"user": user, "admin": admin}, &out); code != 200 {
 		t.Fatalf("login %s: status %d", user, code)
@@ -124,7 +156,7 @@ func (c *client) stream(t testing.TB, path, lastID string) *sse {
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
 	}
-	resp, err := (&http.Client{}).Do(req)
+	resp, err := (&http.Client{Transport: checked(t, nil)}).Do(req)
 	if err != nil {
 		cancel()
 		t.Fatalf("open %s: %v", path, err)

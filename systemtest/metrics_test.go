@@ -11,11 +11,11 @@ import (
 	codementor "github.com/codementor/codementor"
 )
 
-// scrape reads a Prometheus text exposition: series (name with labels) →
-// value.
-func scrape(t testing.TB, url string) map[string]float64 {
+// scrape reads a Prometheus text exposition with hc: series (name with
+// labels) → value.
+func scrape(t testing.TB, hc *http.Client, url string) map[string]float64 {
 	t.Helper()
-	resp, err := http.Get(url)
+	resp, err := hc.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,12 +46,13 @@ func scrape(t testing.TB, url string) map[string]float64 {
 func TestMetrics(t *testing.T) {
 	in := start(t, t.TempDir())
 	alice := login(t, in.Base, testUser("alice"), false)
-	before := scrape(t, in.Base+"/metrics")
+	web := checkedHTTP(t)
+	before := scrape(t, web, in.Base+"/metrics")
 	events := alice.stream(t, "/api/events", "")
 	sub := alice.submit(t, "a-plus-b", "python", aPlusBWrong)
 	events.untilFinal(t, sub.ID, finalWithin)
 
-	m := scrape(t, in.Base+"/metrics")
+	m := scrape(t, web, in.Base+"/metrics")
 	judged := `codementor_submissions_judged_total{verdict="wrong_answer"}`
 	if m[judged] < before[judged]+1 {
 		t.Errorf("%s went from %v to %v", judged, before[judged], m[judged])
@@ -101,7 +102,7 @@ func TestMetrics(t *testing.T) {
 				break
 			}
 			time.Sleep(100 * time.Millisecond)
-			m = scrape(t, in.Base+"/metrics")
+			m = scrape(t, web, in.Base+"/metrics")
 		}
 	}
 }
@@ -116,7 +117,7 @@ func TestProcessorOpsEndpoints(t *testing.T) {
 		t.Fatalf("/healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	m := scrape(t, p.ops+"/metrics")
+	m := scrape(t, http.DefaultClient, p.ops+"/metrics")
 	if _, ok := m["codementor_sandbox_runs_in_flight"]; !ok {
 		t.Error("no codementor_sandbox_runs_in_flight on the processor")
 	}

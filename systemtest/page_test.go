@@ -71,7 +71,7 @@ func newBrowserClient(t testing.TB, base string) *browserClient {
 	tr := &http.Transport{DisableCompression: true}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &browserClient{base: base, url: u, jar: jar,
-		http: &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second}}
+		http: &http.Client{Jar: jar, Transport: checked(t, tr), Timeout: 30 * time.Second}}
 }
 
 // send sends a request with body (JSON-encoded unless a string) and the

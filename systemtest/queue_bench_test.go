@@ -171,7 +171,7 @@ func BenchmarkKillJudgeHoldingJobs(b *testing.B) {
 		subs := submitAll(b, c.web, "held", q, sleeper(3*time.Second), 8, 1)
 		victim := c.processors[0]
 		deadline := time.Now().Add(30 * time.Second)
-		for scrape(b, victim.ops+"/metrics")[`codementor_queue_jobs_in_flight{group="judge"}`] < 1 {
+		for scrape(b, http.DefaultClient, victim.ops+"/metrics")[`codementor_queue_jobs_in_flight{group="judge"}`] < 1 {
 			if time.Now().After(deadline) {
 				b.Fatal("the first processor took no job within 30 s")
 			}

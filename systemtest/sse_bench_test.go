@@ -22,7 +22,7 @@ func BenchmarkSSEStreams(b *testing.B) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100}}
 	usage := func() (rss, goMem, streams float64) {
 		time.Sleep(2 * time.Second) // let the server settle
-		m := scrape(b, c.web+"/metrics")
+		m := scrape(b, checkedHTTP(b), c.web+"/metrics")
 		return m["process_resident_memory_bytes"], m["go_memstats_heap_inuse_bytes"] + m["go_memstats_stack_inuse_bytes"], m["codementor_sse_clients"]
 	}
 	rss0, go0, _ := usage()

@@ -6,7 +6,6 @@ package systemtest
 
 import (
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,8 +216,8 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 	in := start(t, t.TempDir())
 	alice := login(t, in.Base, "alice", false)
 	admin := login(t, in.Base, "admin", true)
-	anon := &client{base: in.Base, http: http.DefaultClient}
-	forged := &client{base: in.Base, http: http.DefaultClient, token: alice.token + "x"}
+	anon := newClient(t, in.Base, "")
+	forged := newClient(t, in.Base, alice.token+"x")
 
 	tests := []struct {
 		name   string

@@ -187,7 +187,7 @@ func TestAdminRoutes(t *testing.T) {
 	// An admin reads any learner's submission; learners only their own.
 	h.p.Submissions.Put(queued("s1", "alice", t0))
 	for token, want := range map[string]int{h.alice: http.StatusOK, h.bob: http.StatusNotFound, h.admin: http.StatusOK} {
-		if r := h.send(t, "GET", "/api/submissions/s1", token, nil); r.status != want {
+		if r := h.send(t, "GET", "/api/submissions/"+sid("s1"), token, nil); r.status != want {
 			t.Errorf("GET s1 as %s: %d, want %d", map[string]string{h.alice: "alice", h.bob: "bob", h.admin: "admin"}[token], r.status, want)
 		}
 	}
@@ -399,7 +399,7 @@ func TestListSubmissions(t *testing.T) {
 			}
 			r.decode(t, &got)
 			g := ids(got)
-			if len(g) != c.n || c.n > 0 && (g[0] != c.first || g[len(g)-1] != c.last) {
+			if len(g) != c.n || c.n > 0 && (g[0] != sid(c.first) || g[len(g)-1] != sid(c.last)) {
 				t.Errorf("got %d: %v; want %d from %s to %s", len(g), g, c.n, c.first, c.last)
 			}
 			for i := 1; i < len(got); i++ {
@@ -425,11 +425,11 @@ func TestListSubmissions(t *testing.T) {
 		h.send(t, "POST", "/api/submissions", h.alice, submit("a-plus-b", "python", "print(3)")).decode(t, &sub)
 		var got []codementor.Submission
 		h.send(t, "GET", "/api/submissions?limit=2", h.alice, nil).decode(t, &got)
-		if g := ids(got); !slices.Equal(g, []string{sub.ID, "Ch"}) {
+		if g := ids(got); !slices.Equal(g, []string{sub.ID, sid("Ch")}) {
 			t.Errorf("got %v, want [%s Ch]", g, sub.ID)
 		}
 		h.send(t, "GET", "/api/submissions?question_id=b-minus-a&limit=1", h.alice, nil).decode(t, &got)
-		if g := ids(got); !slices.Equal(g, []string{"Cf"}) {
+		if g := ids(got); !slices.Equal(g, []string{sid("Cf")}) {
 			t.Errorf("of b-minus-a: got %v, want [Cf]", g)
 		}
 	})

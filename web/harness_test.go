@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/web/openapitest"
 	"github.com/codementor/codementor/web/webtest"
 )
 
@@ -65,6 +67,9 @@ func newHarness(tb testing.TB, cfg Config) *harness {
 	}
 	srv := httptest.NewServer(s.echo)
 	tb.Cleanup(srv.Close)
+	// Every answer a handler test sees must be one the API's document
+	// allows.
+	srv.Client().Transport = openapitest.Load(tb, openAPIDoc).Transport(tb, srv.Client().Transport)
 	// Before the server closes: end the open streams, as Run does.
 	tb.Cleanup(func() { s.once.Do(func() { close(s.shutdown) }) })
 	h := &harness{p: p, s: s, srv: srv, auth: a}
@@ -173,9 +178,17 @@ func (h *harness) request(tb testing.TB, method, path, token string, body any) *
 	return req
 }
 
-// queued is the first state of a submission of a-plus-b in python.
-func queued(id, user string, created time.Time) *codementor.Submission {
-	return &codementor.Submission{ID: id, User: user, QuestionID: "a-plus-b", Language: "python", Code: "print(3)",
+// sid is the submission ID a fixture named name has: 28 hex digits, as
+// real IDs are (the API's document allows no other).
+func sid(name string) string {
+	h := hex.EncodeToString([]byte(name))
+	return strings.Repeat("0", 28-len(h)) + h
+}
+
+// queued is the first state of a submission of a-plus-b in python, whose
+// ID is sid(name).
+func queued(name, user string, created time.Time) *codementor.Submission {
+	return &codementor.Submission{ID: sid(name), User: user, QuestionID: "a-plus-b", Language: "python", Code: "print(3)",
 		Status: codementor.StatusQueued, Tests: []codementor.TestResult{}, Review: codementor.Review{Status: codementor.ReviewPending},
 		Version: 1, CreatedAt: created, UpdatedAt: created}
 }

@@ -121,6 +121,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	// Unsafe cross-origin requests are refused, so that a session cookie
 	// cannot be used by another site (Sec-Fetch-Site / Origin checks).
 	api := e.Group("/api", echo.WrapMiddleware(crossOriginProtection().Handler))
+	api.GET("/openapi.json", s.openAPI)
 	api.GET("/config", s.siteConfig)
 	api.POST("/session", s.createSession, middleware.BodyLimit("16K"))
 	api.DELETE("/session", s.deleteSession)

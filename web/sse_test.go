@@ -164,7 +164,7 @@ func TestSubmissionEvents(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, Config{})
 			h.p.Submissions.Put(c.stored)
-			s := h.openEvents(t, "/api/submissions/s1/events"+c.query, h.alice, c.lastID)
+			s := h.openEvents(t, "/api/submissions/"+sid("s1")+"/events"+c.query, h.alice, c.lastID)
 			for _, sub := range c.then {
 				h.p.Submissions.Put(sub)
 			}
@@ -180,7 +180,7 @@ func TestSubmissionEvents(t *testing.T) {
 			name, path, token string
 			status            int
 		}{
-			{"another learner's", "/api/submissions/s1/events", h.bob, http.StatusNotFound},
+			{"another learner's", "/api/submissions/" + sid("s1") + "/events", h.bob, http.StatusNotFound},
 			{"unknown", "/api/submissions/nope/events", h.alice, http.StatusNotFound},
 		} {
 			if r := h.send(t, "GET", c.path, c.token, nil); r.status != c.status || r.errorCode() != "not_found" {
@@ -194,7 +194,7 @@ func TestSubmissionEvents(t *testing.T) {
 	t.Run("heartbeat", func(t *testing.T) {
 		h := newHarness(t, Config{Heartbeat: 10 * time.Millisecond})
 		h.p.Submissions.Put(v1)
-		s := h.openEvents(t, "/api/submissions/s1/events", h.alice, "1")
+		s := h.openEvents(t, "/api/submissions/"+sid("s1")+"/events", h.alice, "1")
 		if got := s.read(3); len(got) != 3 || got[0] != retryFrame || got[1] != ": ping" || got[2] != ": ping" {
 			t.Errorf("got %q, want the retry frame, then pings", got)
 		}
@@ -202,7 +202,7 @@ func TestSubmissionEvents(t *testing.T) {
 	t.Run("shutdown ends it", func(t *testing.T) {
 		h := newHarness(t, Config{})
 		h.p.Submissions.Put(v1)
-		s := h.openEvents(t, "/api/submissions/s1/events", h.alice, "")
+		s := h.openEvents(t, "/api/submissions/"+sid("s1")+"/events", h.alice, "")
 		s.read(2)
 		h.s.once.Do(func() { close(h.s.shutdown) })
 		s.ended(t)
@@ -275,7 +275,7 @@ func TestUserEvents(t *testing.T) {
 				got = append(got, sub.ID)
 			}
 		}
-		for _, want := range []string{"s1", "s2", "s3"} {
+		for _, want := range []string{sid("s1"), sid("s2"), sid("s3")} {
 			if !slices.Contains(got, want) {
 				t.Errorf("%s lost: got %v", want, got)
 			}
@@ -294,7 +294,7 @@ func TestUserEvents(t *testing.T) {
 		// While it is away, b2 is queued and judged.
 		h.p.Submissions.Put(judged(queued("b2", "bob", at(116)), true, at(117)))
 		got := h.openEvents(t, "/api/events", h.bob, micros(at(115))).read(3)
-		if len(got) != 3 || !strings.Contains(got[1]+got[2], `"id":"b2"`) {
+		if len(got) != 3 || !strings.Contains(got[1]+got[2], `"id":"`+sid("b2")+`"`) {
 			t.Errorf("resumed from the connection's id: got %q, want b2 among them", got)
 		}
 	})

@@ -1,0 +1,272 @@
+// Package openapitest checks HTTP exchanges against an OpenAPI document, so
+// that a test fails on an answer the API's contract does not allow. Wrap a
+// test's HTTP client with Transport, or pass a handler test's request and
+// recorded answer to Check.
+package openapitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// Validator checks requests and their answers against one document.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+// New loads and validates an OpenAPI document (JSON or YAML). Answers to
+// requests that match no operation must fit its components/schemas/Error,
+// if it has one.
+func New(spec []byte) (*Validator, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(spec)
+	if err != nil {
+		return nil, fmt.Errorf("load the OpenAPI document: %w", err)
+	}
+	// NewRouter validates the document (examples included) first.
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("route the OpenAPI document: %w", err)
+	}
+	return &Validator{doc: doc, router: router}, nil
+}
+
+// Load is New for tests: it fails t on an error.
+func Load(t testing.TB, spec []byte) *Validator {
+	t.Helper()
+	v, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Doc returns the document.
+func (v *Validator) Doc() *openapi3.T { return v.doc }
+
+// Check checks one exchange: req (whose body was reqBody) and its answer.
+// The answer must be one the request's operation documents: its status,
+// headers and, for a JSON or text body, the body. A request the document
+// does not allow (a value out of its limits, no token, a route it does not
+// have) must be refused with a 4xx, with the error schema's body when no
+// operation matches it. The body of a Server-Sent Events stream is not
+// checked: pass nil.
+func (v *Validator) Check(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
+	what := fmt.Sprintf("%s %s → %d", req.Method, req.URL.RequestURI(), status)
+	route, pathParams, routeErr := v.router.FindRoute(req)
+	if routeErr != nil {
+		if err := v.checkUnrouted(req, status, header, body); err != nil {
+			return fmt.Errorf("%s: no operation of the document matches (%v), and %w", what, routeErr, err)
+		}
+		return nil
+	}
+	opts := &openapi3filter.Options{
+		IncludeResponseStatus: true,
+		MultiError:            true,
+		AuthenticationFunc:    presentCredentials,
+	}
+	in := &openapi3filter.RequestValidationInput{Request: withBody(req, reqBody), PathParams: pathParams, Route: route, Options: opts}
+	reqErr := openapi3filter.ValidateRequest(req.Context(), in)
+	if reqErr != nil && (status < 400 || status > 499) {
+		return fmt.Errorf("%s: the request is outside the document, yet it was not refused with a 4xx: %v\nbody: %s", what, reqErr, excerpt(body))
+	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: opts}
+	out.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(req.Context(), out); err != nil {
+		return fmt.Errorf("%s: the answer is outside the document: %v\nbody: %s", what, err, excerpt(body))
+	}
+	return nil
+}
+
+// CheckSchema checks that value, encoded as JSON, fits the document's
+// components/schemas/name: for what a test holds without an exchange, such
+// as the data of a Server-Sent Event.
+func (v *Validator) CheckSchema(name string, value any) error {
+	ref := v.doc.Components.Schemas[name]
+	if ref == nil {
+		return fmt.Errorf("the document has no schema %q", name)
+	}
+	data, err := json.Marshal(value)
+	if err != nil {
+		return err
+	}
+	var decoded any
+	if err := json.Unmarshal(data, &decoded); err != nil {
+		return err
+	}
+	if err := ref.Value.VisitJSON(decoded, openapi3.EnableJSONSchema2020()); err != nil {
+		return fmt.Errorf("%s does not fit the schema %s: %w", excerpt(data), name, err)
+	}
+	return nil
+}
+
+// errorSchema is the schema of the answer to a request no operation
+// matches (a server's 404 or 405, or 401 without a token).
+const errorSchema = "Error"
+
+// checkUnrouted checks the answer to a request no operation matches.
+func (v *Validator) checkUnrouted(req *http.Request, status int, header http.Header, body []byte) error {
+	if status < 400 || status > 499 {
+		return fmt.Errorf("the answer is not a 4xx")
+	}
+	if req.Method == http.MethodHead || v.doc.Components.Schemas[errorSchema] == nil {
+		return nil
+	}
+	if mt, _, _ := mime.ParseMediaType(header.Get("Content-Type")); mt != "application/json" {
+		return fmt.Errorf("the answer's Content-Type is %q, not application/json", header.Get("Content-Type"))
+	}
+	if err := v.CheckSchema(errorSchema, json.RawMessage(body)); err != nil {
+		return fmt.Errorf("the answer is not an error: %w", err)
+	}
+	return nil
+}
+
+// presentCredentials accepts a request that carries the scheme's
+// credentials, whatever they are: the server decides whether they are
+// valid, and the document only says where they go.
+func presentCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	req, scheme := in.RequestValidationInput.Request, in.SecurityScheme
+	switch {
+	case scheme.Type == "http" && strings.EqualFold(scheme.Scheme, "bearer"):
+		if h := req.Header.Get("Authorization"); len(h) > len("Bearer ") && strings.EqualFold(h[:len("Bearer ")], "Bearer ") {
+			return nil
+		}
+	case scheme.Type == "apiKey" && scheme.In == "cookie":
+		if c, err := req.Cookie(scheme.Name); err == nil && c.Value != "" {
+			return nil
+		}
+	case scheme.Type == "apiKey" && scheme.In == "header":
+		if req.Header.Get(scheme.Name) != "" {
+			return nil
+		}
+	}
+	return in.NewError(errors.New("no credentials"))
+}
+
+// withBody returns a shallow copy of req whose body reads body.
+func withBody(req *http.Request, body []byte) *http.Request {
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return r
+}
+
+// readBody reads req's body whole and returns it with a copy of req that
+// reads it again.
+func readBody(req *http.Request) ([]byte, *http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, req, nil
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	return body, withBody(req, body), nil
+}
+
+// isEventStream reports whether an answer is a Server-Sent Events stream,
+// whose body may never end.
+func isEventStream(h http.Header) bool {
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	return mt == "text/event-stream"
+}
+
+// excerpt is the start of a body, for a message.
+func excerpt(body []byte) string {
+	const max = 2000
+	if len(body) > max {
+		return string(body[:max]) + "…"
+	}
+	return string(body)
+}
+
+// Transport returns an http.RoundTripper that sends each request with next
+// (http.DefaultTransport if nil) and fails t with Errorf on every exchange
+// Check refuses. The answer reaches the caller unchanged; its body has been
+// read whole first, except a Server-Sent Events stream's. Exchanges that end
+// after t has finished are not checked.
+func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	tr := &transport{v: v, t: t, next: next}
+	t.Cleanup(func() {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		tr.done = true
+	})
+	return tr
+}
+
+type transport struct {
+	v    *Validator
+	t    testing.TB
+	next http.RoundTripper
+	mu   sync.Mutex
+	done bool // t has finished: reporting to it would panic
+}
+
+func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	reqBody, req, err := readBody(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := tr.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	if !isEventStream(resp.Header) {
+		body, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if err := tr.v.Check(req, reqBody, resp.StatusCode, resp.Header, body); err != nil {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		if !tr.done {
+			tr.t.Errorf("OpenAPI: %v", err)
+		}
+	}
+	return resp, nil
+}
+
+// Record serves req with h, as a handler test does, fails t with Errorf if
+// Check refuses the exchange, and returns the recorded answer. h must not
+// stream without end.
+func (v *Validator) Record(t testing.TB, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	reqBody, req, err := readBody(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var body []byte
+	if !isEventStream(rec.Header()) {
+		body = rec.Body.Bytes()
+	}
+	if err := v.Check(req, reqBody, rec.Code, rec.Header(), body); err != nil {
+		t.Errorf("OpenAPI: %v", err)
+	}
+	return rec
+}
