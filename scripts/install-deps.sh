@@ -3,8 +3,8 @@
 # bubblewrap (the sandbox), the toolchains of the judged languages, npm (to
 # bundle the learner's page), Maven and kcat (to fetch, start and check Apache
 # Kafka), the compose tool (to check docker-compose.yml), Chromium (the
-# browser tests) and schemathesis (the API's fuzzer, `make test-api`) with the
-# argument `test`, and the Go modules.
+# browser tests) with the argument `test`, schemathesis (the API's fuzzer,
+# `make test-api`) with the argument `api`, and the Go modules.
 # Idempotent: a second run installs nothing.
 set -euo pipefail
 
@@ -30,6 +30,8 @@ docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2
 # browser); only `make test` asks for it (install-deps.sh test).
 if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
+if [ "${1:-}" = test ] || [ "${1:-}" = api ]; then
   # Debian's python3 makes venvs only with python3-venv (ensurepip).
   /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 fi
@@ -43,7 +45,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ "${1:-}" = test ] &&
+if [ "${1:-}" = api ] &&
   [ "$("$schemathesis_venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $schemathesis_version" ]; then
   echo "install-deps: installing schemathesis $schemathesis_version into ${schemathesis_venv#"$root"/}"
   /usr/bin/python3 -m venv "$schemathesis_venv"
