@@ -217,10 +217,10 @@
 //
 // Where the machine allows (cgroup v2, or v1's memory, pids and cpuacct
 // hierarchies, and the cpu controller if there is one; New detects which
-// and logs it), each box has a control group
-// (see cgroup.go), under a parent "codementor" group beside the service's
-// own group, created by the service before the box starts and removed after
-// it. The service moves the helper into it while the box starts; every
+// and logs it), each box has a control group (see package
+// internal/cgroups), under a parent "codementor" group beside the
+// service's own group, created by the service before the box starts and
+// removed after it. The service moves the helper into it while the box starts; every
 // program is born in it. (A group per test would mean moving each program
 // into it, and after a quiet spell a move waits for an RCU grace period:
 // milliseconds per test.) The service sets the memory limit (the question's,

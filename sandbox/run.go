@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/sandbox/boxinit"
+	"github.com/codementor/codementor/sandbox/internal/cgroups"
 	"github.com/codementor/codementor/sandbox/seccomp"
 
 	"golang.org/x/sys/unix"
@@ -112,7 +113,7 @@ type outcome struct {
 
 	// cg is what the box's control group measured of the run, nil
 	// without one.
-	cg *cgroupStats
+	cg *cgroups.Stats
 }
 
 // box is a running sandbox: bwrap, and the helper serving run requests.
@@ -124,7 +125,7 @@ type box struct {
 	events chan boxinit.Report // the helper's reports; closed when it is gone
 	exited chan struct{}       // closed once bwrap (hence everything) is gone
 	diag   *capture            // bwrap's and the helper's own messages
-	cg     *cgroupBox          // the box's control group; nil without cgroups
+	cg     *cgroups.Group      // the box's control group; nil without cgroups
 	nextID uint64
 	// broken is set when the box must not run anything again.
 	broken atomic.Bool
@@ -304,11 +305,11 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 	go b.read()
 	var cgErr error
 	if s.cg != nil {
-		cpus := runCPUs
+		cpus := cgroups.RunCPUs
 		if c.writable {
-			cpus = compileCPUs
+			cpus = cgroups.CompileCPUs
 		}
-		b.cg, cgErr = s.cg.newBox(c.processes+helperThreads, cpus)
+		b.cg, cgErr = s.cg.NewGroup(c.processes+helperThreads, cpus)
 	}
 	go func() {
 		_ = b.cmd.Wait()
@@ -322,7 +323,7 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 		b.k.close()
 		if b.cg != nil {
 			b.runMu.Lock()
-			err := b.cg.remove()
+			err := b.cg.Remove()
 			b.runMu.Unlock()
 			if err != nil {
 				s.log.Error("sandbox: remove a box's cgroup", "err", err)
@@ -358,7 +359,7 @@ func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
 	// while it starts up.
 	adopted := make(chan error, 1)
 	if b.cg != nil && infoErr == nil {
-		go func() { adopted <- b.cg.adopt(pid) }()
+		go func() { adopted <- b.cg.Adopt(pid) }()
 	} else {
 		adopted <- nil
 	}
@@ -465,7 +466,7 @@ func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
 	s := b.s
 	b.runMu.Lock()
 	defer b.runMu.Unlock()
-	if b.broken.Load() || (b.cg != nil && b.cg.dirs == nil) {
+	if b.broken.Load() || (b.cg != nil && b.cg.Removed()) {
 		return nil, errors.New("sandbox: run on a broken box")
 	}
 	if err := ctx.Err(); err != nil {
@@ -519,14 +520,14 @@ func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
 			rl.Processes = int(hard.Max)
 		}
 	}
-	var mark cgroupMark
+	var mark cgroups.Mark
 	if b.cg != nil {
-		if mark, err = b.cg.begin(j.memory); err != nil {
+		if mark, err = b.cg.Begin(j.memory); err != nil {
 			b.kill()
 			return nil, err
 		}
 		req.CPUUsage = true
-		passed = append(passed, b.cg.cpu)
+		passed = append(passed, b.cg.CPUFile())
 		req.Rlimits = &rl
 	} else {
 		// Without a memory cgroup, ru_maxrss is the only measure of
@@ -645,7 +646,7 @@ wait:
 		return nil, fault
 	}
 	if b.cg != nil {
-		st, err := b.cg.end(mark)
+		st, err := b.cg.End(mark)
 		if err != nil {
 			b.kill()
 			return nil, fmt.Errorf("read cgroup: %w", err)

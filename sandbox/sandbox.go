@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/sandbox/boxinit"
+	"github.com/codementor/codementor/sandbox/internal/cgroups"
 
 	"golang.org/x/sys/unix"
 )
@@ -176,7 +177,7 @@ type Sandbox struct {
 	toolchains map[string]*toolchain
 	languages  []string
 	// cg is the machine's usable cgroup hierarchy, nil if none.
-	cg *cgroups
+	cg *cgroups.Hierarchy
 	// pool keeps sandboxes started ahead; nil with Config.WarmBoxes < 0.
 	pool *warmPool
 	// unsafe says programs run without bwrap (Config.Unsafe).
@@ -260,7 +261,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	s.boundOutput = s.probeMount()
 	s.baseBinds = baseBinds()
 	if !cfg.DisableCgroups {
-		if s.cg, err = detectCgroups(); err != nil {
+		if s.cg, err = cgroups.Detect(); err != nil {
 			log.Warn("sandbox: no usable cgroups: memory, processes and CPU are limited by rlimits only, and MemoryExceeded is a guess", "err", err)
 		}
 	}
@@ -851,7 +852,7 @@ func starved(o *outcome, e Execution, lim Limits) bool {
 //     peak memory of at least 80% of the memory limit.
 //
 // A run that timed out or overflowed its output is never a memory failure.
-func (p *Program) memoryExceeded(e *Execution, lim Limits, cg *cgroupStats) bool {
+func (p *Program) memoryExceeded(e *Execution, lim Limits, cg *cgroups.Stats) bool {
 	if e.TimedOut || e.OutputExceeded || (e.ExitCode == 0 && e.Signal == "") {
 		return false
 	}

@@ -88,13 +88,10 @@ func TestVerdictsNotFooled(t *testing.T) {
 // (measured in the README's burst row).
 func TestBoxesYieldToService(t *testing.T) {
 	s := sandbox(t)
-	if s.cg == nil || !s.cg.weighted {
+	if s.cg == nil || !s.cg.Weighted() {
 		t.Skip("no cpu cgroup controller here: boxes are not weighted")
 	}
-	parent := s.cg.cpu // v2, or v1 with cpu and cpuacct mounted together
-	if s.cg.weight != "" {
-		parent = s.cg.weight
-	}
+	parent := s.cg.CPUParent()
 	b, err := os.ReadFile(filepath.Join(parent, "cpu.idle"))
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skip("this kernel has no cpu.idle (5.15+): boxes are weighted below the service instead")
@@ -102,8 +99,8 @@ func TestBoxesYieldToService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.TrimSpace(string(b)) != "1" || !s.cg.idle {
-		t.Fatalf("%s/cpu.idle is %q (idle %v): boxes compete with the service", parent, b, s.cg.idle)
+	if strings.TrimSpace(string(b)) != "1" || !s.cg.Idle() {
+		t.Fatalf("%s/cpu.idle is %q (idle %v): boxes compete with the service", parent, b, s.cg.Idle())
 	}
 }
 
@@ -114,7 +111,7 @@ func TestBoxesYieldToService(t *testing.T) {
 // tests' boxes would share the CPU too.
 func TestCPUFairness(t *testing.T) {
 	s := sandbox(t)
-	if s.cg == nil || !s.cg.weighted {
+	if s.cg == nil || !s.cg.Weighted() {
 		t.Skip("no cpu cgroup controller here: boxes are not weighted")
 	}
 	spinner := compile(t, "c", "#define _GNU_SOURCE\n#include <stdio.h>\n#include <unistd.h>\nint main(void){for(int i=0;i<60;i++){if(fork()==0){setsid();for(;;);}}for(;;);}\n")
