@@ -17,18 +17,19 @@
 //
 // # Languages and drivers
 //
-// languages.go holds the language table: per language, the entry and
-// solution file names, the compiler's and the program's argv and
-// environment (with placeholders such as {sources}, {mem}, {java_home}),
-// the files whose presence means the toolchain is installed, the command
-// printing its version, extra read-only binds, the address-space and memory
-// slack of its runtime and its out-of-memory messages. toolchains.go finds
-// the toolchains that do not sit at a fixed path (the JDK through javac, Go
-// through `go env GOROOT`, node, each with its links resolved), runs each
-// version command once, outside the sandbox (our toolchains are trusted; the
-// code they are given is not), and binds into the sandbox only what the
-// toolchain needs: GOROOT, the JDK's configuration links' targets
-// (/etc/java-NN-openjdk), node's prefix when outside /usr.
+// Package internal/toolchain holds the language table (languages.go): per
+// language, the entry and solution file names, the compiler's and the
+// program's argv and environment (with placeholders such as {sources},
+// {mem}, {java_home}), the files whose presence means the toolchain is
+// installed, the command printing its version, extra read-only binds, the
+// address-space and memory slack of its runtime and its out-of-memory
+// messages. It finds the toolchains that do not sit at a fixed path (the
+// JDK through javac, Go through `go env GOROOT`, node, each with its links
+// resolved), runs each version command once, outside the sandbox (our
+// toolchains are trusted; the code they are given is not), and binds into
+// the sandbox only what the toolchain needs: GOROOT, the JDK's
+// configuration links' targets (/etc/java-NN-openjdk), node's prefix when
+// outside /usr.
 //
 // A Source with a Driver (the question's code, holding the entry point) is
 // compiled with the learner's code as the solution: main.py + solution.py,

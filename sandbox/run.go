@@ -18,6 +18,7 @@ import (
 
 	"github.com/codementor/codementor/sandbox/boxinit"
 	"github.com/codementor/codementor/sandbox/internal/cgroups"
+	"github.com/codementor/codementor/sandbox/internal/toolchain"
 	"github.com/codementor/codementor/sandbox/seccomp"
 
 	"golang.org/x/sys/unix"
@@ -61,11 +62,11 @@ func rlimitArgs(r boxinit.Rlimits, prlimit string) []string {
 
 // boxConfig says what a box binds.
 type boxConfig struct {
-	tc       *toolchain // for its extra binds; nil for none
-	cache    bool       // bind tc's cache too (compilation)
-	dir      string     // host work dir, bound at /box
-	writable bool       // bind /box read-write (compilation) rather than read-only
-	tmpSize  int64      // size of the /tmp tmpfs
+	tc       *toolchain.Toolchain // for its extra binds; nil for none
+	cache    bool                 // bind tc's cache too (compilation)
+	dir      string               // host work dir, bound at /box
+	writable bool                 // bind /box read-write (compilation) rather than read-only
+	tmpSize  int64                // size of the /tmp tmpfs
 	// processes bounds the processes and threads of the box's cgroup,
 	// beyond the helper's own (RLIMIT_NPROC bounds the program's closer).
 	processes int
@@ -157,7 +158,7 @@ func (s *Sandbox) bwrapArgs(c boxConfig) []string {
 	}
 	args = append(args, s.baseBinds...)
 	if c.tc != nil {
-		args = append(args, c.tc.bindArgs(c.cache)...)
+		args = append(args, c.tc.BindArgs(c.cache)...)
 	}
 	bind := "--ro-bind"
 	if c.writable {
@@ -682,8 +683,9 @@ func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd
 	}
 	b.dir, b.tmp = c.dir, tmp
 	pairs := []string{boxinit.Path, s.helper, boxDir, c.dir, "/tmp", tmp}
-	if c.tc != nil && c.tc.hasCache() {
-		pairs = append([]string{c.tc.cacheBox, c.tc.cache}, pairs...)
+	if c.tc != nil && c.tc.HasCache() {
+		host, inBox := c.tc.Cache()
+		pairs = append([]string{inBox, host}, pairs...)
 	}
 	b.paths = strings.NewReplacer(pairs...)
 	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/codementor/codementor/sandbox/boxinit"
 	"github.com/codementor/codementor/sandbox/internal/cgroups"
+	"github.com/codementor/codementor/sandbox/internal/toolchain"
 
 	"golang.org/x/sys/unix"
 )
@@ -172,10 +173,10 @@ type Sandbox struct {
 	uids      *uidPool  // those uids; nil when the service is not root
 	// boundOutput says compilers write into a tmpfs of CompileOutputMB.
 	boundOutput bool
-	// toolchains are the languages this machine has, by ID; languages
-	// their IDs in the table's order.
-	toolchains map[string]*toolchain
-	languages  []string
+	// toolchains are the languages this machine has, by ID; offered the
+	// same in the table's order.
+	toolchains map[string]*toolchain.Toolchain
+	offered    []*toolchain.Toolchain
 	// cg is the machine's usable cgroup hierarchy, nil if none.
 	cg *cgroups.Hierarchy
 	// pool keeps sandboxes started ahead; nil with Config.WarmBoxes < 0.
@@ -190,8 +191,8 @@ type Sandbox struct {
 // come after the last Run.
 type Program struct {
 	s    *Sandbox
-	tc   *toolchain
-	lang *language
+	tc   *toolchain.Toolchain
+	lang *toolchain.Language
 	dir  string
 	// idle are the program's sandboxes waiting for a run (one, unless
 	// runs were concurrent); closed says Close was called, starting counts
@@ -280,20 +281,19 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 			return nil, fmt.Errorf("new sandbox (unsafe mode): %w", err)
 		}
 	}
-	s.toolchains = s.findToolchains()
+	s.offered = toolchain.Find(context.Background(), log)
+	s.toolchains = map[string]*toolchain.Toolchain{}
+	for _, tc := range s.offered {
+		s.toolchains[tc.Lang.ID] = tc
+	}
 	if err := s.checkSelfUnbound(); err != nil {
 		return nil, err
 	}
-	for _, l := range languages {
-		if s.toolchains[l.ID] != nil {
-			s.languages = append(s.languages, l.ID)
-		}
-	}
-	s.prepare()
+	toolchain.Prepare(context.Background(), s.offered, toolchain.Caches{Dir: cfg.WorkDir, Helper: s.helper, TempPrefix: workDirPrefix, Log: log})
 	if n := cfg.WarmBoxes; n >= 0 {
 		s.pool = newWarmPool(s, max(n, 1))
-		for _, id := range s.languages {
-			s.pool.fill(s.toolchains[id])
+		for _, tc := range s.offered {
+			s.pool.fill(tc)
 		}
 	}
 	cgroupInfo := "none (rlimits only)"
@@ -391,15 +391,25 @@ func (s *Sandbox) Close() error {
 // Languages returns the IDs of the languages of the table whose toolchain
 // exists on this machine.
 func (s *Sandbox) Languages() []string {
-	return append([]string(nil), s.languages...)
+	ids := make([]string, len(s.offered))
+	for i, tc := range s.offered {
+		ids[i] = tc.Lang.ID
+	}
+	return ids
+}
+
+// Runtime is a language this sandbox offers, with its toolchain's version.
+type Runtime struct {
+	ID      string // language ID, as in codementor.Languages
+	Version string // e.g. "3.11.2", "17.0.15", "1.26.8"
 }
 
 // Runtimes returns the languages whose toolchain exists on this machine,
 // with the toolchains' versions, in the table's order.
 func (s *Sandbox) Runtimes() []Runtime {
-	rts := make([]Runtime, 0, len(s.languages))
-	for _, id := range s.languages {
-		rts = append(rts, Runtime{ID: id, Version: s.toolchains[id].version})
+	rts := make([]Runtime, 0, len(s.offered))
+	for _, tc := range s.offered {
+		rts = append(rts, Runtime{ID: tc.Lang.ID, Version: tc.Version})
 	}
 	return rts
 }
@@ -414,7 +424,7 @@ func (s *Sandbox) Compile(ctx context.Context, src Source) (*Program, error) {
 	if tc == nil {
 		return nil, fmt.Errorf("compile %q: %w", src.Language, ErrUnknownLanguage)
 	}
-	lang := tc.lang
+	lang := tc.Lang
 	// A sandbox started ahead brings its work dir, in which nothing ran.
 	warm := s.pool.take(tc)
 	var dir string
@@ -490,16 +500,16 @@ func writeNew(path, text string) error {
 func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
 	s, tc := p.s, p.tc
 	select {
-	case <-tc.ready:
+	case <-tc.Ready():
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	vars := tc.withVars(map[string][]string{"sources": p.lang.sources(withDriver)})
-	argv, err := expand(p.lang.Compile, vars)
+	vars := tc.Vars(map[string][]string{"sources": p.lang.Sources(withDriver)})
+	argv, err := toolchain.Expand(p.lang.Compile, vars)
 	if err != nil {
 		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
 	}
-	env, err := expand(p.lang.CompileEnv, vars)
+	env, err := toolchain.Expand(p.lang.CompileEnv, vars)
 	if err != nil {
 		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
 	}
@@ -735,12 +745,12 @@ func stackLimit(lim Limits) int64 { return min(int64(lim.MemoryMB)<<20, maxStack
 
 // runCommand returns the program's argv and extra environment under lim.
 func (p *Program) runCommand(lim Limits) (argv, env []string, err error) {
-	vars := p.tc.withVars(map[string][]string{
+	vars := p.tc.Vars(map[string][]string{
 		"mem":   {strconv.Itoa(lim.MemoryMB)},
 		"stack": {strconv.FormatInt(stackLimit(lim)>>20, 10)},
 	})
-	if argv, err = expand(p.lang.Run, vars); err == nil {
-		env, err = expand(p.lang.RunEnv, vars)
+	if argv, err = toolchain.Expand(p.lang.Run, vars); err == nil {
+		env, err = toolchain.Expand(p.lang.RunEnv, vars)
 	}
 	return argv, env, err
 }
@@ -844,7 +854,7 @@ func starved(o *outcome, e Execution, lim Limits) bool {
 // kernel does not say so; the heuristics, in order:
 //   - the runtime said so on stderr: Python's MemoryError, C++'s
 //     std::bad_alloc, the C library's "Cannot allocate memory" (see
-//     OOMMarkers and genericOOMMarkers). With a memory cgroup, only when
+//     Language.OutOfMemoryMarkers). With a memory cgroup, only when
 //     the run's peak reached half the limit: the program writes its own
 //     stderr, and the group tells how much memory it really took;
 //   - it died of SIGSEGV, SIGBUS, SIGABRT or (without a group) SIGKILL (a
@@ -859,7 +869,7 @@ func (p *Program) memoryExceeded(e *Execution, lim Limits, cg *cgroups.Stats) bo
 	if cg != nil && cg.OOMKills > 0 {
 		return true
 	}
-	for _, m := range append(p.lang.OOMMarkers, genericOOMMarkers...) {
+	for _, m := range p.lang.OutOfMemoryMarkers() {
 		if bytes.Contains(e.Stderr, []byte(m)) && (cg == nil || e.MemoryKB*2 >= int64(lim.MemoryMB)*1024) {
 			return true
 		}

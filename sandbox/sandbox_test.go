@@ -22,6 +22,7 @@ import (
 	"github.com/codementor/codementor"
 	"github.com/codementor/codementor/internal/sandboxtest"
 	"github.com/codementor/codementor/sandbox/boxinit"
+	"github.com/codementor/codementor/sandbox/internal/toolchain"
 )
 
 // The tests run real programs in the real sandbox. Without bwrap they fail,
@@ -49,7 +50,7 @@ func TestMain(m *testing.M) {
 	if testSandbox != nil {
 		// Let the caches' preparation finish rather than kill it halfway.
 		for _, tc := range testSandbox.toolchains {
-			<-tc.ready
+			<-tc.Ready()
 		}
 		testSandbox.Close()
 	}
@@ -96,26 +97,6 @@ func compileSource(t testing.TB, src Source) *Program {
 
 // small limits keep the suite fast.
 var testLimits = Limits{CPUTime: 500 * time.Millisecond, WallTime: 1500 * time.Millisecond, MemoryMB: 64, OutputBytes: 8 << 10}
-
-func TestLanguageTableCoversCodementorLanguages(t *testing.T) {
-	for _, l := range codementor.Languages {
-		entry := lookupLanguage(l.ID)
-		if entry == nil {
-			t.Errorf("language %q of codementor.Languages has no entry in the sandbox's table", l.ID)
-			continue
-		}
-		if entry.Entry == "" || entry.Solution == "" || len(entry.Run) == 0 || len(entry.Requires) == 0 {
-			t.Errorf("language %q: incomplete entry %+v", l.ID, entry)
-		}
-	}
-	seen := map[string]bool{}
-	for _, l := range languages {
-		if seen[l.ID] {
-			t.Errorf("language %q twice in the table", l.ID)
-		}
-		seen[l.ID] = true
-	}
-}
 
 func TestLanguagesAvailable(t *testing.T) {
 	got := sandbox(t).Languages()
@@ -568,7 +549,7 @@ int main(void){
 func TestRun(t *testing.T) {
 	sandbox(t)
 	for _, c := range runCases {
-		for _, l := range languages {
+		for _, l := range toolchain.Languages() {
 			lang := l.ID
 			code, ok := c.code[lang]
 			if !ok {
@@ -671,7 +652,7 @@ public class Main { public static void main(String[] x) { Scanner in = new Scann
 // TestDriver compiles learners' solutions with a question's driver.
 func TestDriver(t *testing.T) {
 	sandbox(t)
-	for _, l := range languages {
+	for _, l := range toolchain.Languages() {
 		c, ok := driverCases[l.ID]
 		if !ok {
 			t.Errorf("no driver case for %s", l.ID)

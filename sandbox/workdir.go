@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/codementor/codementor/sandbox/internal/toolchain"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -181,7 +183,7 @@ func (s *Sandbox) bindSources() []string {
 	var srcs []string
 	args := s.baseBinds
 	for _, tc := range s.toolchains {
-		args = append(args[:len(args):len(args)], tc.bindArgs(false)...)
+		args = append(args[:len(args):len(args)], tc.BindArgs(false)...)
 	}
 	for i := 0; i+2 < len(args); i++ {
 		if args[i] == "--ro-bind" {
@@ -213,7 +215,7 @@ func (s *Sandbox) ensureHelper() error {
 	}
 	err := s.touchLocked()
 	s.helperMu.Unlock()
-	s.touchCaches()
+	toolchain.Touch(s.offered)
 	if errors.Is(err, os.ErrNotExist) {
 		return s.installHelper()
 	}
@@ -237,8 +239,8 @@ func (s *Sandbox) removeStale() {
 		s.log.Warn("sandbox: list work dir", "err", err)
 		return
 	}
-	kinds := []string{"tmp", "selftest", ".javac", ".gocache"}
-	for _, l := range languages {
+	kinds := append([]string{"tmp", "selftest"}, toolchain.ScratchKinds()...)
+	for _, l := range toolchain.Languages() {
 		kinds = append(kinds, l.ID)
 	}
 	for _, ent := range entries {
@@ -247,7 +249,7 @@ func (s *Sandbox) removeStale() {
 		if path == s.helper {
 			continue
 		}
-		ours := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, "."+helperPrefix) || strings.HasPrefix(name, cachePrefix)
+		ours := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, "."+helperPrefix) || strings.HasPrefix(name, toolchain.CachePrefix)
 		// A helper copy in use is refreshed hourly: one untouched for two
 		// hours is another build's, whose processes are gone (an older
 		// build's holds the questions, too).
@@ -289,7 +291,7 @@ const DefaultCompileOutputMB = 64
 // root), so that a compiler given a small source that expands (a 50 KB
 // Java source into 200 MB of class files) fills it and fails rather than
 // the host's disk.
-func (s *Sandbox) newWorkDir(lang *language) (string, error) {
+func (s *Sandbox) newWorkDir(lang *toolchain.Language) (string, error) {
 	dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(lang.ID))
 	if err != nil {
 		return "", err
