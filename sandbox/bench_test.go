@@ -117,7 +117,7 @@ func submitBare(b *testing.B, tc *toolchain.Toolchain, code string) {
 			if cache != "" {
 				a = strings.ReplaceAll(a, cacheInBox, cache)
 			}
-			env[i] = strings.ReplaceAll(a, boxinit.Path, testSandbox.helper)
+			env[i] = strings.ReplaceAll(a, boxinit.Path, testSandbox.helper.Path())
 		}
 		return env
 	}

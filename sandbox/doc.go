@@ -128,9 +128,9 @@
 // configuration and no secret: it imports nothing of the service. New copies
 // it into Config.WorkDir (the original may live in a directory nobody cannot
 // reach) under a name made of its content's hash, so every process and build
-// with the same helper shares one copy; and New refuses to start where a box
-// could read the service's own executable (under /usr, say), which embeds
-// the starter questions. The helper
+// with the same helper shares one copy (package internal/helper); and New
+// refuses to start where a box could read the service's own executable
+// (under /usr, say), which embeds the starter questions. The helper
 //
 //   - closes (CLOEXEC) every descriptor but stdin, stdout, stderr and its
 //     control socket, so that programs inherit nothing else; the descriptors

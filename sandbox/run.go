@@ -169,7 +169,7 @@ func (s *Sandbox) bwrapArgs(c boxConfig) []string {
 		"--dev", "/dev",
 		"--size", strconv.FormatInt(c.tmpSize, 10), "--tmpfs", "/tmp",
 		bind, c.dir, boxDir,
-		"--ro-bind", s.helper, boxinit.Path,
+		"--ro-bind", s.helper.Path(), boxinit.Path,
 		"--info-fd", strconv.Itoa(infoFD),
 		"--seccomp", strconv.Itoa(seccompFD),
 		"--chdir", boxDir,
@@ -682,7 +682,7 @@ func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd
 		}
 	}
 	b.dir, b.tmp = c.dir, tmp
-	pairs := []string{boxinit.Path, s.helper, boxDir, c.dir, "/tmp", tmp}
+	pairs := []string{boxinit.Path, s.helper.Path(), boxDir, c.dir, "/tmp", tmp}
 	if c.tc != nil && c.tc.HasCache() {
 		host, inBox := c.tc.Cache()
 		pairs = append([]string{inBox, host}, pairs...)
@@ -693,7 +693,7 @@ func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd
 		attr.Credential = &syscall.Credential{Uid: uint32(b.uid), Gid: uint32(b.uid), Groups: []uint32{}}
 	}
 	return &exec.Cmd{
-		Path:        s.helper,
+		Path:        s.helper.Path(),
 		Args:        []string{boxinit.Path, boxinit.VerbUnsafe},
 		Env:         []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir, "LANG=C.UTF-8", "PWD=" + c.dir, "TMPDIR=" + tmp},
 		Dir:         c.dir,

@@ -20,6 +20,7 @@ import (
 
 	"github.com/codementor/codementor/sandbox/boxinit"
 	"github.com/codementor/codementor/sandbox/internal/cgroups"
+	"github.com/codementor/codementor/sandbox/internal/helper"
 	"github.com/codementor/codementor/sandbox/internal/toolchain"
 
 	"golang.org/x/sys/unix"
@@ -63,6 +64,9 @@ type Config struct {
 	// loudly. Without Unsafe, New fails with ErrUnavailable instead.
 	Unsafe bool
 }
+
+// HelperName is the helper's file name beside the service's executable.
+const HelperName = helper.Name
 
 // Limits for one run of a program against one input. Zero fields take
 // defaults: CPUTime 2 s, WallTime 2×CPUTime+1 s, MemoryMB 256,
@@ -165,12 +169,10 @@ type Sandbox struct {
 	log       *slog.Logger
 	bwrap     string
 	prlimit   string
-	helper    string // host path of the helper executable (a copy of ours)
-	helperMu  sync.Mutex
-	touched   time.Time // when the helper's mtime was last refreshed
-	baseBinds []string  // bwrap arguments binding the base system read-only
-	ownUIDs   bool      // run boxes as uids of their own (the service runs as root)
-	uids      *uidPool  // those uids; nil when the service is not root
+	helper    *helper.Copy // the helper executable's copy the boxes run
+	baseBinds []string     // bwrap arguments binding the base system read-only
+	ownUIDs   bool         // run boxes as uids of their own (the service runs as root)
+	uids      *uidPool     // those uids; nil when the service is not root
 	// boundOutput says compilers write into a tmpfs of CompileOutputMB.
 	boundOutput bool
 	// toolchains are the languages this machine has, by ID; offered the
@@ -250,8 +252,8 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if err := s.prepareWorkDir(); err != nil {
 		return nil, err
 	}
-	if err := s.installHelper(); err != nil {
-		return nil, fmt.Errorf("new sandbox: %w", err)
+	if s.helper, err = helper.Install(s.cfg.WorkDir, cfg.Helper); err != nil {
+		return nil, fmt.Errorf("new sandbox: %w", helperError(err))
 	}
 	if s.ownUIDs {
 		if s.uids, err = newUIDPool(cfg.UIDs, cfg.WorkDir); err != nil {
@@ -289,7 +291,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if err := s.checkSelfUnbound(); err != nil {
 		return nil, err
 	}
-	toolchain.Prepare(context.Background(), s.offered, toolchain.Caches{Dir: cfg.WorkDir, Helper: s.helper, TempPrefix: workDirPrefix, Log: log})
+	toolchain.Prepare(context.Background(), s.offered, toolchain.Caches{Dir: s.cfg.WorkDir, Helper: s.helper.Path(), TempPrefix: workDirPrefix, Log: log})
 	if n := cfg.WarmBoxes; n >= 0 {
 		s.pool = newWarmPool(s, max(n, 1))
 		for _, tc := range s.offered {
