@@ -101,7 +101,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	clientID := "codementor-" + filepath.Base(slot)
 
 	if cfg.Role == RoleDev || cfg.Role == RoleProcessor {
-		if err := a.addProcessors(kc, slot, clientID); err != nil {
+		if err := a.addProcessors(ctx, kc, slot, clientID); err != nil {
 			return nil, err
 		}
 	}
@@ -116,7 +116,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	return a, nil
 }
 
-func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
+func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID string) error {
 	log := a.log
 	// Each processor keeps its tables in its own directory: two processors
 	// must not share a LevelDB, which only one may open.
@@ -172,7 +172,7 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 	rw := reviewer.NewWorker(rv, rcfg, v.questions, v.submissions, reviews, dead, log.With("component", "reviewer"))
 	a.addQueue(rcfg.QueueConfig(kc.Brokers, clientID), rw.Handle, rw.Poisoned, v.questions)
 
-	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, UIDs: a.cfg.SandboxUIDs, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
+	sb, err := sandbox.New(ctx, sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, UIDs: a.cfg.SandboxUIDs, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
 	if err != nil {
 		// Without a sandbox no code runs: submissions wait in Kafka and
 		// /readyz says why.

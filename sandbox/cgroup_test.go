@@ -98,7 +98,7 @@ int main(void){ volatile char *p = malloc(40 << 20); for (int i = 0; i < (40 << 
 // heuristics only, as on a machine without usable cgroups.
 func TestWithoutCgroups(t *testing.T) {
 	sandbox(t)
-	s, err := New(Config{WorkDir: testWorkDir, DisableCgroups: true, WarmBoxes: -1}, nil)
+	s, err := New(t.Context(), Config{WorkDir: testWorkDir, DisableCgroups: true, WarmBoxes: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

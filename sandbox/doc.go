@@ -3,7 +3,7 @@
 //
 // # Use
 //
-//	sb, err := sandbox.New(sandbox.Config{WorkDir: dataDir + "/sandbox"}, log)
+//	sb, err := sandbox.New(ctx, sandbox.Config{WorkDir: dataDir + "/sandbox"}, log)
 //	p, err := sb.Compile(ctx, sandbox.Source{Language: "cpp", Code: code, Driver: driver})
 //	// *CompileError if it does not compile
 //	defer p.Close()

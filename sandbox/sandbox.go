@@ -55,6 +55,41 @@ type Config struct {
 	Unsafe bool
 }
 
+// withDefaults returns c with its zero fields set to their defaults: Bwrap
+// "bwrap" (looked up on PATH), WarmBoxes 1, CompileOutputMB (or a negative
+// one) DefaultCompileOutputMB, UIDs DefaultUIDs. Helper's default depends on
+// the environment: see Helper.
+func (c Config) withDefaults() Config {
+	if c.Bwrap == "" {
+		c.Bwrap = "bwrap"
+	}
+	if c.WarmBoxes == 0 {
+		c.WarmBoxes = 1
+	}
+	if c.CompileOutputMB <= 0 {
+		c.CompileOutputMB = DefaultCompileOutputMB
+	}
+	if c.UIDs == (UIDRange{}) {
+		c.UIDs = DefaultUIDs
+	}
+	return c
+}
+
+// Validate reports every problem of c, its zero fields taken as their
+// defaults, joined with errors.Join. New calls it; a service may call it
+// sooner, with the rest of its configuration.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	var errs []error
+	if c.WorkDir == "" {
+		errs = append(errs, errors.New("Config.WorkDir is required"))
+	}
+	if err := c.UIDs.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
 // HelperName is the helper's file name beside the service's executable.
 const HelperName = helper.Name
 
@@ -180,21 +215,22 @@ type Sandbox struct {
 // New checks that bwrap exists and works (it runs /usr/bin/true in a sandbox
 // once), finds the cgroups it can use, prepares cfg.WorkDir, finds the
 // languages' toolchains and their versions, and starts preparing their
-// caches and the sandboxes kept ahead. Errors that mean this machine cannot
-// sandbox wrap ErrUnavailable, unless cfg.Unsafe lets it run programs
-// without a sandbox.
-func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
+// caches and the sandboxes kept ahead. cfg's zero fields take their
+// defaults (see Config), and cfg must Validate. Errors that mean this
+// machine cannot sandbox wrap ErrUnavailable, unless cfg.Unsafe lets it run
+// programs without a sandbox.
+//
+// ctx bounds New's own work, the self-test and the toolchains' probes:
+// cancelling it makes New return its error. What goes on in the background
+// once New has returned (the caches' preparation, the sandboxes started
+// ahead) does not stop with it.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	if cfg.WorkDir == "" {
-		return nil, errors.New("new sandbox: Config.WorkDir is required")
-	}
-	if cfg.UIDs == (UIDRange{}) {
-		cfg.UIDs = DefaultUIDs
-	}
-	if cfg.CompileOutputMB <= 0 {
-		cfg.CompileOutputMB = DefaultCompileOutputMB
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("new sandbox: %w", err)
 	}
 	s := &Sandbox{cfg: cfg, log: log, ownUIDs: os.Geteuid() == 0}
 	noSandbox, err := s.findTools()
@@ -204,14 +240,14 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if err := s.prepareHost(); err != nil {
 		return nil, err
 	}
-	if err := s.chooseMode(noSandbox); err != nil {
+	if err := s.chooseMode(ctx, noSandbox); err != nil {
 		return nil, err
 	}
-	if err := s.offerLanguages(); err != nil {
+	if err := s.offerLanguages(ctx); err != nil {
 		return nil, err
 	}
-	if n := cfg.WarmBoxes; n >= 0 {
-		s.pool = newWarmPool(s, max(n, 1))
+	if n := cfg.WarmBoxes; n > 0 {
+		s.pool = newWarmPool(s, n)
 		for _, tc := range s.offered {
 			s.pool.fill(tc)
 		}
@@ -224,11 +260,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 // cannot sandbox (bwrap is missing) when Config.Unsafe lets New go on
 // without a sandbox; err, that New cannot go on.
 func (s *Sandbox) findTools() (noSandbox, err error) {
-	bwrap := s.cfg.Bwrap
-	if bwrap == "" {
-		bwrap = "bwrap"
-	}
-	path, err := exec.LookPath(bwrap)
+	path, err := exec.LookPath(s.cfg.Bwrap)
 	if err != nil {
 		noSandbox = fmt.Errorf("%w: bwrap not found (%v): install the Debian package bubblewrap (apt-get install bubblewrap)", ErrUnavailable, err)
 		if !s.cfg.Unsafe {
@@ -276,9 +308,12 @@ func (s *Sandbox) prepareHost() error {
 // machine cannot sandbox. Where it cannot, New fails, unless Config.Unsafe
 // lets programs run without a sandbox: chooseMode then says so, loudly, and
 // runs the self-test without one.
-func (s *Sandbox) chooseMode(noSandbox error) error {
+func (s *Sandbox) chooseMode(ctx context.Context, noSandbox error) error {
 	if noSandbox == nil {
-		noSandbox = s.checkWithCgroups()
+		noSandbox = s.checkWithCgroups(ctx)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("new sandbox: %w", err)
 	}
 	if noSandbox == nil {
 		return nil
@@ -290,7 +325,7 @@ func (s *Sandbox) chooseMode(noSandbox error) error {
 	s.log.Error("sandbox: UNSAFE MODE: no sandbox on this machine, and Config.Unsafe is set: learners' programs run WITHOUT bubblewrap and are NOT isolated: "+
 		"they see the host's files, processes and network, and can harm the host and each other. Never use this mode with untrusted users.",
 		"why", noSandbox, "runs_as_uid", os.Geteuid(), "own_uids", s.ownUIDs)
-	if err := s.checkWithCgroups(); err != nil {
+	if err := s.checkWithCgroups(ctx); err != nil {
 		return fmt.Errorf("new sandbox (unsafe mode): %w", err)
 	}
 	return nil
@@ -298,9 +333,12 @@ func (s *Sandbox) chooseMode(noSandbox error) error {
 
 // offerLanguages finds the languages' toolchains, checks that no box can
 // read this executable through their binds, and starts preparing their
-// caches.
-func (s *Sandbox) offerLanguages() error {
-	s.offered = toolchain.Find(context.Background(), s.log)
+// caches, in the background: cancelling ctx stops the probes, not that.
+func (s *Sandbox) offerLanguages(ctx context.Context) error {
+	s.offered = toolchain.Find(ctx, s.log)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("new sandbox: find the toolchains: %w", err)
+	}
 	s.toolchains = map[string]*toolchain.Toolchain{}
 	for _, tc := range s.offered {
 		s.toolchains[tc.Lang.ID] = tc
@@ -308,7 +346,7 @@ func (s *Sandbox) offerLanguages() error {
 	if err := s.checkSelfUnbound(); err != nil {
 		return err
 	}
-	toolchain.Prepare(context.Background(), s.offered, toolchain.Caches{Dir: s.cfg.WorkDir, Helper: s.helper.Path(), TempPrefix: workDirPrefix, Log: s.log})
+	toolchain.Prepare(context.WithoutCancel(ctx), s.offered, toolchain.Caches{Dir: s.cfg.WorkDir, Helper: s.helper.Path(), TempPrefix: workDirPrefix, Log: s.log})
 	return nil
 }
 
@@ -324,14 +362,14 @@ func (s *Sandbox) logReady() {
 
 // checkWithCgroups runs the self-test, and again without cgroups if they
 // are what fails.
-func (s *Sandbox) checkWithCgroups() error {
-	err := s.selfTest()
-	if err == nil || s.cg == nil {
+func (s *Sandbox) checkWithCgroups(ctx context.Context) error {
+	err := s.selfTest(ctx)
+	if err == nil || s.cg == nil || ctx.Err() != nil {
 		return err
 	}
 	cg := s.cg
 	s.cg = nil
-	if err2 := s.selfTest(); err2 != nil {
+	if err2 := s.selfTest(ctx); err2 != nil {
 		s.cg = cg // the cgroups were not what failed
 		return err2
 	}
@@ -365,8 +403,9 @@ func baseBinds() []string {
 	return args
 }
 
-// selfTest runs /usr/bin/true in a sandbox.
-func (s *Sandbox) selfTest() error {
+// selfTest runs /usr/bin/true in a sandbox, within 20 s or until ctx is
+// done.
+func (s *Sandbox) selfTest(ctx context.Context) error {
 	dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix("selftest"))
 	if err != nil {
 		return fmt.Errorf("new sandbox: self-test dir: %w", err)
@@ -375,7 +414,7 @@ func (s *Sandbox) selfTest() error {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return fmt.Errorf("new sandbox: self-test dir: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	o, err := s.run(ctx, boxConfig{dir: dir, tmpSize: 1 << 20, processes: 16}, &job{
 		argv:   []string{"/usr/bin/true"},

@@ -44,7 +44,7 @@ func TestMain(m *testing.M) {
 		testWorkDir = filepath.Join(os.TempDir(), "codementor-sandbox-test")
 		log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		if _, testSandboxErr = sandboxtest.Helper(); testSandboxErr == nil {
-			testSandbox, testSandboxErr = New(Config{WorkDir: testWorkDir}, log)
+			testSandbox, testSandboxErr = New(context.Background(), Config{WorkDir: testWorkDir}, log)
 		}
 	}
 	code := m.Run()
@@ -116,9 +116,46 @@ func TestUnknownLanguage(t *testing.T) {
 }
 
 func TestNewWithoutBwrap(t *testing.T) {
-	_, err := New(Config{WorkDir: filepath.Join(os.TempDir(), "unused"), Bwrap: "/nonexistent/bwrap"}, nil)
+	_, err := New(t.Context(), Config{WorkDir: filepath.Join(os.TempDir(), "unused"), Bwrap: "/nonexistent/bwrap"}, nil)
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "bubblewrap") {
 		t.Fatalf("New with a missing bwrap = %v, want ErrUnavailable naming the bubblewrap package", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	if err := (Config{WorkDir: "/srv/sandbox"}).Validate(); err != nil {
+		t.Errorf("Validate of a work dir and defaults = %v", err)
+	}
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{}, "WorkDir is required"},
+		{Config{WorkDir: "/srv/sandbox", UIDs: UIDRange{First: 100, Count: 10}}, "want a range above 999"},
+		{Config{WorkDir: "/srv/sandbox", UIDs: UIDRange{First: 65000, Count: 1000}}, "not holding 65534"},
+	} {
+		if err := c.cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Validate(%+v) = %v, want an error saying %q", c.cfg, err, c.want)
+		}
+	}
+	if _, err := New(t.Context(), Config{}, nil); err == nil || !strings.Contains(err.Error(), "WorkDir is required") {
+		t.Errorf("New(Config{}) = %v, want the Validate error", err)
+	}
+}
+
+// TestNewCanceled: New stops at its self-test when ctx is done, and says
+// why, rather than fall back on rlimits or on no sandbox at all.
+func TestNewCanceled(t *testing.T) {
+	sandbox(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, cfg := range []Config{{WorkDir: testWorkDir, WarmBoxes: -1}, {WorkDir: testWorkDir, WarmBoxes: -1, Unsafe: true}} {
+		if s, err := New(ctx, cfg, nil); !errors.Is(err, context.Canceled) {
+			if s != nil {
+				s.Close()
+			}
+			t.Errorf("New(canceled ctx, Unsafe %v) = %v, want context.Canceled", cfg.Unsafe, err)
+		}
 	}
 }
 
@@ -128,7 +165,7 @@ func TestWorkDirChecks(t *testing.T) {
 	if err := os.Chmod(private, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	_, err := New(Config{WorkDir: filepath.Join(private, "work")}, nil)
+	_, err := New(t.Context(), Config{WorkDir: filepath.Join(private, "work")}, nil)
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "o+x") {
 		t.Errorf("New with an unreachable work dir = %v, want ErrUnavailable saying what to fix", err)
 	}
@@ -137,7 +174,7 @@ func TestWorkDirChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.Remove(link)
-	_, err = New(Config{WorkDir: link}, nil)
+	_, err = New(t.Context(), Config{WorkDir: link}, nil)
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "link") {
 		t.Errorf("New with a symbolic link as work dir = %v, want ErrUnavailable", err)
 	}

@@ -38,7 +38,7 @@ func (l *lockedBuffer) String() string {
 // cgroups and without. Only well-behaved programs: nothing isolates them.
 func TestUnsafe(t *testing.T) {
 	sandbox(t)
-	if _, err := New(Config{WorkDir: testWorkDir, Bwrap: "/usr/bin/false"}, nil); !errors.Is(err, ErrUnavailable) {
+	if _, err := New(t.Context(), Config{WorkDir: testWorkDir, Bwrap: "/usr/bin/false"}, nil); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("New where bwrap fails = %v, want ErrUnavailable", err)
 	}
 	for _, c := range []struct {
@@ -55,7 +55,7 @@ func TestUnsafe(t *testing.T) {
 func testUnsafe(t *testing.T, cfg Config) {
 	var logs lockedBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s, err := New(cfg, log)
+	s, err := New(t.Context(), cfg, log)
 	if err != nil {
 		t.Fatalf("New(Unsafe): %v\n%s", err, logs.String())
 	}
