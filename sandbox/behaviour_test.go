@@ -160,18 +160,11 @@ func (c *behaviour) cannot(s *Sandbox, lang string) string {
 
 // run runs p as c says and checks what came of it.
 func (c *behaviour) run(t *testing.T, p *Program) {
+	runChecked(t, p, c.stdin, c.lim, c.check)
 	lim := testLimits
 	if c.lim != (Limits{}) {
 		lim = c.lim
 	}
-	start := time.Now()
-	e, err := p.Run(context.Background(), []byte(c.stdin), lim)
-	elapsed := time.Since(start)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	t.Logf("%v: %s", elapsed.Round(time.Millisecond), describe(e))
-	c.check(t, e, elapsed)
 	for _, r := range c.more {
 		if e, err := p.Run(context.Background(), []byte(r.stdin), lim); err != nil || string(e.Stdout) != r.stdout {
 			t.Errorf("Run(%q): %v %s, want %q", r.stdin, err, describe(e), r.stdout)
@@ -197,6 +190,14 @@ func goNeedsMemoryCgroup(s *Sandbox, lang string) string {
 		return "without a memory cgroup a Go program stops only at its address-space limit, gigabytes away"
 	}
 	return ""
+}
+
+// wantMemoryExceeded is the check of a program over its memory limit.
+func wantMemoryExceeded(t *testing.T, e Execution, _ time.Duration) {
+	t.Helper()
+	if !e.MemoryExceeded {
+		t.Errorf("got %s, want MemoryExceeded", describe(e))
+	}
 }
 
 // verdictLimits are the limits of the cases about what a program says or
@@ -445,11 +446,7 @@ func main() {
 			"go":  "package main\n\nvar a [1 << 30]byte\n\nfunc main() { a[12345] = 1 }\n",
 		},
 		misbehaves: true,
-		check: func(t *testing.T, e Execution, _ time.Duration) {
-			if !e.MemoryExceeded {
-				t.Errorf("got %s, want MemoryExceeded", describe(e))
-			}
-		},
+		check:      wantMemoryExceeded,
 	},
 	{
 		verdict:    "memory limit",
@@ -457,11 +454,7 @@ func main() {
 		code:       map[string]string{"javascript": "const a = [];\nfor (;;) a.push(new Array(1 << 16).fill(1.5));\n"},
 		lim:        verdictLimits,
 		misbehaves: true,
-		check: func(t *testing.T, e Execution, _ time.Duration) {
-			if !e.MemoryExceeded {
-				t.Errorf("got %s, want over the memory limit", describe(e))
-			}
-		},
+		check:      wantMemoryExceeded,
 	},
 	{
 		// Buffers live off the JavaScript heap, where --max-old-space-size

@@ -391,22 +391,27 @@ func TestRunHostile(t *testing.T) {
 			}
 			t.Run(lang+"/"+c.name, func(t *testing.T) {
 				t.Parallel()
-				p := compile(t, lang, code)
-				lim := testLimits
-				if c.lim != (Limits{}) {
-					lim = c.lim
-				}
-				start := time.Now()
-				e, err := p.Run(context.Background(), []byte(c.stdin), lim)
-				elapsed := time.Since(start)
-				if err != nil {
-					t.Fatalf("Run: %v", err)
-				}
-				t.Logf("%v: %s", elapsed.Round(time.Millisecond), describe(e))
-				c.check(t, e, elapsed)
+				runChecked(t, compile(t, lang, code), c.stdin, c.lim, c.check)
 			})
 		}
 	}
+}
+
+// runChecked runs p once on stdin under lim (testLimits if zero), says what
+// it did and how long it took, and checks it.
+func runChecked(t *testing.T, p *Program, stdin string, lim Limits, check func(*testing.T, Execution, time.Duration)) {
+	t.Helper()
+	if lim == (Limits{}) {
+		lim = testLimits
+	}
+	start := time.Now()
+	e, err := p.Run(context.Background(), []byte(stdin), lim)
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Logf("%v: %s", elapsed.Round(time.Millisecond), describe(e))
+	check(t, e, elapsed)
 }
 
 // TestEnvironment checks that no variable of the service leaks in. Not
