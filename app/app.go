@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	clientID := "codementor-" + filepath.Base(slot)
 
 	if cfg.Role == RoleDev || cfg.Role == RoleProcessor {
-		if err := a.addProcessors(kc, slot, clientID); err != nil {
+		if err := a.addProcessors(ctx, kc, slot, clientID); err != nil {
 			return nil, err
 		}
 	}

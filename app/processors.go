@@ -24,7 +24,7 @@ import (
 	"github.com/codementor/codementor/views"
 )
 
-func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
+func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID string) error {
 	log := a.log
 	// Each processor keeps its tables in its own directory: two processors
 	// must not share a LevelDB, which only one may open.
@@ -88,7 +88,7 @@ func (a *App) addProcessors(kc kafka.Config, slot, clientID string) error {
 		return err
 	}
 
-	sb, err := sandbox.New(sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, UIDs: a.cfg.SandboxUIDs, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
+	sb, err := sandbox.New(ctx, sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, UIDs: a.cfg.SandboxUIDs, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
 	if err != nil {
 		// Without a sandbox no code runs: submissions wait in Kafka and
 		// /readyz says why.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/sandbox/boxinit"
+	"github.com/codementor/codementor/sandbox/internal/toolchain"
 )
 
 // A 10-test submission, compile included, in each language: sandboxed, and
@@ -45,12 +46,12 @@ func benchInput(i int) ([]byte, string) {
 
 func BenchmarkSubmission(b *testing.B) {
 	s := sandbox(b)
-	for _, l := range languages {
+	for _, l := range toolchain.Languages() {
 		code, ok := benchPrograms[l.ID]
 		if !ok || s.toolchains[l.ID] == nil {
 			continue
 		}
-		<-s.toolchains[l.ID].ready
+		<-s.toolchains[l.ID].Ready()
 		b.Run(l.ID, func(b *testing.B) {
 			var bare, boxed time.Duration
 			for b.Loop() {
@@ -86,8 +87,8 @@ func submitSandboxed(b *testing.B, s *Sandbox, lang, code string) {
 
 // submitBare compiles and runs code like the sandbox does, with the
 // toolchain's own commands, outside the sandbox.
-func submitBare(b *testing.B, tc *toolchain, code string) {
-	l := tc.lang
+func submitBare(b *testing.B, tc *toolchain.Toolchain, code string) {
+	l := tc.Lang
 	dir, err := os.MkdirTemp("", "bench-bare-")
 	if err != nil {
 		b.Fatal(err)
@@ -96,9 +97,10 @@ func submitBare(b *testing.B, tc *toolchain, code string) {
 	if err := os.WriteFile(filepath.Join(dir, l.Entry), []byte(code), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	vars := tc.withVars(map[string][]string{"sources": {l.Entry}, "mem": {"256"}, "stack": {"64"}})
-	if tc.hasCache() && l.ID == "java" {
-		vars["javac_cds"] = []string{"-J-XX:SharedArchiveFile=" + tc.cache}
+	vars := tc.Vars(map[string][]string{"sources": {l.Entry}, "mem": {"256"}, "stack": {"64"}})
+	cache, cacheInBox := tc.Cache()
+	if cache != "" && l.ID == "java" {
+		vars["javac_cds"] = []string{"-J-XX:SharedArchiveFile=" + cache}
 	}
 	// In the sandbox the program sees its work dir at /box, its own
 	// /tmp, the helper at /sandbox-init and the cache at its place.
@@ -112,25 +114,25 @@ func submitBare(b *testing.B, tc *toolchain, code string) {
 		for i, a := range env {
 			a = strings.ReplaceAll(a, "=/tmp", "="+dir+"/tmp")
 			a = strings.ReplaceAll(a, " /tmp/", " "+dir+"/tmp/")
-			if tc.hasCache() {
-				a = strings.ReplaceAll(a, tc.cacheBox, tc.cache)
+			if cache != "" {
+				a = strings.ReplaceAll(a, cacheInBox, cache)
 			}
-			env[i] = strings.ReplaceAll(a, boxinit.Path, testSandbox.helper)
+			env[i] = strings.ReplaceAll(a, boxinit.Path, testSandbox.helper.Path())
 		}
 		return env
 	}
 	if l.Compile != nil {
-		argv, _ := expand(l.Compile, vars)
-		env, _ := expand(l.CompileEnv, vars)
+		argv, _ := toolchain.Expand(l.Compile, vars)
+		env, _ := toolchain.Expand(l.CompileEnv, vars)
 		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Dir, cmd.Env = dir, append([]string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}, envPaths(env)...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("%v: %v\n%s", argv, err, out)
 		}
 	}
-	argv, _ := expand(l.Run, vars)
+	argv, _ := toolchain.Expand(l.Run, vars)
 	argv = boxPaths(argv)
-	env, _ := expand(l.RunEnv, vars)
+	env, _ := toolchain.Expand(l.RunEnv, vars)
 	for i := range benchTests {
 		in, want := benchInput(i)
 		cmd := exec.Command(argv[0], argv[1:]...)

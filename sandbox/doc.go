@@ -3,7 +3,7 @@
 //
 // # Use
 //
-//	sb, err := sandbox.New(sandbox.Config{WorkDir: dataDir + "/sandbox"}, log)
+//	sb, err := sandbox.New(ctx, sandbox.Config{WorkDir: dataDir + "/sandbox"}, log)
 //	p, err := sb.Compile(ctx, sandbox.Source{Language: "cpp", Code: code, Driver: driver})
 //	// *CompileError if it does not compile
 //	defer p.Close()
@@ -17,18 +17,19 @@
 //
 // # Languages and drivers
 //
-// languages.go holds the language table: per language, the entry and
-// solution file names, the compiler's and the program's argv and
-// environment (with placeholders such as {sources}, {mem}, {java_home}),
-// the files whose presence means the toolchain is installed, the command
-// printing its version, extra read-only binds, the address-space and memory
-// slack of its runtime and its out-of-memory messages. toolchains.go finds
-// the toolchains that do not sit at a fixed path (the JDK through javac, Go
-// through `go env GOROOT`, node, each with its links resolved), runs each
-// version command once, outside the sandbox (our toolchains are trusted; the
-// code they are given is not), and binds into the sandbox only what the
-// toolchain needs: GOROOT, the JDK's configuration links' targets
-// (/etc/java-NN-openjdk), node's prefix when outside /usr.
+// Package internal/toolchain holds the language table (languages.go): per
+// language, the entry and solution file names, the compiler's and the
+// program's argv and environment (with placeholders such as {sources},
+// {mem}, {java_home}), the files whose presence means the toolchain is
+// installed, the command printing its version, extra read-only binds, the
+// address-space and memory slack of its runtime and its out-of-memory
+// messages. It finds the toolchains that do not sit at a fixed path (the
+// JDK through javac, Go through `go env GOROOT`, node, each with its links
+// resolved), runs each version command once, outside the sandbox (our
+// toolchains are trusted; the code they are given is not), and binds into
+// the sandbox only what the toolchain needs: GOROOT, the JDK's
+// configuration links' targets (/etc/java-NN-openjdk), node's prefix when
+// outside /usr.
 //
 // A Source with a Driver (the question's code, holding the entry point) is
 // compiled with the learner's code as the solution: main.py + solution.py,
@@ -127,9 +128,9 @@
 // configuration and no secret: it imports nothing of the service. New copies
 // it into Config.WorkDir (the original may live in a directory nobody cannot
 // reach) under a name made of its content's hash, so every process and build
-// with the same helper shares one copy; and New refuses to start where a box
-// could read the service's own executable (under /usr, say), which embeds
-// the starter questions. The helper
+// with the same helper shares one copy (package internal/helper); and New
+// refuses to start where a box could read the service's own executable
+// (under /usr, say), which embeds the starter questions. The helper
 //
 //   - closes (CLOEXEC) every descriptor but stdin, stdout, stderr and its
 //     control socket, so that programs inherit nothing else; the descriptors
@@ -217,10 +218,10 @@
 //
 // Where the machine allows (cgroup v2, or v1's memory, pids and cpuacct
 // hierarchies, and the cpu controller if there is one; New detects which
-// and logs it), each box has a control group
-// (see cgroup.go), under a parent "codementor" group beside the service's
-// own group, created by the service before the box starts and removed after
-// it. The service moves the helper into it while the box starts; every
+// and logs it), each box has a control group (see package
+// internal/cgroups), under a parent "codementor" group beside the
+// service's own group, created by the service before the box starts and
+// removed after it. The service moves the helper into it while the box starts; every
 // program is born in it. (A group per test would mean moving each program
 // into it, and after a quiet spell a move waits for an RCU grace period:
 // milliseconds per test.) The service sets the memory limit (the question's,

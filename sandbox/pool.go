@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"sync"
+
+	"github.com/codementor/codementor/sandbox/internal/toolchain"
 )
 
 // Sandboxes started ahead. Starting one (bwrap's namespaces and mounts, the
@@ -38,19 +40,19 @@ func newWarmPool(s *Sandbox, size int) *warmPool {
 // warmConfig is how the first sandbox of tc's Programs binds dir: the
 // compiler's, writable, with the toolchain's cache; or the program's own,
 // read-only, for a language whose compile step only checks.
-func (s *Sandbox) warmConfig(tc *toolchain, dir string) boxConfig {
-	if tc.lang.Compile != nil && !tc.lang.CheckOnly {
+func (s *Sandbox) warmConfig(tc *toolchain.Toolchain, dir string) boxConfig {
+	if tc.Lang.Compile != nil && !tc.Lang.CheckOnly {
 		return boxConfig{tc: tc, cache: true, dir: dir, writable: true, tmpSize: compileTmpSize, processes: compileProcesses}
 	}
 	return boxConfig{tc: tc, dir: dir, tmpSize: runTmpSize, processes: runProcesses}
 }
 
 // take returns a warm sandbox for tc, or nil, and starts its replacement.
-func (w *warmPool) take(tc *toolchain) *warmBox {
+func (w *warmPool) take(tc *toolchain.Toolchain) *warmBox {
 	if w == nil {
 		return nil
 	}
-	id := tc.lang.ID
+	id := tc.Lang.ID
 	for {
 		w.mu.Lock()
 		list := w.ready[id]
@@ -73,11 +75,11 @@ func (w *warmPool) take(tc *toolchain) *warmBox {
 }
 
 // fill starts sandboxes for tc in the background until size are ready.
-func (w *warmPool) fill(tc *toolchain) {
+func (w *warmPool) fill(tc *toolchain.Toolchain) {
 	if w == nil {
 		return
 	}
-	id := tc.lang.ID
+	id := tc.Lang.ID
 	w.mu.Lock()
 	if w.closed || w.filling[id] || len(w.ready[id]) >= w.size {
 		w.mu.Unlock()
@@ -89,7 +91,7 @@ func (w *warmPool) fill(tc *toolchain) {
 	go func() {
 		defer w.wg.Done()
 		// The compiler's sandbox binds the toolchain's cache once made.
-		<-tc.ready
+		<-tc.Ready()
 		for {
 			wb, err := w.start(tc)
 			w.mu.Lock()
@@ -111,9 +113,9 @@ func (w *warmPool) fill(tc *toolchain) {
 }
 
 // start makes a work dir and starts a sandbox on it.
-func (w *warmPool) start(tc *toolchain) (*warmBox, error) {
+func (w *warmPool) start(tc *toolchain.Toolchain) (*warmBox, error) {
 	s := w.s
-	dir, err := s.newWorkDir(tc.lang)
+	dir, err := s.newWorkDir(tc.Lang)
 	if err != nil {
 		return nil, fmt.Errorf("make work dir: %w", err)
 	}

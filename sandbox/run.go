@@ -2,45 +2,22 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
-	"os/exec"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/codementor/codementor/sandbox/boxinit"
-	"github.com/codementor/codementor/sandbox/seccomp"
+	"github.com/codementor/codementor/sandbox/internal/cgroups"
 
 	"golang.org/x/sys/unix"
 )
 
-// The host side of a sandbox (a box): bwrap and the helper it runs as PID 1,
-// started once and then asked to run programs one at a time over a control
-// socket; each run's descriptors, limits, kill switch and the collection of
-// what happened.
-
-const (
-	// boxDir is where the work dir appears inside the sandbox.
-	boxDir = boxinit.BoxDir
-	// infoFD is bwrap's --info-fd, which tells the helper's host PID; the
-	// control socket is boxinit.CtrlFD.
-	infoFD = 4
-	// seccompFD is bwrap's --seccomp: the filter (package seccomp) it loads
-	// before it execs the helper, which every program inherits.
-	seccompFD = 5
-	// helperGrace bounds the waits for the helper: to start, to stop a run
-	// it was told to kill, to die once killed; and for the output pipes to
-	// reach their end.
-	helperGrace = 5 * time.Second
-)
+// A run in a box: its descriptors, limits and kill switch, and the
+// collection of what happened.
 
 // rlimitArgs returns the prlimit argv prefix applying r.
 func rlimitArgs(r boxinit.Rlimits, prlimit string) []string {
@@ -58,23 +35,7 @@ func rlimitArgs(r boxinit.Rlimits, prlimit string) []string {
 	}
 }
 
-// boxConfig says what a box binds.
-type boxConfig struct {
-	tc       *toolchain // for its extra binds; nil for none
-	cache    bool       // bind tc's cache too (compilation)
-	dir      string     // host work dir, bound at /box
-	writable bool       // bind /box read-write (compilation) rather than read-only
-	tmpSize  int64      // size of the /tmp tmpfs
-	// processes bounds the processes and threads of the box's cgroup,
-	// beyond the helper's own (RLIMIT_NPROC bounds the program's closer).
-	processes int
-}
-
-// helperThreads is the allowance of the helper's own threads in a box's
-// cgroup.
-const helperThreads = 32
-
-// unsafeProcesses is RLIMIT_NPROC without a sandbox (see box.run).
+// unsafeProcesses is RLIMIT_NPROC without a sandbox (see boxRlimits).
 const unsafeProcesses = 1 << 14
 
 // job is one program to run in a box.
@@ -112,340 +73,7 @@ type outcome struct {
 
 	// cg is what the box's control group measured of the run, nil
 	// without one.
-	cg *cgroupStats
-}
-
-// box is a running sandbox: bwrap, and the helper serving run requests.
-type box struct {
-	s      *Sandbox
-	cmd    *exec.Cmd
-	conn   *net.UnixConn
-	k      *killer
-	events chan boxinit.Report // the helper's reports; closed when it is gone
-	exited chan struct{}       // closed once bwrap (hence everything) is gone
-	diag   *capture            // bwrap's and the helper's own messages
-	cg     *cgroupBox          // the box's control group; nil without cgroups
-	nextID uint64
-	// broken is set when the box must not run anything again.
-	broken atomic.Bool
-	// runMu is held by a run, and by the removal of the box's cgroup,
-	// which waits for it.
-	runMu sync.Mutex
-	// uid is the host uid the box runs as, its own (see uids.go); 0 when
-	// the service does not run as root (the box then runs as the service).
-	uid int
-	// Without a sandbox (Config.Unsafe): paths turns the sandbox's paths
-	// (/box, /tmp, /sandbox-init, the caches) in arguments and environment
-	// into the host's; dir is the work dir, tmp the box's own temporary
-	// directory. Both nil and "" in a sandbox.
-	paths    *strings.Replacer
-	dir, tmp string
-}
-
-// bwrapArgs returns bwrap's arguments for a box.
-func (s *Sandbox) bwrapArgs(c boxConfig) []string {
-	args := []string{
-		"--unshare-all", "--unshare-user", "--disable-userns",
-		"--die-with-parent", "--new-session", "--as-pid-1",
-		"--cap-drop", "ALL",
-		"--hostname", "sandbox",
-		"--clearenv",
-		"--setenv", "PATH", "/usr/bin:/bin",
-		"--setenv", "HOME", boxDir,
-		"--setenv", "LANG", "C.UTF-8",
-	}
-	args = append(args, s.baseBinds...)
-	if c.tc != nil {
-		args = append(args, c.tc.bindArgs(c.cache)...)
-	}
-	bind := "--ro-bind"
-	if c.writable {
-		bind = "--bind"
-	}
-	return append(args,
-		"--proc", "/proc",
-		"--dev", "/dev",
-		"--size", strconv.FormatInt(c.tmpSize, 10), "--tmpfs", "/tmp",
-		bind, c.dir, boxDir,
-		"--ro-bind", s.helper, boxinit.Path,
-		"--info-fd", strconv.Itoa(infoFD),
-		"--seccomp", strconv.Itoa(seccompFD),
-		"--chdir", boxDir,
-		// Last: the root and /dev are tmpfs the program could fill.
-		"--remount-ro", "/dev",
-		"--remount-ro", "/",
-		"--",
-		boxinit.Path, boxinit.Verb,
-	)
-}
-
-// procAttr returns how bwrap is started: its own process group, killed if
-// this process dies, and as the box's uid (when the service runs as root).
-func (s *Sandbox) procAttr(uid int) *syscall.SysProcAttr {
-	a := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if uid != 0 {
-		a.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid), Groups: []uint32{}}
-	}
-	return a
-}
-
-// startBox starts a box and waits until its helper serves.
-func (s *Sandbox) startBox(ctx context.Context, c boxConfig) (*box, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := s.ensureHelper(); err != nil {
-		return nil, err
-	}
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("control socket: %w", err)
-	}
-	ours, theirs := os.NewFile(uintptr(fds[0]), "control"), os.NewFile(uintptr(fds[1]), "control")
-	// Ours of the helper's end goes once it started (or failed to): the
-	// socket must end with the helper.
-	defer theirs.Close()
-	fc, err := net.FileConn(ours)
-	ours.Close()
-	if err != nil {
-		return nil, fmt.Errorf("control socket: %w", err)
-	}
-	b := &box{s: s, conn: fc.(*net.UnixConn), events: make(chan boxinit.Report, 4), exited: make(chan struct{}), diag: &capture{limit: 4 << 10}}
-	// The box's own uid, back to the range once everything of the box is
-	// gone (below), or now if it does not start.
-	started := false
-	if s.uids != nil {
-		if b.uid, err = s.uids.take(); err != nil {
-			b.conn.Close()
-			return nil, err
-		}
-		defer func() {
-			if !started {
-				s.uids.give(b.uid)
-			}
-		}()
-		// The compiler writes into the work dir: the box's uid owns it
-		// while the box runs (Program.compileInBox gives it back to root).
-		if c.writable {
-			if err := os.Chown(c.dir, b.uid, b.uid); err != nil {
-				b.conn.Close()
-				return nil, fmt.Errorf("chown work dir: %w", err)
-			}
-		}
-	}
-	var infoR, infoW *os.File
-	if !s.unsafe {
-		if infoR, infoW, err = os.Pipe(); err != nil {
-			b.conn.Close()
-			return nil, fmt.Errorf("info pipe: %w", err)
-		}
-	}
-	diagR, diagW, err := os.Pipe()
-	if err != nil {
-		b.conn.Close()
-		if infoR != nil {
-			infoR.Close()
-			infoW.Close()
-		}
-		return nil, fmt.Errorf("diagnostics pipe: %w", err)
-	}
-	if s.unsafe {
-		b.cmd, err = s.unsafeCmd(b, c, theirs, diagW)
-		if err != nil {
-			b.conn.Close()
-			diagR.Close()
-			diagW.Close()
-			return nil, err
-		}
-	} else {
-		filter, err := seccomp.File()
-		if err != nil {
-			b.conn.Close()
-			diagR.Close()
-			diagW.Close()
-			infoR.Close()
-			infoW.Close()
-			return nil, err
-		}
-		defer filter.Close()
-		b.cmd = &exec.Cmd{
-			Path:        s.bwrap,
-			Args:        append([]string{s.bwrap}, s.bwrapArgs(c)...),
-			Env:         []string{},
-			Dir:         "/",
-			Stdout:      diagW,
-			Stderr:      diagW,
-			ExtraFiles:  []*os.File{theirs, infoW, filter}, // fds 3, 4 and 5
-			SysProcAttr: s.procAttr(b.uid),
-		}
-	}
-	b.k = &killer{cmd: b.cmd, pidfd: -1}
-	err = b.cmd.Start()
-	theirs.Close()
-	if infoW != nil {
-		infoW.Close()
-	}
-	diagW.Close()
-	if err != nil {
-		b.conn.Close()
-		if infoR != nil {
-			infoR.Close()
-		}
-		diagR.Close()
-		if b.tmp != "" {
-			os.RemoveAll(b.tmp)
-		}
-		return nil, fmt.Errorf("start sandbox: %w", err)
-	}
-	go func() {
-		_ = b.diag.drain(diagR)
-		diagR.Close()
-	}()
-	go b.read()
-	var cgErr error
-	if s.cg != nil {
-		cpus := runCPUs
-		if c.writable {
-			cpus = compileCPUs
-		}
-		b.cg, cgErr = s.cg.newBox(c.processes+helperThreads, cpus)
-	}
-	go func() {
-		_ = b.cmd.Wait()
-		if s.unsafe {
-			// No PID namespace took the programs with the helper: kill
-			// its process group (its session's), the cgroup the rest.
-			_ = unix.Kill(-b.cmd.Process.Pid, unix.SIGKILL)
-		} else if !b.k.waitHelper(helperGrace) {
-			s.log.Error("sandbox: init process still alive after bwrap exited")
-		}
-		b.k.close()
-		if b.cg != nil {
-			b.runMu.Lock()
-			err := b.cg.remove()
-			b.runMu.Unlock()
-			if err != nil {
-				s.log.Error("sandbox: remove a box's cgroup", "err", err)
-			}
-		}
-		if b.tmp != "" {
-			if err := os.RemoveAll(b.tmp); err != nil {
-				s.log.Error("sandbox: remove a box's temporary directory", "err", err)
-			}
-		}
-		if b.uid != 0 {
-			// Every process of the box is gone: the PID namespace went
-			// with the helper, or (without a sandbox) the cgroup and the
-			// process group were killed.
-			s.uids.give(b.uid)
-		}
-		close(b.exited)
-	}()
-	started = true
-	if cgErr != nil {
-		b.kill()
-		return nil, fmt.Errorf("sandbox: no cgroup for the box: %w", cgErr)
-	}
-	var pid int
-	var infoErr error
-	if s.unsafe {
-		pid = b.cmd.Process.Pid
-	} else {
-		pid, infoErr = readChildPID(infoR, time.Now().Add(helperGrace))
-	}
-	b.k.setHelper(pid, infoErr == nil)
-	// The helper, and so every program it starts, joins the box's group
-	// while it starts up.
-	adopted := make(chan error, 1)
-	if b.cg != nil && infoErr == nil {
-		go func() { adopted <- b.cg.adopt(pid) }()
-	} else {
-		adopted <- nil
-	}
-
-	timer := time.NewTimer(helperGrace)
-	defer timer.Stop()
-	select {
-	case ev, ok := <-b.events:
-		if ok && ev.Event == "ready" {
-			if err := <-adopted; err != nil {
-				b.kill()
-				return nil, err
-			}
-			return b, nil
-		}
-		b.kill()
-		if ok {
-			return nil, fmt.Errorf("sandbox did not start: %s", ev.Error)
-		}
-		// The helper is gone: so is bwrap, or it soon will be.
-		select {
-		case <-b.exited:
-			return nil, fmt.Errorf("sandbox did not start (%v): %s", b.cmd.ProcessState, b.diag.bytes())
-		case <-time.After(helperGrace):
-			return nil, fmt.Errorf("sandbox did not start: %s", b.diag.bytes())
-		}
-	case <-timer.C:
-		b.kill()
-		return nil, fmt.Errorf("sandbox did not start within %v: %s", helperGrace, b.diag.bytes())
-	case <-ctx.Done():
-		b.kill()
-		return nil, ctx.Err()
-	}
-}
-
-// read forwards the helper's reports to b.events until the socket ends.
-func (b *box) read() {
-	defer close(b.events)
-	buf := make([]byte, boxinit.MaxMessage)
-	for {
-		n, err := b.conn.Read(buf)
-		if err != nil || n == 0 {
-			return
-		}
-		var r boxinit.Report
-		if err := json.Unmarshal(buf[:n], &r); err != nil {
-			b.s.log.Error("sandbox: bad report from the helper", "err", err)
-			b.kill()
-			return
-		}
-		b.events <- r
-	}
-}
-
-// send writes a request, with descriptors, to the helper.
-func (b *box) send(req boxinit.Request, files ...*os.File) error {
-	msg, err := json.Marshal(req)
-	if err != nil {
-		return err
-	}
-	var oob []byte
-	if len(files) > 0 {
-		fds := make([]int, len(files))
-		for i, f := range files {
-			fds[i] = int(f.Fd())
-		}
-		oob = unix.UnixRights(fds...)
-	}
-	_, _, err = b.conn.WriteMsgUnix(msg, oob, nil)
-	return err
-}
-
-// kill kills the box, everything in it with the helper, and closes it.
-func (b *box) kill() {
-	b.broken.Store(true)
-	b.k.kill()
-	b.conn.Close()
-}
-
-// close kills the box and waits until it is gone.
-func (b *box) close() {
-	b.kill()
-	select {
-	case <-b.exited:
-	case <-time.After(2 * helperGrace):
-		b.s.log.Error("sandbox: a box outlived its kill")
-	}
+	cg *cgroups.Stats
 }
 
 // run runs j in a new box bound as c and closes the box.
@@ -462,124 +90,190 @@ func (s *Sandbox) run(ctx context.Context, c boxConfig, j *job) (*outcome, error
 // Its error is an internal fault, or the cancellation of ctx. Afterwards
 // b.broken says whether the box can run another job.
 func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
-	s := b.s
 	b.runMu.Lock()
 	defer b.runMu.Unlock()
-	if b.broken.Load() || (b.cg != nil && b.cg.dirs == nil) {
+	if b.broken.Load() || (b.cg != nil && b.cg.Removed()) {
 		return nil, errors.New("sandbox: run on a broken box")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var files []*os.File // every descriptor still to close
-	defer func() {
-		for _, f := range files {
-			_ = f.Close()
-		}
-	}()
-	stdin, err := sealedFile("stdin", j.stdin)
+	f, err := openRunFiles(j)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, stdin)
-	pipe := func() (r, w *os.File, err error) {
-		r, w, err = os.Pipe()
-		if err == nil {
-			files = append(files, r, w)
-		}
-		return r, w, err
-	}
-	outR, outW, err := pipe()
-	if err != nil {
-		return nil, fmt.Errorf("stdout pipe: %w", err)
-	}
-	errR, errW := outR, outW
-	if !j.merge {
-		if errR, errW, err = pipe(); err != nil {
-			return nil, fmt.Errorf("stderr pipe: %w", err)
-		}
-	}
-	b.nextID++
-	req := boxinit.Request{Op: "run", ID: b.nextID, Argv: j.argv, Env: j.env, CPULimitMS: j.cpuLimit.Milliseconds()}
-	if b.paths != nil {
-		req.Argv, req.Env = b.hostPaths(j.argv), b.hostPaths(j.env)
-		req.Dir, req.Tmp = b.dir, b.tmp
-	}
-	passed := []*os.File{stdin, outW, errW}
-	rl := j.rlim
-	if s.unsafe {
-		// RLIMIT_NPROC counts the uid's processes on the whole host
-		// (no user namespace of the box's own): meaningless here. The pids
-		// cgroup, if any, bounds the box's.
-		rl.Processes = unsafeProcesses
-		// Raising it past the hard limit needs a capability the box's
-		// uid has not.
-		var hard unix.Rlimit
-		if unix.Getrlimit(unix.RLIMIT_NPROC, &hard) == nil && hard.Max < uint64(rl.Processes) {
-			rl.Processes = int(hard.Max)
-		}
-	}
-	var mark cgroupMark
+	defer f.close()
+	req := b.request(j)
+	passed := []*os.File{f.stdin, f.outW, f.errW}
+	var mark cgroups.Mark
 	if b.cg != nil {
-		if mark, err = b.cg.begin(j.memory); err != nil {
+		if mark, err = b.cg.Begin(j.memory); err != nil {
 			b.kill()
 			return nil, err
 		}
-		req.CPUUsage = true
-		passed = append(passed, b.cg.cpu)
-		req.Rlimits = &rl
-	} else {
-		// Without a memory cgroup, ru_maxrss is the only measure of
-		// memory: launch through the shell (see launchShell).
-		req.Shell = true
-		req.Argv = append(rlimitArgs(rl, s.prlimit), req.Argv...)
+		passed = append(passed, b.cg.CPUFile())
 	}
 
 	start := time.Now()
 	err = b.send(req, passed...)
 	// The helper holds its copies now: ours of what the program writes to
 	// must go, so that reads end when the program's processes are gone.
-	for _, f := range []*os.File{stdin, outW, errW} {
-		_ = f.Close()
-	}
+	closeFiles(f.stdin, f.outW, f.errW)
 	if err != nil {
 		b.kill()
 		return nil, fmt.Errorf("%w: send run request: %v", errBoxLost, err)
 	}
+	w := b.watchRun(ctx, j, f)
+	fault := b.await(req.ID, w)
+	w.o.wall = time.Since(start)
+	w.timer.Stop()
+	w.stopCancel()
+	if fault != nil || b.broken.Load() && w.o.report == nil {
+		b.kill()
+	}
+	b.awaitOutput(w, f)
+	if fault != nil {
+		return nil, fault
+	}
+	return b.conclude(ctx, w, mark)
+}
 
-	o := &outcome{stdout: &capture{limit: j.stdoutCap}}
-	var overflowed, timedOut, canceled atomic.Bool
-	stop := make(chan struct{}, 1) // asks the waiting loop below to kill the run
-	stopRun := func() {
-		select {
-		case stop <- struct{}{}:
-		default:
+// runFiles are a run's descriptors: the program's stdin, and the pipes of
+// its stdout and stderr (the same pipe when merged). files are those still
+// to close.
+type runFiles struct {
+	stdin      *os.File
+	outR, outW *os.File
+	errR, errW *os.File
+	files      []*os.File
+}
+
+// openRunFiles makes j's stdin (a sealed memfd) and its output pipes.
+func openRunFiles(j *job) (*runFiles, error) {
+	stdin, err := sealedFile("stdin", j.stdin)
+	if err != nil {
+		return nil, err
+	}
+	f := &runFiles{stdin: stdin, files: []*os.File{stdin}}
+	if f.outR, f.outW, err = f.pipe(); err != nil {
+		f.close()
+		return nil, fmt.Errorf("stdout pipe: %w", err)
+	}
+	f.errR, f.errW = f.outR, f.outW
+	if !j.merge {
+		if f.errR, f.errW, err = f.pipe(); err != nil {
+			f.close()
+			return nil, fmt.Errorf("stderr pipe: %w", err)
 		}
 	}
-	if j.killOnOverflow {
-		o.stdout.overflow = func() { overflowed.Store(true); stopRun() }
+	return f, nil
+}
+
+// pipe opens a pipe whose ends f closes.
+func (f *runFiles) pipe() (r, w *os.File, err error) {
+	r, w, err = os.Pipe()
+	if err == nil {
+		f.files = append(f.files, r, w)
 	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		if err := o.stdout.drain(outR); err != nil {
-			s.log.Warn("sandbox: read stdout", "err", err)
+	return r, w, err
+}
+
+// close closes every descriptor of the run.
+func (f *runFiles) close() { closeFiles(f.files...) }
+
+// request returns the helper's run request for j: its argv and environment
+// (with the host's paths, without a sandbox), its CPU limit and rlimits.
+// With a cgroup the helper sets the rlimits and reads the group's CPU
+// usage; without one, the program starts through prlimit in a shell (see
+// boxinit's launchShell), so that ru_maxrss, the only measure of its
+// memory, starts from the shell's.
+func (b *box) request(j *job) boxinit.Request {
+	b.nextID++
+	req := boxinit.Request{Op: "run", ID: b.nextID, Argv: j.argv, Env: j.env, CPULimitMS: j.cpuLimit.Milliseconds()}
+	if b.paths != nil {
+		req.Argv, req.Env = b.hostPaths(j.argv), b.hostPaths(j.env)
+		req.Dir, req.Tmp = b.dir, b.tmp
+	}
+	rl := b.s.boxRlimits(j.rlim)
+	if b.cg != nil {
+		req.CPUUsage = true
+		req.Rlimits = &rl
+	} else {
+		req.Shell = true
+		req.Argv = append(rlimitArgs(rl, b.s.prlimit), req.Argv...)
+	}
+	return req
+}
+
+// boxRlimits returns the rlimits a program gets for r: r, but without a
+// sandbox RLIMIT_NPROC, which then counts the uid's processes on the whole
+// host (the box has no user namespace of its own), so that it means
+// nothing: the pids cgroup, if any, bounds the box's.
+func (s *Sandbox) boxRlimits(r boxinit.Rlimits) boxinit.Rlimits {
+	if !s.unsafe {
+		return r
+	}
+	r.Processes = unsafeProcesses
+	// Raising it past the hard limit needs a capability the box's uid has
+	// not.
+	var hard unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_NPROC, &hard) == nil && hard.Max < uint64(r.Processes) {
+		r.Processes = int(hard.Max)
+	}
+	return r
+}
+
+// runWatch is the host's watch over a run: the captures of its output, and
+// the reasons to stop it (output over its cap, the wall limit, ctx).
+type runWatch struct {
+	o                              *outcome
+	overflowed, timedOut, canceled atomic.Bool
+	// stop asks the waiting loop (see await) to kill the run.
+	stop       chan struct{}
+	readers    sync.WaitGroup
+	timer      *time.Timer
+	stopCancel func() bool
+}
+
+// watchRun starts reading the run's output and the timers that stop it.
+func (b *box) watchRun(ctx context.Context, j *job, f *runFiles) *runWatch {
+	w := &runWatch{o: &outcome{stdout: &capture{limit: j.stdoutCap}}, stop: make(chan struct{}, 1)}
+	if j.killOnOverflow {
+		w.o.stdout.overflow = func() { w.overflowed.Store(true); w.stopRun() }
+	}
+	w.readers.Go(func() {
+		if err := w.o.stdout.drain(f.outR); err != nil {
+			b.s.log.Warn("sandbox: read stdout", "err", err)
 		}
 	})
 	if !j.merge {
-		o.stderr = &capture{limit: j.stderrCap, tailSize: j.stderrTail}
-		wg.Go(func() {
-			if err := o.stderr.drain(errR); err != nil {
-				s.log.Warn("sandbox: read stderr", "err", err)
+		w.o.stderr = &capture{limit: j.stderrCap, tailSize: j.stderrTail}
+		w.readers.Go(func() {
+			if err := w.o.stderr.drain(f.errR); err != nil {
+				b.s.log.Warn("sandbox: read stderr", "err", err)
 			}
 		})
 	}
-	timer := time.AfterFunc(j.wall, func() { timedOut.Store(true); stopRun() })
-	stopCancel := context.AfterFunc(ctx, func() { canceled.Store(true); stopRun() })
+	w.timer = time.AfterFunc(j.wall, func() { w.timedOut.Store(true); w.stopRun() })
+	w.stopCancel = context.AfterFunc(ctx, func() { w.canceled.Store(true); w.stopRun() })
+	return w
+}
 
-	var fault error
+// stopRun asks the waiting loop to kill the run.
+func (w *runWatch) stopRun() {
+	select {
+	case w.stop <- struct{}{}:
+	default:
+	}
+}
+
+// await waits for the end of run id: the helper's report (in w.o), or the
+// helper's end. When w asks, it tells the helper to kill the run, and kills
+// the box should the helper not stop it within helperGrace. Its error is a
+// fault of the box, not of the program.
+func (b *box) await(id uint64, w *runWatch) error {
 	var grace <-chan time.Time // set once the helper was told to kill the run
 	started := false
-wait:
 	for {
 		select {
 		case ev, ok := <-b.events:
@@ -587,245 +281,88 @@ wait:
 			case !ok:
 				b.broken.Store(true)
 				if !started && grace == nil {
-					fault = fmt.Errorf("%w: %s", errBoxLost, b.diag.bytes())
+					return fmt.Errorf("%w: %s", errBoxLost, b.diag.bytes())
 				}
-				break wait
-			case ev.ID != req.ID:
+				return nil
+			case ev.ID != id:
 				// A report of an earlier run: ignore.
 			case ev.Event == "started":
 				started = true
 			case ev.Event == "exited":
-				o.report = &ev
-				break wait
+				w.o.report = &ev
+				return nil
 			case ev.Event == "error":
-				switch {
-				case ev.Dirty != "":
-					// The last run left it unfit: another box will do.
-					s.log.Warn("sandbox: discarding a box the program left dirty", "why", ev.Dirty)
-					fault = fmt.Errorf("%w: %s", errBoxLost, ev.Error)
-				case grace == nil:
-					fault = fmt.Errorf("sandbox init: %s", ev.Error)
-				}
 				b.broken.Store(true)
-				break wait
+				return b.runFault(ev, grace != nil)
 			}
-		case <-stop:
+		case <-w.stop:
 			if grace == nil {
-				if err := b.send(boxinit.Request{Op: "kill", ID: req.ID}); err != nil {
+				if err := b.send(boxinit.Request{Op: "kill", ID: id}); err != nil {
 					b.kill()
 				}
 				grace = time.After(helperGrace)
 			}
 		case <-grace:
-			s.log.Error("sandbox: the helper did not stop a run: killing the box")
+			b.s.log.Error("sandbox: the helper did not stop a run: killing the box")
 			b.kill()
 			grace = nil
 		}
 	}
-	o.wall = time.Since(start)
-	timer.Stop()
-	stopCancel()
-	if fault != nil || b.broken.Load() && o.report == nil {
-		b.kill()
-	}
+}
 
+// runFault is the fault of a run the helper refused or failed (ev, an
+// "error" report): the box was lost if the last run left it unfit (another
+// box will do), an internal fault otherwise, none if the helper was killing
+// the run.
+func (b *box) runFault(ev boxinit.Report, killing bool) error {
+	switch {
+	case ev.Dirty != "":
+		b.s.log.Warn("sandbox: discarding a box the program left dirty", "why", ev.Dirty)
+		return fmt.Errorf("%w: %s", errBoxLost, ev.Error)
+	case !killing:
+		return fmt.Errorf("sandbox init: %s", ev.Error)
+	}
+	return nil
+}
+
+// awaitOutput waits until the run's output has been read to its end. Should
+// something still hold a pipe after helperGrace, the box goes.
+func (b *box) awaitOutput(w *runWatch, f *runFiles) {
 	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+	go func() { w.readers.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(helperGrace):
-		// Something still holds a pipe: the box must go.
-		s.log.Error("sandbox: output pipes still open after the run ended")
+		b.s.log.Error("sandbox: output pipes still open after the run ended")
 		b.kill()
-		_ = outR.Close()
-		_ = errR.Close()
+		_ = f.outR.Close()
+		_ = f.errR.Close()
 		<-done
 	}
-	if fault != nil {
-		return nil, fault
-	}
+}
+
+// conclude completes the run's outcome: what the box's group measured, and
+// why the host stopped the run. A run ctx stopped returns ctx's error.
+func (b *box) conclude(ctx context.Context, w *runWatch, mark cgroups.Mark) (*outcome, error) {
+	o := w.o
 	if b.cg != nil {
-		st, err := b.cg.end(mark)
+		st, err := b.cg.End(mark)
 		if err != nil {
 			b.kill()
 			return nil, fmt.Errorf("read cgroup: %w", err)
 		}
 		o.cg = &st
 	}
-	o.timedOut, o.outputExceeded = timedOut.Load(), overflowed.Load()
-	if canceled.Load() && ctx.Err() != nil {
+	o.timedOut, o.outputExceeded = w.timedOut.Load(), w.overflowed.Load()
+	if w.canceled.Load() && ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	if o.report == nil && !o.timedOut && !o.outputExceeded {
 		// Not killed by us, yet the helper died without reporting: the
 		// program is the only suspect. Its run counts as killed.
-		s.log.Warn("sandbox: the init process died without reporting", "diagnostics", string(b.diag.bytes()))
+		b.s.log.Warn("sandbox: the init process died without reporting", "diagnostics", string(b.diag.bytes()))
 	}
 	return o, nil
-}
-
-// unsafeCmd returns the command starting the helper without a sandbox
-// (Config.Unsafe): as the box's uid (the service runs as root), in its own session,
-// in the work dir, with the sandbox's environment but a temporary directory
-// of the box's own as TMPDIR; killed if this process dies.
-func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd, error) {
-	tmp, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix("tmp"))
-	if err != nil {
-		return nil, fmt.Errorf("temporary directory: %w", err)
-	}
-	if b.uid != 0 {
-		if err := os.Chown(tmp, b.uid, b.uid); err != nil {
-			os.RemoveAll(tmp)
-			return nil, fmt.Errorf("temporary directory: %w", err)
-		}
-	}
-	b.dir, b.tmp = c.dir, tmp
-	pairs := []string{boxinit.Path, s.helper, boxDir, c.dir, "/tmp", tmp}
-	if c.tc != nil && c.tc.hasCache() {
-		pairs = append([]string{c.tc.cacheBox, c.tc.cache}, pairs...)
-	}
-	b.paths = strings.NewReplacer(pairs...)
-	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
-	if b.uid != 0 {
-		attr.Credential = &syscall.Credential{Uid: uint32(b.uid), Gid: uint32(b.uid), Groups: []uint32{}}
-	}
-	return &exec.Cmd{
-		Path:        s.helper,
-		Args:        []string{boxinit.Path, boxinit.VerbUnsafe},
-		Env:         []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir, "LANG=C.UTF-8", "PWD=" + c.dir, "TMPDIR=" + tmp},
-		Dir:         c.dir,
-		Stdout:      diag,
-		Stderr:      diag,
-		ExtraFiles:  []*os.File{ctrl}, // fd 3
-		SysProcAttr: attr,
-	}, nil
-}
-
-// hostPaths returns list with the sandbox's paths made the host's.
-func (b *box) hostPaths(list []string) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = b.paths.Replace(s)
-	}
-	return out
-}
-
-// readChildPID reads bwrap's --info-fd JSON for the host PID of the
-// sandbox's PID 1 (the helper).
-func readChildPID(f *os.File, deadline time.Time) (int, error) {
-	defer f.Close()
-	if err := f.SetReadDeadline(deadline); err != nil {
-		return 0, fmt.Errorf("info deadline: %w", err)
-	}
-	var info struct {
-		ChildPID int `json:"child-pid"`
-	}
-	if err := json.NewDecoder(io.LimitReader(f, 64<<10)).Decode(&info); err != nil {
-		return 0, fmt.Errorf("read bwrap info: %w", err)
-	}
-	if info.ChildPID <= 0 {
-		return 0, errors.New("bwrap info has no child-pid")
-	}
-	return info.ChildPID, nil
-}
-
-// killer kills a box. It kills the helper, PID 1 of the sandbox's PID
-// namespace, through a pidfd: the kernel then kills every process of the
-// namespace and only lets the helper die once they are all gone, and bwrap,
-// which waits for the helper, exits after that. Until the helper's PID is
-// known a kill is only recorded; if it never becomes known, bwrap itself is
-// killed (its --die-with-parent child follows).
-type killer struct {
-	mu        sync.Mutex
-	cmd       *exec.Cmd
-	pidfd     int
-	known     bool // setHelper was called
-	requested bool
-	fallback  *time.Timer
-}
-
-func (k *killer) kill() {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.requested = true
-	k.signal()
-}
-
-// signal kills what can be killed; k.mu is held.
-func (k *killer) signal() {
-	if !k.known {
-		return
-	}
-	if k.pidfd >= 0 {
-		_ = unix.PidfdSendSignal(k.pidfd, unix.SIGKILL, nil, 0)
-	} else {
-		_ = k.cmd.Process.Kill()
-	}
-	if k.fallback == nil {
-		// bwrap exits once its child is gone; should it not, kill it too.
-		k.fallback = time.AfterFunc(helperGrace, func() { _ = k.cmd.Process.Kill() })
-	}
-}
-
-// setHelper records the helper's PID (ok false: it will not be known) and
-// carries out a kill requested before.
-func (k *killer) setHelper(pid int, ok bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.known = true
-	if ok {
-		if fd, err := unix.PidfdOpen(pid, 0); err == nil {
-			k.pidfd = fd
-		}
-	} else {
-		// No helper PID: bwrap failed, or hangs before starting it.
-		k.requested = true
-	}
-	if k.requested {
-		k.signal()
-	}
-}
-
-// waitHelper waits until the helper has exited, killing it if it is still
-// there after grace; it reports whether the helper is gone.
-func (k *killer) waitHelper(grace time.Duration) bool {
-	k.mu.Lock()
-	fd := k.pidfd
-	k.mu.Unlock()
-	if fd < 0 {
-		return true
-	}
-	for attempt := 0; attempt < 2; attempt++ {
-		deadline := time.Now().Add(grace)
-		for {
-			left := time.Until(deadline)
-			if left <= 0 {
-				break
-			}
-			fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-			n, err := unix.Poll(fds, int(left.Milliseconds())+1)
-			if err == unix.EINTR {
-				continue
-			}
-			if err != nil || n > 0 {
-				return err == nil
-			}
-		}
-		_ = unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
-	}
-	return false
-}
-
-func (k *killer) close() {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.fallback != nil {
-		k.fallback.Stop()
-	}
-	if k.pidfd >= 0 {
-		_ = unix.Close(k.pidfd)
-		k.pidfd = -1
-	}
 }
 
 // sealedFile returns a memfd holding data, sealed against any change and

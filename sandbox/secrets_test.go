@@ -260,7 +260,7 @@ func TestScannerFindsNeedles(t *testing.T) {
 // it (/usr/local/bin) would hand them its embedded questions.
 func TestRefusesAnExecutableInABind(t *testing.T) {
 	s := sandbox(t)
-	for exe, bad := range map[string]bool{"/usr/bin/true": true, os.Args[0]: false, s.helper: false} {
+	for exe, bad := range map[string]bool{"/usr/bin/true": true, os.Args[0]: false, s.helper.Path(): false} {
 		err := s.checkUnbound(exe)
 		if bad && (err == nil || !errors.Is(err, ErrUnavailable)) {
 			t.Errorf("checkUnbound(%s) = %v; want ErrUnavailable", exe, err)

@@ -32,6 +32,15 @@ type UIDRange struct {
 // DefaultUIDs is the range boxes run as by default: isolate's.
 var DefaultUIDs = UIDRange{First: 60000, Count: 1000}
 
+// validate says what is wrong with r, if anything: the range must lie above
+// the system's uids and leave out nobody's.
+func (r UIDRange) validate() error {
+	if r.First < 1000 || r.Count < 1 || r.First+r.Count > 1<<31-2 || (r.First <= 65534 && 65534 < r.First+r.Count) {
+		return fmt.Errorf("sandbox uids %d-%d: want a range above 999, not holding 65534 (nobody)", r.First, r.First+r.Count-1)
+	}
+	return nil
+}
+
 // errNoUID says every uid of the range is in use.
 var errNoUID = errors.New("every sandbox uid is in use")
 
@@ -47,8 +56,8 @@ type uidPool struct {
 
 // newUIDPool checks r and makes the lock directory, root's only.
 func newUIDPool(r UIDRange, workDir string) (*uidPool, error) {
-	if r.First < 1000 || r.Count < 1 || r.First+r.Count > 1<<31-2 || (r.First <= 65534 && 65534 < r.First+r.Count) {
-		return nil, fmt.Errorf("sandbox uids %d-%d: want a range above 999, not holding 65534 (nobody)", r.First, r.First+r.Count-1)
+	if err := r.validate(); err != nil {
+		return nil, err
 	}
 	dir := filepath.Join(workDir, "uids")
 	if err := os.MkdirAll(dir, 0o700); err != nil {

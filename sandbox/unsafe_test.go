@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -35,73 +34,29 @@ func (l *lockedBuffer) String() string {
 
 // TestUnsafe runs programs without bubblewrap (Config.Unsafe), as on a
 // machine without it (no bwrap), or where it fails (bwrap is false), with
-// cgroups and without. Only well-behaved programs: nothing isolates them.
+// cgroups and without: what only that mode does. Only well-behaved
+// programs: nothing isolates them. (The verdicts are the behaviour
+// suite's, in these modes too.)
 func TestUnsafe(t *testing.T) {
 	sandbox(t)
-	if _, err := New(Config{WorkDir: testWorkDir, Bwrap: "/usr/bin/false"}, nil); !errors.Is(err, ErrUnavailable) {
+	if _, err := New(t.Context(), Config{WorkDir: testWorkDir, Bwrap: "/usr/bin/false"}, nil); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("New where bwrap fails = %v, want ErrUnavailable", err)
 	}
-	for _, c := range []struct {
-		name string
-		cfg  Config
-	}{
-		{"no bwrap", Config{WorkDir: testWorkDir, Bwrap: "/nonexistent/bwrap", Unsafe: true}},
-		{"failing bwrap, no cgroups", Config{WorkDir: testWorkDir, Bwrap: "/usr/bin/false", Unsafe: true, DisableCgroups: true, WarmBoxes: -1}},
-	} {
-		t.Run(c.name, func(t *testing.T) { testUnsafe(t, c.cfg) })
+	for _, m := range sandboxModes {
+		if m.cfg.Unsafe {
+			t.Run(m.name, func(t *testing.T) { testUnsafe(t, m) })
+		}
 	}
 }
 
-func testUnsafe(t *testing.T, cfg Config) {
-	var logs lockedBuffer
-	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s, err := New(cfg, log)
-	if err != nil {
-		t.Fatalf("New(Unsafe): %v\n%s", err, logs.String())
-	}
-	defer s.Close()
-	if !s.unsafe {
-		t.Fatal("not in unsafe mode")
-	}
-	if l := logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, "NOT isolated") {
+func testUnsafe(t *testing.T, m *sandboxMode) {
+	s := m.sandbox(t)
+	if l := m.logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, "NOT isolated") {
 		t.Errorf("no loud warning at New:\n%s", l)
 	}
 	ctx := context.Background()
-	compile := func(t *testing.T, src Source) *Program {
-		t.Helper()
-		p, err := s.Compile(ctx, src)
-		if err != nil {
-			var ce *CompileError
-			if errors.As(err, &ce) {
-				t.Fatalf("compile: %s", ce.Output)
-			}
-			t.Fatalf("compile: %v", err)
-		}
-		t.Cleanup(func() { p.Close() })
-		return p
-	}
+	compile := func(t *testing.T, src Source) *Program { return compileWith(t, s, src) }
 	lim := Limits{CPUTime: time.Second, WallTime: 1500 * time.Millisecond, MemoryMB: 64}
-
-	t.Run("languages", func(t *testing.T) {
-		langs := []string{"python", "c", "java", "go"}
-		if cfg.DisableCgroups {
-			langs = langs[:2]
-		}
-		for _, lang := range langs {
-			p := compile(t, Source{Language: lang, Code: benchPrograms[lang]})
-			for i := range 2 {
-				in, want := benchInput(i + 1)
-				if e, err := p.Run(ctx, in, lim); err != nil || string(e.Stdout) != want {
-					t.Errorf("%s: %v %s", lang, err, describe(e))
-				}
-			}
-		}
-		c := driverCases["c"]
-		p := compile(t, Source{Language: "c", Code: c.solution, Driver: c.driver})
-		if e, err := p.Run(ctx, []byte("2 40\n"), lim); err != nil || string(e.Stdout) != "42\n" {
-			t.Errorf("c with a driver: %v %s", err, describe(e))
-		}
-	})
 
 	t.Run("identity, environment, temporary files", func(t *testing.T) {
 		p := compile(t, Source{Language: "python", Code: `import os, sys, tempfile

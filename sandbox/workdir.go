@@ -1,9 +1,6 @@
 package sandbox
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -13,24 +10,18 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/codementor/codementor/sandbox/internal/helper"
+	"github.com/codementor/codementor/sandbox/internal/toolchain"
+
 	"golang.org/x/sys/unix"
 )
 
-// Housekeeping of Config.WorkDir: its checks, the helper's copy, and the
-// removal of what crashed processes left.
+// Housekeeping of Config.WorkDir: its checks, the Programs' work dirs, and
+// the removal of what crashed processes and other builds left.
 
-const (
-	// staleAfter is the age past which New removes work dirs and helper
-	// copies that no process uses any more.
-	staleAfter = 24 * time.Hour
-	// touchEvery is how often a running service refreshes its helper copy's
-	// mtime, so that other processes never take it for stale.
-	touchEvery   = time.Hour
-	helperPrefix = "helper-"
-	// legacyHelperPrefix named the copies of older builds, which were the
-	// whole service, questions included.
-	legacyHelperPrefix = "init-"
-)
+// staleAfter is the age past which New removes work dirs and caches that no
+// process uses any more.
+const staleAfter = 24 * time.Hour
 
 // prepareWorkDir creates the work dir, root-owned and searchable (0711), and
 // checks that it is ours and that the sandbox user can reach it.
@@ -74,81 +65,6 @@ func (s *Sandbox) prepareWorkDir() error {
 	}
 }
 
-// HelperName is the helper's file name beside the service's executable.
-const HelperName = "codementor-sandbox-init"
-
-// findHelper returns the path of the helper executable: Config.Helper,
-// $CODEMENTOR_SANDBOX_INIT, or HelperName beside the running executable.
-func (s *Sandbox) findHelper() (string, error) {
-	if s.cfg.Helper != "" {
-		return s.cfg.Helper, nil
-	}
-	if p := os.Getenv("CODEMENTOR_SANDBOX_INIT"); p != "" {
-		return p, nil
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return "", fmt.Errorf("%w: the sandbox helper: cannot tell where this executable is: %v", ErrUnavailable, err)
-	}
-	if exe, err = filepath.EvalSymlinks(exe); err != nil {
-		return "", fmt.Errorf("%w: the sandbox helper: %v", ErrUnavailable, err)
-	}
-	return filepath.Join(filepath.Dir(exe), HelperName), nil
-}
-
-// installHelper copies the helper executable into the work dir, where the
-// sandbox user can reach it, under a name made of its content's hash: every
-// process and build with the same helper shares one copy. A copy, not the
-// original: the original may sit in a private directory, or be replaced by a
-// deployment while we run.
-func (s *Sandbox) installHelper() error {
-	s.helperMu.Lock()
-	defer s.helperMu.Unlock()
-	path, err := s.findHelper()
-	if err != nil {
-		return err
-	}
-	body, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("%w: the sandbox helper: %v (build it with `make build`, or go build -o %s ./cmd/sandbox-init, beside the service's executable)",
-			ErrUnavailable, err, HelperName)
-	}
-	if !bytes.HasPrefix(body, []byte("\x7fELF")) {
-		return fmt.Errorf("%w: the sandbox helper %s is not an executable", ErrUnavailable, path)
-	}
-	sum := sha256.Sum256(body)
-	dst := filepath.Join(s.cfg.WorkDir, helperPrefix+hex.EncodeToString(sum[:12]))
-	if s.helper == "" {
-		s.helper = dst // by New, before any concurrent use; never changed after
-	} else if dst != s.helper {
-		return fmt.Errorf("install helper: %s changed (now %s, was %s)", path, dst, s.helper)
-	}
-	if have, err := os.Lstat(dst); err == nil && have.Mode().IsRegular() && have.Size() == int64(len(body)) {
-		return s.touchLocked()
-	}
-	tmp, err := os.CreateTemp(s.cfg.WorkDir, "."+helperPrefix+"*")
-	if err != nil {
-		return fmt.Errorf("install helper: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if _, err := tmp.Write(body); err != nil {
-		tmp.Close()
-		return fmt.Errorf("install helper: copy: %w", err)
-	}
-	if err := tmp.Chmod(0o755); err != nil {
-		tmp.Close()
-		return fmt.Errorf("install helper: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("install helper: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("install helper: %w", err)
-	}
-	s.touched = time.Now()
-	return nil
-}
-
 // checkSelfUnbound fails when the service's own executable can be read
 // from inside a box: it embeds the starter questions, hidden tests
 // included, and a box binds /usr and the toolchains' directories.
@@ -181,7 +97,7 @@ func (s *Sandbox) bindSources() []string {
 	var srcs []string
 	args := s.baseBinds
 	for _, tc := range s.toolchains {
-		args = append(args[:len(args):len(args)], tc.bindArgs(false)...)
+		args = append(args[:len(args):len(args)], tc.BindArgs(false)...)
 	}
 	for i := 0; i+2 < len(args); i++ {
 		if args[i] == "--ro-bind" {
@@ -193,29 +109,21 @@ func (s *Sandbox) bindSources() []string {
 	return srcs
 }
 
-// touchLocked refreshes the helper copy's mtime; s.helperMu is held.
-func (s *Sandbox) touchLocked() error {
-	now := time.Now()
-	if err := os.Chtimes(s.helper, now, now); err != nil {
-		return fmt.Errorf("touch helper: %w", err)
+// ensureHelper keeps the helper's copy fresh, and puts it back should another
+// process have removed it; the caches are refreshed with it.
+func (s *Sandbox) ensureHelper() error {
+	due, err := s.helper.Refresh()
+	if due {
+		toolchain.Touch(s.offered)
 	}
-	s.touched = now
-	return nil
+	return helperError(err)
 }
 
-// ensureHelper keeps the helper copy fresh, and puts it back should another
-// process have removed it.
-func (s *Sandbox) ensureHelper() error {
-	s.helperMu.Lock()
-	if time.Since(s.touched) < touchEvery {
-		s.helperMu.Unlock()
-		return nil
-	}
-	err := s.touchLocked()
-	s.helperMu.Unlock()
-	s.touchCaches()
-	if errors.Is(err, os.ErrNotExist) {
-		return s.installHelper()
+// helperError makes an error saying that there is no usable helper one of
+// ErrUnavailable.
+func helperError(err error) error {
+	if helper.Unusable(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
 }
@@ -227,48 +135,24 @@ func workDirPrefix(kind string) string {
 	return kind + "-" + strconv.Itoa(os.Getpid()) + "-"
 }
 
-// removeStale removes, from the work dir, the helper copies of other builds,
-// the caches of other toolchains and the directories of other processes
-// once untouched for staleAfter, and at once the directories of processes
-// that are gone (their sandboxes died with them).
+// removeStale removes, from the work dir, the helper copies no process uses
+// (see helper.Unused), the caches of other toolchains and the directories of
+// other processes once untouched for staleAfter, and at once the
+// directories of processes that are gone (their sandboxes died with them).
 func (s *Sandbox) removeStale() {
 	entries, err := os.ReadDir(s.cfg.WorkDir)
 	if err != nil {
 		s.log.Warn("sandbox: list work dir", "err", err)
 		return
 	}
-	kinds := []string{"tmp", "selftest", ".javac", ".gocache"}
-	for _, l := range languages {
+	kinds := append([]string{"tmp", "selftest"}, toolchain.ScratchKinds()...)
+	for _, l := range toolchain.Languages() {
 		kinds = append(kinds, l.ID)
 	}
 	for _, ent := range entries {
-		name := ent.Name()
-		path := filepath.Join(s.cfg.WorkDir, name)
-		if path == s.helper {
-			continue
-		}
-		ours := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, "."+helperPrefix) || strings.HasPrefix(name, cachePrefix)
-		// A helper copy in use is refreshed hourly: one untouched for two
-		// hours is another build's, whose processes are gone (an older
-		// build's holds the questions, too).
-		helper := strings.HasPrefix(name, helperPrefix) || strings.HasPrefix(name, legacyHelperPrefix) || strings.HasPrefix(name, "."+legacyHelperPrefix)
-		orphan := false
-		for _, k := range kinds {
-			rest, ok := strings.CutPrefix(name, k+"-")
-			if !ok {
-				continue
-			}
-			ours = true
-			pidStr, _, ok := strings.Cut(rest, "-")
-			if pid, err := strconv.Atoi(pidStr); ok && err == nil && pid > 0 && pid != os.Getpid() && unix.Kill(pid, 0) == unix.ESRCH {
-				orphan = true
-			}
-		}
+		path := filepath.Join(s.cfg.WorkDir, ent.Name())
 		fi, err := ent.Info()
-		if helper && err == nil && time.Since(fi.ModTime()) > 2*touchEvery {
-			orphan, ours = true, true
-		}
-		if !ours || err != nil || (!orphan && time.Since(fi.ModTime()) < staleAfter) {
+		if path == s.helper.Path() || err != nil || !stale(ent.Name(), fi.ModTime(), kinds) {
 			continue
 		}
 		if err := removeWorkDir(path); err != nil {
@@ -277,6 +161,29 @@ func (s *Sandbox) removeStale() {
 			s.log.Debug("sandbox: removed stale entry", "path", path)
 		}
 	}
+}
+
+// stale says whether name, an entry of the work dir last modified at mod, is
+// ours and left over: a helper copy no process uses, a cache untouched for
+// staleAfter, or the directory of a kind (see workDirPrefix) of a process
+// that is gone, or untouched for staleAfter.
+func stale(name string, mod time.Time, kinds []string) bool {
+	if ours, unused := helper.Unused(name, mod); ours {
+		return unused
+	}
+	old := time.Since(mod) >= staleAfter
+	if strings.HasPrefix(name, toolchain.CachePrefix) {
+		return old
+	}
+	for _, k := range kinds {
+		if rest, ok := strings.CutPrefix(name, k+"-"); ok {
+			pidStr, _, ok := strings.Cut(rest, "-")
+			pid, err := strconv.Atoi(pidStr)
+			gone := ok && err == nil && pid > 0 && pid != os.Getpid() && unix.Kill(pid, 0) == unix.ESRCH
+			return gone || old
+		}
+	}
+	return false
 }
 
 // DefaultCompileOutputMB bounds what a compiler may write (Config's
@@ -289,7 +196,7 @@ const DefaultCompileOutputMB = 64
 // root), so that a compiler given a small source that expands (a 50 KB
 // Java source into 200 MB of class files) fills it and fails rather than
 // the host's disk.
-func (s *Sandbox) newWorkDir(lang *language) (string, error) {
+func (s *Sandbox) newWorkDir(lang *toolchain.Language) (string, error) {
 	dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(lang.ID))
 	if err != nil {
 		return "", err

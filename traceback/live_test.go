@@ -34,7 +34,7 @@ func TestHideDriverLive(t *testing.T) {
 	if _, err := sandboxtest.Helper(); err != nil {
 		t.Fatal(err)
 	}
-	sb, err := sandbox.New(sandbox.Config{WorkDir: filepath.Join(os.TempDir(), "codementor-sandbox-test")}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sb, err := sandbox.New(t.Context(), sandbox.Config{WorkDir: filepath.Join(os.TempDir(), "codementor-sandbox-test")}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("the live test runs the programs in the sandbox (make test installs bubblewrap): %v", err)
 	}

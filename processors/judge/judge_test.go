@@ -30,7 +30,7 @@ func newSandbox(t *testing.T) Runner {
 	if _, err := sandboxtest.Helper(); err != nil {
 		t.Fatal(err)
 	}
-	sb, err := sandbox.New(sandbox.Config{WorkDir: filepath.Join(os.TempDir(), "codementor-sandbox-test")}, quiet)
+	sb, err := sandbox.New(t.Context(), sandbox.Config{WorkDir: filepath.Join(os.TempDir(), "codementor-sandbox-test")}, quiet)
 	if err != nil {
 		t.Fatalf("the judge's tests need the sandbox (make test installs bubblewrap): %v", err)
 	}

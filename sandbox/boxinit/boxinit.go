@@ -320,57 +320,29 @@ func (h *helper) send(r Report) {
 	}
 }
 
-// run carries out one run request and reports.
+// run carries out one run request and reports: it starts the program,
+// says so, waits until the program and everything it left are gone, reports
+// how it ended, and cleans the box for the next run.
 func (h *helper) run(req Request, fs []*os.File) {
 	defer closeAll(fs)
 	selfStart := selfCPU()
-	fail := func(format string, args ...any) {
-		h.send(Report{Event: "error", ID: req.ID, Error: fmt.Sprintf(format, args...)})
-	}
-	want := 3
-	if req.CPUUsage {
-		want++
-	}
-	if h.dirty != "" {
-		h.send(Report{Event: "error", ID: req.ID, Dirty: h.dirty, Error: "the sandbox is dirty: " + h.dirty})
+	if h.refuse(req, fs) {
 		return
 	}
-	if len(req.Argv) == 0 || len(fs) != want {
-		fail("bad run request (%d descriptors)", len(fs))
-		return
-	}
-	stdio := fs[:3]
 	cpuFD := -1
 	if req.CPUUsage {
 		cpuFD = int(fs[3].Fd())
 	}
 	env := mergeEnv(os.Environ(), req.Env)
-
-	h.mu.Lock()
-	h.current, h.wait = req.ID, 0
-	h.mu.Unlock()
-	defer func() {
-		h.mu.Lock()
-		h.current = 0
-		h.mu.Unlock()
-	}()
-	var pid int
-	var err error
+	h.setCurrent(req.ID)
+	defer h.setCurrent(0)
 	// The CPU limit counts from here: the group's usage includes the
 	// helper's own (a fraction of a millisecond per run).
 	cpuBase, _ := readCPUFD(cpuFD)
-	dir := req.Dir
-	if dir == "" {
-		dir = BoxDir
-	}
-	if req.Shell {
-		pid, err = launchShell(req.Argv, env, dir, stdio)
-	} else {
-		pid, err = launchDirect(req.Argv, env, dir, stdio, req.Rlimits)
-	}
+	pid, err := startProgram(req, env, fs[:3])
 	if err != nil {
 		h.killLeftovers()
-		fail("%v", err)
+		h.fail(req.ID, "%v", err)
 		return
 	}
 	start := time.Now()
@@ -382,53 +354,123 @@ func (h *helper) run(req Request, fs []*os.File) {
 	done := make(chan struct{})
 	cpuKilled := make(chan bool, 1)
 	go func() { cpuKilled <- watchCPU(pid, req.CPULimitMS, cpuFD, cpuBase, done) }()
-	var ws unix.WaitStatus
-	var ru unix.Rusage
-	for {
-		_, err = unix.Wait4(pid, &ws, 0, &ru)
-		if err == nil && ws.Stopped() {
-			// The program made us its tracer (PTRACE_TRACEME, which
-			// the seccomp filter lets through for our own use) and
-			// stopped: it gets no further.
-			_ = unix.Kill(pid, unix.SIGKILL)
-			continue
-		}
-		if err != unix.EINTR {
-			break
-		}
-	}
-	wall := time.Since(start)
+	e := waitProgram(pid, start)
 	close(done)
 	killed := <-cpuKilled
 	user, sys, maxRSS := h.killLeftovers()
-	r := Report{
-		Event:     "exited",
-		ID:        req.ID,
-		CPUKilled: killed,
-		UserUS:    ru.Utime.Sec*1e6 + ru.Utime.Usec + user,
-		SysUS:     ru.Stime.Sec*1e6 + ru.Stime.Usec + sys,
-		MaxRSSKB:  max(ru.Maxrss, maxRSS),
-		WallUS:    wall.Microseconds(),
-	}
+	r := e.report(req.ID, killed, user, sys, maxRSS)
 	r.HelperUS = (selfCPU() - selfStart).Microseconds()
 	h.mu.Lock()
 	r.WaitUS = h.wait.Microseconds()
 	h.mu.Unlock()
-	switch {
-	case err != nil:
-		r.Error = fmt.Sprintf("wait for the program: %v", err)
-		r.Signal = int(unix.SIGKILL)
-	case ws.Exited():
-		r.Exited, r.ExitCode = true, ws.ExitStatus()
-	case ws.Signaled():
-		r.Signal = int(ws.Signal())
-	}
 	h.send(r)
 	tmp := req.Tmp
 	if tmp == "" {
 		tmp = "/tmp"
 	}
 	h.dirty = h.clean(tmp)
+}
+
+// refuse reports, and says, that the helper cannot run req: the last run
+// left the box dirty, or the request is malformed (fs are its descriptors).
+func (h *helper) refuse(req Request, fs []*os.File) bool {
+	want := 3
+	if req.CPUUsage {
+		want++
+	}
+	switch {
+	case h.dirty != "":
+		h.send(Report{Event: "error", ID: req.ID, Dirty: h.dirty, Error: "the sandbox is dirty: " + h.dirty})
+	case len(req.Argv) == 0 || len(fs) != want:
+		h.fail(req.ID, "bad run request (%d descriptors)", len(fs))
+	default:
+		return false
+	}
+	return true
+}
+
+// fail reports that run id failed, and why.
+func (h *helper) fail(id uint64, format string, args ...any) {
+	h.send(Report{Event: "error", ID: id, Error: fmt.Sprintf(format, args...)})
+}
+
+// setCurrent makes id the run under way (0: none), the one a kill request
+// may stop; a new run's longest wait for a CPU starts at none.
+func (h *helper) setCurrent(id uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.current = id
+	if id != 0 {
+		h.wait = 0
+	}
+}
+
+// startProgram starts req's program with env on stdio, in req's directory
+// (BoxDir by default): through the shell, or directly (see launchShell and
+// launchDirect). It returns its PID.
+func startProgram(req Request, env []string, stdio []*os.File) (int, error) {
+	dir := req.Dir
+	if dir == "" {
+		dir = BoxDir
+	}
+	if req.Shell {
+		return launchShell(req.Argv, env, dir, stdio)
+	}
+	return launchDirect(req.Argv, env, dir, stdio, req.Rlimits)
+}
+
+// ending is how a program ended, as wait4 said, and how long it ran since
+// it started.
+type ending struct {
+	ws   unix.WaitStatus
+	ru   unix.Rusage
+	err  error
+	wall time.Duration
+}
+
+// waitProgram waits until the program pid, started at start, has ended.
+func waitProgram(pid int, start time.Time) ending {
+	var e ending
+	for {
+		_, e.err = unix.Wait4(pid, &e.ws, 0, &e.ru)
+		if e.err == nil && e.ws.Stopped() {
+			// The program made us its tracer (PTRACE_TRACEME, which
+			// the seccomp filter lets through for our own use) and
+			// stopped: it gets no further.
+			_ = unix.Kill(pid, unix.SIGKILL)
+			continue
+		}
+		if e.err != unix.EINTR {
+			break
+		}
+	}
+	e.wall = time.Since(start)
+	return e
+}
+
+// report returns the report of run id that ended as e: cpuKilled says the
+// helper killed it past its CPU limit; user, sys and maxRSS are what the
+// processes it left behind took.
+func (e ending) report(id uint64, cpuKilled bool, user, sys, maxRSS int64) Report {
+	r := Report{
+		Event:     "exited",
+		ID:        id,
+		CPUKilled: cpuKilled,
+		UserUS:    e.ru.Utime.Sec*1e6 + e.ru.Utime.Usec + user,
+		SysUS:     e.ru.Stime.Sec*1e6 + e.ru.Stime.Usec + sys,
+		MaxRSSKB:  max(e.ru.Maxrss, maxRSS),
+		WallUS:    e.wall.Microseconds(),
+	}
+	switch {
+	case e.err != nil:
+		r.Error = fmt.Sprintf("wait for the program: %v", e.err)
+		r.Signal = int(unix.SIGKILL)
+	case e.ws.Exited():
+		r.Exited, r.ExitCode = true, e.ws.ExitStatus()
+	case e.ws.Signaled():
+		r.Signal = int(e.ws.Signal())
+	}
+	return r
 }
 
 // selfCPU returns the CPU time of the helper (all its threads) so far.

@@ -1,4 +1,10 @@
-package sandbox
+// Package toolchain holds the sandbox's language table (how to build and run
+// programs of each language) and finds the toolchains of this machine: where
+// each language's compiler or runtime lives, its version, the paths a box
+// must bind for it, and the caches Prepare makes for it (a class data archive
+// of javac, a warm Go build cache). The toolchains are ours and trusted: this
+// package runs them outside the sandbox, on code of its own.
+package toolchain
 
 import (
 	"bytes"
@@ -8,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,32 +28,27 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The toolchains of this machine: where each language's compiler or
-// runtime lives, its version, and the caches New prepares for it (a class
-// data archive of javac, a warm Go build cache). The toolchains are ours and
-// trusted: New runs them outside the sandbox, on code of its own.
-
-// Runtime is a language this sandbox offers, with its toolchain's version.
-type Runtime struct {
-	ID      string // language ID, as in codementor.Languages
-	Version string // e.g. "3.11.2", "17.0.15", "1.26.8"
-}
-
 // Inside the sandbox, the prepared caches appear under boxCacheDir.
 const (
 	boxCacheDir   = "/run/codementor"
 	goCacheBoxDir = boxCacheDir + "/gocache"
 	javacCDSBox   = boxCacheDir + "/javac.jsa"
-	cachePrefix   = "cache-"
 	probeTimeout  = 30 * time.Second
 	warmupTimeout = 5 * time.Minute
 )
 
-// toolchain is a language as this machine has it.
-type toolchain struct {
-	lang    *language
+// CachePrefix begins the names of the caches in their directory.
+const CachePrefix = "cache-"
+
+// The scratch directories in which the caches are made are named after these
+// kinds (see Caches.TempPrefix).
+const javacScratch, goScratch = ".javac", ".gocache"
+
+// Toolchain is a language as this machine has it.
+type Toolchain struct {
+	Lang    *Language
+	Version string
 	vars    map[string][]string // the finder's placeholders
-	version string
 	// cache is the host path of what prepare made (a file or directory),
 	// bound read-only at cacheBox in the sandbox when it exists; ready is
 	// closed once prepare is over, successful or not.
@@ -58,45 +60,44 @@ type toolchain struct {
 // finders locate the toolchains that do not sit at a fixed path, and set
 // their placeholders. A language without a finder uses the paths of its
 // table entry.
-var finders = map[string]func() (map[string][]string, error){
+var finders = map[string]func(context.Context) (map[string][]string, error){
 	"java":       findJava,
 	"go":         findGo,
 	"javascript": findNode,
 }
 
-// findToolchains returns the toolchains of the table present on this
-// machine, with their versions, probed concurrently.
-func (s *Sandbox) findToolchains() map[string]*toolchain {
-	var mu sync.Mutex
-	found := map[string]*toolchain{}
+// Find returns the toolchains of the table present on this machine, in the
+// table's order, with their versions, probed concurrently; it logs why each
+// language it leaves out is not offered. Cancelling ctx stops the probes:
+// the languages not probed yet are then left out.
+func Find(ctx context.Context, log *slog.Logger) []*Toolchain {
+	found := make([]*Toolchain, len(table))
 	var wg sync.WaitGroup
-	for i := range languages {
-		l := &languages[i]
+	for i := range table {
+		l := &table[i]
 		wg.Go(func() {
-			tc, err := findToolchain(l)
+			tc, err := find(ctx, l)
 			if err != nil {
-				s.log.Info("sandbox: language not offered", "language", l.ID, "reason", err)
+				log.Info("sandbox: language not offered", "language", l.ID, "reason", err)
 				return
 			}
-			mu.Lock()
-			found[l.ID] = tc
-			mu.Unlock()
+			found[i] = tc
 		})
 	}
 	wg.Wait()
-	return found
+	return slices.DeleteFunc(found, func(tc *Toolchain) bool { return tc == nil })
 }
 
-func findToolchain(l *language) (*toolchain, error) {
-	tc := &toolchain{lang: l, vars: map[string][]string{}, ready: make(chan struct{})}
+func find(ctx context.Context, l *Language) (*Toolchain, error) {
+	tc := &Toolchain{Lang: l, vars: map[string][]string{}, ready: make(chan struct{})}
 	if find := finders[l.ID]; find != nil {
-		vars, err := find()
+		vars, err := find(ctx)
 		if err != nil {
 			return nil, err
 		}
 		tc.vars = vars
 	}
-	requires, err := expand(l.Requires, tc.vars)
+	requires, err := Expand(l.Requires, tc.vars)
 	if err != nil {
 		return nil, err
 	}
@@ -105,15 +106,15 @@ func findToolchain(l *language) (*toolchain, error) {
 			return nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
 		}
 	}
-	argv, err := expand(l.Version, tc.vars)
+	argv, err := Expand(l.Version, tc.vars)
 	if err != nil {
 		return nil, err
 	}
-	out, err := trusted(context.Background(), probeTimeout, "/", nil, argv...)
+	out, err := trusted(ctx, probeTimeout, "/", nil, argv...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
 	}
-	if tc.version = parseVersion(out, l.VersionPrefix); tc.version == "" {
+	if tc.Version = parseVersion(out, l.VersionPrefix); tc.Version == "" {
 		return nil, fmt.Errorf("%s printed no version: %q", strings.Join(argv, " "), out)
 	}
 	return tc, nil
@@ -156,7 +157,7 @@ func trusted(ctx context.Context, timeout time.Duration, dir string, env []strin
 // findJava locates the JDK through javac (the JRE alone cannot compile):
 // {java_home} is its real home, {java_binds} the directories outside /usr
 // its configuration links point into (Debian keeps it in /etc/java-NN-openjdk).
-func findJava() (map[string][]string, error) {
+func findJava(context.Context) (map[string][]string, error) {
 	javac, err := lookTool("javac", "/usr/bin/javac")
 	if err != nil {
 		return nil, err
@@ -171,12 +172,12 @@ func findJava() (map[string][]string, error) {
 
 // findGo locates the Go toolchain: {goroot} is the real GOROOT, as `go env
 // GOROOT` says.
-func findGo() (map[string][]string, error) {
+func findGo(ctx context.Context) (map[string][]string, error) {
 	goTool, err := lookTool("go", "/usr/local/go/bin/go", "/usr/lib/go/bin/go")
 	if err != nil {
 		return nil, err
 	}
-	out, err := trusted(context.Background(), probeTimeout, "/", []string{"GOENV=off", "GOFLAGS="}, goTool, "env", "GOROOT")
+	out, err := trusted(ctx, probeTimeout, "/", []string{"GOENV=off", "GOFLAGS="}, goTool, "env", "GOROOT")
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +193,7 @@ func findGo() (map[string][]string, error) {
 
 // findNode locates node: {node} is its real path, {node_binds} its
 // installation prefix when that is outside /usr (nvm, a tarball in /opt).
-func findNode() (map[string][]string, error) {
+func findNode(context.Context) (map[string][]string, error) {
 	node, err := lookTool("node", "/usr/bin/node", "/usr/local/bin/node")
 	if err != nil {
 		return nil, err
@@ -270,20 +271,40 @@ func externalLinkDirs(root string) ([]string, error) {
 	return out, nil
 }
 
-// prepare makes, in the background, the caches that make compilation fast:
+// Caches says where Prepare makes the toolchains' caches, and with what.
+type Caches struct {
+	// Dir holds the caches (the sandbox's work dir), which stay there
+	// across restarts, shared by the processes that share Dir.
+	Dir string
+	// Helper is the host path of the sandbox's helper, the GOCACHEPROG of
+	// the Go build cache's warm-up.
+	Helper string
+	// TempPrefix names a scratch directory of kind in Dir, so that a sweep
+	// of Dir can tell when one is left over (see ScratchKinds).
+	TempPrefix func(kind string) string
+	Log        *slog.Logger
+}
+
+// ScratchKinds are the kinds of the scratch directories Prepare makes in
+// Caches.Dir.
+func ScratchKinds() []string { return []string{javacScratch, goScratch} }
+
+// Prepare makes, in the background, the caches that make compilation fast:
 // a class data archive of javac, and a Go build cache warm with the
-// standard library. Both stay in Config.WorkDir across restarts, keyed by
-// the toolchain; compilations wait for them (see Program.compile).
-func (s *Sandbox) prepare() {
-	for _, tc := range s.toolchains {
-		var mk func(*toolchain) (string, error)
-		switch tc.lang.ID {
+// standard library. Both stay in c.Dir across restarts, keyed by the
+// toolchain; each toolchain's Ready is closed once its cache is made (or
+// failed to be: compilations then go without). Cancelling ctx stops what
+// is still being made.
+func Prepare(ctx context.Context, tcs []*Toolchain, c Caches) {
+	for _, tc := range tcs {
+		var mk func(context.Context, *Toolchain) (string, error)
+		switch tc.Lang.ID {
 		case "java":
 			tc.cacheBox = javacCDSBox
-			mk = s.makeJavacArchive
+			mk = c.makeJavacArchive
 		case "go":
 			tc.cacheBox = goCacheBoxDir
-			mk = s.warmGoCache
+			mk = c.warmGoCache
 		default:
 			close(tc.ready)
 			continue
@@ -291,22 +312,22 @@ func (s *Sandbox) prepare() {
 		go func() {
 			defer close(tc.ready)
 			start := time.Now()
-			path, err := mk(tc)
+			path, err := mk(ctx, tc)
 			if err != nil {
-				s.log.Error("sandbox: cannot prepare the toolchain's cache: compilations will be slow", "language", tc.lang.ID, "err", err)
+				c.Log.Error("sandbox: cannot prepare the toolchain's cache: compilations will be slow", "language", tc.Lang.ID, "err", err)
 				return
 			}
 			tc.cache = path
-			s.log.Info("sandbox: toolchain cache ready", "language", tc.lang.ID, "path", path, "took", time.Since(start).Round(time.Millisecond))
+			c.Log.Info("sandbox: toolchain cache ready", "language", tc.Lang.ID, "path", path, "took", time.Since(start).Round(time.Millisecond))
 		}()
 	}
 }
 
 // cacheKey names a cache of tc: it changes with the toolchain's version and
 // its main executable.
-func cacheKey(tc *toolchain, exe string) string {
+func cacheKey(tc *Toolchain, exe string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n", tc.lang.ID, tc.version, exe)
+	fmt.Fprintf(h, "%s\n%s\n%s\n", tc.Lang.ID, tc.Version, exe)
 	if fi, err := os.Stat(exe); err == nil {
 		fmt.Fprintf(h, "%d %d\n", fi.Size(), fi.ModTime().UnixNano())
 	}
@@ -315,7 +336,7 @@ func cacheKey(tc *toolchain, exe string) string {
 
 // withCacheLock runs f holding an exclusive lock on name (in the work dir),
 // unless dst already exists: several processes may share the work dir.
-func (s *Sandbox) withCacheLock(dst string, f func() error) error {
+func withCacheLock(dst string, f func() error) error {
 	if _, err := os.Lstat(dst); err == nil {
 		return nil
 	}
@@ -366,11 +387,11 @@ public class Main {
 // makeJavacArchive makes a dynamic class data archive of javac (the classes
 // it loads, parsed and verified once): with it, javac starts in about half
 // the time.
-func (s *Sandbox) makeJavacArchive(tc *toolchain) (string, error) {
+func (c *Caches) makeJavacArchive(ctx context.Context, tc *Toolchain) (string, error) {
 	javac := tc.vars["java_home"][0] + "/bin/javac"
-	dst := filepath.Join(s.cfg.WorkDir, cachePrefix+"javac-"+cacheKey(tc, filepath.Join(tc.vars["java_home"][0], "lib/server/libjvm.so"))+".jsa")
-	err := s.withCacheLock(dst, func() error {
-		dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(".javac"))
+	dst := filepath.Join(c.Dir, CachePrefix+"javac-"+cacheKey(tc, filepath.Join(tc.vars["java_home"][0], "lib/server/libjvm.so"))+".jsa")
+	err := withCacheLock(dst, func() error {
+		dir, err := os.MkdirTemp(c.Dir, c.TempPrefix(javacScratch))
 		if err != nil {
 			return err
 		}
@@ -380,13 +401,13 @@ func (s *Sandbox) makeJavacArchive(tc *toolchain) (string, error) {
 		}
 		tmp := filepath.Join(dir, "javac.jsa")
 		argv := concat([]string{javac}, javacFlags, []string{"-J-XX:ArchiveClassesAtExit=" + tmp, "-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", dir, "Main.java"})
-		if _, err := trusted(context.Background(), warmupTimeout, dir, nil, argv...); err != nil {
+		if _, err := trusted(ctx, warmupTimeout, dir, nil, argv...); err != nil {
 			return err
 		}
 		// -Xshare:on fails if the archive cannot be used.
 		argv = []string{javac, "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xshare:on", "-J-XX:-UsePerfData",
 			"-J-XX:SharedArchiveFile=" + tmp, "-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", dir, "Main.java"}
-		if _, err := trusted(context.Background(), warmupTimeout, dir, nil, argv...); err != nil {
+		if _, err := trusted(ctx, warmupTimeout, dir, nil, argv...); err != nil {
 			return fmt.Errorf("the archive does not load: %w", err)
 		}
 		if err := os.Chmod(tmp, 0o644); err != nil {
@@ -457,14 +478,14 @@ func main() { fmt.Fprintln(os.Stdout, "hello") }
 // warmGoCache builds goWarmup with the sandbox's Go environment, through
 // this executable as GOCACHEPROG writing straight into the shared cache
 // directory: the cache keys are those of compilations in the sandbox.
-func (s *Sandbox) warmGoCache(tc *toolchain) (string, error) {
+func (c *Caches) warmGoCache(ctx context.Context, tc *Toolchain) (string, error) {
 	goroot := tc.vars["goroot"][0]
-	dst := filepath.Join(s.cfg.WorkDir, cachePrefix+"go-"+cacheKey(tc, filepath.Join(goroot, "bin/go")))
-	if strings.ContainsAny(s.helper, " '\"\\") {
-		return "", fmt.Errorf("the helper's path %q cannot be passed in GOCACHEPROG", s.helper)
+	dst := filepath.Join(c.Dir, CachePrefix+"go-"+cacheKey(tc, filepath.Join(goroot, "bin/go")))
+	if strings.ContainsAny(c.Helper, " '\"\\") {
+		return "", fmt.Errorf("the helper's path %q cannot be passed in GOCACHEPROG", c.Helper)
 	}
-	err := s.withCacheLock(dst, func() error {
-		dir, err := os.MkdirTemp(s.cfg.WorkDir, workDirPrefix(".gocache"))
+	err := withCacheLock(dst, func() error {
+		dir, err := os.MkdirTemp(c.Dir, c.TempPrefix(goScratch))
 		if err != nil {
 			return err
 		}
@@ -477,7 +498,7 @@ func (s *Sandbox) warmGoCache(tc *toolchain) (string, error) {
 			return err
 		}
 		vars := map[string][]string{"goroot": {goroot}}
-		env, err := expand(goEnv, vars)
+		env, err := Expand(goEnv, vars)
 		if err != nil {
 			return err
 		}
@@ -487,12 +508,12 @@ func (s *Sandbox) warmGoCache(tc *toolchain) (string, error) {
 				env[i] = k + "=" + dir + strings.TrimPrefix(v, "/tmp")
 			}
 		}
-		env = append(env, "GOCACHEPROG="+s.helper+" "+boxinit.GoCacheVerb+" "+cache+" "+cache)
-		argv, err := expand(concat(goBuild, []string{"main.go"}), vars)
+		env = append(env, "GOCACHEPROG="+c.Helper+" "+boxinit.GoCacheVerb+" "+cache+" "+cache)
+		argv, err := Expand(concat(goBuild, []string{"main.go"}), vars)
 		if err != nil {
 			return err
 		}
-		if _, err := trusted(context.Background(), warmupTimeout, dir, env, argv...); err != nil {
+		if _, err := trusted(ctx, warmupTimeout, dir, env, argv...); err != nil {
 			return err
 		}
 		if err := filepath.WalkDir(cache, func(path string, d fs.DirEntry, err error) error {
@@ -512,11 +533,11 @@ func (s *Sandbox) warmGoCache(tc *toolchain) (string, error) {
 	return dst, err
 }
 
-// touchCaches refreshes the mtimes of the prepared caches, so that other
-// processes sharing the work dir never take them for stale.
-func (s *Sandbox) touchCaches() {
+// Touch refreshes the mtimes of the prepared caches of tcs, so that other
+// processes sharing their directory never take them for stale.
+func Touch(tcs []*Toolchain) {
 	now := time.Now()
-	for _, tc := range s.toolchains {
+	for _, tc := range tcs {
 		select {
 		case <-tc.ready:
 			if tc.cache != "" {
@@ -527,16 +548,16 @@ func (s *Sandbox) touchCaches() {
 	}
 }
 
-// withVars returns tc's placeholders plus extra and the toolchain's cache
-// flags.
-func (tc *toolchain) withVars(extra map[string][]string) map[string][]string {
+// Vars returns tc's placeholders plus extra and the toolchain's cache
+// flags, for Expand.
+func (tc *Toolchain) Vars(extra map[string][]string) map[string][]string {
 	vars := make(map[string][]string, len(tc.vars)+len(extra)+1)
 	for k, v := range tc.vars {
 		vars[k] = v
 	}
-	if tc.lang.ID == "java" {
+	if tc.Lang.ID == "java" {
 		vars["javac_cds"] = nil
-		if tc.hasCache() {
+		if tc.HasCache() {
 			vars["javac_cds"] = []string{"-J-XX:SharedArchiveFile=" + javacCDSBox}
 		}
 	}
@@ -546,8 +567,20 @@ func (tc *toolchain) withVars(extra map[string][]string) map[string][]string {
 	return vars
 }
 
-// hasCache reports whether tc's cache is ready and made.
-func (tc *toolchain) hasCache() bool {
+// Ready is closed once tc's cache is made, or failed to be (see Prepare).
+func (tc *Toolchain) Ready() <-chan struct{} { return tc.ready }
+
+// Cache returns the host path of tc's cache and where a box sees it; both
+// "" until HasCache.
+func (tc *Toolchain) Cache() (host, inBox string) {
+	if !tc.HasCache() {
+		return "", ""
+	}
+	return tc.cache, tc.cacheBox
+}
+
+// HasCache reports whether tc's cache is ready and made.
+func (tc *Toolchain) HasCache() bool {
 	select {
 	case <-tc.ready:
 		return tc.cache != ""
@@ -556,17 +589,17 @@ func (tc *toolchain) hasCache() bool {
 	}
 }
 
-// bindArgs returns the bwrap arguments binding what tc needs beyond the base
+// BindArgs returns the bwrap arguments binding what tc needs beyond the base
 // system, read-only: its Binds, and (with cache) its cache once made.
-func (tc *toolchain) bindArgs(cache bool) []string {
+func (tc *Toolchain) BindArgs(cache bool) []string {
 	var args []string
-	binds, _ := expand(tc.lang.Binds, tc.vars)
+	binds, _ := Expand(tc.Lang.Binds, tc.vars)
 	for _, b := range binds {
 		if _, err := os.Stat(b); err == nil {
 			args = append(args, "--ro-bind", b, b)
 		}
 	}
-	if cache && tc.hasCache() {
+	if cache && tc.HasCache() {
 		args = append(args, "--ro-bind", tc.cache, tc.cacheBox)
 	}
 	return args

@@ -1,4 +1,20 @@
-package sandbox
+// Package cgroups gives the sandbox's boxes control groups: one per box
+// (a Program's sandbox), created by the service under a parent group
+// "codementor" beside its own group, holding the box's helper and so every
+// program it starts (they are born in it: no migration per run, which after
+// a quiet spell waits for an RCU grace period, milliseconds). Per run the
+// service limits the resident memory (swap included: none) above what the
+// group holds, and measures by difference the CPU time of everything the run
+// started, its peak memory and whether the kernel's OOM killer struck;
+// pids.max bounds processes and threads. The service moves the helper in
+// while the box starts, and removes the group once the box is gone.
+//
+// Both hierarchies are supported: cgroup v2 (memory.max, memory.swap.max,
+// memory.peak, memory.events, pids.max, cpu.stat, cgroup.kill) and cgroup
+// v1 (the memory, pids and cpuacct hierarchies: memory.limit_in_bytes,
+// memory.memsw.limit_in_bytes, memory.max_usage_in_bytes,
+// memory.oom_control, pids.max, cpuacct.usage).
+package cgroups
 
 import (
 	"bufio"
@@ -19,27 +35,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Control groups: one per box (a Program's sandbox), created by the
-// service under a parent group "codementor" beside its own group, holding
-// the box's helper and so every program it starts (they are born in it: no
-// migration per run, which after a quiet spell waits for an RCU grace
-// period, milliseconds). Per run the service limits the resident memory
-// (swap included: none) above what the group holds, and measures by
-// difference the CPU time of everything the run started, its peak memory
-// and whether the kernel's OOM killer struck; pids.max bounds processes and
-// threads. The service moves the helper in while the box starts, and
-// removes the group once the box is gone.
-//
-// Both hierarchies are supported: cgroup v2 (memory.max, memory.swap.max,
-// memory.peak, memory.events, pids.max, cpu.stat, cgroup.kill) and cgroup
-// v1 (the memory, pids and cpuacct hierarchies: memory.limit_in_bytes,
-// memory.memsw.limit_in_bytes, memory.max_usage_in_bytes,
-// memory.oom_control, pids.max, cpuacct.usage).
-
 const cgroupParent = "codementor"
 
-// cgroups is this machine's usable cgroup setup.
-type cgroups struct {
+// removeWithin bounds the wait for a group's killed processes to be gone
+// when it is removed.
+const removeWithin = 5 * time.Second
+
+// Hierarchy is this machine's usable cgroup setup: the boxes' parent groups.
+type Hierarchy struct {
 	v2 bool
 	// memory, pids and cpu are the parent groups of the runs in each
 	// controller's hierarchy; all three are the same directory in v2.
@@ -61,28 +64,30 @@ type cgroups struct {
 // takes a CPU from a box at once, and boxes share the CPU the service leaves.
 // Where cpu.idle is missing, the parent weighs half a default group. Each box
 // weighs the default, so boxes share what is left equally however many
-// processes each forks, and each is capped (runCPUs, compileCPUs of CPU time
+// processes each forks, and each is capped (RunCPUs, CompileCPUs of CPU time
 // per second of wall time).
 const (
 	boxesWeightV1, boxWeightV1 = 512, 1024 // cpu.shares; the default is 1024
 	boxesWeightV2, boxWeightV2 = 50, 100   // cpu.weight; the default is 100
 	cpuPeriodUS                = 100000
-	// A run's box is capped at one CPU; a compiler's at two (javac and
-	// the JVM compile in threads of their own).
-	runCPUs, compileCPUs = 1, 2
 )
 
-// cgroupSeq numbers the groups this process makes, whichever Sandbox makes
-// them.
+// RunCPUs and CompileCPUs are the caps NewGroup is given: a run's box is
+// capped at one CPU; a compiler's at two (javac and the JVM compile in
+// threads of their own).
+const RunCPUs, CompileCPUs = 1, 2
+
+// cgroupSeq numbers the groups this process makes, whichever Hierarchy
+// makes them.
 var cgroupSeq atomic.Uint64
 
-// cgroupBox is the control group of a box: its helper and every program it
+// Group is the control group of a box: its helper and every program it
 // runs. The programs are born in it (no migration per run: after a quiet
 // spell a migration waits for an RCU grace period, milliseconds); each run's
 // measures are differences, and its memory limit is set above what the
 // group holds when it begins.
-type cgroupBox struct {
-	cg   *cgroups
+type Group struct {
+	cg   *Hierarchy
 	dirs []string // memory, pids, cpuacct in v1; one in v2
 	cpu  *os.File // the CPU usage file, handed to the helper
 	peak *os.File // v2's memory.peak, reset per run; nil if not resettable
@@ -97,16 +102,16 @@ type cgroupBox struct {
 	allowance, kills int64
 }
 
-// cgroupStats is what a box's group measured of a run.
-type cgroupStats struct {
+// Stats is what a box's group measured of a run.
+type Stats struct {
 	CPU       time.Duration
 	PeakBytes int64
 	OOMKills  int64
 }
 
-// detectCgroups finds the hierarchy this process can use and prepares the
+// Detect finds the hierarchy this process can use and prepares the
 // parent group, or says why it cannot.
-func detectCgroups() (*cgroups, error) {
+func Detect() (*Hierarchy, error) {
 	mounts, err := cgroupMounts()
 	if err != nil {
 		return nil, err
@@ -115,7 +120,7 @@ func detectCgroups() (*cgroups, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &cgroups{prefix: fmt.Sprintf("run-%d-", os.Getpid())}
+	c := &Hierarchy{prefix: fmt.Sprintf("run-%d-", os.Getpid())}
 	var errs []error
 	if m, ok := mounts[""]; ok {
 		if err := c.setupV2(m, own[""]); err == nil {
@@ -228,7 +233,7 @@ func groupDir(m cgroupMount, path string) (string, error) {
 	return filepath.Join(m.point, rel), nil
 }
 
-func (c *cgroups) setupV2(m cgroupMount, path string) error {
+func (c *Hierarchy) setupV2(m cgroupMount, path string) error {
 	own, err := groupDir(m, path)
 	if err != nil {
 		return err
@@ -302,7 +307,7 @@ func enableControllers(dir string, need []string, enable string) error {
 	return nil
 }
 
-func (c *cgroups) setupV1(mounts map[string]cgroupMount, own map[string]string) error {
+func (c *Hierarchy) setupV1(mounts map[string]cgroupMount, own map[string]string) error {
 	dirs := map[string]string{}
 	for _, ctrl := range []string{"memory", "pids", "cpuacct"} {
 		m, ok := mounts[ctrl]
@@ -342,26 +347,26 @@ func (c *cgroups) setupV1(mounts map[string]cgroupMount, own map[string]string) 
 
 // probe creates and removes a group with limits, and removes the groups
 // that dead processes left.
-func (c *cgroups) probe() error {
+func (c *Hierarchy) probe() error {
 	c.removeStale()
-	g, err := c.newBox(16, 1)
+	g, err := c.NewGroup(16, 1)
 	if err != nil {
 		return err
 	}
-	defer g.remove()
-	m, err := g.begin(64 << 20)
+	defer g.Remove()
+	m, err := g.Begin(64 << 20)
 	if err != nil {
 		return err
 	}
-	_, err = g.end(m)
+	_, err = g.End(m)
 	return err
 }
 
 // String names the hierarchy and its parent groups, for logs.
-func (c *cgroups) String() string {
+func (c *Hierarchy) String() string {
 	weighted := "unweighted"
 	if c.weighted {
-		weighted = fmt.Sprintf("weighted, %d CPU per run's box, %d per compiler's", runCPUs, compileCPUs)
+		weighted = fmt.Sprintf("weighted, %d CPU per run's box, %d per compiler's", RunCPUs, CompileCPUs)
 		if c.idle {
 			weighted += ", boxes idle to the service"
 		}
@@ -375,10 +380,27 @@ func (c *cgroups) String() string {
 	return fmt.Sprintf("cgroup v1 %s %s %s (%s)", c.memory, c.pids, c.cpu, weighted)
 }
 
+// Weighted says whether boxes get a CPU weight and a cap (the cpu
+// controller is there).
+func (c *Hierarchy) Weighted() bool { return c.weighted }
+
+// Idle says whether the boxes' parent group is an idle group (cpu.idle):
+// boxes get only the CPU the service leaves.
+func (c *Hierarchy) Idle() bool { return c.idle }
+
+// CPUParent returns the boxes' parent group in the cpu controller's
+// hierarchy, where their weights and caps are.
+func (c *Hierarchy) CPUParent() string {
+	if c.weight != "" {
+		return c.weight
+	}
+	return c.cpu // v2, or v1 with cpu and cpuacct mounted together
+}
+
 // parents returns the boxes' parent groups: memory, pids, the cpu
 // controller's (if apart), cpuacct in v1 (the CPU usage's is last); the
 // one in v2.
-func (c *cgroups) parents() []string {
+func (c *Hierarchy) parents() []string {
 	if c.v2 {
 		return []string{c.memory}
 	}
@@ -388,15 +410,15 @@ func (c *cgroups) parents() []string {
 	return []string{c.memory, c.pids, c.cpu}
 }
 
-// newBox makes a box's group, limited to processes processes and threads
+// NewGroup makes a box's group, limited to processes processes and threads
 // (the helper's included), and opens its CPU usage file.
-func (c *cgroups) newBox(processes, cpus int) (g *cgroupBox, err error) {
+func (c *Hierarchy) NewGroup(processes, cpus int) (g *Group, err error) {
 	name := c.prefix + strconv.FormatUint(cgroupSeq.Add(1), 10)
-	made := &cgroupBox{cg: c, limit: math.MaxInt64}
+	made := &Group{cg: c, limit: math.MaxInt64}
 	g = made
 	defer func() {
 		if err != nil {
-			_ = made.remove()
+			_ = made.Remove()
 			g = nil
 		}
 	}()
@@ -448,18 +470,28 @@ func (c *cgroups) newBox(processes, cpus int) (g *cgroupBox, err error) {
 	return g, nil
 }
 
-func (g *cgroupBox) pidsDir() string {
+// CPUFile is the group's CPU usage file, open, for the helper to poll.
+func (g *Group) CPUFile() *os.File { return g.cpu }
+
+// Dirs returns the group's directories, one per hierarchy; none once
+// removed.
+func (g *Group) Dirs() []string { return append([]string(nil), g.dirs...) }
+
+// Removed says whether Remove was called.
+func (g *Group) Removed() bool { return g.dirs == nil }
+
+func (g *Group) pidsDir() string {
 	if g.cg.v2 {
 		return g.dirs[0]
 	}
 	return g.dirs[1]
 }
 
-func (g *cgroupBox) cpuDir() string { return g.dirs[len(g.dirs)-1] }
+func (g *Group) cpuDir() string { return g.dirs[len(g.dirs)-1] }
 
 // weigh gives the group its CPU weight, equal to every other box's, and
 // its cap.
-func (g *cgroupBox) weigh(cpus int) error {
+func (g *Group) weigh(cpus int) error {
 	quota := strconv.Itoa(cpus * cpuPeriodUS)
 	if g.cg.v2 {
 		if err := writeFile(filepath.Join(g.dirs[0], "cpu.weight"), strconv.Itoa(boxWeightV2)); err != nil {
@@ -482,9 +514,9 @@ func (g *cgroupBox) weigh(cpus int) error {
 	return nil
 }
 
-// adopt moves process pid (the box's helper, with all its threads) into the
+// Adopt moves process pid (the box's helper, with all its threads) into the
 // group.
-func (g *cgroupBox) adopt(pid int) error {
+func (g *Group) Adopt(pid int) error {
 	for _, dir := range g.dirs {
 		if err := writeFile(filepath.Join(dir, "cgroup.procs"), strconv.Itoa(pid)); err != nil {
 			return fmt.Errorf("move the helper into its cgroup: %w", err)
@@ -493,17 +525,17 @@ func (g *cgroupBox) adopt(pid int) error {
 	return nil
 }
 
-// cgroupMark is the state of a box's group when a run begins.
-type cgroupMark struct {
+// Mark is the state of a box's group when a run begins.
+type Mark struct {
 	cpu    time.Duration
 	memory int64 // resident memory charged to the group (the helper's, the page cache)
 }
 
-// begin prepares the group for a run allowed memory bytes beyond what the
+// Begin prepares the group for a run allowed memory bytes beyond what the
 // group holds: it sets the memory limit (swap included: none) when the
 // allowance changed, resets the peak, and notes the counters the run's
 // measures are differences of.
-func (g *cgroupBox) begin(memory int64) (m cgroupMark, err error) {
+func (g *Group) Begin(memory int64) (m Mark, err error) {
 	if m.cpu, err = g.cpuUsage(); err != nil {
 		return m, err
 	}
@@ -530,7 +562,7 @@ func (g *cgroupBox) begin(memory int64) (m cgroupMark, err error) {
 }
 
 // setLimit sets the group's memory limit, swap included.
-func (g *cgroupBox) setLimit(limit int64) error {
+func (g *Group) setLimit(limit int64) error {
 	dir := g.dirs[0]
 	if g.cg.v2 {
 		if err := writeFile(filepath.Join(dir, "memory.max"), strconv.FormatInt(limit, 10)); err != nil {
@@ -554,8 +586,8 @@ func (g *cgroupBox) setLimit(limit int64) error {
 	return nil
 }
 
-// end returns what the group measured of the run begun at m.
-func (g *cgroupBox) end(m cgroupMark) (st cgroupStats, err error) {
+// End returns what the group measured of the run begun at m.
+func (g *Group) End(m Mark) (st Stats, err error) {
 	cpu, err := g.cpuUsage()
 	if err != nil {
 		return st, err
@@ -584,7 +616,7 @@ func (g *cgroupBox) end(m cgroupMark) (st cgroupStats, err error) {
 
 // oomKills reads how many processes of the group the OOM killer killed
 // (v1: since Linux 4.13; 0 before).
-func (g *cgroupBox) oomKills() (int64, error) {
+func (g *Group) oomKills() (int64, error) {
 	buf := make([]byte, 512)
 	n, err := g.events.ReadAt(buf, 0)
 	if err != nil && n == 0 {
@@ -612,7 +644,7 @@ func preadInt(f *os.File) (int64, error) {
 }
 
 // cpuUsage reads the group's CPU time.
-func (g *cgroupBox) cpuUsage() (time.Duration, error) {
+func (g *Group) cpuUsage() (time.Duration, error) {
 	buf := make([]byte, 4096)
 	n, err := g.cpu.ReadAt(buf, 0)
 	if err != nil && n == 0 {
@@ -625,9 +657,9 @@ func (g *cgroupBox) cpuUsage() (time.Duration, error) {
 	return d, nil
 }
 
-// remove closes the group's files, kills whatever is left in it and
+// Remove closes the group's files, kills whatever is left in it and
 // removes it.
-func (g *cgroupBox) remove() error {
+func (g *Group) Remove() error {
 	for _, f := range []*os.File{g.cpu, g.peak, g.usage, g.maxUsage, g.events} {
 		if f != nil {
 			f.Close()
@@ -647,7 +679,7 @@ func (g *cgroupBox) remove() error {
 // removeGroup kills the processes of dir and removes it. A process killed
 // but not yet gone keeps the group busy for a moment.
 func removeGroup(dir string, v2 bool) error {
-	deadline := time.Now().Add(helperGrace)
+	deadline := time.Now().Add(removeWithin)
 	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 50*time.Millisecond) {
 		err := os.Remove(dir)
 		if err == nil || os.IsNotExist(err) {
@@ -671,7 +703,7 @@ func removeGroup(dir string, v2 bool) error {
 }
 
 // removeStale removes the run groups of processes that are gone.
-func (c *cgroups) removeStale() {
+func (c *Hierarchy) removeStale() {
 	for _, p := range c.parents() {
 		entries, err := os.ReadDir(p)
 		if err != nil {

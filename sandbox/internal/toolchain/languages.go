@@ -1,4 +1,4 @@
-package sandbox
+package toolchain
 
 import (
 	"fmt"
@@ -7,18 +7,18 @@ import (
 	"github.com/codementor/codementor/sandbox/boxinit"
 )
 
-// language says how to build and run programs of one language. The table
+// Language says how to build and run programs of one language. The table
 // below is data: supporting a language is adding an entry (and, for a
-// toolchain found at run time, a finder in toolchains.go). Every path an
+// toolchain found at run time, a finder in toolchain.go). Every path an
 // entry names must also exist inside the sandbox: the base binds give /usr,
 // /bin, /lib, /lib64, /etc/ld.so.cache and /etc/alternatives; Binds and the
 // finder add the rest.
 //
 // Arguments, environment entries, Requires and Binds may hold placeholders,
-// expanded per Sandbox (see expand): {sources} (the source files, entry
+// expanded per toolchain (see Expand): {sources} (the source files, entry
 // first), {mem} and {stack} (the run's memory and stack limits in MiB), and
 // the variables a finder sets, such as {java_home}, {goroot} or {node}.
-type language struct {
+type Language struct {
 	// ID is the language ID of submissions (codementor.Languages).
 	ID string
 	// Entry is the file holding the program's entry point, in the work
@@ -48,7 +48,7 @@ type language struct {
 	// base binds; paths missing on the host are skipped.
 	Binds []string
 	// Version is the argv that prints the toolchain's version (run once,
-	// outside the sandbox, by New), and VersionPrefix what precedes the
+	// outside the sandbox, by Find), and VersionPrefix what precedes the
 	// version in its output ("" for the first word).
 	Version       []string
 	VersionPrefix string
@@ -70,7 +70,7 @@ type language struct {
 	// memory limit, as the kernel would kill it in exec.
 	Native bool
 	// OOMMarkers are stderr substrings by which the runtime says that an
-	// allocation failed (see memoryExceeded).
+	// allocation failed (see OutOfMemoryMarkers).
 	OOMMarkers []string
 }
 
@@ -99,10 +99,10 @@ var (
 	javacFlags = prefixAll("-J", javaFlags)
 )
 
-// goEnv is the environment of the Go toolchain, in the sandbox and when New
+// goEnv is the environment of the Go toolchain, in the sandbox and when Prepare
 // warms the build cache: no network, no toolchain switch, no cgo, no user
 // configuration, everything it writes under /tmp except the executable.
-// The build cache is read through GOCACHEPROG (see gocache.go): the shared,
+// The build cache is read through GOCACHEPROG (see boxinit/gocache.go): the shared,
 // read-only, warm cache plus a private layer in /tmp.
 var goEnv = []string{
 	"PATH={goroot}/bin:/usr/bin:/bin",
@@ -122,12 +122,12 @@ var goEnv = []string{
 // goBuild is the Go compiler's argv (file-list mode, no module).
 var goBuild = []string{"{goroot}/bin/go", "build", "-trimpath", "-buildvcs=false", "-o", "main"}
 
-// languages is the language table. Python runs without the site module (-S:
+// table is the language table. Python runs without the site module (-S:
 // the standard library only, not the host's dist-packages, and faster to
 // start), ignoring PYTHON* variables (-E) and the user site (-s), writing no
 // bytecode (-B); /box, the script's directory, is on sys.path so that a
 // driver can import the solution.
-var languages = []language{
+var table = []Language{
 	{
 		ID:                  "python",
 		Entry:               "main.py",
@@ -234,29 +234,46 @@ var languages = []language{
 // whatever the language: the C library's and the kernel's words for ENOMEM.
 var genericOOMMarkers = []string{"Cannot allocate memory", "out of memory", "Out of memory"}
 
-// lookupLanguage returns the table entry of id, or nil.
-func lookupLanguage(id string) *language {
-	for i := range languages {
-		if languages[i].ID == id {
-			return &languages[i]
+// Languages returns the table's entries, in its order. They are shared:
+// read only.
+func Languages() []*Language {
+	out := make([]*Language, len(table))
+	for i := range table {
+		out[i] = &table[i]
+	}
+	return out
+}
+
+// Lookup returns the table entry of id, or nil.
+func Lookup(id string) *Language {
+	for i := range table {
+		if table[i].ID == id {
+			return &table[i]
 		}
 	}
 	return nil
 }
 
-// sources returns the files of a submission, entry first.
-func (l *language) sources(withDriver bool) []string {
+// OutOfMemoryMarkers returns the stderr substrings by which a program of l
+// says that an allocation failed: the runtime's own words, then any
+// language's.
+func (l *Language) OutOfMemoryMarkers() []string {
+	return append(l.OOMMarkers[:len(l.OOMMarkers):len(l.OOMMarkers)], genericOOMMarkers...)
+}
+
+// Sources returns the files of a submission, entry first.
+func (l *Language) Sources(withDriver bool) []string {
 	if withDriver {
 		return []string{l.Entry, l.Solution}
 	}
 	return []string{l.Entry}
 }
 
-// expand replaces the placeholders {name} of args by vars[name]. An
+// Expand replaces the placeholders {name} of args by vars[name]. An
 // argument that is exactly "{name}" becomes the elements of the list (none,
 // one or more); a placeholder inside a longer argument takes the list's
 // elements joined by spaces. An unknown placeholder is an error.
-func expand(args []string, vars map[string][]string) ([]string, error) {
+func Expand(args []string, vars map[string][]string) ([]string, error) {
 	out := make([]string, 0, len(args))
 	for _, a := range args {
 		if strings.HasPrefix(a, "{") && strings.HasSuffix(a, "}") && strings.Count(a, "{") == 1 {
