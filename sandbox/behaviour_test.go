@@ -117,7 +117,7 @@ func runBehaviourSuite(t *testing.T, newSandbox func(testing.TB) *Sandbox) {
 			t.Parallel()
 			c := driverCases[lang]
 			p := compileWith(t, s, Source{Language: lang, Code: c.solution, Driver: c.driver})
-			e, err := p.Run(context.Background(), []byte("2 40\n"), testLimits)
+			e, _, err := runFairly(t, p, []byte("2 40\n"), testLimits)
 			if err != nil || string(e.Stdout) != "42\n" || e.ExitCode != 0 {
 				t.Errorf("Run: %v %s", err, describe(e))
 			}

@@ -397,6 +397,22 @@ func TestRunHostile(t *testing.T) {
 	}
 }
 
+// runFairly runs p as the judge does: a run the machine starved (it hit its
+// wall limit while it waited for a CPU, Execution.Starved: boxes are an idle
+// cgroup, and the tests of other packages run beside these) is run again, up
+// to three times in all. It returns the last run and how long it took.
+func runFairly(t *testing.T, p *Program, stdin []byte, lim Limits) (Execution, time.Duration, error) {
+	t.Helper()
+	for try := 1; ; try++ {
+		start := time.Now()
+		e, err := p.Run(context.Background(), stdin, lim)
+		if err != nil || !e.Starved || try == 3 {
+			return e, time.Since(start), err
+		}
+		t.Logf("starved (%s): run again", describe(e))
+	}
+}
+
 // runChecked runs p once on stdin under lim (testLimits if zero), says what
 // it did and how long it took, and checks it.
 func runChecked(t *testing.T, p *Program, stdin string, lim Limits, check func(*testing.T, Execution, time.Duration)) {
@@ -404,9 +420,7 @@ func runChecked(t *testing.T, p *Program, stdin string, lim Limits, check func(*
 	if lim == (Limits{}) {
 		lim = testLimits
 	}
-	start := time.Now()
-	e, err := p.Run(context.Background(), []byte(stdin), lim)
-	elapsed := time.Since(start)
+	e, elapsed, err := runFairly(t, p, []byte(stdin), lim)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}

@@ -92,6 +92,25 @@ int main(void) {
 	return 0;
 }
 `)
+	// The tests of other packages run beside these, and boxes yield to
+	// them (an idle cgroup): a busy moment can take the neighbour's CPU
+	// too. The best of three tries counts.
+	best := 0
+	for try := 0; try < 3 && best < 250; try++ {
+		best = max(best, neighbourCPU(t, spinner, neighbour))
+	}
+	// One CPU of two is the neighbour's; a sixty-first of the machine
+	// would be 30 ms. The bar is far from both.
+	if best < 250 {
+		t.Errorf("the neighbour got at most %d ms of CPU in a second beside 60 spinners, in three tries", best)
+	}
+	t.Logf("the neighbour got %d ms of CPU in a second beside 60 spinners", best)
+}
+
+// neighbourCPU runs spinner and, once its spinners are up, neighbour beside
+// it, and returns the CPU milliseconds the neighbour says it got.
+func neighbourCPU(t *testing.T, spinner, neighbour *Program) int {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -109,10 +128,5 @@ int main(void) {
 	if _, err := fmt.Sscan(string(e.Stdout), &cpuMS); err != nil {
 		t.Fatalf("neighbour: %v %s", err, describe(e))
 	}
-	// One CPU of two is the neighbour's; a sixty-first of the machine
-	// would be 30 ms. The bar is far from both.
-	if cpuMS < 250 {
-		t.Errorf("the neighbour got %d ms of CPU in a second beside 60 spinners", cpuMS)
-	}
-	t.Logf("the neighbour got %d ms of CPU in a second beside 60 spinners", cpuMS)
+	return cpuMS
 }
