@@ -30,7 +30,7 @@ UI_SRC    := $(shell find $(UI_DIR)/src -type f 2>/dev/null) $(UI_DIR)/build.mjs
 # The browser tests fail, rather than skip, without Chromium or the page.
 BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
 
-.PHONY: run test test-api test-kafka-and-api test-deps compose-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
+.PHONY: run test test-api test-kafka-cluster-and-api test-deps compose-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
 
 ## run: install what is missing, build, and start everything on http://$(HTTP_ADDR)
 run: deps build
@@ -39,7 +39,7 @@ run: deps build
 ## test: install what is missing, vet, check the compose file, run every test
 ## with the race detector on the embedded broker, then the system suite again
 ## on Apache Kafka, and the broker failover test on a three-broker cluster
-test: test-deps ui vet compose-check test-embedded test-kafka-and-api test-kafka-cluster
+test: test-deps ui vet compose-check test-embedded test-kafka test-kafka-cluster-and-api
 
 compose-check:
 	./scripts/check-compose.sh
@@ -51,22 +51,19 @@ test-api: build
 	@./scripts/install-deps.sh api
 	./scripts/schemathesis.sh
 
-# The system suite on Kafka leaves a CPU idle half the time (it waits on the
-# broker): `make test` fuzzes the API beside it (its output follows the
-# suite's), so that neither adds much to the other's time.
-test-kafka-and-api: ui build
+# The failover test mostly waits on its brokers: `make test` fuzzes the API
+# beside it (its output follows the failover test's), so neither adds to the
+# other's time.
+test-kafka-cluster-and-api: ui build
 	@log=$$(mktemp); \
 	$(MAKE) --no-print-directory test-api >$$log 2>&1 & api=$$!; \
-	$(MAKE) --no-print-directory test-kafka; suite=$$?; \
+	$(MAKE) --no-print-directory test-kafka-cluster; cluster=$$?; \
 	wait $$api; api=$$?; \
-	echo "--- make test-api, run beside the system suite on Kafka (exit $$api):"; cat $$log; rm -f $$log; \
-	[ $$suite -eq 0 ] && [ $$api -eq 0 ]
+	echo "--- make test-api, run beside the failover test (exit $$api):"; cat $$log; rm -f $$log; \
+	[ $$cluster -eq 0 ] && [ $$api -eq 0 ]
 
-# The system suite, by far the longest package, is named first so that it
-# starts first and the other packages run beside it (two at a time, as
-# before); last, it ran after most of them: 80 s more.
 test-embedded: ui
-	$(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/ $$($(GO) list ./... | grep -v '/systemtest$$')
+	$(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./...
 	# The patches of the embedded broker (third_party/kfake/README.md).
 	cd third_party/kfake && $(GO) test -race -count=1 -timeout 3m -run '^TestCodementor' .
 
