@@ -391,7 +391,13 @@ func (b *box) adoptHelper(info *os.File) <-chan error {
 	b.k.setHelper(pid, err == nil)
 	adopted := make(chan error, 1)
 	if b.cg != nil && err == nil {
-		go func() { adopted <- b.cg.Adopt(pid) }()
+		go func() {
+			// A box that dies at once has its group removed by watch,
+			// under runMu: not while the helper moves into it.
+			b.runMu.Lock()
+			defer b.runMu.Unlock()
+			adopted <- b.cg.Adopt(pid)
+		}()
 	} else {
 		adopted <- nil
 	}
