@@ -499,14 +499,22 @@ func cpuTime(o *outcome) time.Duration {
 
 // starved says whether a run killed at its wall limit (o.timedOut) was
 // kept from the CPU: under its CPU limit, one of its threads waited,
-// runnable, for at least half the time it was not running. A program that
-// sleeps or blocks on input waits for no CPU, and is out of time.
+// runnable, for at least half the time it was not running. The time before
+// the program started counts as waiting too: the helper that starts it runs
+// in the box's idle group, and on a busy machine it can wait most of the
+// wall limit for a CPU (the host's clock starts when it sends the request;
+// the program's, WallUS, when it starts). A program that sleeps or blocks
+// on input waits for no CPU, and is out of time.
 func starved(o *outcome, e Execution, lim Limits) bool {
 	if !o.timedOut || o.report == nil || e.TimeMS >= lim.CPUTime.Milliseconds() {
 		return false
 	}
 	off := o.wall - time.Duration(e.TimeMS)*time.Millisecond
-	return time.Duration(o.report.WaitUS)*time.Microsecond*2 >= off
+	waited := time.Duration(o.report.WaitUS) * time.Microsecond
+	if o.report.WallUS > 0 {
+		waited += max(o.wall-time.Duration(o.report.WallUS)*time.Microsecond, 0)
+	}
+	return waited*2 >= off
 }
 
 // memoryExceeded says whether a failed run died for want of memory: the

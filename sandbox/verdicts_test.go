@@ -15,9 +15,9 @@ import (
 )
 
 // TestStarved: a run killed at its wall limit is starved when a thread of
-// it waited, runnable, for at least half the time it was not running; a
-// sleeping one, a CPU-bound one over its limit, and a run that ended in
-// time are not.
+// it waited, runnable, for at least half the time it was not running (or
+// its program had not started yet); a sleeping one, a CPU-bound one over
+// its limit, and a run that ended in time are not.
 func TestStarved(t *testing.T) {
 	lim := Limits{CPUTime: time.Second, WallTime: 3 * time.Second}
 	for _, c := range []struct {
@@ -39,11 +39,17 @@ func TestStarved(t *testing.T) {
 	} {
 		o := &outcome{timedOut: c.timedOut, wall: c.wall}
 		if c.report {
-			o.report = &boxinit.Report{WaitUS: c.wait.Microseconds()}
+			o.report = &boxinit.Report{WaitUS: c.wait.Microseconds(), WallUS: c.wall.Microseconds()}
 		}
 		if got := starved(o, Execution{TimeMS: c.cpuMS}, lim); got != c.want {
 			t.Errorf("%s: starved = %v, want %v", c.name, got, c.want)
 		}
+	}
+	// The program ran 23 ms of the 3 s: the rest, its helper (in the
+	// box's idle group) waited for a CPU to start it.
+	late := &outcome{timedOut: true, wall: 3 * time.Second, report: &boxinit.Report{WallUS: 23000}}
+	if !starved(late, Execution{TimeMS: 1}, lim) {
+		t.Error("started late: not starved")
 	}
 }
 
