@@ -107,6 +107,19 @@ func compileWith(t testing.TB, s *Sandbox, src Source) *Program {
 // small limits keep the suite fast.
 var testLimits = Limits{CPUTime: 500 * time.Millisecond, WallTime: 1500 * time.Millisecond, MemoryMB: 64, OutputBytes: 8 << 10}
 
+// stopSlack is how long after its wall limit a run may end in these tests.
+// The checks tell a run the limit stopped from one it did not (those
+// programs sleep a minute or loop forever), not how fast the killer is: the
+// tests of other packages may hold both CPUs meanwhile. How fast runs stop
+// is for the benchmarks.
+const stopSlack = 5 * time.Second
+
+// stoppedInTime says whether a run that took elapsed was stopped by lim's
+// wall limit (or sooner).
+func stoppedInTime(elapsed time.Duration, lim Limits) bool {
+	return elapsed <= lim.WallTime+stopSlack
+}
+
 func TestLanguagesAvailable(t *testing.T) {
 	got := sandbox(t).Languages()
 	for _, l := range codementor.Languages {
@@ -590,7 +603,7 @@ int main(void){
 		t.Fatal(err)
 	}
 	// Stopped by the time limit, or by the memory its processes take.
-	if !(e.TimedOut || e.MemoryExceeded) || elapsed > testLimits.WallTime+time.Second {
+	if !(e.TimedOut || e.MemoryExceeded) || !stoppedInTime(elapsed, testLimits) {
 		t.Errorf("fork bomb: %s after %v, want TimedOut or MemoryExceeded within the wall limit", describe(e), elapsed)
 	}
 	if procs := hostProcesses(t, ""); len(procs) > 0 {
@@ -692,7 +705,7 @@ func TestCancel(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Run = %v, want the context's error", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	if d := time.Since(start); !stoppedInTime(d, Limits{WallTime: 200 * time.Millisecond}) {
 		t.Errorf("cancelled Run took %v", d)
 	}
 }

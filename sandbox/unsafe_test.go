@@ -83,7 +83,7 @@ with open(os.path.join(os.environ["TMPDIR"], "left"), "w") as f:
 		p := compile(t, Source{Language: "python", Code: "import subprocess, sys, time\nsubprocess.Popen(['/usr/bin/sleep', sys.stdin.read()], start_new_session=True)\nprint('spawned', flush=True)\ntime.sleep(60)\n"})
 		start := time.Now()
 		e, err := p.Run(ctx, []byte(marker), lim)
-		if err != nil || !e.TimedOut || time.Since(start) > lim.WallTime+time.Second || string(e.Stdout) != "spawned\n" {
+		if err != nil || !e.TimedOut || !stoppedInTime(time.Since(start), lim) || string(e.Stdout) != "spawned\n" {
 			t.Errorf("got %v %s after %v, want TimedOut", err, describe(e), time.Since(start))
 		}
 		if procs := hostProcesses(t, marker); len(procs) > 0 {
