@@ -605,6 +605,7 @@ func TestBrowserRendersHostileMarkdownAsText(t *testing.T) {
 // fails with a message and keeps the code, and once the server is back the
 // page is live again and judges, never loaded again.
 func TestBrowserRidesOutARestart(t *testing.T) {
+	waitsMostly(t)
 	requireBrowser(t)
 	cfg := devConfig(t, t.TempDir())
 	in := devtest.Launch(t, cfg, devtest.Ready)

@@ -130,6 +130,7 @@ func TestFairShares(t *testing.T) {
 // its data, and checks that all 50 reach their right final state. Twice,
 // or CODEMENTOR_TEST_CRASH_ROUNDS times.
 func TestCrashRightAfterAccepting(t *testing.T) {
+	waitsMostly(t)
 	if externalBrokers() != nil {
 		t.Skip("the embedded broker dies with the process; on Apache Kafka the kill tests are the cluster's")
 	}
@@ -188,6 +189,7 @@ func TestCrashRightAfterAccepting(t *testing.T) {
 // submissions: every one is judged. CODEMENTOR_TEST_KILL_AFTER lists the
 // moments (seconds after start); by default 0.5 and 3.
 func TestKillWhileGroupsForm(t *testing.T) {
+	waitsMostly(t)
 	moments := []string{"0.5", "3"}
 	if v := os.Getenv("CODEMENTOR_TEST_KILL_AFTER"); v != "" {
 		moments = strings.Split(v, ",")

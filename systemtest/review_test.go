@@ -145,6 +145,7 @@ func TestReviewStreamsAfterTheVerdict(t *testing.T) {
 // rate-limiting, the verdict arrives as usual and the review ends within its
 // deadline: failed, or done once the rate limit lifts.
 func TestReviewFaultsNeverDelayVerdicts(t *testing.T) {
+	waitsMostly(t)
 	faults := map[string]struct {
 		script []reviewtest.Response
 		want   codementor.ReviewStatus
@@ -204,6 +205,7 @@ func TestReviewFaultsNeverDelayVerdicts(t *testing.T) {
 // TestReviewInterruptedByShutdownResumes: a review cut short when its
 // processor stops is handed back to Kafka and written after the restart.
 func TestReviewInterruptedByShutdownResumes(t *testing.T) {
+	waitsMostly(t)
 	hanging := reviewtest.New(t, reviewtest.Hang())
 	dir, rc := reviewConfig(t, hanging.URL, 60*time.Second)
 	rc.StallTimeout = 50 * time.Second

@@ -43,6 +43,18 @@ func start(t testing.TB, dataDir string) *instance {
 	return devtest.Launch(t, devConfig(t, dataDir), devtest.Ready)
 }
 
+// waitsMostly lets a test that mostly waits (on restarts, rebalances, an
+// LLM's timeouts) run beside another such test when the suite runs on the
+// embedded broker, where each test has a broker of its own: go test runs
+// them after the other tests, two at a time (-parallel, GOMAXPROCS). On a
+// shared Kafka cluster tests run one at a time: they share its topics and
+// consumer groups.
+func waitsMostly(t *testing.T) {
+	if externalBrokers() == nil {
+		t.Parallel()
+	}
+}
+
 // testUser is a user name no other test uses: on a shared Kafka cluster the
 // tables hold every earlier test's submissions too.
 func testUser(name string) string {
@@ -302,6 +314,7 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 }
 
 func TestRestartKeepsSubmissions(t *testing.T) {
+	waitsMostly(t)
 	dir := t.TempDir()
 	in := start(t, dir)
 	user := testUser("restart")
