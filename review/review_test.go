@@ -19,13 +19,13 @@ import (
 
 const testKey = "sk-test-secret-0123456789abcdef"
 
-// testConfig is a configuration with short deadlines and backoffs, and a
-// breaker that stays closed unless a test lowers BreakerFailures.
 // deadlineSlack is how long after its deadline a review may end in these
 // tests: they tell a review the deadline stopped from one it did not, not how
 // fast it stops (other packages' tests may hold the CPUs meanwhile).
 const deadlineSlack = time.Second
 
+// testConfig is a configuration with short deadlines and backoffs, and a
+// breaker that stays closed unless a test lowers BreakerFailures.
 func testConfig(baseURL string) Config {
 	c := DefaultConfig()
 	c.APIKey = testKey

@@ -705,7 +705,8 @@ func TestCancel(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Run = %v, want the context's error", err)
 	}
-	if d := time.Since(start); !stoppedInTime(d, Limits{WallTime: 200 * time.Millisecond}) {
+	// Stopped by the context (200 ms), long before the wall limit (20 s).
+	if d := time.Since(start); d > 200*time.Millisecond+stopSlack {
 		t.Errorf("cancelled Run took %v", d)
 	}
 }
