@@ -77,4 +77,5 @@ type (
 	LearnerEventCodec      = JSONCodec[LearnerEvent]
 	NudgeCodec             = JSONCodec[Nudge]
 	LearnerCodec           = JSONCodec[Learner]
+	CallbackCodec          = JSONCodec[Callback]
 )

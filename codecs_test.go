@@ -39,15 +39,24 @@ func wireSamples() map[string]wire {
 		Parts: &ReviewParts{Summary: "Good.", Correctness: "Right.", Complexity: "O(n)", TimeComplexity: "O(n)",
 			SpaceComplexity: "O(1)", Style: "Clear.", NextSteps: []string{"Handle empty input."}}}
 	const id = "019af8b4a5b0f00dcafe0123beef"
+	want := "3\n"
+	run := &Run{From: RunFromJudge0, Samples: true, Cases: []RunCase{{Input: "1 2\n", Expected: &want}, {Input: "5\n"}},
+		TimeLimitMS: 1500, ExtraTimeMS: 500, WallLimitMS: 5000, MemoryLimitKB: 128000, StackLimitKB: 64000, MaxProcesses: 60,
+		MaxFileSizeKB: 1024, MergeStderr: true, Args: []string{"-v", "a b"}, CompilerOptions: []string{"-O2"},
+		Files: []byte("PK\x05\x06"), Repeat: 2, CallbackURL: "https://hooks.example.com/judge0"}
+	runResult := TestResult{Index: 2, Verdict: VerdictAccepted, TimeMS: 3, MemoryKB: 4000, Output: "x\n", WallMS: 9,
+		Unchecked: true, Source: "custom"}
 	return map[string]wire{
 		"question": {&Question{ID: "a-plus-b", Title: "Sum", Statement: "Add *a* and *b*.", Difficulty: "easy",
 			TimeLimitMS: 2000, MemoryLimitMB: 256, Checker: Checker{Kind: CheckerFloat, Tolerance: 1e-6},
 			StopOnFailure: true, RunAllTests: true,
 			StarterCode: map[string]string{"python": "# TODO\n"}, Drivers: map[string]string{"python": "print(solve())\n"},
-			Tests: []Test{{Input: "1 2\n", Output: "3\n"}, {Input: "5 5\n", Output: "10\n", Hidden: true}}, UpdatedAt: at}, QuestionCodec{}},
+			Tests:     []Test{{Input: "1 2\n", Output: "3\n"}, {Input: "5 5\n", Output: "10\n", Hidden: true}},
+			Reference: &Solution{Language: "python", Code: "print(sum(map(int, input().split())))\n"}, UpdatedAt: at}, QuestionCodec{}},
 		"submission-request": {&SubmissionRequest{ID: id, User: "alice", QuestionID: "a-plus-b", Language: "python",
-			Code: "print(sum(map(int, input().split())))\n", CreatedAt: at}, SubmissionRequestCodec{}},
-		"job":               {&Job{SubmissionID: id, User: "alice", QuestionID: "a-plus-b", Language: "python", Code: "print(3)\n"}, JobCodec{}},
+			Code: "print(sum(map(int, input().split())))\n", Kind: KindRun, Run: run, CreatedAt: at}, SubmissionRequestCodec{}},
+		"job": {&Job{SubmissionID: id, User: "alice", QuestionID: "a-plus-b", Language: "python", Code: "print(3)\n",
+			Kind: KindRun, Run: run}, JobCodec{}},
 		"run-event-started": {&RunEvent{SubmissionID: id, Kind: RunStarted, TestCount: 2, At: at}, RunEventCodec{}},
 		"run-event-test":    {&RunEvent{SubmissionID: id, Kind: RunTest, Test: &sample, At: at}, RunEventCodec{}},
 		"run-event-finished": {&RunEvent{SubmissionID: id, Kind: RunFinished, TestCount: 2, Verdict: VerdictWrongAnswer,
@@ -58,9 +67,12 @@ func wireSamples() map[string]wire {
 		"review-event-delta":    {&ReviewEvent{SubmissionID: id, Kind: ReviewDelta, Attempt: "0123456789abcdef", Offset: 10, Text: "Good.", At: at}, ReviewEventCodec{}},
 		"review-event-finished": {&ReviewEvent{SubmissionID: id, Kind: ReviewFinished, Attempt: "0123456789abcdef", Review: &review, At: at}, ReviewEventCodec{}},
 		"submission": {&Submission{ID: id, User: "alice", QuestionID: "a-plus-b", Language: "python", Code: "print(3)\n",
-			Status: StatusDone, Verdict: VerdictWrongAnswer, TestCount: 2, Tests: []TestResult{sample, hidden},
+			Kind: KindRun, Run: run, Status: StatusDone, Verdict: VerdictWrongAnswer, TestCount: 2, Tests: []TestResult{sample, hidden, runResult},
 			CompileOutput: "warning", Error: "", Review: review, Version: 7, Requeued: 1, CreatedAt: at, UpdatedAt: at.Add(3 * time.Second)}, SubmissionCodec{}},
-		"nudge":         {&Nudge{SubmissionID: id, Version: 3, At: at}, NudgeCodec{}},
+		"nudge": {&Nudge{SubmissionID: id, Version: 3, Expire: true, At: at}, NudgeCodec{}},
+		"callback": {&Callback{URL: "https://hooks.example.com/judge0", Submission: &Submission{ID: id, User: "alice", Language: "python",
+			Code: "print(3)\n", Kind: KindRun, Status: StatusDone, Verdict: VerdictAccepted, TestCount: 1, Tests: []TestResult{runResult},
+			Version: 4, CreatedAt: at, UpdatedAt: at}, At: at}, CallbackCodec{}},
 		"learner-event": {&LearnerEvent{User: "alice", SubmissionID: id, InFlight: true, At: at}, LearnerEventCodec{}},
 		"learner":       {&Learner{User: "alice", InFlight: map[string]time.Time{id: at}}, LearnerCodec{}},
 		"runtime":       {&Runtime{ID: "python", Name: "Python 3", Version: "3.11.2", Judge: "judge-1", UpdatedAt: at}, JSONCodec[Runtime]{}},

@@ -11,6 +11,9 @@ type Job struct {
 	QuestionID string `json:"question_id"`
 	Language   string `json:"language"`
 	Code       string `json:"code"`
+	// Kind and Run: a run's cases and options (see SubmissionRequest).
+	Kind Kind `json:"kind,omitempty"`
+	Run  *Run `json:"run,omitempty"`
 }
 
 // EventKind is the kind of a RunEvent.
@@ -81,6 +84,15 @@ type TestResult struct {
 	Expected string `json:"expected,omitempty"`
 	Output   string `json:"output,omitempty"`
 	Stderr   string `json:"stderr,omitempty"`
+	// WallMS is the run's wall-clock time.
+	WallMS int64 `json:"wall_ms,omitempty"`
+	// Unchecked says that a run's case had no expected output: the
+	// verdict says only that the program ran and ended well.
+	Unchecked bool `json:"unchecked,omitempty"`
+	// Source says where a run's case came from: "sample" (a sample test
+	// of the question) or "custom" (an input of the run); "" for a
+	// submission's test.
+	Source string `json:"source,omitempty"`
 }
 
 // ReviewJob asks the reviewer to review one judged submission. It carries
@@ -124,11 +136,21 @@ type ReviewEvent struct {
 }
 
 // Nudge says that a submission made no progress since Version: if it is
-// still at that version, the tracker emits its job again.
+// still at that version, the tracker emits its job again. With Expire, it
+// says instead that a final run is past the run retention: the tracker
+// deletes it.
 type Nudge struct {
 	SubmissionID string    `json:"submission_id"`
 	Version      int64     `json:"version"`
+	Expire       bool      `json:"expire,omitempty"`
 	At           time.Time `json:"at"`
+}
+
+// Callback asks the notifier to send a final run to its callback URL.
+type Callback struct {
+	URL        string      `json:"url"`
+	Submission *Submission `json:"submission"`
+	At         time.Time   `json:"at"`
 }
 
 // LearnerEvent says that a learner's submission started (InFlight) or

@@ -16,6 +16,9 @@ const (
 	CheckerExact      CheckerKind = "exact"      // byte for byte
 	CheckerWhitespace CheckerKind = "whitespace" // the same tokens, whatever the spacing (default)
 	CheckerFloat      CheckerKind = "float"      // tokens equal, numbers within a tolerance
+	// CheckerLines compares as Judge0 does: each line's trailing blanks
+	// and the whole text's leading and trailing blanks ignored.
+	CheckerLines CheckerKind = "lines"
 )
 
 // Test is one input and its expected output. Hidden tests' data never leaves
@@ -56,9 +59,13 @@ type Question struct {
 	// calling the learner's function, printing the result) and the learner
 	// writes only the function. A language without a driver reads stdin and
 	// writes stdout itself. Drivers are never shown to learners.
-	Drivers   map[string]string `json:"drivers,omitempty"`
-	Tests     []Test            `json:"tests"`
-	UpdatedAt time.Time         `json:"updated_at"`
+	Drivers map[string]string `json:"drivers,omitempty"`
+	Tests   []Test            `json:"tests"`
+	// Reference is the question's reference solution, if an admin stored
+	// one: a run's custom input gets its expected output from it. It is
+	// never shown to learners.
+	Reference *Solution `json:"reference,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Language is a programming language submissions may be written in.
@@ -76,6 +83,12 @@ var Languages = []Language{
 	{ID: "java", Name: "Java 17"},
 	{ID: "go", Name: "Go"},
 	{ID: "javascript", Name: "JavaScript (Node.js)"},
+}
+
+// Solution is a program in one language.
+type Solution struct {
+	Language string `json:"language"`
+	Code     string `json:"code"`
 }
 
 // KnownLanguage reports whether id names one of Languages.
@@ -148,13 +161,21 @@ func (q *Question) Validate() error {
 		add("memory_limit_mb must be between %d and %d, got %d", MinMemoryLimitMB, MaxMemoryLimitMB, q.MemoryLimitMB)
 	}
 	switch q.Checker.Kind {
-	case CheckerExact, CheckerWhitespace:
+	case CheckerExact, CheckerWhitespace, CheckerLines:
 	case CheckerFloat:
 		if q.Checker.Tolerance <= 0 || q.Checker.Tolerance >= 1 {
 			add("checker.tolerance must be between 0 and 1, got %g", q.Checker.Tolerance)
 		}
 	default:
-		add("checker.kind %q is not one of exact, whitespace, float", q.Checker.Kind)
+		add("checker.kind %q is not one of exact, whitespace, float, lines", q.Checker.Kind)
+	}
+	if r := q.Reference; r != nil {
+		switch {
+		case !KnownLanguage(r.Language):
+			add("reference.language %q is not a known language", r.Language)
+		case strings.TrimSpace(r.Code) == "" || len(r.Code) > MaxCodeBytes:
+			add("reference.code must be 1 to %d bytes", MaxCodeBytes)
+		}
 	}
 	for lang := range q.StarterCode {
 		if !KnownLanguage(lang) {

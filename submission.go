@@ -24,12 +24,16 @@ const (
 
 // SubmissionRequest is what a learner submitted, as emitted by the web tier.
 type SubmissionRequest struct {
-	ID         string    `json:"id"`
-	User       string    `json:"user"`
-	QuestionID string    `json:"question_id"`
-	Language   string    `json:"language"`
-	Code       string    `json:"code"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         string `json:"id"`
+	User       string `json:"user"`
+	QuestionID string `json:"question_id"`
+	Language   string `json:"language"`
+	Code       string `json:"code"`
+	// Kind is KindRun for a run, whose Run says what to run; QuestionID
+	// may then be empty (a Judge0 submission).
+	Kind      Kind      `json:"kind,omitempty"`
+	Run       *Run      `json:"run,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Submission is the state of one submission, as kept in SubmissionsTable and
@@ -40,7 +44,10 @@ type Submission struct {
 	QuestionID string `json:"question_id"`
 	Language   string `json:"language"`
 	Code       string `json:"code"`
-	Status     Status `json:"status"`
+	// Kind and Run: see SubmissionRequest. A run is never reviewed.
+	Kind   Kind   `json:"kind,omitempty"`
+	Run    *Run   `json:"run,omitempty"`
+	Status Status `json:"status"`
 	// Verdict is empty until the submission is judged.
 	Verdict       Verdict      `json:"verdict,omitempty"`
 	TestCount     int          `json:"test_count"`
@@ -116,6 +123,9 @@ type ReviewParts struct {
 	NextSteps       []string `json:"next_steps,omitempty"`
 }
 
+// IsRun reports whether s is a run rather than a graded submission.
+func (s *Submission) IsRun() bool { return s.Kind == KindRun }
+
 // NewSubmissionID returns a new submission ID: the creation time in
 // milliseconds then random bits, in hex, so IDs sort roughly by age and
 // cannot be guessed.
@@ -155,6 +165,8 @@ func NewSubmission(req *SubmissionRequest, now time.Time) *Submission {
 		QuestionID: req.QuestionID,
 		Language:   req.Language,
 		Code:       req.Code,
+		Kind:       req.Kind,
+		Run:        req.Run,
 		Status:     StatusQueued,
 		Tests:      []TestResult{},
 		Review:     Review{Status: ReviewPending},

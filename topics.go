@@ -33,6 +33,11 @@ const (
 	// it: `codementor dlq list` shows it, `codementor dlq replay` sends
 	// messages back to their topics once the cause is fixed.
 	DeadLetters goka.Stream = "dead-letters"
+	// RunCallbacks carries a Callback per final run that asked for one
+	// (the Judge0 API's callback_url), keyed by submission ID. The tracker
+	// emits it; the notifier's share group sends it, with retries, so
+	// that a slow or dead receiver never holds up judging.
+	RunCallbacks goka.Stream = "run-callbacks"
 
 	// QuestionsTable is the compacted table of questions keyed by question ID.
 	// The web tier's question emitter writes it directly; processors look it up.
@@ -57,14 +62,16 @@ const (
 	// either, apart from the judge so that a slow or failing LLM never delays
 	// a verdict.
 	ReviewerGroup goka.Group = "reviewer"
+	// NotifierGroup is the share group that sends runs' callbacks.
+	NotifierGroup goka.Group = "notifier"
 )
 
 // ShareGroups lists the share groups, configured at start-up.
-var ShareGroups = []goka.Group{JudgeGroup, ReviewerGroup}
+var ShareGroups = []goka.Group{JudgeGroup, ReviewerGroup, NotifierGroup}
 
 // Queues lists the streams that share groups consume as job queues. Nothing
 // is partitioned by their keys, so their partition count is their own.
-var Queues = []goka.Stream{RunJobs, ReviewJobs}
+var Queues = []goka.Stream{RunJobs, ReviewJobs, RunCallbacks}
 
 // SubmissionsTable is the tracker's group table: one Submission per ID.
 var SubmissionsTable = goka.GroupTable(TrackerGroup)
@@ -73,7 +80,7 @@ var SubmissionsTable = goka.GroupTable(TrackerGroup)
 var LearnersTable = goka.GroupTable(LearnersGroup)
 
 // Streams lists every stream topic, for explicit creation at start-up.
-var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, SubmissionNudges, LearnerEvents, DeadLetters}
+var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, SubmissionNudges, LearnerEvents, DeadLetters, RunCallbacks}
 
 // Tables lists every (compacted) table topic, for explicit creation at start-up.
 var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable, LearnersTable}

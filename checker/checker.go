@@ -23,6 +23,12 @@ func Check(c codementor.Checker, want, got string) (ok bool, why string) {
 		return false, exactDiff(want, got)
 	case codementor.CheckerFloat:
 		return tokens(want, got, c.Tolerance)
+	case codementor.CheckerLines:
+		w, g := JudgeLines(want), JudgeLines(got)
+		if w == g {
+			return true, ""
+		}
+		return false, exactDiff(w, g)
 	default:
 		return tokens(want, got, -1)
 	}
@@ -51,6 +57,16 @@ func tokens(want, got string, tol float64) (bool, string) {
 		return false, fmt.Sprintf("the output has %d tokens; expected only %d", len(g), len(w))
 	}
 	return true, ""
+}
+
+// JudgeLines is text as Judge0 compares it: every line's trailing blanks
+// dropped, then the leading and trailing blanks of the whole.
+func JudgeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\r\v\f")
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
 func closeEnough(want, got string, tol float64) bool {

@@ -42,3 +42,21 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckLinesAsJudge0(t *testing.T) {
+	c := codementor.Checker{Kind: codementor.CheckerLines}
+	for _, tc := range []struct {
+		want, got string
+		ok        bool
+	}{
+		{"3\n", "3", true},
+		{"1 2\n3", "1 2   \n3\n\n", true},
+		{"hello", "  hello  \n", true},
+		{"1 2", "1  2", false},
+		{"a\nb", "a\n\nb", false},
+	} {
+		if ok, why := Check(c, tc.want, tc.got); ok != tc.ok {
+			t.Errorf("Check(lines, %q, %q) = %v (%s), want %v", tc.want, tc.got, ok, why, tc.ok)
+		}
+	}
+}
