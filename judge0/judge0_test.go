@@ -128,7 +128,10 @@ func TestLanguages(t *testing.T) {
 	}
 	py, _ := ByID(71)
 	c, _ := ByID(50)
-	for _, tt := range []struct{ l *Language; version, want string }{
+	for _, tt := range []struct {
+		l             *Language
+		version, want string
+	}{
 		{py, "3.11.2", "Python (3.11.2)"}, {c, "12.2.0", "C (GCC 12.2.0)"}, {py, "", "Python (3.8.1)"},
 	} {
 		if got := tt.l.Name(tt.version); got != tt.want {
@@ -281,7 +284,7 @@ func TestParse(t *testing.T) {
 		{name: "options CodeMentor lacks", body: `{"source_code":"x","language_id":71,"enable_network":true,
 			"enable_per_process_and_thread_time_limit":"1","enable_per_process_and_thread_memory_limit":1}`,
 			errs: Errors{"enable_network": {"enabling network is not allowed"},
-				"enable_per_process_and_thread_time_limit": {"this option cannot be enabled"},
+				"enable_per_process_and_thread_time_limit":   {"this option cannot be enabled"},
 				"enable_per_process_and_thread_memory_limit": {"this option cannot be enabled"}}},
 		{name: "compiler options of an interpreted language", body: `{"source_code":"x","language_id":71,"compiler_options":"-O"}`,
 			errs: Errors{"compiler_options": {"setting compiler options is only allowed for C, C#, C++, Go, Java, Rust, TypeScript and Kotlin"}}},

@@ -80,7 +80,9 @@ var DefaultFields = []string{"token", "time", "memory", "stdout", "stderr", "com
 // exist; its message is Judge0's 400 error.
 type FieldsError struct{ Invalid []string }
 
-func (e *FieldsError) Error() string { return "invalid fields: [" + strings.Join(e.Invalid, ", ") + "]" }
+func (e *FieldsError) Error() string {
+	return "invalid fields: [" + strings.Join(e.Invalid, ", ") + "]"
+}
 
 // ParseFields reads fields= as Judge0 does: attribute names separated by
 // commas, "*" for all of them; nil (DefaultFields) when it names none.
