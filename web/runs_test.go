@@ -81,7 +81,9 @@ func TestRunValidation(t *testing.T) {
 // Runs have their own limit, apart from submissions'.
 func TestRunsInFlightLimit(t *testing.T) {
 	eachView(t, Config{MaxInFlight: 1, MaxRunsInFlight: 2}, func(t *testing.T, h *harness) {
-		post := func() response { return h.send(t, "POST", "/api/runs", h.alice, runBody("a-plus-b", "python", "print(3)")) }
+		post := func() response {
+			return h.send(t, "POST", "/api/runs", h.alice, runBody("a-plus-b", "python", "print(3)"))
+		}
 		var first codementor.Submission
 		post().decode(t, &first)
 		if r := post(); r.status != http.StatusAccepted {

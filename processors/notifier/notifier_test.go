@@ -38,7 +38,9 @@ func TestHandleSendsWithRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	render := func(s *codementor.Submission) ([]byte, error) { return json.Marshal(map[string]any{"token": s.ID, "verdict": s.Verdict}) }
+	render := func(s *codementor.Submission) ([]byte, error) {
+		return json.Marshal(map[string]any{"token": s.ID, "verdict": s.Verdict})
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	w, err := NewWorker(Config{Slots: 1, Sender: callback.SenderConfig{Timeout: time.Second, Attempts: 2, Backoff: time.Millisecond}}, guard, render, nil, log)
 	if err != nil {
