@@ -45,7 +45,7 @@ func wireSamples() map[string]wire {
 		MaxFileSizeKB: 1024, MergeStderr: true, Args: []string{"-v", "a b"}, CompilerOptions: []string{"-O2"},
 		Files: []byte("PK\x05\x06"), Repeat: 2, CallbackURL: "https://hooks.example.com/judge0"}
 	runResult := TestResult{Index: 2, Verdict: VerdictAccepted, TimeMS: 3, MemoryKB: 4000, Output: "x\n", WallMS: 9,
-		Unchecked: true, Source: "custom"}
+		Unchecked: true, Source: "custom", OutputBase64: "/v8K", StderrBase64: "/g=="}
 	return map[string]wire{
 		"question": {&Question{ID: "a-plus-b", Title: "Sum", Statement: "Add *a* and *b*.", Difficulty: "easy",
 			TimeLimitMS: 2000, MemoryLimitMB: 256, Checker: Checker{Kind: CheckerFloat, Tolerance: 1e-6},

@@ -93,6 +93,13 @@ type TestResult struct {
 	// of the question) or "custom" (an input of the run); "" for a
 	// submission's test.
 	Source string `json:"source,omitempty"`
+	// OutputBase64 and StderrBase64 are a Judge0 run's output and
+	// standard error, base64 encoded, when they are not UTF-8: Output and
+	// Stderr then have U+FFFD for each byte that is not (JSON carries text
+	// only), and the Judge0 API serves these, as Judge0 does. (Strings,
+	// not byte slices: a TestResult stays comparable.)
+	OutputBase64 string `json:"output_base64,omitempty"`
+	StderrBase64 string `json:"stderr_base64,omitempty"`
 }
 
 // ReviewJob asks the reviewer to review one judged submission. It carries

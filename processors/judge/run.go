@@ -3,10 +3,12 @@ package judge
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/checker"
@@ -236,6 +238,9 @@ func judgeCase(ctx context.Context, prog Program, c runCase, i int, lim sandbox.
 	if c.expected != nil {
 		tr.Expected = truncate(*c.expected, keep)
 	}
+	if run.From == codementor.RunFromJudge0 {
+		tr.OutputBase64, tr.StderrBase64 = notText(e.Stdout, keep), notText(e.Stderr, keep)
+	}
 	limitMS := lim.CPUTime.Milliseconds() - int64(run.ExtraTimeMS)
 	switch {
 	case e.Starved:
@@ -267,6 +272,16 @@ func judgeCase(ctx context.Context, prog Program, c runCase, i int, lim sandbox.
 		}
 	}
 	return tr, nil
+}
+
+// notText is b (at most its first keep bytes) base64 encoded, if that is
+// not UTF-8 text; otherwise "" (the output's string says it all).
+func notText(b []byte, keep int) string {
+	b = b[:min(len(b), keep)]
+	if utf8.Valid(b) {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 // runSource adds a run's compiler options and files to src. (The sandbox

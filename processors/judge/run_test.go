@@ -109,3 +109,25 @@ func TestJudgeRunJudge0(t *testing.T) {
 		t.Errorf("a compile error: %+v", final)
 	}
 }
+
+// A Judge0 run's output that is not UTF-8 is kept byte for byte, base64
+// encoded, beside the text (with U+FFFD for the bad bytes): the Judge0 API
+// serves it with base64_encoded=true. Text output is not doubled.
+func TestJudgeRunKeepsBinaryOutput(t *testing.T) {
+	prog := &fakeProgram{run: func(_ context.Context, _ int, stdin string) (sandbox.Execution, error) {
+		return sandbox.Execution{Stdout: []byte(stdin), Stderr: []byte("ok\n")}, nil
+	}}
+	for _, from := range []string{codementor.RunFromJudge0, codementor.RunFromPage} {
+		job := &codementor.Job{Language: "c", Code: "p", Kind: codementor.KindRun, Run: &codementor.Run{From: from,
+			Cases: []codementor.RunCase{{Input: "\xfe\xffA"}, {Input: "text\n"}}}}
+		final, _ := judgeRun(t, codeRunner{"p": prog}, nil, job)
+		bin, text := final.Tests[0], final.Tests[1]
+		want := ""
+		if from == codementor.RunFromJudge0 {
+			want = "/v9B"
+		}
+		if bin.OutputBase64 != want || bin.StderrBase64 != "" || text.OutputBase64 != "" {
+			t.Errorf("%s: output_base64 %q, %q, stderr_base64 %q; want %q, none, none", from, bin.OutputBase64, text.OutputBase64, bin.StderrBase64, want)
+		}
+	}
+}
