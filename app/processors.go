@@ -12,6 +12,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/emitters"
+	"github.com/codementor/codementor/judge0"
 	"github.com/codementor/codementor/kafka"
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/processors/judge"
@@ -238,5 +239,11 @@ func (a *App) addProcessor(kc kafka.Config, graph *goka.GroupGraph, opts []goka.
 }
 
 // renderCallback is the body of a run's callback: the run as the Judge0
-// API shows it.
-func renderCallback(s *codementor.Submission) ([]byte, error) { return json.Marshal(s) }
+// API shows it, as Judge0 sends it (its default fields, base64 encoded).
+func renderCallback(s *codementor.Submission) ([]byte, error) {
+	body, err := judge0.Render(s, judge0.RenderOptions{Base64: true})
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(body)
+}

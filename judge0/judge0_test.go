@@ -446,6 +446,17 @@ func TestRender(t *testing.T) {
 	if v, _ := got.Get("stdout"); err != nil || v != "/v8=\n" {
 		t.Errorf("binary output with base64: %v, %v", v, err)
 	}
+	// As the judge keeps it: the text with U+FFFD, the bytes apart.
+	kept := sample(&codementor.TestResult{Verdict: codementor.VerdictAccepted, Output: "\ufffd\ufffdA", OutputBase64: "/v9B", Stderr: "e\ufffd", StderrBase64: "Zf8="})
+	if _, err := Render(kept, RenderOptions{Fields: []string{"stderr"}}); !errors.Is(err, ErrNotUTF8) {
+		t.Errorf("kept binary stderr without base64: %v, want ErrNotUTF8", err)
+	}
+	got, err = Render(kept, RenderOptions{Base64: true})
+	stdout, _ := got.Get("stdout")
+	stderr, _ := got.Get("stderr")
+	if err != nil || stdout != "/v9B\n" || stderr != "Zf8=\n" {
+		t.Errorf("kept binary output with base64: %v %v, %v", stdout, stderr, err)
+	}
 }
 
 // TestRenderedForTheSDK: every attribute is one the Python SDK's

@@ -363,14 +363,14 @@ func (p params) integer(key string) (int, bool) {
 		if v == "" {
 			return 0, false
 		}
-		return rubyToI(v), true
+		return RubyToI(v), true
 	}
 	return 0, false
 }
 
-// rubyToI is Ruby's String#to_i: leading blanks, a sign and digits
+// RubyToI is Ruby's String#to_i: leading blanks, a sign and digits
 // (underscores between them allowed), else 0; clamped to 32 bits.
-func rubyToI(s string) int {
+func RubyToI(s string) int {
 	s = strings.TrimLeft(s, " \t\n\v\f\r")
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {

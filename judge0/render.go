@@ -167,6 +167,18 @@ func Render(sub *codementor.Submission, opts RenderOptions) (Object, error) {
 		}
 		return s
 	}
+	// bin is a program's output: its bytes when the judge kept them (it
+	// was not UTF-8), else its text.
+	bin := func(text, b64 string) any {
+		if b64 == "" {
+			return txt(text, false)
+		}
+		b, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return txt(text, false)
+		}
+		return txt(string(b), false)
+	}
 	out := make(Object, 0, len(fields))
 	for _, f := range Fields {
 		if !slices.Contains(fields, f) {
@@ -188,7 +200,7 @@ func Render(sub *codementor.Submission, opts RenderOptions) (Object, error) {
 			}
 		case "stdout":
 			if tr != nil {
-				v = txt(tr.Output, false)
+				v = bin(tr.Output, tr.OutputBase64)
 			}
 		case "status_id":
 			v = outcome.Status.ID
@@ -208,7 +220,7 @@ func Render(sub *codementor.Submission, opts RenderOptions) (Object, error) {
 			}
 		case "stderr":
 			if tr != nil {
-				v = txt(tr.Stderr, false)
+				v = bin(tr.Stderr, tr.StderrBase64)
 			}
 		case "token":
 			v = Token(sub.ID)

@@ -152,6 +152,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	authed.POST("/runs", s.createRun, middleware.BodyLimit("4M"))
 	authed.GET("/runs/:id", s.getRun)
 	authed.GET("/runs/:id/events", s.runEvents)
+	s.judge0Routes(e)
 	s.echo = e
 	return s, nil
 }
