@@ -228,6 +228,19 @@ func TestOptions(t *testing.T) {
 				if e := runProbe(t, p, "args", probeLimits); len(e.Stdout) != 0 || e.ExitCode != 0 {
 					t.Errorf("without Args: got %s, want no arguments", describe(e))
 				}
+				if lang != "c" {
+					return
+				}
+				// At the bounds, with what JSON makes six bytes of one:
+				// the run request still fits its message.
+				most := make([]string, MaxArgs)
+				for i := range most {
+					most[i] = strings.Repeat("<\x01", MaxArgsBytes/MaxArgs/2-1) + "<"
+				}
+				lim.Args, lim.OutputBytes = &most, 64<<10
+				if e := runProbe(t, p, "args", lim); string(e.Stdout) != wantArgs(most) {
+					t.Errorf("%d arguments of %d bytes: got %.200s", len(most), len(most[0]), describe(e))
+				}
 			})
 			t.Run("files", func(t *testing.T) {
 				want := "in 1 2 3\ntop ✓\nread-only\n"
@@ -299,9 +312,11 @@ func testCLimits(t *testing.T, p *Program) {
 		lim := probeLimits
 		lim.Processes = 20
 		e := runProbe(t, p, "fork 100", lim)
-		if n, err := strconv.Atoi(strings.TrimSpace(string(e.Stdout))); err != nil || n >= 20 || n < 5 || e.ExitCode != 0 {
+		n, err := strconv.Atoi(strings.TrimSpace(string(e.Stdout)))
+		if err != nil || n >= 20 || n < 5 || e.ExitCode != 0 {
 			t.Errorf("20 processes: got %s, want fewer than 20 children and a clean exit", describe(e))
 		}
+		t.Logf("20 processes: %d children (the helper's threads count)", n)
 		// Beyond the default (64), in the same box: the pids cgroup
 		// follows.
 		lim.Processes = 150

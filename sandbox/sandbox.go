@@ -117,10 +117,11 @@ type Limits struct {
 	// Processes is RLIMIT_NPROC, and with cgroups the box's pids.max (plus
 	// the helper's allowance): the processes and threads that may exist
 	// at once in the box, counting the program itself, its threads (a
-	// runtime's too: the JVM starts about 20, node about 10) and the
-	// sandbox's helper's threads (PID 1 of the box, a Go program: about 6).
-	// A fork or thread creation past it fails (EAGAIN); the machine is not
-	// affected.
+	// runtime's too: the JVM starts 14, node 7) and the threads of the
+	// sandbox's helper (PID 1 of the box, a Go program: 9 or 10 here).
+	// So a single-threaded C program may fork about Processes-10
+	// children. A fork or a thread creation past it fails (EAGAIN); the
+	// machine is not affected.
 	Processes int
 	// FileSizeKB is RLIMIT_FSIZE: the largest file the program may write
 	// (in /tmp, its only writable place, itself at most 16 MiB). A write
@@ -154,7 +155,7 @@ const (
 type Execution struct {
 	Stdout []byte // at most OutputBytes
 	// Stderr keeps its first 3 KiB and last 1 KiB, with a marker line
-	// between them when more was written.
+	// between them when more was written; empty with Limits.MergeStderr.
 	Stderr []byte
 	// ExitCode is the exit status, or -1 when the program was killed by a
 	// signal.
@@ -215,11 +216,13 @@ type Execution struct {
 // own, or a directory of such a name: the entry and solution files (both,
 // driver or not), the compiler's output (main) and, for every language,
 // the class files of the entry and the solution (Main.class,
-// Main$Inner.class, Solution.class). Should the compiler write over a file
-// given all the same (javac writes a class file per class: Helper.java
-// given with Helper.class), Compile fails with ErrBadFiles too. The
-// compiler can write at the top of the work dir only: a Java class in a
-// package directory of Files must come compiled.
+// Main$Inner.class, Solution.class). The files given are read-only to the
+// compiler: one that replaces a file given at the top of the work dir (as a
+// linker replaces its output) fails Compile with ErrBadFiles too; one that
+// writes into it (javac, given Helper.class beside a class Helper of
+// Main.java) fails the compilation with its own message. The compiler can
+// write at the top of the work dir only: a Java class in a package
+// directory of Files must come compiled.
 type Source struct {
 	Language        string
 	Code            string
