@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codementor/codementor/archive"
 	"github.com/codementor/codementor/sandbox/internal/toolchain"
 )
 
@@ -434,6 +437,36 @@ int main(void) {
 			}
 		}
 	})
+}
+
+// TestFilesFromArchive: the web tier's path for Judge0's additional_files,
+// a zip archive extracted by package archive, whose files convert to
+// sandbox.File as they are.
+func TestFilesFromArchive(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range probeFiles {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(f.Data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	extracted, err := archive.Unzip(buf.Bytes(), archive.Limits{MaxFiles: MaxFiles, MaxBytes: MaxFilesBytes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := make([]File, len(extracted))
+	for i, f := range extracted {
+		files[i] = File(f)
+	}
+	p := compileSource(t, Source{Language: "python", Code: probes["python"], Files: files})
+	if e := runProbe(t, p, "files", probeLimits); string(e.Stdout) != "in 1 2 3\ntop ✓\nread-only\n" {
+		t.Errorf("got %s", describe(e))
+	}
 }
 
 // TestFilesRefused: files that would clash with the program's own, or leave
