@@ -278,7 +278,7 @@ func (cfg Config) Validate() error {
 		if cfg.StallAfter < 10*time.Second {
 			errs = append(errs, fmt.Errorf("--stall-after must be at least 10s, got %s", cfg.StallAfter))
 		}
-		if cfg.RunRetention < time.Minute {
+		if cfg.RunRetention != 0 && cfg.RunRetention < time.Minute { // 0: the default
 			errs = append(errs, fmt.Errorf("--run-retention must be at least 1m, got %s", cfg.RunRetention))
 		}
 		if cfg.PreemptAfter != 0 && cfg.PreemptAfter < 100*time.Millisecond {
