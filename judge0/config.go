@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/archive"
 )
 
 // Version is the Judge0 version the API is compatible with: /about's
@@ -44,7 +45,7 @@ const (
 	MaxTextOption = 512
 	// MaxExtractSize is max_extract_size (KB): what additional_files may
 	// hold once unpacked.
-	MaxExtractSize = 10240
+	MaxExtractSize = archive.DefaultMaxBytes >> 10
 )
 
 // Deployment is what config_info reports of the deployment rather than of

@@ -297,7 +297,9 @@ func TestParse(t *testing.T) {
 		{name: "too large", body: `{"source_code":"` + strings.Repeat("a", codementor.MaxCodeBytes+1) + `","language_id":71,"stdin":"` + strings.Repeat("a", codementor.MaxRunInputBytes+1) + `"}`,
 			errs: Errors{"source_code": {"is too long (maximum is 65536 characters)"}, "stdin": {"is too long (maximum is 1048576 characters)"}}},
 		{name: "files and callback", body: `{"source_code":"x","language_id":71,"additional_files":"bm90IGEgemlw","callback_url":"ftp://x"}`,
-			errs: Errors{"additional_files": {"is not a base64 encoded zip archive"}, "callback_url": {"must be an http or https URL"}}},
+			errs: Errors{"additional_files": {"must be a base64 encoded zip archive (not a zip archive: zip: not a valid zip file)"}, "callback_url": {"must be an http or https URL"}}},
+		{name: "files outside the box", body: `{"source_code":"x","language_id":71,"additional_files":"` + b64(string(zipOf(t, "../x", "y"))) + `"}`,
+			errs: Errors{"additional_files": {`must be a base64 encoded zip archive (bad file name "../x": ".." component)`}}},
 	}
 	offered := func(lang string) bool { return lang != "go" }
 	for _, tt := range tests {

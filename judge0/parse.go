@@ -1,7 +1,6 @@
 package judge0
 
 import (
-	"archive/zip"
 	"bytes"
 	"cmp"
 	"encoding/json"
@@ -16,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/archive"
 )
 
 // Errors are validation errors in Judge0's form, the body of its 422:
@@ -218,9 +218,11 @@ func ParseObject(obj map[string]any, opts ParseOptions) (*codementor.SubmissionR
 		switch {
 		case len(files) > codementor.MaxRunFilesBytes:
 			errs.add("additional_files", "is too large (maximum is %d bytes)", codementor.MaxRunFilesBytes)
-		case !isZip(files):
-			errs.add("additional_files", "is not a base64 encoded zip archive")
 		default:
+			if _, err := archive.Unzip(files, archive.Limits{}); err != nil {
+				errs.add("additional_files", "must be a base64 encoded zip archive (%s)", strings.TrimPrefix(err.Error(), archive.ErrInvalid.Error()+": "))
+				break
+			}
 			run.Files = files
 		}
 	}
@@ -406,12 +408,6 @@ var blank = regexp.MustCompile(`^[[:space:]]*$`)
 
 // isBlank is Rails' blank? for a string: empty or only white space.
 func isBlank(s string) bool { return blank.MatchString(s) }
-
-// isZip reports whether b is a zip archive.
-func isZip(b []byte) bool {
-	_, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	return err == nil
-}
 
 // sentence joins words as Judge0's messages do: "A, B and C".
 func sentence(words []string) string {
