@@ -29,6 +29,9 @@ UI_DEPS   := $(UI_DIR)/node_modules/.package-lock.json
 UI_SRC    := $(shell find $(UI_DIR)/src -type f 2>/dev/null) $(UI_DIR)/build.mjs
 # The browser tests fail, rather than skip, without Chromium or the page.
 BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
+# The Judge0 API's tests fail, rather than skip, without the Judge0 Python
+# SDK (install-deps.sh test puts it in .venv/judge0).
+JUDGE0_TESTS := CODEMENTOR_TEST_REQUIRE_JUDGE0_SDK=1
 
 .PHONY: run test test-api test-kafka-cluster-and-api test-deps compose-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
 
@@ -68,14 +71,14 @@ test-kafka-cluster-and-api: ui build
 # check that limits stop runs, not how fast, so the load beside them does not
 # fail them.
 test-embedded: ui
-	$(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/ $$($(GO) list ./... | grep -v '/systemtest$$')
+	$(BROWSER_TESTS) $(JUDGE0_TESTS) $(GO) test -race -count=1 -timeout 12m ./systemtest/ $$($(GO) list ./... | grep -v '/systemtest$$')
 	# The patches of the embedded broker (third_party/kfake/README.md).
 	cd third_party/kfake && $(GO) test -race -count=1 -timeout 3m -run '^TestCodementor' .
 
 # The system tests whose outcome the broker cannot change (the page, the
 # browser's views, the sandbox's languages and hostile programs) run once,
 # on the embedded broker: the Kafka run skips them.
-BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp)$$
+BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestJudge0SDK|TestJudge0Raw|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp)$$
 
 # CODEMENTOR_TEST_REQUIRE_KAFKA turns the suite's "no Kafka cluster" skip
 # into a failure: this run cannot pass without having used the broker. The
@@ -84,7 +87,7 @@ BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWi
 test-kafka: ui
 	$(TEST_KAFKA) ./scripts/kafka.sh run sh -c \
 	  'CODEMENTOR_TEST_QUEUE_BROKERS=$$KAFKA_BROKERS $(GO) test -race -count=1 -timeout 5m -run "^TestStopLosesNoJob$$" ./queue/ & queue=$$!; \
-	   CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(GO) test -race -count=1 -timeout 12m -skip "$(BROKER_AGNOSTIC)" ./systemtest/; suite=$$?; \
+	   CODEMENTOR_TEST_BROKERS=$$KAFKA_BROKERS CODEMENTOR_TEST_REQUIRE_KAFKA=1 $(BROWSER_TESTS) $(JUDGE0_TESTS) $(GO) test -race -count=1 -timeout 12m -skip "$(BROKER_AGNOSTIC)" ./systemtest/; suite=$$?; \
 	   wait $$queue && exit $$suite'
 
 # The failover test kills and restarts brokers of a three-broker cluster

@@ -4,7 +4,8 @@
 # bundle the learner's page), Maven and kcat (to fetch, start and check Apache
 # Kafka), the compose tool (to check docker-compose.yml), Chromium (the
 # browser tests) with the argument `test`, schemathesis (the API's fuzzer,
-# `make test-api`) with the argument `api`, and the Go modules.
+# `make test-api`) with the argument `api`, the Judge0 Python SDK (the system
+# suite's Judge0 tests) with the argument `test`, and the Go modules.
 # Idempotent: a second run installs nothing.
 set -euo pipefail
 
@@ -12,6 +13,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # schemathesis, from PyPI, pinned, in a venv of its own (scripts/schemathesis.sh).
 schemathesis_version=4.32.5
 schemathesis_venv=$root/.venv/schemathesis
+# The Judge0 Python SDK, from PyPI, pinned, in a venv of its own: the system
+# suite drives the Judge0 API with it (systemtest/judge0_test.go).
+judge0_sdk_version=0.0.8
+judge0_venv=$root/.venv/judge0
 
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
@@ -50,6 +55,13 @@ if [ "${1:-}" = api ] &&
   echo "install-deps: installing schemathesis $schemathesis_version into ${schemathesis_venv#"$root"/}"
   /usr/bin/python3 -m venv "$schemathesis_venv"
   "$schemathesis_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+
+if [ "${1:-}" = test ] &&
+  [ "$("$judge0_venv/bin/python" -c 'import judge0; print(judge0.__version__)' 2>/dev/null)" != "$judge0_sdk_version" ]; then
+  echo "install-deps: installing the Judge0 Python SDK $judge0_sdk_version into ${judge0_venv#"$root"/}"
+  /usr/bin/python3 -m venv "$judge0_venv"
+  "$judge0_venv/bin/pip" install --quiet --disable-pip-version-check "judge0==$judge0_sdk_version"
 fi
 
 if ! command -v go >/dev/null 2>&1; then

@@ -3,7 +3,8 @@
 # `codementor dev` (bin/, from `make build`) on a free loopback port with an
 # empty data directory, waits until it is ready, and runs schemathesis with
 # the settings of scripts/schemathesis.toml twice, with a learner's token on
-# every operation, then with an admin's on the questions' (admins may write
+# every operation (as a bearer token, and in X-Auth-Token for the Judge0
+# API), then with an admin's on the questions' (admins may write
 # them; they are exempt from the in-flight limit, so they do not submit
 # here). Fails on any 5xx, any answer outside the document, any request
 # unanswered within 10 s, and any error the server logged. Stops the server
@@ -80,7 +81,7 @@ run() {
   shift 2
   say "as the $who"
   "$st" --config-file "$root/scripts/schemathesis.toml" run "$base/api/openapi.json" --url "$base" \
-    -H "Authorization: Bearer $tok" "$@"
+    -H "Authorization: Bearer $tok" -H "X-Auth-Token: $tok" "$@"
 }
 status=0
 run learner "$learner" "$@" || status=1

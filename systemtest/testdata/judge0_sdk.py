@@ -45,24 +45,31 @@ check(client.version == "1.13.1", f"version {client.version!r}")
 check(client.config.max_submission_batch_size == 20, f"config {client.config!r}")
 offered = sorted(lang.id for lang in client.languages)
 
-# Every language offered: judge0.run with two test cases, one right, one
-# wrong.
+# Every language offered, all at once: judge0.run of a submission per
+# language with two test cases, one right, one wrong (the SDK makes a
+# submission of each pair, in language order).
+langs = []
 for lid in offered:
-    code = programs.get(str(lid))
-    if code is None:
+    if str(lid) in programs:
+        langs.append(lid)
+    else:
         failures.append(f"language {lid} is offered, but the test has no program for it")
-        continue
-    right, wrong = judge0.run(
-        client=client,
-        source_code=code,
-        language=lid,
-        test_cases=[("Judge0\n", "hello, Judge0"), ("World\n", "hello, Mars")],
-    )
+done = judge0.run(
+    client=client,
+    submissions=[judge0.Submission(source_code=programs[str(lid)], language=lid) for lid in langs],
+    test_cases=[("Judge0\n", "hello, Judge0"), ("World\n", "hello, Mars")],
+)
+check(len(done) == 2 * len(langs), f"run: {len(done)} submissions for {len(langs)} languages")
+for i, lid in enumerate(langs):
+    right, wrong = done[2 * i], done[2 * i + 1]
     check(
         right.status == Status.ACCEPTED and right.stdout == "hello, Judge0\n",
         f"language {lid}, right: {show(right)}",
     )
-    check(wrong.status == Status.WRONG_ANSWER and wrong.stdout == "hello, World\n", f"language {lid}, wrong: {show(wrong)}")
+    check(
+        wrong.status == Status.WRONG_ANSWER and wrong.stdout == "hello, World\n",
+        f"language {lid}, wrong: {show(wrong)}",
+    )
     check(right.time is not None and right.memory is not None and right.token is not None, f"language {lid}: {right!r}")
 
 # judge0.execute with a language alias, one submission with stdin.
