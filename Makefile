@@ -26,7 +26,7 @@ KAFKA_BROKERS ?= 1
 UI_DIR    := web/ui
 UI_BUNDLE := $(UI_DIR)/dist/index.html
 UI_DEPS   := $(UI_DIR)/node_modules/.package-lock.json
-UI_SRC    := $(shell find $(UI_DIR)/src -type f 2>/dev/null) $(UI_DIR)/build.mjs
+UI_SRC    := $(shell find $(UI_DIR)/src $(UI_DIR)/public -type f 2>/dev/null) $(UI_DIR)/build.mjs
 # The browser tests fail, rather than skip, without Chromium or the page.
 BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
 
