@@ -39,11 +39,11 @@ window.addEventListener('popstate', () => route());
 function drawHeader() {
   const conn = h('span', { class: 'conn', 'data-testid': 'connection', role: 'status' });
   replace(header,
-    h('a', { class: 'brand', href: '/', 'data-link': true }, h('span', { 'aria-hidden': 'true', class: 'logo' }, '{ }'), 'CodeMentor'),
+    h('a', { class: 'brand', href: '/', 'data-link': true }, h('span', { 'aria-hidden': 'true', class: 'logo' }, '{ }'), h('span', { class: 'brand-name' }, 'CodeMentor')),
     session ? h('nav', { 'aria-label': 'Main' }, h('a', { href: '/', 'data-link': true }, 'Questions')) : null,
     h('span', { class: 'spacer' }),
     session ? conn : null,
-    session ? h('span', { class: 'who' }, h('span', { class: 'sr-only' }, 'Signed in as '), session.user) : null,
+    session ? h('span', { class: 'who', title: `Signed in as ${session.user}` }, h('span', { class: 'sr-only' }, 'Signed in as '), session.user) : null,
     session ? h('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out') : null);
   if (session) {
     stopConn?.();

@@ -728,7 +728,7 @@ function caseCard(t, name) {
         h('pre', { tabindex: '0', 'data-testid': 'run-diff', 'aria-label': `Differences between the expected output and yours, ${name}` },
           d.map((l) => h('span', { class: `diff-line diff-${{ ' ': 'same', '-': 'del', '+': 'add' }[l.op]}`, 'data-op': l.op },
             h('span', { class: 'diff-sign', 'aria-hidden': 'true' }, l.op === '-' ? '−' : l.op), h('span', { class: 'sr-only' }, { ' ': '', '-': 'expected only: ', '+': 'yours only: ' }[l.op]),
-            l.text, '\n'))));
+            h('span', { class: 'diff-text' }, l.text)))));
     } else if (failed && t.verdict === 'wrong_answer') {
       diff = h('p', { class: 'muted' }, 'Your lines match the expected ones but for spaces at their ends or blank lines.');
     } else {
