@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/callback"
 	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/processors/watchdog"
 	"github.com/codementor/codementor/review"
 	"github.com/codementor/codementor/sandbox"
+	"github.com/codementor/codementor/web"
 )
 
 // Roles of the binary.
@@ -61,6 +63,13 @@ type Config struct {
 	PreemptAfter time.Duration
 	// MaxInFlight caps a learner's submissions waiting or being judged.
 	MaxInFlight int
+	// MaxRunsInFlight caps a user's runs waiting or being judged.
+	MaxRunsInFlight int
+	// CallbackAllow lists the internal addresses (IPs or CIDR prefixes)
+	// runs' callbacks may reach; every other internal one is refused.
+	CallbackAllow string
+	// RunRetention is how long a final run is kept.
+	RunRetention time.Duration
 	// StallAfter is how long a submission may make no progress before its
 	// job is emitted again.
 	StallAfter time.Duration
@@ -154,6 +163,10 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 		duration(&cfg.TokenTTL, "token-ttl", 24*time.Hour, "lifetime of issued tokens")
 		boolean(&cfg.SeedQuestions, "seed-questions", true, "load the starter questions that are missing from the questions table")
 		num(&cfg.MaxInFlight, "max-in-flight", 8, "submissions a learner may have waiting or being judged at once, across every web instance (admins exempt); 0: no limit")
+		num(&cfg.MaxRunsInFlight, "max-runs-in-flight", web.DefaultMaxRunsInFlight, "runs (the Run button, the Judge0 API) a user may have waiting or being judged at once, apart from submissions (admins exempt); 0: no limit")
+	}
+	if role == RoleDev || role == RoleWeb || role == RoleProcessor {
+		str(&cfg.CallbackAllow, "callback-allow", "", "comma-separated IP addresses or CIDR prefixes of internal receivers runs' callbacks may reach (loopback, private, link-local and metadata addresses are refused otherwise)")
 	}
 	if role == RoleWeb {
 		boolean(&cfg.DevAuth, "dev-auth", false, "enable POST /api/dev/login, which signs anyone in: never in production")
@@ -162,6 +175,7 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 		num(&cfg.MaxConcurrent, "max-concurrent", runtime.NumCPU(), "submissions judged at once by this instance")
 		duration(&cfg.PreemptAfter, "preempt-after", judge.DefaultPreemptAfter, "when every slot is busy and a learner with nothing running waits, a job whose current test has run this long goes back to the end of the queue (once per job); 0: never")
 		duration(&cfg.StallAfter, "stall-after", watchdog.DefaultConfig().StallAfter, "a submission without progress this long (queued, judged or reviewed) has its job emitted again")
+		duration(&cfg.RunRetention, "run-retention", watchdog.DefaultRunRetention, "how long a run (the Run button, the Judge0 API) is kept after it ended; submissions are kept for good")
 		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; every directory above it must be searchable by others (the boxes' uids)")
 		str(&cfg.SandboxHelper, "sandbox-helper", "", "path of the sandbox's helper, the data-free program that runs as PID 1 of every box; empty: $CODEMENTOR_SANDBOX_INIT, or "+sandbox.HelperName+" beside this executable")
 		num(&cfg.SandboxUIDs.First, "sandbox-uid-first", sandbox.DefaultUIDs.First, "first host uid of the range boxes run as (one uid per running box; no account needed, nothing else may use them)")
@@ -241,6 +255,9 @@ func (cfg Config) Validate() error {
 		if cfg.MaxInFlight < 0 || cfg.MaxInFlight > 10000 {
 			errs = append(errs, fmt.Errorf("--max-in-flight must be from 0 (no limit) to 10000, got %d", cfg.MaxInFlight))
 		}
+		if cfg.MaxRunsInFlight < 0 || cfg.MaxRunsInFlight > 10000 {
+			errs = append(errs, fmt.Errorf("--max-runs-in-flight must be from 0 (no limit) to 10000, got %d", cfg.MaxRunsInFlight))
+		}
 		if cfg.TokenTTL < time.Minute {
 			errs = append(errs, fmt.Errorf("--token-ttl must be at least 1m, got %s", cfg.TokenTTL))
 		}
@@ -251,12 +268,18 @@ func (cfg Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%sJWT_SECRET must be at least %d bytes, got %d", EnvPrefix, auth.MinSecretBytes, len(cfg.JWTSecret)))
 		}
 	}
+	if _, err := callback.NewGuard(strings.Split(cfg.CallbackAllow, ",")); err != nil {
+		errs = append(errs, fmt.Errorf("--callback-allow: %w", err))
+	}
 	if cfg.Role == RoleDev || cfg.Role == RoleProcessor {
 		if cfg.SandboxDir == "" {
 			errs = append(errs, errors.New("--sandbox-dir must not be empty"))
 		}
 		if cfg.StallAfter < 10*time.Second {
 			errs = append(errs, fmt.Errorf("--stall-after must be at least 10s, got %s", cfg.StallAfter))
+		}
+		if cfg.RunRetention != 0 && cfg.RunRetention < time.Minute { // 0: the default
+			errs = append(errs, fmt.Errorf("--run-retention must be at least 1m, got %s", cfg.RunRetention))
 		}
 		if cfg.PreemptAfter != 0 && cfg.PreemptAfter < 100*time.Millisecond {
 			errs = append(errs, fmt.Errorf("--preempt-after must be 0 (never) or at least 100ms, got %s", cfg.PreemptAfter))
@@ -294,4 +317,10 @@ func (cfg Config) LogValue() slog.Value {
 		slog.Duration("review_timeout", cfg.Review.Timeout), slog.Int("review_concurrency", cfg.ReviewConcurrency),
 		slog.String("log_level", cfg.LogLevel.String()),
 	)
+}
+
+// callbackGuard is the guard of runs' callback URLs, with the operator's
+// allow-list.
+func (cfg *Config) callbackGuard() (*callback.Guard, error) {
+	return callback.NewGuard(strings.Split(cfg.CallbackAllow, ","))
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/processors/learners"
+	"github.com/codementor/codementor/processors/notifier"
 	"github.com/codementor/codementor/processors/reviewer"
 	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/processors/watchdog"
@@ -58,7 +60,7 @@ func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID
 	if err != nil {
 		return err
 	}
-	wd, err := watchdog.New(watchdog.Config{StallAfter: a.cfg.StallAfter, Every: max(a.cfg.StallAfter/6, time.Second)},
+	wd, err := watchdog.New(watchdog.Config{StallAfter: a.cfg.StallAfter, Every: max(a.cfg.StallAfter/6, time.Second), RunRetention: a.cfg.RunRetention},
 		v.submissions, nudges, log.With("component", "watchdog"))
 	if err != nil {
 		return err
@@ -90,6 +92,19 @@ func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID
 		return err
 	}
 	if err := a.addQueue(rcfg.QueueConfig(kc.Brokers, clientID), rw.Handle, rw.Poisoned, v.questions); err != nil {
+		return err
+	}
+
+	guard, err := a.cfg.callbackGuard()
+	if err != nil {
+		return err
+	}
+	ncfg := notifier.DefaultConfig()
+	nw, err := notifier.NewWorker(ncfg, guard, renderCallback, dead, log.With("component", "notifier"))
+	if err != nil {
+		return err
+	}
+	if err := a.addQueue(ncfg.QueueConfig(kc.Brokers, clientID), nw.Handle, nw.Poisoned, v.questions); err != nil {
 		return err
 	}
 
@@ -226,3 +241,7 @@ func (a *App) addProcessor(kc kafka.Config, graph *goka.GroupGraph, opts []goka.
 	a.checks = append(a.checks, s.Ready)
 	return nil
 }
+
+// renderCallback is the body of a run's callback: the run as the Judge0
+// API shows it.
+func renderCallback(s *codementor.Submission) ([]byte, error) { return json.Marshal(s) }

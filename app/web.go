@@ -75,9 +75,13 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		}
 		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
 	}
-	srv, err := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight}, web.Deps{
+	guard, err := a.cfg.callbackGuard()
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight, MaxRunsInFlight: a.cfg.MaxRunsInFlight}, web.Deps{
 		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe,
-		Auth: authority, Ready: a.ready, Log: log.With("component", "web"),
+		Auth: authority, Callbacks: guard, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	if err != nil {
 		return err

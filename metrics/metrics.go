@@ -101,6 +101,11 @@ var (
 		Name: "codementor_submissions_nudged_total",
 		Help: "Submissions that made no progress for too long and were nudged (their job emitted again if still stalled), by status.",
 	}, []string{"status"})
+	// Callbacks counts runs' callbacks, sent or failed for good.
+	Callbacks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "codementor_callbacks_total",
+		Help: "Callbacks of final runs (the Judge0 API's callback_url), by outcome: sent, or failed after every attempt.",
+	}, []string{"outcome"})
 	// Requeued counts jobs the tracker emitted again after a nudge.
 	Requeued = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "codementor_jobs_requeued_total",
@@ -123,7 +128,7 @@ var (
 )
 
 func init() {
-	registry.MustRegister(Verdicts, Reviews, StageSeconds, IntakeSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Requeued, queues, lag,
+	registry.MustRegister(Verdicts, Reviews, StageSeconds, IntakeSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Callbacks, Requeued, queues, lag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 

@@ -9,18 +9,24 @@ import (
 )
 
 // Hub fans every change of the submission table out to subscribers and keeps
-// an index of each user's submissions. The submission view owns one, fed by
-// its callback, and at start by a scan of what its local storage held;
-// fakes of the view use one of their own.
+// an index of each user's submissions, and apart from them of each user's
+// runs (which are not in a learner's history), and the count of those not
+// final. The submission view owns one, fed by its callback, and at start by a
+// scan of what its local storage held; fakes of the view use one of their
+// own.
 type Hub struct {
-	mu     sync.Mutex
-	subs   map[*Subscription]struct{}
-	byUser map[string]map[string]time.Time // user → submission ID → created at
+	mu       sync.Mutex
+	subs     map[*Subscription]struct{}
+	byUser   map[string]map[string]time.Time // user → submission ID → created at
+	runs     map[string]map[string]time.Time // user → run ID → created at
+	runOwner map[string]string               // run ID → user
+	active   map[string]codementor.Status    // ID → status, of those queued or running
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{subs: map[*Subscription]struct{}{}, byUser: map[string]map[string]time.Time{}}
+	return &Hub{subs: map[*Subscription]struct{}{}, byUser: map[string]map[string]time.Time{},
+		runs: map[string]map[string]time.Time{}, runOwner: map[string]string{}, active: map[string]codementor.Status{}}
 }
 
 // Subscription receives changes of the submissions it matches. When the
@@ -77,12 +83,54 @@ func (h *Hub) Index(sub *codementor.Submission) {
 }
 
 func (h *Hub) index(sub *codementor.Submission) {
-	ids := h.byUser[sub.User]
+	index := h.byUser
+	if sub.IsRun() {
+		index = h.runs
+		h.runOwner[sub.ID] = sub.User
+	}
+	ids := index[sub.User]
 	if ids == nil {
 		ids = map[string]time.Time{}
-		h.byUser[sub.User] = ids
+		index[sub.User] = ids
 	}
 	ids[sub.ID] = sub.CreatedAt
+	if sub.Status == codementor.StatusQueued || sub.Status == codementor.StatusRunning {
+		h.active[sub.ID] = sub.Status
+	} else {
+		delete(h.active, sub.ID)
+	}
+}
+
+// Forget removes a deleted run from the index.
+func (h *Hub) Forget(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.active, id)
+	user, ok := h.runOwner[id]
+	if !ok {
+		return
+	}
+	delete(h.runOwner, id)
+	if ids := h.runs[user]; ids != nil {
+		if delete(ids, id); len(ids) == 0 {
+			delete(h.runs, user)
+		}
+	}
+}
+
+// Counts returns how many submissions and runs are queued and how many are
+// being judged.
+func (h *Hub) Counts() (queued, running int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, st := range h.active {
+		if st == codementor.StatusQueued {
+			queued++
+		} else {
+			running++
+		}
+	}
+	return queued, running
 }
 
 // Publish records sub in the index and hands it to every matching
@@ -92,8 +140,8 @@ func (h *Hub) Publish(sub *codementor.Submission) {
 	defer h.mu.Unlock()
 	h.index(sub)
 	for s := range h.subs {
-		if (s.id != "" && s.id != sub.ID) || (s.user != "" && s.user != sub.User) {
-			continue
+		if (s.id != "" && s.id != sub.ID) || (s.user != "" && (s.user != sub.User || sub.IsRun())) {
+			continue // a learner's stream is of their submissions, not their runs
 		}
 		select {
 		case s.c <- sub:
@@ -113,11 +161,16 @@ func (h *Hub) Subscribers() int {
 }
 
 // UserSubmissions returns the IDs of user's submissions, newest first.
-func (h *Hub) UserSubmissions(user string) []string {
+func (h *Hub) UserSubmissions(user string) []string { return h.newestFirst(h.byUser, user) }
+
+// UserRuns returns the IDs of user's runs, newest first.
+func (h *Hub) UserRuns(user string) []string { return h.newestFirst(h.runs, user) }
+
+func (h *Hub) newestFirst(index map[string]map[string]time.Time, user string) []string {
 	h.mu.Lock()
-	ids := make([]string, 0, len(h.byUser[user]))
-	created := make(map[string]time.Time, len(h.byUser[user]))
-	for id, t := range h.byUser[user] {
+	ids := make([]string, 0, len(index[user]))
+	created := make(map[string]time.Time, len(index[user]))
+	for id, t := range index[user] {
 		ids = append(ids, id)
 		created[id] = t
 	}

@@ -238,7 +238,11 @@ func NewSubmissions(brokers []string, log *slog.Logger, opts ...goka.ViewOption)
 // decoded every submission of the table twice at start. Only a subscriber
 // from before the scan needs it now.
 func (s *Submissions) changed(ctx goka.UpdateContext, key string, value []byte) {
-	if value == nil || !s.scanning.Load() && s.hub.Subscribers() == 0 {
+	if value == nil {
+		s.hub.Forget(key) // a run past its retention, deleted
+		return
+	}
+	if !s.scanning.Load() && s.hub.Subscribers() == 0 {
 		return
 	}
 	v, err := new(codementor.SubmissionCodec).Decode(value)
@@ -262,6 +266,12 @@ func (s *Submissions) Unsubscribe(sub *Subscription) { s.hub.Unsubscribe(sub) }
 
 // UserSubmissions returns the IDs of user's submissions, newest first.
 func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserSubmissions(user) }
+
+// UserRuns returns the IDs of user's runs, newest first.
+func (s *Submissions) UserRuns(user string) []string { return s.hub.UserRuns(user) }
+
+// Counts returns how many submissions and runs are queued and being judged.
+func (s *Submissions) Counts() (queued, running int) { return s.hub.Counts() }
 
 // Run runs the view until ctx ends. Once the view has caught up it indexes
 // every submission it holds, in one scan: what its local storage kept from

@@ -24,6 +24,13 @@ type SubmissionView interface {
 	Lookup(ctx context.Context, id string, within time.Duration) (*codementor.Submission, error)
 	// UserSubmissions returns the IDs of user's submissions, newest first.
 	UserSubmissions(user string) []string
+	// UserRuns returns the IDs of user's runs, newest first.
+	UserRuns(user string) []string
+	// Await returns the submission once ok accepts it, or ctx's error.
+	Await(ctx context.Context, id string, ok func(*codementor.Submission) bool) (*codementor.Submission, error)
+	// Counts returns how many submissions and runs are queued and how
+	// many are being judged.
+	Counts() (queued, running int)
 	// SubscribeUser subscribes to every change of user's submissions.
 	SubscribeUser(user string) *views.Subscription
 	// SubscribeSubmission subscribes to the changes of submission id.
@@ -49,6 +56,8 @@ type QuestionView interface {
 type RuntimeView interface {
 	// Get returns the runtime of language id.
 	Get(id string) (*codementor.Runtime, error)
+	// List returns every language some judge runs.
+	List() ([]*codementor.Runtime, error)
 }
 
 // LearnerView is the learners table (*views.Learners).

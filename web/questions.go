@@ -37,11 +37,15 @@ type publicQuestion struct {
 	Tests       []codementor.Test `json:"tests"`
 	TestCount   int               `json:"test_count"`
 	HiddenTests int               `json:"hidden_tests"`
+	// HasReference says whether the question has a reference solution
+	// (never shown): a run's custom inputs are then checked against it.
+	HasReference bool `json:"has_reference"`
 }
 
 func public(q *codementor.Question) publicQuestion {
 	p := publicQuestion{Question: *q, Tests: []codementor.Test{}, TestCount: len(q.Tests)}
 	p.Drivers = nil // the judge's own code
+	p.HasReference, p.Reference = q.Reference != nil, nil
 	for _, t := range q.Tests {
 		if t.Hidden {
 			p.HiddenTests++

@@ -21,6 +21,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/auth"
+	"github.com/codementor/codementor/callback"
 	"github.com/codementor/codementor/health"
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/web/ui"
@@ -36,6 +37,9 @@ type Config struct {
 	// MaxInFlight caps a learner's submissions in flight (queued or being
 	// judged) across every web instance; 0: no cap. Admins are exempt.
 	MaxInFlight int
+	// MaxRunsInFlight caps a user's runs queued or being judged (the Run
+	// button, the Judge0 API), apart from submissions; 0: no cap.
+	MaxRunsInFlight int
 }
 
 // DefaultHeartbeat is the interval of SSE keep-alive comments: well within
@@ -56,8 +60,8 @@ func (cfg Config) Validate() error {
 	if cfg.Heartbeat < 0 {
 		errs = append(errs, fmt.Errorf("web: Heartbeat must be positive, got %s", cfg.Heartbeat))
 	}
-	if cfg.MaxInFlight < 0 {
-		errs = append(errs, fmt.Errorf("web: MaxInFlight must be 0 (no cap) or positive, got %d", cfg.MaxInFlight))
+	if cfg.MaxInFlight < 0 || cfg.MaxRunsInFlight < 0 {
+		errs = append(errs, fmt.Errorf("web: MaxInFlight and MaxRunsInFlight must be 0 (no cap) or positive, got %d and %d", cfg.MaxInFlight, cfg.MaxRunsInFlight))
 	}
 	return errors.Join(errs...)
 }
@@ -71,6 +75,9 @@ type Deps struct {
 	SubmissionEmitter SubmissionEmitter
 	QuestionEmitter   QuestionEmitter
 	Auth              *auth.Authority
+	// Callbacks checks the callback URLs of runs (the Judge0 API's
+	// callback_url); nil refuses every internal address.
+	Callbacks *callback.Guard
 	// Ready reports why the process cannot serve yet, or nil.
 	Ready func(ctx context.Context) error
 	Log   *slog.Logger
@@ -100,6 +107,9 @@ func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, erro
 		return nil, err
 	}
 	s := &Server{Deps: deps, cfg: cfg, shutdown: make(chan struct{}), now: time.Now}
+	if s.Callbacks == nil {
+		s.Callbacks, _ = callback.NewGuard(nil)
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -145,6 +155,9 @@ func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, erro
 	authed.GET("/submissions/:id", s.getSubmission)
 	authed.GET("/submissions/:id/events", s.submissionEvents)
 	authed.GET("/events", s.userEvents)
+	authed.POST("/runs", s.createRun, middleware.BodyLimit("4M"))
+	authed.GET("/runs/:id", s.getRun)
+	authed.GET("/runs/:id/events", s.runEvents)
 	s.echo = e
 	return s, nil
 }

@@ -90,12 +90,19 @@ func lastEventID(c echo.Context) int64 {
 // submission's version; a reconnect with Last-Event-ID receives the current
 // state only if it is newer. Every event carries the whole submission, so
 // the latest state is all a reconnecting client can have missed.
-func (s *Server) submissionEvents(c echo.Context) error {
+func (s *Server) submissionEvents(c echo.Context) error { return s.streamOne(c, s.lookup) }
+
+// runEvents streams one run's changes, as submissionEvents does a
+// submission's.
+func (s *Server) runEvents(c echo.Context) error { return s.streamOne(c, s.lookupRun) }
+
+// streamOne streams the changes of the submission or run that lookup finds.
+func (s *Server) streamOne(c echo.Context, lookup func(echo.Context, string) (*codementor.Submission, error)) error {
 	id := c.Param("id")
 	// Subscribe before reading the current state so no change falls between.
 	sub := s.Submissions.SubscribeSubmission(id)
 	defer s.Submissions.Unsubscribe(sub)
-	cur, err := s.lookup(c, id)
+	cur, err := lookup(c, id)
 	if err != nil {
 		return err
 	}

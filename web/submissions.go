@@ -34,35 +34,20 @@ func (s *Server) createSubmission(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if err := s.validateSubmission(&req); err != nil {
+	if req.QuestionID == "" {
+		return invalid("question_id is required")
+	}
+	if err := s.validateCode(req.Language, req.Code); err != nil {
 		return err
 	}
-	who := identity(c)
-	// One learner's submissions are checked against the limit and queued
-	// one at a time on this instance: parallel requests cannot all slip in.
-	unlock := s.userLocks.lock(who.User)
-	defer unlock()
-	locked := time.Now()
-	if !who.Admin {
-		if err := s.checkInFlight(who.User); err != nil {
-			return err
-		}
+	if err := s.checkQuestion(req.QuestionID); err != nil {
+		return err
 	}
-	checked := time.Now()
-	metrics.IntakeSeconds.WithLabelValues("check").Observe(checked.Sub(locked).Seconds())
-	now := s.now().UTC()
-	r := &codementor.SubmissionRequest{
-		ID: codementor.NewSubmissionID(now), User: who.User,
-		QuestionID: req.QuestionID, Language: req.Language, Code: req.Code, CreatedAt: now,
+	sub, err := s.intake(c.Request().Context(), identity(c), &codementor.SubmissionRequest{
+		QuestionID: req.QuestionID, Language: req.Language, Code: req.Code}, s.checkInFlight)
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), emitTimeout)
-	defer cancel()
-	if err := s.SubmissionEmitter.Emit(ctx, r.ID, r); err != nil {
-		return unavailable(err)
-	}
-	metrics.IntakeSeconds.WithLabelValues("emit").Observe(time.Since(checked).Seconds())
-	sub := codementor.NewSubmission(r, now)
-	s.pending.add(sub, now)
 	c.Response().Header().Set(echo.HeaderLocation, "/api/submissions/"+sub.ID)
 	metrics.IntakeSeconds.WithLabelValues("total").Observe(time.Since(began).Seconds())
 	return c.JSON(http.StatusAccepted, sub)
@@ -85,7 +70,9 @@ func (s *Server) checkInFlight(user string) error {
 		return err
 	}
 	for _, p := range s.pending.forUser(user, s.now()) {
-		ids = append(ids, p.ID)
+		if !p.IsRun() {
+			ids = append(ids, p.ID)
+		}
 	}
 	// A submission whose verdict this instance's view has is not in flight,
 	// whatever the learners table (which may lag) says.
@@ -137,34 +124,38 @@ func (u *userLocks) lock(user string) (unlock func()) {
 	}
 }
 
-func (s *Server) validateSubmission(req *submitRequest) error {
+// validateCode checks a language (known, and run by some judge) and code.
+func (s *Server) validateCode(language, code string) error {
 	switch {
-	case req.QuestionID == "":
-		return invalid("question_id is required")
-	case req.Language == "":
+	case language == "":
 		return invalid("language is required; GET /api/languages lists them")
-	case !codementor.KnownLanguage(req.Language):
+	case !codementor.KnownLanguage(language):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "unsupported_language",
-			Message: fmt.Sprintf("language %q is not supported; GET /api/languages lists the supported ones", req.Language)}
-	case strings.TrimSpace(req.Code) == "":
+			Message: fmt.Sprintf("language %q is not supported; GET /api/languages lists the supported ones", language)}
+	case strings.TrimSpace(code) == "":
 		return invalid("code is empty")
-	case len(req.Code) > codementor.MaxCodeBytes:
+	case len(code) > codementor.MaxCodeBytes:
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
-			Message: fmt.Sprintf("code is %d bytes; at most %d are allowed", len(req.Code), codementor.MaxCodeBytes)}
-	case !utf8.ValidString(req.Code) || strings.ContainsRune(req.Code, 0):
+			Message: fmt.Sprintf("code is %d bytes; at most %d are allowed", len(code), codementor.MaxCodeBytes)}
+	case !utf8.ValidString(code) || strings.ContainsRune(code, 0):
 		return invalid("code must be UTF-8 text without NUL bytes")
 	}
-	if _, err := s.Runtimes.Get(req.Language); err != nil {
+	if _, err := s.Runtimes.Get(language); err != nil {
 		if errors.Is(err, views.ErrNotFound) {
 			return &Error{Status: http.StatusUnprocessableEntity, Code: "unsupported_language",
-				Message: fmt.Sprintf("no judge of this deployment can run %q yet; GET /api/languages lists the available ones", req.Language)}
+				Message: fmt.Sprintf("no judge of this deployment can run %q yet; GET /api/languages lists the available ones", language)}
 		}
 		return err
 	}
-	if _, err := s.Questions.Get(req.QuestionID); err != nil {
+	return nil
+}
+
+// checkQuestion checks that the question exists.
+func (s *Server) checkQuestion(id string) error {
+	if _, err := s.Questions.Get(id); err != nil {
 		if errors.Is(err, views.ErrNotFound) {
 			return &Error{Status: http.StatusUnprocessableEntity, Code: "unknown_question",
-				Message: fmt.Sprintf("question %q does not exist; GET /api/questions lists them", req.QuestionID)}
+				Message: fmt.Sprintf("question %q does not exist; GET /api/questions lists them", id)}
 		}
 		return err
 	}
@@ -248,7 +239,7 @@ func (s *Server) userSubmissions(user, question string, limit int) ([]*codemento
 	out := []*codementor.Submission{}
 	full := func() bool { return limit > 0 && len(out) >= limit }
 	for _, p := range s.pending.forUser(user, s.now()) {
-		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) && (question == "" || p.QuestionID == question) && !full() {
+		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) && !p.IsRun() && (question == "" || p.QuestionID == question) && !full() {
 			out = append(out, p)
 		}
 	}

@@ -182,7 +182,11 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 		ev.At = time.Now().UTC()
 		w.events.Send(&acks, qj.Key, ev)
 	}
-	q, err := w.questions.Lookup(ctx, job.QuestionID, w.cfg.QuestionWait)
+	var q *codementor.Question
+	var err error
+	if job.QuestionID != "" || job.Kind != codementor.KindRun { // a Judge0 run has no question
+		q, err = w.questions.Lookup(ctx, job.QuestionID, w.cfg.QuestionWait)
+	}
 	switch {
 	case ctx.Err() != nil:
 		return queue.Retry
@@ -195,7 +199,12 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 	work, cancel := context.WithTimeout(pctx, w.cfg.JobTimeout)
 	defer cancel()
 	start := time.Now()
-	final := Judge(work, w.runner, q, job, w.cfg.OutputLimit, w.log.With("submission", qj.Key), emit)
+	var final *codementor.RunEvent
+	if job.Kind == codementor.KindRun {
+		final = JudgeRun(work, w.runner, q, job, w.cfg.OutputLimit, w.log.With("run", qj.Key), emit)
+	} else {
+		final = Judge(work, w.runner, q, job, w.cfg.OutputLimit, w.log.With("submission", qj.Key), emit)
+	}
 	switch {
 	case ctx.Err() != nil:
 		// Stopped mid-way: what was not run is not a verdict.
@@ -207,7 +216,7 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 		return queue.Yielded
 	}
 	emit(final)
-	w.log.Info("judged", "submission", qj.Key, "question", q.ID, "language", job.Language,
+	w.log.Info("judged", "submission", qj.Key, "question", job.QuestionID, "kind", job.Kind, "language", job.Language,
 		"verdict", final.Verdict, "tests", len(final.Tests), "took", time.Since(start), "delivery", qj.Delivery)
 	return queue.Written(ctx, qj, acks.Wait, w.log)
 }
@@ -374,17 +383,25 @@ const starvedRuns = 3
 // starvedRuns runs in all. It returns the last run's execution, the number
 // of runs, and the sandbox's error; once ctx is done it runs nothing more.
 func runTest(ctx context.Context, prog Program, q *codementor.Question, i, outputLimit int, log *slog.Logger) (sandbox.Execution, int, error) {
+	return runStarved(ctx, prog, []byte(q.Tests[i].Input), Limits(q, i, outputLimit), log.With("test", i+1))
+}
+
+// runStarved runs prog on stdin under lim: again while the machine starves
+// it, up to starvedRuns runs in all. It returns the last run's execution,
+// the number of runs, and the sandbox's error; once ctx is done it runs
+// nothing more.
+func runStarved(ctx context.Context, prog Program, stdin []byte, lim sandbox.Limits, log *slog.Logger) (sandbox.Execution, int, error) {
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return sandbox.Execution{}, n - 1, err
 		}
 		metrics.SandboxRuns.Inc()
-		e, err := prog.Run(ctx, []byte(q.Tests[i].Input), Limits(q, i, outputLimit))
+		e, err := prog.Run(ctx, stdin, lim)
 		metrics.SandboxRuns.Dec()
 		if err != nil || !e.Starved || n == starvedRuns {
 			return e, n, err
 		}
-		log.Warn("judge: the machine starved a test run; running it again", "test", i+1, "run", n, "cpu_ms", e.TimeMS, "wall_ms", e.WallMS)
+		log.Warn("judge: the machine starved a run; running it again", "run", n, "cpu_ms", e.TimeMS, "wall_ms", e.WallMS)
 	}
 }
 

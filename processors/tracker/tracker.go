@@ -40,6 +40,7 @@ func Graph(log *slog.Logger) *goka.GroupGraph {
 		goka.Output(codementor.RunJobs, new(codementor.JobCodec)),
 		goka.Output(codementor.ReviewJobs, new(codementor.ReviewJobCodec)),
 		goka.Output(codementor.LearnerEvents, new(codementor.LearnerEventCodec)),
+		goka.Output(codementor.RunCallbacks, new(codementor.CallbackCodec)),
 		deadletter.Output(),
 		goka.Persist(new(codementor.SubmissionCodec)),
 	)
@@ -70,7 +71,11 @@ func (t *tracker) request(ctx goka.Context, req *codementor.SubmissionRequest) {
 
 // inFlight tells the learners group that s started (a job was emitted) or
 // stopped (its verdict is in) being in flight. Telling it again is harmless.
+// Runs are not counted there: the web tier limits them apart.
 func (t *tracker) inFlight(ctx goka.Context, s *codementor.Submission, in bool) {
+	if s.IsRun() {
+		return
+	}
 	ctx.Emit(codementor.LearnerEvents, s.User, &codementor.LearnerEvent{User: s.User, SubmissionID: s.ID, InFlight: in, At: s.CreatedAt})
 }
 
@@ -91,6 +96,12 @@ func (t *tracker) event(ctx goka.Context, ev *codementor.RunEvent) {
 	}
 	if s := cmp.Or(next, cur); ev.Kind == codementor.RunFinished && s.Verdict != "" {
 		t.inFlight(ctx, s, false)
+		// A final run's callback, again if the finished event comes again
+		// (the first emit may not have been acknowledged): receivers get
+		// it at least once.
+		if s.IsRun() && s.Final() && s.Run != nil && s.Run.CallbackURL != "" {
+			ctx.Emit(codementor.RunCallbacks, ctx.Key(), &codementor.Callback{URL: s.Run.CallbackURL, Submission: s, At: t.now().UTC()})
+		}
 	}
 }
 
@@ -98,7 +109,15 @@ func (t *tracker) event(ctx goka.Context, ev *codementor.RunEvent) {
 func (t *tracker) nudge(ctx goka.Context, n *codementor.Nudge) {
 	cur := t.current(ctx)
 	if cur == nil {
-		t.log.Warn("nudge for an unknown submission", "key", ctx.Key())
+		if !n.Expire { // an expiry nudge may come again after the deletion
+			t.log.Warn("nudge for an unknown submission", "key", ctx.Key())
+		}
+		return
+	}
+	if n.Expire {
+		if Expired(cur, n) {
+			ctx.Delete()
+		}
 		return
 	}
 	next, job, review := Nudge(cur, n, t.now())
@@ -161,6 +180,12 @@ func Nudge(cur *codementor.Submission, n *codementor.Nudge, now time.Time) (*cod
 	return &next, jobOf(cur), nil
 }
 
+// Expired reports whether an expiry nudge deletes cur: a final run, still
+// at the nudge's version. Submissions are never deleted.
+func Expired(cur *codementor.Submission, n *codementor.Nudge) bool {
+	return n.Expire && cur.IsRun() && cur.Final() && cur.Version == n.Version
+}
+
 // Request decides what a submission request does to the current state cur
 // (nil if none): the new state (nil: unchanged) and the job to emit (nil:
 // none). A redelivered request for a submission still queued emits its job
@@ -179,7 +204,8 @@ func Request(cur *codementor.Submission, req *codementor.SubmissionRequest, key 
 }
 
 func jobOf(s *codementor.Submission) *codementor.Job {
-	return &codementor.Job{SubmissionID: s.ID, User: s.User, QuestionID: s.QuestionID, Language: s.Language, Code: s.Code}
+	return &codementor.Job{SubmissionID: s.ID, User: s.User, QuestionID: s.QuestionID, Language: s.Language, Code: s.Code,
+		Kind: s.Kind, Run: s.Run}
 }
 
 // Apply folds a run event into a copy of cur and returns it (nil: the event
@@ -230,11 +256,15 @@ func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) (
 		next.CompileOutput = ev.CompileOutput
 		next.Error = ev.Error
 		changed = true
-		if ev.Verdict == codementor.VerdictInternalError {
+		switch {
+		case ev.Verdict == codementor.VerdictInternalError:
 			// Nothing the learner wrote was judged: there is nothing to review.
 			next.Status = codementor.StatusFailed
 			next.Review = codementor.Review{Status: codementor.ReviewSkipped, Reason: NotJudgedReason, FinishedAt: now}
-		} else {
+		case cur.IsRun():
+			next.Status = codementor.StatusDone
+			next.Review = codementor.Review{Status: codementor.ReviewSkipped, Reason: RunReason, FinishedAt: now}
+		default:
 			next.Status = codementor.StatusReviewing
 			job = reviewJobOf(&next)
 		}
@@ -249,8 +279,12 @@ func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) (
 	return &next, job
 }
 
-// NotJudgedReason is the review's reason when judging failed.
-const NotJudgedReason = "not reviewed: the submission could not be judged"
+// NotJudgedReason is the review's reason when judging failed; RunReason a
+// run's, which is never reviewed.
+const (
+	NotJudgedReason = "not reviewed: the submission could not be judged"
+	RunReason       = "not reviewed: runs are not reviewed, submissions are"
+)
 
 // reviewJobOf is the review job of a judged submission. It strips hidden
 // tests' data once more, though the judge never sends it.

@@ -32,11 +32,20 @@ type Config struct {
 	StallAfter time.Duration
 	// Every is the interval between two looks.
 	Every time.Duration
+	// RunRetention is how long a final run (the Run button, the Judge0
+	// API) is kept after it ended; then the watchdog has the tracker
+	// delete it. Submissions are kept for good.
+	RunRetention time.Duration
 }
 
 // DefaultConfig is a nudge after 3 minutes without progress, looked for
-// every 30 s.
-func DefaultConfig() Config { return Config{StallAfter: 3 * time.Minute, Every: 30 * time.Second} }
+// every 30 s, and runs kept for a day.
+func DefaultConfig() Config {
+	return Config{StallAfter: 3 * time.Minute, Every: 30 * time.Second, RunRetention: DefaultRunRetention}
+}
+
+// DefaultRunRetention is how long runs are kept by default.
+const DefaultRunRetention = 24 * time.Hour
 
 // Table is what the watchdog looks through: *views.Submissions.
 type Table interface {
@@ -57,6 +66,7 @@ func (cfg Config) withDefaults() Config {
 	d := DefaultConfig()
 	cfg.StallAfter = cmp.Or(cfg.StallAfter, d.StallAfter)
 	cfg.Every = cmp.Or(cfg.Every, d.Every)
+	cfg.RunRetention = cmp.Or(cfg.RunRetention, d.RunRetention)
 	return cfg
 }
 
@@ -68,6 +78,9 @@ func (cfg Config) Validate() error {
 	}
 	if cfg.Every <= 0 {
 		errs = append(errs, fmt.Errorf("watchdog: Every must be positive, got %s", cfg.Every))
+	}
+	if cfg.RunRetention <= 0 {
+		errs = append(errs, fmt.Errorf("watchdog: RunRetention must be positive, got %s", cfg.RunRetention))
 	}
 	return errors.Join(errs...)
 }
@@ -87,6 +100,11 @@ func Stalled(s *codementor.Submission, now time.Time, after time.Duration) bool 
 	return !s.Final() && now.Sub(s.UpdatedAt) > after
 }
 
+// Expired reports whether s is a run that ended more than retention ago.
+func Expired(s *codementor.Submission, now time.Time, retention time.Duration) bool {
+	return s.IsRun() && s.Final() && now.Sub(s.UpdatedAt) > retention
+}
+
 // Run looks every cfg.Every until ctx ends.
 func (w *Watchdog) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.Every)
@@ -103,11 +121,16 @@ func (w *Watchdog) Run(ctx context.Context) error {
 	}
 }
 
-// Sweep nudges every stalled submission once and waits for the brokers.
+// Sweep nudges every stalled submission once, has every expired run
+// deleted, and waits for the brokers.
 func (w *Watchdog) Sweep(ctx context.Context) error {
 	now := w.now()
 	var acks emitters.Acks
 	err := w.table.Each(func(s *codementor.Submission) error {
+		if Expired(s, now, w.cfg.RunRetention) {
+			w.nudges.Send(&acks, s.ID, &codementor.Nudge{SubmissionID: s.ID, Version: s.Version, Expire: true, At: now.UTC()})
+			return ctx.Err()
+		}
 		if Stalled(s, now, w.cfg.StallAfter) {
 			w.nudges.Send(&acks, s.ID, &codementor.Nudge{SubmissionID: s.ID, Version: s.Version, At: now.UTC()})
 			metrics.Nudges.WithLabelValues(string(s.Status)).Inc()

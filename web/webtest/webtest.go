@@ -156,7 +156,7 @@ func NewSubmissions() *Submissions {
 // publishes it to the subscribers.
 func (s *Submissions) Put(sub *codementor.Submission) {
 	s.put(sub.ID, sub)
-	if s.Learners != nil {
+	if s.Learners != nil && !sub.IsRun() {
 		s.Learners.setInFlight(sub.User, sub.ID, sub.CreatedAt, sub.Verdict == "" && !sub.Final())
 	}
 	c := *sub
@@ -178,6 +178,12 @@ func (s *Submissions) Unsubscribe(sub *views.Subscription) { s.hub.Unsubscribe(s
 
 // UserSubmissions returns the IDs of user's submissions, newest first.
 func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserSubmissions(user) }
+
+// UserRuns returns the IDs of user's runs, newest first.
+func (s *Submissions) UserRuns(user string) []string { return s.hub.UserRuns(user) }
+
+// Counts returns how many submissions and runs are queued and being judged.
+func (s *Submissions) Counts() (queued, running int) { return s.hub.Counts() }
 
 // Subscribers returns the number of open subscriptions: a test waits for
 // a stream to have subscribed before it puts the change the stream should
@@ -206,6 +212,9 @@ func NewRuntimes() *Runtimes { return &Runtimes{newTable[codementor.Runtime]("th
 
 // Put stores r, as a judge announcing its language would.
 func (r *Runtimes) Put(v *codementor.Runtime) { r.put(v.ID, v) }
+
+// List returns every runtime, sorted by ID.
+func (r *Runtimes) List() ([]*codementor.Runtime, error) { return r.list(), nil }
 
 // Learners is a fake of the learners view (*views.Learners).
 type Learners struct{ table[codementor.Learner] }
