@@ -75,7 +75,7 @@ test-embedded: ui
 # The system tests whose outcome the broker cannot change (the page, the
 # browser's views, the sandbox's languages and hostile programs) run once,
 # on the embedded broker: the Kafka run skips them.
-BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp)$$
+BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen|RunButton|StrayAddresses)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp)$$
 
 # CODEMENTOR_TEST_REQUIRE_KAFKA turns the suite's "no Kafka cluster" skip
 # into a failure: this run cannot pass without having used the broker. The

@@ -441,11 +441,18 @@ function testConsole(el, { question, user, samples, code, language, runButton, o
   } catch {
     // a draft from elsewhere: start again
   }
+  // Typing is saved after a pause; adding and removing, and leaving the
+  // page, at once.
   let saveTimer = 0;
+  const flush = () => {
+    clearTimeout(saveTimer);
+    store.set(key, JSON.stringify(inputs));
+  };
   const save = () => {
     clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => store.set(key, JSON.stringify(inputs)), 300);
+    saveTimer = setTimeout(flush, 300);
   };
+  window.addEventListener('pagehide', flush);
 
   const list = h('ol', { class: 'run-inputs', 'data-testid': 'run-inputs' });
   const addBtn = h('button', { type: 'button', 'data-testid': 'run-add-input', onclick: () => add('') }, '+ Add input');
@@ -492,13 +499,13 @@ function testConsole(el, { question, user, samples, code, language, runButton, o
   function add(text) {
     if (inputs.length >= MAX_INPUTS) return;
     inputs.push(text);
-    save();
+    flush();
     drawInputs(inputs.length - 1);
   }
 
   function remove(i) {
     inputs.splice(i, 1);
-    save();
+    flush();
     drawInputs(Math.min(i, inputs.length - 1) >= 0 ? Math.min(i, inputs.length - 1) : -1);
     announce(`Input ${i + 1} removed.`);
   }
@@ -592,8 +599,8 @@ function testConsole(el, { question, user, samples, code, language, runButton, o
     destroy() {
       alive = false;
       stop?.();
-      clearTimeout(saveTimer);
-      store.set(key, JSON.stringify(inputs));
+      window.removeEventListener('pagehide', flush);
+      flush();
     },
   };
 }
@@ -744,12 +751,12 @@ function caseCard(t, name) {
     h('span', { class: `verdict-chip tone-${badgeTone}`, 'data-testid': 'run-case-verdict' },
       onlyRan ? null : h('span', { 'aria-hidden': 'true' }, mark(t.verdict) + ' '), badge),
     h('span', { class: 'muted run-stats' }, stats)),
-  why ? h('p', { class: 'run-message' }, why) : null,
+  why ? h('p', { class: failed ? 'run-message' : 'run-message muted' }, why) : null,
   t.exit_code ? h('p', { class: 'muted run-exit' }, `Exit code ${t.exit_code}`) : null,
   h('div', { class: 'io' },
     h('div', {}, h('h5', {}, 'Input'), pre(t.input, 'run-case-input')),
-    h('div', {}, h('h5', {}, 'Your output'), pre(t.output, 'run-output')),
-    hasExpected ? h('div', {}, h('h5', {}, 'Expected output'), pre(t.expected, 'run-expected')) : null),
+    hasExpected ? h('div', {}, h('h5', {}, 'Expected output'), pre(t.expected, 'run-expected')) : null,
+    h('div', {}, h('h5', {}, 'Your output'), pre(t.output, 'run-output'))),
   diff,
   t.stderr ? h('div', { class: 'run-stderr' }, h('h5', {}, 'Standard error'), pre(t.stderr, 'run-stderr')) : null);
 }
