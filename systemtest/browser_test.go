@@ -482,6 +482,13 @@ func TestBrowserShowsWhyASampleFailed(t *testing.T) {
 	if strings.TrimSpace(first["output"]) != "-1" {
 		t.Errorf("your output shows %q, want -1 (1 - 2)", first["output"])
 	}
+	// No model here: the learner reads that there is no review, not how an
+	// operator turns reviews on.
+	within(t, ctx, "the review is skipped",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=review][data-status=skipped]`)))
+	if r := eval[string](t, ctx, `document.querySelector('[data-testid=review]').innerText`); !strings.Contains(r, "No review for this submission") || strings.Contains(r, "OPENAI") {
+		t.Errorf("the skipped review reads %q, want No review for this submission and nothing for the operator", r)
+	}
 	screenshot(t, ctx, "wrong-answer")
 	sameDocument(t, ctx)
 
