@@ -51,7 +51,8 @@ type boxConfig struct {
 	writable bool                 // bind /box read-write (compilation) rather than read-only
 	tmpSize  int64                // size of the /tmp tmpfs
 	// processes bounds the processes and threads of the box's cgroup,
-	// beyond the helper's own (RLIMIT_NPROC bounds the program's closer).
+	// beyond the helper's own (RLIMIT_NPROC bounds the program's closer),
+	// until a run sets its own (see box.run).
 	processes int
 }
 

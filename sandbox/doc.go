@@ -166,17 +166,45 @@
 //
 // The helper sets the program's rlimits: RLIMIT_CPU (ceil(CPUTime)+1 s soft,
 // one more second hard), RLIMIT_AS (MemoryMB plus the language's slack),
-// RLIMIT_FSIZE 16 MiB, RLIMIT_NOFILE 64, RLIMIT_NPROC 64, RLIMIT_CORE 0,
-// RLIMIT_MSGQUEUE 0 and RLIMIT_STACK min(MemoryMB, 64 MiB). RLIMIT_NPROC is
-// counted per user namespace, hence per sandbox (the helper's threads
-// included), although every sandbox runs as the same host uid. The wall
+// RLIMIT_FSIZE (FileSizeKB, by default 16 MiB), RLIMIT_NOFILE 64,
+// RLIMIT_NPROC (Processes, by default 64), RLIMIT_CORE 0, RLIMIT_MSGQUEUE 0
+// and RLIMIT_STACK (StackKB, by default min(MemoryMB, 64 MiB); Java's -Xss
+// follows it). RLIMIT_NPROC is counted per user namespace, hence per
+// sandbox, the helper's threads included (9 or 10 here); the
+// box's pids cgroup, where there is one, is set per run to Processes plus
+// an allowance of 32 for the helper. A write past RLIMIT_FSIZE kills the
+// program with SIGXFSZ, a recursion past RLIMIT_STACK with SIGSEGV. Run
+// refuses limits below zero or above their ceilings (ErrBadLimits). The wall
 // limit is always on: a host timer asks the helper to kill the run; should
 // the helper not report within 5 s, the host kills it through a pidfd, the
 // kernel kills the rest of the PID namespace before letting PID 1 die, and
 // the box is discarded. Cancelling ctx does the same. stdout is read through
 // a pipe with a cap: past it the run is killed and OutputExceeded set.
-// stderr keeps its first 3 KiB and its last 1 KiB. stdin is a sealed memfd:
-// the program can neither change it nor block the service by not reading it.
+// stderr keeps its first 3 KiB and its last 1 KiB; with Limits.MergeStderr
+// the program's stderr is the pipe of its stdout (one pipe: interleaved as
+// written, within the stdout cap). stdin is a sealed memfd: the program can
+// neither change it nor block the service by not reading it.
+//
+// # Options
+//
+// A run's Limits.Args are appended to the language's command as separate
+// words (argv, never a shell; verbatim even without a sandbox, where the
+// sandbox's paths in the command become the host's), within MaxArgs and
+// MaxArgsBytes (the run request is one message of 64 KiB to the helper).
+// A Source's CompilerOptions go into the compiler's argv before the sources
+// (or at an {options} placeholder of the language's compile command), each
+// a word starting with "-": the caller's allow-list decides which (see
+// codementor.CheckCompilerOptions); a language without a compile step takes
+// none. A Source's Files are written by the service into the fresh work dir
+// beside the sources, before anything runs there, through an os.Root
+// (O_EXCL, no link followed), as root-owned files 0644 and directories 0755:
+// the compiler and the program read them, the program never writes them
+// (the work dir is read-only in runs), and the compiler can replace one at
+// the top of the work dir only (it owns that directory while it runs), which
+// Compile then refuses. Their names are plain relative paths (the rules of
+// internal/relpath, shared with package archive, which extracts Judge0's
+// additional_files from a zip archive within the same bounds), never one of
+// the program's own files.
 //
 // Compilation runs the same way with its own limits: 20 s of CPU, 30 s wall,
 // 1 GiB of memory (g++ with bits/stdc++.h needs about 200 MiB), 256

@@ -48,17 +48,25 @@ type Program struct {
 	staticBytes int64
 }
 
-// Compile makes a fresh work dir, writes the source into it (see Source)
-// and, if the language has a compile step, compiles it in the sandbox
-// (limits: 20 s of CPU, 30 s wall, 1 GiB of memory, 8 KiB of messages
-// kept). A program that does not compile yields a *CompileError; other
-// errors are internal faults. The caller must Close the Program.
+// Compile makes a fresh work dir, writes the source and the files given
+// into it (see Source) and, if the language has a compile step, compiles it
+// in the sandbox (limits: 20 s of CPU, 30 s wall, 1 GiB of memory, 8 KiB of
+// messages kept). A program that does not compile yields a *CompileError;
+// options and files it refuses, errors wrapping ErrBadOptions and
+// ErrBadFiles; other errors are internal faults. The caller must Close the
+// Program.
 func (s *Sandbox) Compile(ctx context.Context, src Source) (*Program, error) {
 	tc := s.toolchains[src.Language]
 	if tc == nil {
 		return nil, fmt.Errorf("compile %q: %w", src.Language, ErrUnknownLanguage)
 	}
 	lang := tc.Lang
+	if err := checkCompilerOptions(lang, src.CompilerOptions); err != nil {
+		return nil, fmt.Errorf("compile %s: %w", lang.ID, err)
+	}
+	if err := checkFiles(lang, src.Files); err != nil {
+		return nil, fmt.Errorf("compile %s: %w", lang.ID, err)
+	}
 	// A sandbox started ahead brings its work dir, in which nothing ran.
 	warm := s.pool.take(tc)
 	var dir string
@@ -89,6 +97,11 @@ func (s *Sandbox) Compile(ctx context.Context, src Source) (*Program, error) {
 			return nil, fmt.Errorf("compile: write source: %w", err)
 		}
 	}
+	given, err := writeFiles(dir, src.Files)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	defer given.close()
 	// The sandbox user may read the work dir from now on (while it
 	// compiles, it owns it), never write it in a run.
 	if err := os.Chmod(dir, 0o755); err != nil {
@@ -108,8 +121,13 @@ func (s *Sandbox) Compile(ctx context.Context, src Source) (*Program, error) {
 		if compiler && warm != nil {
 			compilerBox, warm = warm.b, nil
 		}
-		if err := p.compile(ctx, src.Driver != "", compilerBox); err != nil {
+		if err := p.compile(ctx, src.Driver != "", src.CompilerOptions, compilerBox); err != nil {
 			return nil, err
+		}
+	}
+	if compiler {
+		if err := checkPlaced(dir, given); err != nil {
+			return nil, fmt.Errorf("compile %s: %w", lang.ID, err)
 		}
 	}
 	ok = true
@@ -129,16 +147,16 @@ func writeNew(path, text string) error {
 	return err
 }
 
-// compile runs the compiler in p's work dir, once the toolchain's cache is
-// ready.
-func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
+// compile runs the compiler, with options opts, in p's work dir, once the
+// toolchain's cache is ready.
+func (p *Program) compile(ctx context.Context, withDriver bool, opts []string, b *box) error {
 	s, tc := p.s, p.tc
 	select {
 	case <-tc.Ready():
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	j, err := p.compileJob(withDriver)
+	j, err := p.compileJob(withDriver, opts)
 	if err != nil {
 		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
 	}
@@ -168,11 +186,16 @@ func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
 	return nil
 }
 
-// compileJob returns the compiler's job: its command, with the sources
-// (the driver's too, withDriver), and the compilers' limits.
-func (p *Program) compileJob(withDriver bool) (*job, error) {
-	vars := p.tc.Vars(map[string][]string{"sources": p.lang.Sources(withDriver)})
-	argv, err := toolchain.Expand(p.lang.Compile, vars)
+// compileJob returns the compiler's job: its command, with options opts
+// (checked) and the sources (the driver's too, withDriver), and the
+// compilers' limits.
+func (p *Program) compileJob(withDriver bool, opts []string) (*job, error) {
+	vars := p.tc.Vars(map[string][]string{"sources": p.lang.Sources(withDriver), "options": opts})
+	compile, err := withOptions(p.lang.Compile, opts)
+	if err != nil {
+		return nil, err
+	}
+	argv, err := toolchain.Expand(compile, vars)
 	if err != nil {
 		return nil, err
 	}
@@ -385,22 +408,19 @@ func (p *Program) rlimits(lim Limits) boxinit.Rlimits {
 	return boxinit.Rlimits{
 		CPUSeconds:   int(math.Ceil(lim.CPUTime.Seconds())) + 1,
 		AddressSpace: mem + int64(p.lang.AddressSpaceSlackMB)<<20,
-		FileSize:     runFileSize,
+		FileSize:     lim.fileSize(),
 		OpenFiles:    runOpenFiles,
-		Processes:    runProcesses,
-		Stack:        stackLimit(lim),
+		Processes:    lim.processes(),
+		Stack:        lim.stack(),
 	}
 }
 
-// stackLimit is the program's stack limit under lim: its memory limit, at
-// most 64 MiB.
-func stackLimit(lim Limits) int64 { return min(int64(lim.MemoryMB)<<20, maxStack) }
-
-// runCommand returns the program's argv and extra environment under lim.
+// runCommand returns the program's argv, without its arguments, and extra
+// environment under lim.
 func (p *Program) runCommand(lim Limits) (argv, env []string, err error) {
 	vars := p.tc.Vars(map[string][]string{
 		"mem":   {strconv.Itoa(lim.MemoryMB)},
-		"stack": {strconv.FormatInt(stackLimit(lim)>>20, 10)},
+		"stack": {strconv.FormatInt(lim.stackMB(), 10)},
 	})
 	if argv, err = toolchain.Expand(p.lang.Run, vars); err == nil {
 		env, err = toolchain.Expand(p.lang.RunEnv, vars)
@@ -412,6 +432,9 @@ func (p *Program) runCommand(lim Limits) (argv, env []string, err error) {
 // fault or the cancellation of ctx (which kills the run), never the
 // program's own failure, which Execution describes.
 func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution, error) {
+	if err := lim.validate(); err != nil {
+		return Execution{}, fmt.Errorf("run %s program: %w", p.lang.ID, err)
+	}
 	lim = lim.withDefaults()
 	rl := p.rlimits(lim)
 	if limit := int64(lim.MemoryMB+p.lang.MemorySlackMB) << 20; p.staticBytes > limit {
@@ -426,10 +449,11 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 		return Execution{}, fmt.Errorf("run %s program: %w", p.lang.ID, err)
 	}
 	o, err := p.runJob(ctx, &job{
-		argv: argv, env: env, rlim: rl, cpuLimit: lim.CPUTime, wall: lim.WallTime,
+		argv: argv, args: lim.args(), env: env, rlim: rl, cpuLimit: lim.CPUTime, wall: lim.WallTime,
 		memory:    int64(lim.MemoryMB+p.lang.MemorySlackMB) << 20,
 		stdin:     stdin,
 		stdoutCap: lim.OutputBytes, stderrCap: stderrHead, stderrTail: stderrTail,
+		merge:          lim.MergeStderr,
 		killOnOverflow: true,
 	})
 	if err != nil {
@@ -448,8 +472,10 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 func (p *Program) execution(o *outcome, lim Limits) Execution {
 	e := Execution{
 		Stdout:         o.stdout.bytes(),
-		Stderr:         o.stderr.bytes(),
 		OutputExceeded: o.outputExceeded,
+	}
+	if o.stderr != nil { // nil: merged into stdout
+		e.Stderr = o.stderr.bytes()
 	}
 	if r := o.report; r != nil {
 		e.TimeMS = (r.UserUS + r.SysUS) / 1000
@@ -521,7 +547,8 @@ func starved(o *outcome, e Execution, lim Limits) bool {
 // memory cgroup's OOM killer killed one of its processes (cg, when the run
 // had a group), or an allocation failed under RLIMIT_AS. For the latter the
 // kernel does not say so; the heuristics, in order:
-//   - the runtime said so on stderr: Python's MemoryError, C++'s
+//   - the runtime said so on stderr (on stdout, where stderr merges into
+//     it): Python's MemoryError, C++'s
 //     std::bad_alloc, the C library's "Cannot allocate memory" (see
 //     Language.OutOfMemoryMarkers). With a memory cgroup, only when
 //     the run's peak reached half the limit: the program writes its own
@@ -538,8 +565,12 @@ func (p *Program) memoryExceeded(e *Execution, lim Limits, cg *cgroups.Stats) bo
 	if cg != nil && cg.OOMKills > 0 {
 		return true
 	}
+	stderr := e.Stderr
+	if lim.MergeStderr {
+		stderr = e.Stdout
+	}
 	for _, m := range p.lang.OutOfMemoryMarkers() {
-		if bytes.Contains(e.Stderr, []byte(m)) && (cg == nil || e.MemoryKB*2 >= int64(lim.MemoryMB)*1024) {
+		if bytes.Contains(stderr, []byte(m)) && (cg == nil || e.MemoryKB*2 >= int64(lim.MemoryMB)*1024) {
 			return true
 		}
 	}

@@ -41,6 +41,9 @@ const unsafeProcesses = 1 << 14
 // job is one program to run in a box.
 type job struct {
 	argv []string // the program, inside the box
+	// args are the program's arguments, after argv: verbatim, even where
+	// argv's sandbox paths become the host's (Config.Unsafe).
+	args []string
 	env  []string // added to the base environment, "NAME=value"
 	rlim boxinit.Rlimits
 	// memory limits the run's resident memory, swap included, in the box's
@@ -53,7 +56,7 @@ type job struct {
 	stdoutCap  int  // bytes of stdout kept
 	stderrCap  int  // bytes of the head of stderr kept
 	stderrTail int  // bytes of the tail of stderr kept, too
-	merge      bool // stderr joins stdout (compilers)
+	merge      bool // stderr joins stdout (compilers, Limits.MergeStderr)
 	// killOnOverflow kills the process when stdout goes over stdoutCap.
 	killOnOverflow bool
 }
@@ -107,7 +110,11 @@ func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
 	passed := []*os.File{f.stdin, f.outW, f.errW}
 	var mark cgroups.Mark
 	if b.cg != nil {
-		if mark, err = b.cg.Begin(j.memory); err != nil {
+		err = b.cg.SetProcesses(j.rlim.Processes + helperThreads)
+		if err == nil {
+			mark, err = b.cg.Begin(j.memory)
+		}
+		if err != nil {
 			b.kill()
 			return nil, err
 		}
@@ -194,6 +201,7 @@ func (b *box) request(j *job) boxinit.Request {
 		req.Argv, req.Env = b.hostPaths(j.argv), b.hostPaths(j.env)
 		req.Dir, req.Tmp = b.dir, b.tmp
 	}
+	req.Argv = append(req.Argv[:len(req.Argv):len(req.Argv)], j.args...)
 	rl := b.s.boxRlimits(j.rlim)
 	if b.cg != nil {
 		req.CPUUsage = true

@@ -93,21 +93,69 @@ func (c Config) Validate() error {
 // HelperName is the helper's file name beside the service's executable.
 const HelperName = helper.Name
 
-// Limits for one run of a program against one input. Zero fields take
-// defaults: CPUTime 2 s, WallTime 2×CPUTime+1 s, MemoryMB 256,
-// OutputBytes 64 KiB.
+// Limits for one run of a program against one input, and how it is run.
+// Zero fields take defaults: CPUTime 2 s, WallTime 2×CPUTime+1 s, MemoryMB
+// 256, OutputBytes 64 KiB, StackKB min(MemoryMB, 64 MiB), Processes 64,
+// FileSizeKB 16 MiB. Run refuses, with an error wrapping ErrBadLimits, a
+// negative StackKB, Processes or FileSizeKB, one above its ceiling
+// (MaxStackKB, MaxProcesses, MaxFileSizeKB), and Args beyond MaxArgs or
+// MaxArgsBytes or holding a NUL byte or invalid UTF-8.
+//
+// Limits is comparable (Args is a pointer for that): a zero Limits means the
+// defaults.
 type Limits struct {
 	CPUTime     time.Duration // CPU time (user+sys) limit: the question's time limit
 	WallTime    time.Duration // wall-clock limit, always on (e.g. 2×CPU + 1s)
 	MemoryMB    int           // memory limit: the memory cgroup's and RLIMIT_AS, each plus the language's slack, and a managed runtime's heap
-	OutputBytes int           // stdout cap; beyond it the run stops and OutputExceeded is set
+	OutputBytes int           // stdout cap (stdout and stderr together with MergeStderr); beyond it the run stops and OutputExceeded is set
+	// StackKB is RLIMIT_STACK, the main thread's stack; for Java, -Xss
+	// too (in whole MiB, rounded up), which bounds every Java thread's. A
+	// program recursing past it dies of SIGSEGV (Java throws
+	// StackOverflowError). The memory limit bounds what the stack really
+	// takes, whatever StackKB says.
+	StackKB int
+	// Processes is RLIMIT_NPROC, and with cgroups the box's pids.max (plus
+	// the helper's allowance): the processes and threads that may exist
+	// at once in the box, counting the program itself, its threads (a
+	// runtime's too: the JVM starts 14, node 7) and the threads of the
+	// sandbox's helper (PID 1 of the box, a Go program: 9 or 10 here).
+	// So a single-threaded C program may fork about Processes-10
+	// children. A fork or a thread creation past it fails (EAGAIN); the
+	// machine is not affected.
+	Processes int
+	// FileSizeKB is RLIMIT_FSIZE: the largest file the program may write
+	// (in /tmp, its only writable place, itself at most 16 MiB). A write
+	// past it kills the program with SIGXFSZ (Python ignores the signal
+	// and gets an OSError instead).
+	FileSizeKB int
+	// Args, if not nil, are the program's command-line arguments,
+	// appended to the language's command as separate words, never through
+	// a shell: C's argv[1:], Python's sys.argv[1:], Java's args, node's
+	// process.argv.slice(2).
+	Args *[]string
+	// MergeStderr sends the program's stderr into the pipe of its stdout,
+	// interleaved as written (each write whole): Execution.Stdout holds
+	// both, within OutputBytes, and Execution.Stderr is empty.
+	MergeStderr bool
 }
+
+// Ceilings of Limits' fields (see Limits).
+const (
+	MaxStackKB    = 1 << 20 // 1 GiB
+	MaxProcesses  = compileProcesses
+	MaxFileSizeKB = 1 << 20 // 1 GiB (/tmp holds 16 MiB)
+	MaxArgs       = 256
+	// MaxArgsBytes bounds the arguments' bytes, one more per argument:
+	// they travel to the helper in a message of 64 KiB, where JSON may
+	// make a byte six.
+	MaxArgsBytes = 8 << 10
+)
 
 // Execution is what one run did.
 type Execution struct {
 	Stdout []byte // at most OutputBytes
 	// Stderr keeps its first 3 KiB and last 1 KiB, with a marker line
-	// between them when more was written.
+	// between them when more was written; empty with Limits.MergeStderr.
 	Stderr []byte
 	// ExitCode is the exit status, or -1 when the program was killed by a
 	// signal.
@@ -144,11 +192,58 @@ type Execution struct {
 //	java        Main.java  Solution.java  class Main, class Solution (without a driver, class Main)
 //	go          main.go    solution.go    both package main
 //	javascript  main.js    solution.js    the driver does require('./solution.js')
+//
+// CompilerOptions are added to the compiler's command line, as separate
+// words, after the compiler's own options and before the sources (where
+// the language's compile command has an {options} placeholder, there): an
+// option given again overrides the language's (gcc's -O0 its -O2). The
+// caller checks them against its allow-list (codementor.CheckCompilerOptions);
+// Compile refuses, with an error wrapping ErrBadOptions, options for a
+// language without a compile step (Python and JavaScript: a syntax check is
+// not one), more than MaxCompilerOptions or MaxCompilerOptionBytes, and
+// options that do not start with "-" (the compiler would take them for
+// files), hold a NUL byte or are not valid UTF-8.
+//
+// Files are written beside the sources, in the work dir (subdirectories as
+// their names say), before compiling: the program reads them (under /box,
+// or relative to its working directory), never writes them (the work dir is
+// read-only in runs), and the compiler finds them too (a header, a class).
+// Compile refuses, with an error wrapping ErrBadFiles, before anything is
+// written: more than MaxFiles files or MaxFilesBytes bytes in all, a name
+// that is not a plain relative path (absolute, with a "." or ".." component,
+// a backslash, a control character; see archive.Unzip), the same name
+// twice or a name that is another's directory, and a name of the program's
+// own, or a directory of such a name: the entry and solution files (both,
+// driver or not), the compiler's output (main) and, for every language,
+// the class files of the entry and the solution (Main.class,
+// Main$Inner.class, Solution.class). The files given are read-only to the
+// compiler: one that replaces a file given at the top of the work dir (as a
+// linker replaces its output) fails Compile with ErrBadFiles too; one that
+// writes into it (javac, given Helper.class beside a class Helper of
+// Main.java) fails the compilation with its own message. The compiler can
+// write at the top of the work dir only: a Java class in a package
+// directory of Files must come compiled.
 type Source struct {
-	Language string
-	Code     string
-	Driver   string
+	Language        string
+	Code            string
+	Driver          string
+	CompilerOptions []string
+	Files           []File
 }
+
+// File is a file given with a submission (Source.Files).
+type File struct {
+	Name string // a plain relative path, slash-separated: "input.txt", "data/graph.txt"
+	Data []byte
+}
+
+// Bounds of Source's CompilerOptions and Files.
+const (
+	MaxCompilerOptions     = 64
+	MaxCompilerOptionBytes = 4 << 10 // in all
+	MaxFiles               = 100
+	MaxFilesBytes          = 16 << 20 // in all; compiled languages' work dirs hold 64 MiB (Config.CompileOutputMB)
+)
 
 // CompileError is returned by Compile when the learner's code does not
 // compile. Output holds the compiler's messages, truncated to 8 KiB.
@@ -164,6 +259,15 @@ var (
 	// ErrUnknownLanguage is returned by Compile (wrapped) for a language
 	// that is not in the table or whose toolchain is not installed.
 	ErrUnknownLanguage = errors.New("unknown language")
+	// ErrBadOptions is returned by Compile (wrapped, saying why) for
+	// compiler options it refuses (see Source).
+	ErrBadOptions = errors.New("bad compiler options")
+	// ErrBadFiles is returned by Compile (wrapped, saying which file and
+	// why) for files it refuses (see Source).
+	ErrBadFiles = errors.New("bad files")
+	// ErrBadLimits is returned by Run (wrapped, saying why) for limits it
+	// refuses (see Limits).
+	ErrBadLimits = errors.New("bad limits")
 )
 
 // Defaults and fixed limits.
@@ -175,7 +279,7 @@ const (
 	runTmpSize       = 16 << 20 // the program's /tmp
 	runFileSize      = 16 << 20
 	runOpenFiles     = 64
-	runProcesses     = 64 // threads too, the helper's included
+	runProcesses     = 64 // threads too, the helper's included (see Limits.Processes)
 	compileProcesses = 256
 	maxStack         = 64 << 20
 	stderrHead       = 3 << 10

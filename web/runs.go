@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/archive"
 	"github.com/codementor/codementor/auth"
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/views"
@@ -72,6 +73,11 @@ func (s *Server) submitRun(ctx context.Context, who auth.Identity, r *codementor
 	if err := r.Run.Validate(r.Language); err != nil {
 		return nil, &Error{Status: http.StatusUnprocessableEntity, Code: "invalid",
 			Message: strings.TrimPrefix(err.Error(), codementor.ErrInvalid.Error()+": ")}
+	}
+	if len(r.Run.Files) > 0 {
+		if _, err := archive.Unzip(r.Run.Files, archive.Limits{}); err != nil {
+			return nil, &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: "files: " + err.Error()}
+		}
 	}
 	if u := r.Run.CallbackURL; u != "" {
 		if err := s.Callbacks.Check(ctx, u); err != nil {

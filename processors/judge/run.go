@@ -9,6 +9,7 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/archive"
 	"github.com/codementor/codementor/checker"
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/sandbox"
@@ -107,9 +108,17 @@ func JudgeRun(ctx context.Context, r Runner, q *codementor.Question, job *codeme
 	if q != nil {
 		driver = q.Drivers[job.Language]
 	}
-	prog, err := compile(ctx, r, runSource(sandbox.Source{Language: job.Language, Code: job.Code, Driver: driver}, run))
+	src, err := runSource(sandbox.Source{Language: job.Language, Code: job.Code, Driver: driver}, run)
+	var prog Program
+	if err == nil {
+		prog, err = compile(ctx, r, src)
+	}
 	var ce *sandbox.CompileError
 	switch {
+	case errors.Is(err, archive.ErrInvalid) || errors.Is(err, sandbox.ErrBadFiles) || errors.Is(err, sandbox.ErrBadOptions):
+		final.Verdict = codementor.VerdictCompilationError // Judge0 reports a bad option as its compiler does
+		final.CompileOutput = err.Error()
+		return final
 	case errors.As(err, &ce):
 		final.Verdict = codementor.VerdictCompilationError
 		final.CompileOutput = ce.Output
@@ -269,9 +278,35 @@ func judgeCase(ctx context.Context, prog Program, c runCase, i int, lim sandbox.
 	return tr, nil
 }
 
-// runSource adds a run's compiler options and files to src. (The sandbox
-// takes them from a later change on; see runOptions.)
-func runSource(src sandbox.Source, _ *codementor.Run) sandbox.Source { return src }
+// runSource adds a run's compiler options and files (a zip archive) to src.
+func runSource(src sandbox.Source, run *codementor.Run) (sandbox.Source, error) {
+	src.CompilerOptions = run.CompilerOptions
+	if len(run.Files) > 0 {
+		files, err := archive.Unzip(run.Files, archive.Limits{})
+		if err != nil {
+			return src, fmt.Errorf("additional files: %w", err)
+		}
+		for _, f := range files {
+			src.Files = append(src.Files, sandbox.File(f))
+		}
+	}
+	return src, nil
+}
+
+// boxThreads is what a box's own helper and a managed runtime need beyond
+// the processes and threads a run asks for (the sandbox counts them all):
+// the helper runs about 10 threads, the JVM 14 before main.
+const boxThreads = 24
 
 // runOptions adds a run's options to lim.
-func runOptions(lim sandbox.Limits, _ *codementor.Run) sandbox.Limits { return lim }
+func runOptions(lim sandbox.Limits, run *codementor.Run) sandbox.Limits {
+	lim.StackKB, lim.FileSizeKB, lim.MergeStderr = run.StackLimitKB, run.MaxFileSizeKB, run.MergeStderr
+	if run.MaxProcesses > 0 {
+		lim.Processes = run.MaxProcesses + boxThreads
+	}
+	if len(run.Args) > 0 {
+		args := run.Args
+		lim.Args = &args
+	}
+	return lim
+}

@@ -109,3 +109,22 @@ func TestJudgeRunJudge0(t *testing.T) {
 		t.Errorf("a compile error: %+v", final)
 	}
 }
+
+// A run's options reach the sandbox's limits and source.
+func TestRunOptionsReachTheSandbox(t *testing.T) {
+	run := &codementor.Run{From: codementor.RunFromJudge0, StackLimitKB: 8000, MaxProcesses: 30, MaxFileSizeKB: 100,
+		MergeStderr: true, Args: []string{"a b", "c"}, CompilerOptions: []string{"-O0"}, MemoryLimitKB: 100000, WallLimitMS: 3000}
+	lim := RunLimits(nil, run, 0)
+	if lim.StackKB != 8000 || lim.Processes != 30+boxThreads || lim.FileSizeKB != 100 || !lim.MergeStderr ||
+		lim.Args == nil || strings.Join(*lim.Args, "|") != "a b|c" || lim.MemoryMB != 98 || lim.WallTime.Milliseconds() != 3000 {
+		t.Errorf("limits %+v", lim)
+	}
+	src, err := runSource(sandbox.Source{Language: "c"}, run)
+	if err != nil || strings.Join(src.CompilerOptions, " ") != "-O0" {
+		t.Errorf("source %+v, %v", src, err)
+	}
+	run.Files = []byte("not a zip")
+	if _, err := runSource(sandbox.Source{}, run); err == nil {
+		t.Error("a bad archive was taken")
+	}
+}

@@ -100,6 +100,8 @@ type Group struct {
 	// allowance is the memory the last run was allowed, kills the OOM
 	// kill count after it.
 	allowance, kills int64
+	// processes is the group's pids.max.
+	processes int
 }
 
 // Stats is what a box's group measured of a run.
@@ -429,8 +431,8 @@ func (c *Hierarchy) NewGroup(processes, cpus int) (g *Group, err error) {
 		}
 		g.dirs = append(g.dirs, dir)
 	}
-	if err := writeFile(filepath.Join(g.pidsDir(), "pids.max"), strconv.Itoa(processes)); err != nil {
-		return nil, fmt.Errorf("set pids.max: %w", err)
+	if err := g.SetProcesses(processes); err != nil {
+		return nil, err
 	}
 	if c.weighted {
 		if err := g.weigh(cpus); err != nil {
@@ -522,6 +524,20 @@ func (g *Group) Adopt(pid int) error {
 			return fmt.Errorf("move the helper into its cgroup: %w", err)
 		}
 	}
+	return nil
+}
+
+// SetProcesses sets the group's bound on processes and threads (pids.max),
+// the helper's included, if it changed. Lowered under what the group holds,
+// it stops new ones only.
+func (g *Group) SetProcesses(n int) error {
+	if n == g.processes {
+		return nil
+	}
+	if err := writeFile(filepath.Join(g.pidsDir(), "pids.max"), strconv.Itoa(n)); err != nil {
+		return fmt.Errorf("set pids.max: %w", err)
+	}
+	g.processes = n
 	return nil
 }
 
