@@ -26,7 +26,7 @@ KAFKA_BROKERS ?= 1
 UI_DIR    := web/ui
 UI_BUNDLE := $(UI_DIR)/dist/index.html
 UI_DEPS   := $(UI_DIR)/node_modules/.package-lock.json
-UI_SRC    := $(shell find $(UI_DIR)/src -type f 2>/dev/null) $(UI_DIR)/build.mjs
+UI_SRC    := $(shell find $(UI_DIR)/src $(UI_DIR)/public -type f 2>/dev/null) $(UI_DIR)/build.mjs
 # The browser tests fail, rather than skip, without Chromium or the page.
 BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
 # The Judge0 API's tests fail, rather than skip, without the Judge0 Python
@@ -78,7 +78,7 @@ test-embedded: ui
 # The system tests whose outcome the broker cannot change (the page, the
 # browser's views, the sandbox's languages and hostile programs) run once,
 # on the embedded broker: the Kafka run skips them.
-BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestJudge0SDK|TestJudge0Raw|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp)$$
+BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen|RunButton|StrayAddresses)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestJudge0SDK|TestJudge0Raw|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp)$$
 
 # CODEMENTOR_TEST_REQUIRE_KAFKA turns the suite's "no Kafka cluster" skip
 # into a failure: this run cannot pass without having used the broker. The

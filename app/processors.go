@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/emitters"
+	"github.com/codementor/codementor/health"
 	"github.com/codementor/codementor/judge0"
 	"github.com/codementor/codementor/kafka"
 	"github.com/codementor/codementor/metrics"
@@ -76,7 +78,10 @@ func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID
 		return err
 	}
 	if reason := rv.SkipReason(); reason != "" {
+		// Learners read only that there is no review; the operator finds
+		// why, and how to turn reviews on, here and in /readyz.
 		log.Warn("reviews are off: every review is skipped", "reason", reason)
+		a.checks = append(a.checks, func(context.Context) error { return health.Warn(errors.New(reason)) })
 	}
 	reviews, err := emitter[codementor.ReviewEvent](a, kc, clientID, codementor.ReviewEvents)
 	if err != nil {

@@ -37,6 +37,11 @@ func TestHandler(t *testing.T) {
 		{"/readyz", nil, 200, `{"status":"ready"}` + "\n"},
 		{"/readyz", errors.New("the judge cannot run code: no bubblewrap"), 503,
 			`{"error":{"code":"not_ready","message":"the judge cannot run code: no bubblewrap"}}` + "\n"},
+		{"/readyz", Warn(errors.New("reviews are off")), 200, `{"status":"ready","warnings":["reviews are off"]}` + "\n"},
+		{"/readyz", errors.Join(Warn(errors.New("reviews are off")), errors.Join(nil, Warn(errors.New("b")))), 200,
+			`{"status":"ready","warnings":["reviews are off","b"]}` + "\n"},
+		{"/readyz", errors.Join(Warn(errors.New("reviews are off")), errors.New("the questions view is not ready yet")), 503,
+			`{"error":{"code":"not_ready","message":"the questions view is not ready yet"}}` + "\n"},
 		{"/other", nil, 404, ""},
 	} {
 		why = tt.why

@@ -45,9 +45,6 @@ func TestStarter(t *testing.T) {
 				if j >= 2 || samples != j+1 {
 					t.Errorf("%s: sample test %d comes after a hidden one or past the first two", q.ID, j)
 				}
-				if !strings.Contains(q.Statement, strings.TrimRight(test.Input, "\n")) {
-					t.Errorf("%s: the statement does not show sample test %d", q.ID, j)
-				}
 			}
 			if test.Input == "" || test.Output == "" || !strings.HasSuffix(test.Input, "\n") {
 				t.Errorf("%s: test %d has an empty input or output, or an input not ending in a newline", q.ID, j)
@@ -56,10 +53,14 @@ func TestStarter(t *testing.T) {
 		if samples == 0 || samples == len(q.Tests) {
 			t.Errorf("%s: %d samples of %d tests, want at least one sample and one hidden test", q.ID, samples, len(q.Tests))
 		}
-		for _, section := range []string{"## Input", "## Output", "## Constraints", "## Example"} {
+		for _, section := range []string{"## Input", "## Output", "## Constraints"} {
 			if !strings.Contains(q.Statement, section) {
 				t.Errorf("%s: statement has no %q section", q.ID, section)
 			}
+		}
+		// The page shows the sample tests below the statement.
+		if strings.Contains(q.Statement, "## Example") {
+			t.Errorf("%s: the statement repeats the sample tests as examples", q.ID)
 		}
 		for _, l := range codementor.Languages {
 			if !strings.Contains(q.StarterCode[l.ID], "TODO") {

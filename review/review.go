@@ -261,8 +261,8 @@ func New(cfg Config, log *slog.Logger) (*Reviewer, error) {
 // Model names the model that writes the reviews.
 func (r *Reviewer) Model() string { return r.cfg.Model }
 
-// SkipReason is non-empty when reviews are off (no API key): a sentence the
-// UI shows, saying how to enable them.
+// SkipReason is non-empty when reviews are off (no API key): a sentence for
+// the operator (the log, /readyz), saying how to enable them.
 func (r *Reviewer) SkipReason() string {
 	if r.client != nil {
 		return ""

@@ -482,6 +482,13 @@ func TestBrowserShowsWhyASampleFailed(t *testing.T) {
 	if strings.TrimSpace(first["output"]) != "-1" {
 		t.Errorf("your output shows %q, want -1 (1 - 2)", first["output"])
 	}
+	// No model here: the learner reads that there is no review, not how an
+	// operator turns reviews on.
+	within(t, ctx, "the review is skipped",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=review][data-status=skipped]`)))
+	if r := eval[string](t, ctx, `document.querySelector('[data-testid=review]').innerText`); !strings.Contains(r, "No review for this submission") || strings.Contains(r, "OPENAI") {
+		t.Errorf("the skipped review reads %q, want No review for this submission and nothing for the operator", r)
+	}
 	screenshot(t, ctx, "wrong-answer")
 	sameDocument(t, ctx)
 
@@ -506,6 +513,25 @@ func TestBrowserOnANarrowScreen(t *testing.T) {
 	ctx := browser(t, 390, 844)
 	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))))
 	signIn(t, ctx, in.Base, testUser("linus"))
+	// The difficulty badge keeps its own width in its card, and the header
+	// keeps to one line, "Sign out" too.
+	narrow := eval[map[string]float64](t, ctx, `(() => {
+	  const badge = document.querySelector('.question-item .badge'), card = badge.closest('.question-item');
+	  const out = Array.from(document.querySelectorAll('header button')).find(b => b.textContent === 'Sign out');
+	  const r = document.createRange();
+	  r.selectNodeContents(out);
+	  const lines = new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size;
+	  const brand = document.querySelector('header .brand').getBoundingClientRect(), b = out.getBoundingClientRect();
+	  return {badge: badge.getBoundingClientRect().width, card: card.getBoundingClientRect().width, signOutLines: lines,
+	    sameRow: Number(b.top < brand.bottom && brand.top < b.bottom), headerRight: document.querySelector('header').getBoundingClientRect().right, signOutRight: b.right};
+	})()`)
+	if narrow["badge"] > narrow["card"]/3 {
+		t.Errorf("the difficulty badge is %v px wide in a %v px card: it stretches", narrow["badge"], narrow["card"])
+	}
+	if narrow["signOutLines"] != 1 || narrow["sameRow"] != 1 || narrow["signOutRight"] > narrow["headerRight"] {
+		t.Errorf("Sign out takes %v lines, on the brand's row: %v, within the header: %v; want one line, in one row, within", narrow["signOutLines"], narrow["sameRow"] == 1, narrow["signOutRight"] <= narrow["headerRight"])
+	}
+	screenshotViewport(t, ctx, "narrow-questions")
 	openQuestion(t, ctx, "two-sum-function", "python")
 	within(t, ctx, "submit the starter code",
 		chromedp.ScrollIntoView(chromedp.CSS(`[data-testid=submit]`)),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"html"
 	"io/fs"
 	"net/http"
@@ -8,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/codementor/codementor/web/ui"
 )
 
 // pageCSP lets the page load only its own scripts, styles, fonts and API:
@@ -24,15 +23,53 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe
 // app shows what the address names.
 var pageRoutes = []string{"/", "/signin", "/questions/:id"}
 
-// routePage serves the learner's page and its assets.
-func (s *Server) routePage(e *echo.Echo) {
-	files, err := ui.Files()
+// faviconCache lets browsers keep the icon a day: its address has no hash.
+const faviconCache = "public, max-age=86400"
+
+// routePage serves the learner's page, its assets and its icon. Any other
+// address outside /api/ that a browser may open (GET or HEAD) gets the page
+// with status 404, and the app shows its "Not found" view; one that only
+// adds a trailing slash to a page's address is redirected there. The API's
+// group answers its own unknown addresses with JSON.
+func (s *Server) routePage(e *echo.Echo, page func() (fs.FS, error)) {
+	files, err := page()
 	if err != nil {
 		s.Log.Warn("the learner's page is not available", "err", err)
 	}
 	for _, r := range pageRoutes {
-		e.Match([]string{http.MethodGet, http.MethodHead}, r, func(c echo.Context) error { return servePage(c, files, err) })
+		e.Match([]string{http.MethodGet, http.MethodHead}, r, func(c echo.Context) error {
+			// Echo's :id also takes "a/b" and "a/": only one segment is a
+			// question's address.
+			if !isPagePath(c.Request().URL.EscapedPath()) {
+				return pageNotFound(c, files, err)
+			}
+			return servePage(c, http.StatusOK, files, err)
+		})
 	}
+	// A middleware, not a route of its own: a route for every other address
+	// would also take those whose method is wrong, which get 405.
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			herr := next(c)
+			if p := c.Request().URL.Path; errors.Is(herr, echo.ErrNotFound) && p != "/api" && !strings.HasPrefix(p, "/api/") {
+				return pageNotFound(c, files, err)
+			}
+			return herr
+		}
+	})
+	e.GET("/favicon.ico", func(c echo.Context) error {
+		if files == nil {
+			return notFound("icon")
+		}
+		icon, err := fs.ReadFile(files, "favicon.ico")
+		if err != nil {
+			return notFound("icon")
+		}
+		h := c.Response().Header()
+		h.Set(echo.HeaderCacheControl, faviconCache)
+		h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+		return c.Blob(http.StatusOK, "image/x-icon", icon)
+	})
 	e.GET("/assets/*", func(c echo.Context) error {
 		if files == nil {
 			return notFound("asset")
@@ -66,7 +103,40 @@ func assetBlob(c echo.Context, name string, body []byte) error {
 	return c.Blob(http.StatusOK, contentType(name), body)
 }
 
-func servePage(c echo.Context, files fs.FS, notBuilt error) error {
+// isPagePath reports whether an escaped path is one of the page's own
+// addresses: /, /signin, or /questions/ and one segment.
+func isPagePath(p string) bool {
+	if p == "/" || p == "/signin" {
+		return true
+	}
+	id, ok := strings.CutPrefix(p, "/questions/")
+	return ok && id != "" && !strings.Contains(id, "/")
+}
+
+// pageNotFound answers an address that is none of the page's: a GET or
+// HEAD gets the page itself with status 404 (the app shows "Not found"
+// and a link home), or, if the address is a page's with a trailing slash,
+// a permanent redirect there; any other method, and any request to a binary
+// built without the page, gets the API's 404.
+func pageNotFound(c echo.Context, files fs.FS, notBuilt error) error {
+	r := c.Request()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead || notBuilt != nil {
+		return notFound("page " + r.URL.Path)
+	}
+	// The stripped path is one of the page's, never "//host": the redirect
+	// cannot lead to another site.
+	if p := strings.TrimRight(r.URL.EscapedPath(), "/"); p != r.URL.EscapedPath() && p != "" && isPagePath(p) {
+		if r.URL.RawQuery != "" {
+			p += "?" + r.URL.RawQuery
+		}
+		return c.Redirect(http.StatusPermanentRedirect, p)
+	}
+	return servePage(c, http.StatusNotFound, files, notBuilt)
+}
+
+// servePage answers with index.html and status, or 503 with why the page
+// was not built into the binary.
+func servePage(c echo.Context, status int, files fs.FS, notBuilt error) error {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", pageCSP)
 	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
@@ -76,11 +146,15 @@ func servePage(c echo.Context, files fs.FS, notBuilt error) error {
 		return c.HTML(http.StatusServiceUnavailable, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CodeMentor</title></head>`+
 			`<body><h1>CodeMentor</h1><p>`+html.EscapeString(notBuilt.Error())+`</p><p>The API is under <code>/api</code>.</p></body></html>`)
 	}
+	if c.Request().Method == http.MethodHead {
+		h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+		return c.NoContent(status)
+	}
 	page, err := fs.ReadFile(files, "index.html")
 	if err != nil {
 		return err
 	}
-	return c.HTMLBlob(http.StatusOK, page)
+	return c.HTMLBlob(status, page)
 }
 
 // acceptsGzip reports whether an Accept-Encoding header takes gzip: named

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -23,6 +24,7 @@ import (
 	"github.com/codementor/codementor/callback"
 	"github.com/codementor/codementor/health"
 	"github.com/codementor/codementor/metrics"
+	"github.com/codementor/codementor/web/ui"
 )
 
 // Config of the web tier.
@@ -95,7 +97,11 @@ type Server struct {
 }
 
 // New builds the server and its routes.
-func New(cfg Config, deps Deps) (*Server, error) {
+func New(cfg Config, deps Deps) (*Server, error) { return newServer(cfg, deps, ui.Files) }
+
+// newServer is New with the learner's page taken from page (tests pass a
+// page of their own).
+func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -126,7 +132,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.GET("/healthz", checks)
 	e.GET("/readyz", checks)
 	e.GET("/metrics", echo.WrapHandler(metrics.Handler()))
-	s.routePage(e)
+	s.routePage(e, page)
 
 	// Unsafe cross-origin requests are refused, so that a session cookie
 	// cannot be used by another site (Sec-Fetch-Site / Origin checks).

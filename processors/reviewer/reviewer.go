@@ -28,12 +28,17 @@ import (
 type Reviewer interface {
 	// Model names the model that writes the reviews.
 	Model() string
-	// SkipReason is non-empty when reviews are off, and says why.
+	// SkipReason is non-empty when reviews are off, and says why and how
+	// to turn them on: for the operator, never shown to a learner.
 	SkipReason() string
 	// Review returns the final review of in (done or failed) within its own
 	// deadline, passing each piece of text to text as it arrives.
 	Review(ctx context.Context, in review.Input, text func(string)) codementor.Review
 }
+
+// ReviewsOffReason is the reason of a review skipped because reviews are off
+// (Reviewer.SkipReason says why, to the operator).
+const ReviewsOffReason = "not reviewed: reviews are off on this server"
 
 // Config of the reviewer.
 type Config struct {
@@ -148,8 +153,10 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 		w.log.Info("reviewed", "submission", qj.Key, "status", r.Status, "delivery", qj.Delivery, "written", out == queue.Done)
 		return out
 	}
-	if reason := w.r.SkipReason(); reason != "" {
-		return finish("", codementor.Review{Status: codementor.ReviewSkipped, Reason: reason})
+	if w.r.SkipReason() != "" {
+		// How to turn reviews on is for the operator, who finds it in the
+		// log and /readyz: the learner reads only that there is no review.
+		return finish("", codementor.Review{Status: codementor.ReviewSkipped, Reason: ReviewsOffReason})
 	}
 	q, err := w.questions.Lookup(ctx, job.QuestionID, w.cfg.QuestionWait)
 	switch {

@@ -129,7 +129,7 @@ func TestReviewSkippedWithoutKey(t *testing.T) {
 	submit(c, "s1", "q")
 	evs := events(t, r, "s1")
 	if len(evs) != 1 || evs[0].Kind != codementor.ReviewFinished || evs[0].Review.Status != codementor.ReviewSkipped ||
-		!strings.Contains(evs[0].Review.Reason, "OPENAI_API_KEY") {
+		evs[0].Review.Reason != ReviewsOffReason || strings.Contains(evs[0].Review.Reason, "OPENAI_API_KEY") {
 		t.Fatalf("events %+v", evs)
 	}
 	if n := len(llm.Requests()); n != 0 {

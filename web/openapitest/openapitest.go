@@ -39,7 +39,10 @@ type Validator struct {
 
 // New loads and validates an OpenAPI document (JSON or YAML). Answers to
 // requests that match no operation must fit its components/schemas/Error,
-// if it has one.
+// if it has one; outside /api/, a GET or HEAD may instead get a web page's
+// answers, if the document has them: components/responses/PageNotFound (a
+// 404 with an HTML body) or PageMoved (a 308 to the same address without
+// its trailing slash).
 func New(spec []byte) (*Validator, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(spec)
@@ -241,15 +244,37 @@ func (v *Validator) CheckSchema(name string, value any) error {
 // matches (a server's 404 or 405, or 401 without a token).
 const errorSchema = "Error"
 
+// The web page's answers to an address of none of its operations (see New).
+const (
+	pageNotFound = "PageNotFound"
+	pageMoved    = "PageMoved"
+)
+
 // checkUnrouted checks the answer to a request no operation matches.
 func (v *Validator) checkUnrouted(req *http.Request, status int, header http.Header, body []byte) error {
+	mt, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
+	if page := req.Method == http.MethodGet || req.Method == http.MethodHead; page && !strings.HasPrefix(req.URL.Path, "/api/") {
+		switch {
+		case status == http.StatusPermanentRedirect && v.doc.Components.Responses[pageMoved] != nil:
+			want := strings.TrimRight(req.URL.EscapedPath(), "/")
+			if want == req.URL.EscapedPath() || want == "" {
+				return fmt.Errorf("the page moved, but its address has no trailing slash to drop")
+			}
+			if loc, _, _ := strings.Cut(header.Get("Location"), "?"); loc != want {
+				return fmt.Errorf("the page moved to %q, want %q: the address without its trailing slash", header.Get("Location"), want)
+			}
+			return nil
+		case status == http.StatusNotFound && v.doc.Components.Responses[pageNotFound] != nil && (mt == "text/html" || req.Method == http.MethodHead):
+			return nil
+		}
+	}
 	if status < 400 || status > 499 {
 		return fmt.Errorf("the answer is not a 4xx")
 	}
 	if req.Method == http.MethodHead || v.doc.Components.Schemas[errorSchema] == nil {
 		return nil
 	}
-	if mt, _, _ := mime.ParseMediaType(header.Get("Content-Type")); mt != "application/json" {
+	if mt != "application/json" {
 		return fmt.Errorf("the answer's Content-Type is %q, not application/json", header.Get("Content-Type"))
 	}
 	if err := v.CheckSchema(errorSchema, json.RawMessage(body)); err != nil {

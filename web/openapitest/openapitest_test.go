@@ -77,3 +77,55 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckPageAnswers: outside /api/, a document with a web page's answers
+// lets a GET or HEAD of no operation get the page's 404 or a redirect that
+// drops the trailing slash, and nothing else.
+func TestCheckPageAnswers(t *testing.T) {
+	withPage := strings.Replace(spec, `"schemas": {`, `"responses": {
+      "PageNotFound": {"description": "the page", "content": {"text/html": {}}},
+      "PageMoved": {"description": "moved", "headers": {"Location": {"required": true, "schema": {"type": "string"}}}}
+    },
+    "schemas": {`, 1)
+	html := http.Header{"Content-Type": {"text/html; charset=UTF-8"}}
+	json := http.Header{"Content-Type": {"application/json"}}
+	moved := func(to string) http.Header { return http.Header{"Location": {to}} }
+	tests := []struct {
+		name, method, path string
+		status             int
+		header             http.Header
+		body               string
+		refused            string // in the error; "" if accepted
+	}{
+		{"the page's 404", "GET", "/nope", 404, html, "<!doctype html>", ""},
+		{"the page's 404, headers only", "HEAD", "/nope", 404, html, "", ""},
+		{"the API's 404 still", "GET", "/nope", 404, json, `{"error":"x"}`, ""},
+		{"the page under /api/", "GET", "/api/nope", 404, html, "<!doctype html>", "Content-Type"},
+		{"the page for a POST", "POST", "/nope", 404, html, "<!doctype html>", "Content-Type"},
+		{"the page with 200", "GET", "/nope", 200, html, "<!doctype html>", "not a 4xx"},
+		{"a trailing slash dropped", "GET", "/other/", 308, moved("/other"), "", ""},
+		{"a trailing slash dropped, query kept", "GET", "/other/?x=1", 308, moved("/other?x=1"), "", ""},
+		{"moved elsewhere", "GET", "/other/", 308, moved("/elsewhere"), "", "want \"/other\""},
+		{"moved without a trailing slash", "GET", "/other", 308, moved("/other"), "", "no trailing slash"},
+	}
+	v := Load(t, []byte(withPage))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.path, nil)
+			req.Header.Set("Authorization", "Bearer x")
+			err := v.Check(req, nil, tt.status, tt.header, []byte(tt.body))
+			switch {
+			case tt.refused == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tt.refused != "" && err == nil:
+				t.Errorf("accepted, want an error about %q", tt.refused)
+			case tt.refused != "" && !strings.Contains(err.Error(), tt.refused):
+				t.Errorf("error %q does not mention %q", err, tt.refused)
+			}
+		})
+	}
+	// Without the page's answers in the document, the page's 404 is refused.
+	if err := Load(t, []byte(spec)).Check(httptest.NewRequest("GET", "/nope", nil), nil, 404, html, []byte("<!doctype html>")); err == nil {
+		t.Error("a document without PageNotFound let the page's 404 through")
+	}
+}

@@ -2,7 +2,7 @@
 // carry a hash of their content (served with a year-long cache). Run by
 // `make` (npm ci, then node build.mjs); nothing is loaded from a CDN.
 import * as esbuild from 'esbuild';
-import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, rm, mkdir, writeFile, cp } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 
@@ -26,6 +26,9 @@ const woff2Only = {
 await rm(dist, { recursive: true, force: true });
 await mkdir(path.join(dist, 'assets'), { recursive: true });
 await writeFile(path.join(dist, '.gitkeep'), '');
+// public/ is copied as it is: favicon.ico (favicon.svg drawn at 16, 32 and
+// 48 px, served at /favicon.ico, where browsers look for it).
+await cp('public', dist, { recursive: true });
 
 const result = await esbuild.build({
   entryPoints: { app: 'src/main.js' },
@@ -60,6 +63,7 @@ const index = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>CodeMentor</title>
+<link rel="icon" href="/favicon.ico" sizes="16x16 32x32 48x48">
 <link rel="stylesheet" href="/assets/${css}">
 <script type="module" src="/assets/${js}"></script>
 </head>

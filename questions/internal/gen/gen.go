@@ -32,8 +32,9 @@ import (
 //go:embed statements/*.md code/* drivers/*
 var sources embed.FS
 
-// examplesMarker is replaced in a statement by its question's sample tests.
-const examplesMarker = "{{examples}}"
+// examplesHeading would start examples in a statement: the page shows the
+// sample tests under the statement, so a statement does not repeat them.
+const examplesHeading = "## Example"
 
 // extensions maps a language ID to the extension of its starter code and
 // driver files.
@@ -121,10 +122,10 @@ func (p problem) build() (q codementor.Question, err error) {
 	if err != nil {
 		return q, err
 	}
-	if n := bytes.Count(md, []byte(examplesMarker)); n != 1 {
-		return q, fmt.Errorf("statement has %d %s markers, want 1", n, examplesMarker)
+	if bytes.Contains(md, []byte(examplesHeading)) {
+		return q, fmt.Errorf("the statement has examples (%q): the page shows the sample tests below it", examplesHeading)
 	}
-	statement := strings.Replace(string(md), examplesMarker, examples(tests[:len(p.samples)]), 1)
+	statement := string(md)
 	starter, err := perLanguage("code", p.id)
 	if err != nil {
 		return q, err
@@ -166,24 +167,6 @@ func perLanguage(dir, id string) (map[string]string, error) {
 		files[l.ID] = string(code)
 	}
 	return files, nil
-}
-
-// examples renders sample tests as the Markdown of a statement's examples.
-func examples(samples []codementor.Test) string {
-	var b strings.Builder
-	if len(samples) == 1 {
-		b.WriteString("## Example\n")
-	} else {
-		b.WriteString("## Examples\n")
-	}
-	for i, t := range samples {
-		if len(samples) > 1 {
-			fmt.Fprintf(&b, "\n### Example %d\n", i+1)
-		}
-		fmt.Fprintf(&b, "\nInput:\n\n```\n%s\n```\n\nOutput:\n\n```\n%s\n```\n",
-			strings.TrimRight(t.Input, "\n"), strings.TrimRight(t.Output, "\n"))
-	}
-	return strings.TrimRight(b.String(), "\n")
 }
 
 // rng is a small SplitMix64 generator. It is written out here rather than

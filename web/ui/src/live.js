@@ -10,8 +10,14 @@ const stateListeners = new Set();
 let source = null;
 let state = 'closed';
 
+// isRun reports whether s is a run (the Run button's), not a submission: a
+// run is never in the learner's history or progress.
+export const isRun = (s) => s?.kind === 'run';
+
 // put records s unless what is recorded is newer; it reports a change.
+// Runs are not recorded: follow streams them.
 export function put(s) {
+  if (isRun(s)) return false;
   const cur = subs.get(s.id);
   if (cur && cur.version >= s.version) return false;
   subs.set(s.id, s);
@@ -74,6 +80,44 @@ export function connect(onClosed) {
       setState('reconnecting');
     }
   });
+}
+
+// follow streams one submission or run from path (its /events), calling
+// onState with each newer state, as the stream of /api/events does: the
+// same events, each a whole state whose version only grows. It stops after
+// the final state (or the server's "end"), or when the returned function is
+// called; onLost is called if the browser gives up on the stream (the
+// server refused it), so that the caller may read the state once instead.
+export function follow(path, onState, onLost) {
+  let version = 0;
+  let ended = false;
+  const es = new EventSource(path);
+  const stop = () => {
+    ended = true;
+    es.close();
+  };
+  es.addEventListener('submission', (ev) => {
+    let s;
+    try {
+      s = JSON.parse(ev.data);
+    } catch (err) {
+      console.error('bad submission event', err);
+      return;
+    }
+    if (s.version <= version) return;
+    version = s.version;
+    if (s.status === 'done' || s.status === 'failed') stop();
+    onState(s);
+  });
+  // After "end" the server closes the stream: do not reconnect.
+  es.addEventListener('end', stop);
+  es.addEventListener('error', () => {
+    if (!ended && es.readyState === EventSource.CLOSED) {
+      ended = true;
+      onLost?.();
+    }
+  });
+  return stop;
 }
 
 export function disconnect() {

@@ -8,6 +8,7 @@ import * as live from './live.js';
 import { signInView } from './views/signin.js';
 import { listView } from './views/list.js';
 import { questionView } from './views/question.js';
+import { notFound } from './views/notfound.js';
 
 const app = document.getElementById('app');
 const header = h('header', { class: 'topbar' });
@@ -38,11 +39,11 @@ window.addEventListener('popstate', () => route());
 function drawHeader() {
   const conn = h('span', { class: 'conn', 'data-testid': 'connection', role: 'status' });
   replace(header,
-    h('a', { class: 'brand', href: '/', 'data-link': true }, h('span', { 'aria-hidden': 'true', class: 'logo' }, '{ }'), 'CodeMentor'),
+    h('a', { class: 'brand', href: '/', 'data-link': true }, h('span', { 'aria-hidden': 'true', class: 'logo' }, '{ }'), h('span', { class: 'brand-name' }, 'CodeMentor')),
     session ? h('nav', { 'aria-label': 'Main' }, h('a', { href: '/', 'data-link': true }, 'Questions')) : null,
     h('span', { class: 'spacer' }),
     session ? conn : null,
-    session ? h('span', { class: 'who' }, h('span', { class: 'sr-only' }, 'Signed in as '), session.user) : null,
+    session ? h('span', { class: 'who', title: `Signed in as ${session.user}` }, h('span', { class: 'sr-only' }, 'Signed in as '), session.user) : null,
     session ? h('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out') : null);
   if (session) {
     stopConn?.();
@@ -101,17 +102,24 @@ async function loadLanguages() {
   }
 }
 
-// onError shows what went wrong where the view was going to be; a 401 means
-// the session ended.
+// retryable reports whether trying again may help: the server could not be
+// reached, or it failed (5xx). A 4xx would only be answered the same again.
+export const retryable = (err) => !(err instanceof ApiError) || err.status === 0 || err.status >= 500;
+
+// onError shows what went wrong where the view was going to be, with "Try
+// again" where that may help, and a way back to the list; a 401 means the
+// session ended.
 function onError(err, el) {
   if (err instanceof ApiError && err.status === 401) {
     endSession('Your session has ended: sign in again.');
     return;
   }
   if (!el) return;
-  const box = h('div', { class: 'form-error', role: 'alert' },
+  const box = h('div', { class: 'form-error load-error', role: 'alert', 'data-testid': 'load-error' },
     h('p', {}, err.message || String(err)),
-    h('button', { type: 'button', onclick: () => route() }, 'Try again'));
+    h('p', { class: 'actions' },
+      retryable(err) ? h('button', { type: 'button', onclick: () => route() }, 'Try again') : null,
+      h('a', { href: '/', 'data-link': true }, 'See all questions')));
   el.replaceWith(box);
 }
 
@@ -122,6 +130,11 @@ function show(make, props) {
 }
 
 function route() {
+  // The server moves /questions/x/ to /questions/x; an address the app
+  // made itself might still end in a slash.
+  if (location.pathname.length > 1 && location.pathname.endsWith('/')) {
+    history.replaceState(null, '', location.pathname.replace(/\/+$/, '') + location.search);
+  }
   const path = location.pathname;
   if (!session) {
     if (path !== '/signin') history.replaceState(null, '', `/signin${path !== '/' ? `?next=${encodeURIComponent(path)}` : ''}`);
@@ -142,8 +155,10 @@ function route() {
   if (path === '/signin') {
     history.replaceState(null, '', '/');
   } else if (path !== '/') {
-    replace(view, h('main', { id: 'main', class: 'narrow' }, h('h1', { tabindex: '-1' }, 'Not found'),
-      h('p', {}, 'There is no page here. ', h('a', { href: '/', 'data-link': true }, 'See the questions.'))));
+    current?.destroy();
+    const { main, heading } = notFound();
+    replace(view, main);
+    heading.focus();
     document.title = 'Not found · CodeMentor';
     current = { destroy() {} };
     return;

@@ -1,13 +1,21 @@
 // The question page: the statement, limits and sample tests beside an editor
-// with the language's starter code; Submit; then, live, a row per test as it
-// finishes, the verdict, and the review as the model writes it; and the
-// learner's earlier submissions of this question, with their code.
+// with the language's starter code; Run, which tries the code on the samples
+// and the learner's own inputs (the test console) without it counting; Submit;
+// then, live, a row per test as it finishes, the verdict, and the review as
+// the model writes it; and the learner's earlier submissions of this
+// question, with their code.
 import { h, replace, announce, ago, fullTime } from '../dom.js';
 import { api } from '../api.js';
 import * as live from '../live.js';
 import * as md from '../markdown.js';
 import { createEditor } from '../editor.js';
 import { verdictName, tone, mark, seconds, memory, difficultyName } from '../labels.js';
+import { lineDiff, differs } from '../diff.js';
+import { notFound } from './notfound.js';
+
+// MAX_INPUTS is how many inputs of their own a learner may run at once
+// (the API's limit).
+const MAX_INPUTS = 20;
 
 const store = {
   get: (k) => { try { return localStorage.getItem(k); } catch { return null; } },
@@ -38,7 +46,16 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
       setTitle(q.title);
       build();
     } catch (err) {
-      if (alive) onError(err, main.firstChild);
+      if (!alive) return;
+      if (err.status === 404) {
+        const { main: view, heading } = notFound({ title: 'Question not found',
+          text: `There is no question “${id}”: it may have been removed, or the address may be mistyped.` });
+        main.replaceWith(view);
+        heading.focus();
+        setTitle('Question not found');
+        return;
+      }
+      onError(err, main.firstChild);
     }
   })();
 
@@ -68,23 +85,28 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
     const select = h('select', { id: 'language', 'data-testid': 'language', onchange: () => switchLanguage(select.value) },
       langs.map((l) => h('option', { value: l.id, selected: l.id === lang }, `${l.name}${l.version ? ` (${l.version})` : ''}`)));
     const submitBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'submit', onclick: submit, 'aria-describedby': 'editor-help' }, 'Submit');
+    const runBtn = h('button', { type: 'button', class: 'run', 'data-testid': 'run', onclick: () => runner.run(), 'aria-describedby': 'editor-help', 'aria-keyshortcuts': "Control+' Meta+'",
+      title: 'Run on the samples and your inputs (Ctrl+\')' }, 'Run');
     const resetBtn = h('button', { type: 'button', onclick: reset, 'aria-label': 'Reset to the starter code', title: 'Put the starter code back (Ctrl+Z undoes it)' }, 'Reset');
     const formError = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'submit-error' });
     if (!langs.length) {
       select.disabled = true;
       submitBtn.disabled = true;
+      runBtn.disabled = true;
       formError.textContent = 'No judge is running yet, so no language can be judged. Reload this page once one has started.';
     }
     const editorBox = h('div', { class: 'editor', 'data-testid': 'editor' });
+    const consoleBox = h('section', { class: 'test-console', 'aria-labelledby': 'console-title', 'data-testid': 'test-console' });
     const result = h('section', { class: 'result', 'aria-labelledby': 'result-title', 'data-testid': 'result' });
     const historyList = h('ol', { class: 'history-list', 'data-testid': 'history' });
 
     const workspace = h('section', { class: 'workspace', 'aria-label': 'Your solution' },
       h('div', { class: 'toolbar' },
-        h('label', { for: 'language' }, 'Language'), select, resetBtn, submitBtn),
+        h('label', { for: 'language' }, 'Language'), select, resetBtn, h('span', { class: 'toolbar-actions' }, runBtn, submitBtn)),
       editorBox,
-      h('p', { id: 'editor-help', class: 'help' }, 'Ctrl+Enter (⌘+Enter) submits. Tab indents; press Esc, then Tab, to move on from the editor.'),
+      h('p', { id: 'editor-help', class: 'help' }, 'Ctrl+\' (⌘+\') runs your code on the samples and your inputs; Ctrl+Enter (⌘+Enter) submits. Tab indents; press Esc, then Tab, to move on from the editor.'),
       formError,
+      consoleBox,
       result,
       h('section', { class: 'history', 'aria-labelledby': 'history-title' },
         h('h2', { id: 'history-title' }, 'Your submissions'), historyList));
@@ -97,6 +119,21 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
       onChange: (text) => saveDraft(text),
       onSubmit: submit,
     });
+
+    const runner = testConsole(consoleBox, {
+      question, user, samples: samples.length,
+      code: () => editor.text, language: () => lang, runButton: runBtn, onError,
+    });
+    cleanups.push(() => runner.destroy());
+    // Ctrl+' (Cmd+' on macOS) runs, wherever the focus is on the page.
+    const onKey = (ev) => {
+      if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey && (ev.key === "'" || ev.code === 'Quote')) {
+        ev.preventDefault();
+        runner.run();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    cleanups.push(() => document.removeEventListener('keydown', onKey));
 
     async function submit() {
       if (submitBtn.disabled || !lang) return;
@@ -370,7 +407,9 @@ function resultPanel(el, { langName, onLoadCode }) {
       running: r.text ? 'The mentor is writing…' : 'The mentor is reading your code…',
       done: r.truncated ? `Cut short: ${r.reason || 'the model stopped early'}.` : '',
       failed: `The review could not be written: ${r.reason || 'unknown error'}`,
-      skipped: `No review: ${r.reason || 'reviews are off'}`,
+      // Why (reviews are off, say) is for the operator: the server logs it
+      // and /readyz says it.
+      skipped: 'No review for this submission.',
     };
     replace(review,
       h('h3', { id: 'review-title' }, 'Review', r.model ? h('span', { class: 'muted model' }, ` · ${r.model}`) : null),
@@ -384,4 +423,340 @@ function resultPanel(el, { langName, onLoadCode }) {
       h('pre', { tabindex: '0', 'data-testid': 'submission-code' }, h('code', {}, s.code)),
       h('button', { type: 'button', onclick: () => onLoadCode(s) }, 'Load this code into the editor')));
   }
+}
+
+// testConsole is the panel under the editor where the learner runs their
+// code without submitting it: on the question's samples and on inputs of
+// their own, kept per question in this browser. Each run's cases appear as
+// they finish (its stream is a submission's), each with its verdict ("Ran"
+// when nothing says what the output should be), its output, standard error,
+// time and memory, and, where an expected output is known, that and a line
+// diff. A run in flight disables Run; the next run replaces its results.
+function testConsole(el, { question, user, samples, code, language, runButton, onError }) {
+  const key = `codementor:inputs:${user}:${question.id}`;
+  let inputs = [];
+  try {
+    const saved = JSON.parse(store.get(key) || '[]');
+    if (Array.isArray(saved)) inputs = saved.filter((x) => typeof x === 'string').slice(0, MAX_INPUTS);
+  } catch {
+    // a draft from elsewhere: start again
+  }
+  // Typing is saved after a pause; adding and removing, and leaving the
+  // page, at once.
+  let saveTimer = 0;
+  const flush = () => {
+    clearTimeout(saveTimer);
+    store.set(key, JSON.stringify(inputs));
+  };
+  const save = () => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(flush, 300);
+  };
+  window.addEventListener('pagehide', flush);
+
+  const list = h('ol', { class: 'run-inputs', 'data-testid': 'run-inputs' });
+  const addBtn = h('button', { type: 'button', 'data-testid': 'run-add-input', onclick: () => add('') }, '+ Add input');
+  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'run-error' });
+  const results = h('section', {
+    class: 'run-result', 'data-testid': 'run-result', 'aria-labelledby': 'run-title', 'aria-live': 'polite', 'aria-busy': 'false', hidden: true,
+  });
+  const sampleWord = samples === 1 ? 'the sample test' : `the ${samples} sample tests`;
+  replace(el,
+    h('h2', { id: 'console-title' }, 'Test console'),
+    h('p', { class: 'help', id: 'console-help' }, samples
+      ? `Run tries your code on ${sampleWord} and on the inputs you add here. A run is not a submission: it is not judged on the hidden tests and does not count in your history.`
+      : 'Run tries your code on the inputs you add here. A run is not a submission: it does not count in your history.'),
+    list,
+    h('p', { class: 'run-input-actions' }, addBtn),
+    error,
+    results);
+
+  function drawInputs(focus) {
+    replace(list, inputs.map((text, i) => {
+      const id = `run-input-${i}`;
+      const area = h('textarea', {
+        id, rows: String(Math.min(8, Math.max(2, text.split('\n').length))), spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off',
+        class: 'run-input', 'data-testid': 'run-input', 'aria-describedby': 'console-help',
+        oninput: () => { inputs[i] = area.value; save(); },
+      });
+      area.value = text;
+      const item = h('li', { class: 'run-input-item' },
+        h('div', { class: 'run-input-head' },
+          h('label', { for: id }, `Input ${i + 1}`),
+          h('button', { type: 'button', class: 'link', 'data-testid': 'run-remove-input', 'aria-label': `Remove input ${i + 1}`, onclick: () => remove(i) }, 'Remove')),
+        area);
+      return item;
+    }));
+    addBtn.disabled = inputs.length >= MAX_INPUTS;
+    addBtn.title = addBtn.disabled ? `At most ${MAX_INPUTS} inputs run at once` : '';
+    if (focus !== undefined) {
+      const areas = list.querySelectorAll('textarea');
+      if (areas[focus]) areas[focus].focus();
+      else addBtn.focus();
+    }
+  }
+
+  function add(text) {
+    if (inputs.length >= MAX_INPUTS) return;
+    inputs.push(text);
+    flush();
+    drawInputs(inputs.length - 1);
+  }
+
+  function remove(i) {
+    inputs.splice(i, 1);
+    flush();
+    drawInputs(Math.min(i, inputs.length - 1) >= 0 ? Math.min(i, inputs.length - 1) : -1);
+    announce(`Input ${i + 1} removed.`);
+  }
+  drawInputs();
+
+  let alive = true;
+  let busy = false;
+  let stop = null; // stops following the run shown
+  const view = runResults(results);
+
+  function setBusy(b) {
+    busy = b;
+    runButton.disabled = b;
+    runButton.textContent = b ? 'Running…' : 'Run';
+    results.setAttribute('aria-busy', String(b));
+  }
+
+  async function run() {
+    if (busy || runButton.disabled) return;
+    error.textContent = '';
+    const text = code();
+    if (!text.trim()) {
+      error.textContent = 'The editor is empty: write your code first.';
+      return;
+    }
+    if (!samples && !inputs.length) {
+      error.textContent = 'This question shows no sample tests: add an input to run your code on.';
+      return;
+    }
+    setBusy(true);
+    stop?.();
+    // A textarea rarely ends its last line; programs that read lines expect
+    // it to.
+    const sent = inputs.map((x) => (x === '' || x.endsWith('\n') ? x : x + '\n'));
+    let r;
+    try {
+      r = await api('POST', '/api/runs', { question_id: question.id, language: language(), code: text, inputs: sent });
+    } catch (err) {
+      if (!alive) return;
+      setBusy(false);
+      if (err.status === 401) onError(err, error);
+      else error.textContent = `Not run: ${err.message}`;
+      return;
+    }
+    if (!alive) return;
+    announce('Running your code…');
+    show(r);
+    if (final(r)) return;
+    stop = live.follow(`/api/runs/${encodeURIComponent(r.id)}/events`, (s) => { if (alive) show(s); }, () => poll(r.id));
+  }
+
+  // poll reads the run's state until it is final, when its stream was
+  // refused (a proxy that does not pass streams, say).
+  async function poll(id) {
+    let stopped = false;
+    stop = () => { stopped = true; };
+    while (alive && !stopped) {
+      try {
+        const s = await api('GET', `/api/runs/${encodeURIComponent(id)}`);
+        if (!alive || stopped) return;
+        show(s);
+        if (final(s)) return;
+      } catch (err) {
+        if (!alive || stopped) return;
+        if (err.status === 0 || err.status >= 500) {
+          // try again below
+        } else {
+          setBusy(false);
+          error.textContent = `The run's results are lost: ${err.message}`;
+          return;
+        }
+      }
+      await new Promise((res) => setTimeout(res, 1500));
+    }
+  }
+
+  function final(s) {
+    return s.status === 'done' || s.status === 'failed';
+  }
+
+  function show(s) {
+    view.show(s);
+    if (final(s)) {
+      setBusy(false);
+      announce(summary(s));
+    }
+  }
+
+  return {
+    run,
+    destroy() {
+      alive = false;
+      stop?.();
+      window.removeEventListener('pagehide', flush);
+      flush();
+    },
+  };
+}
+
+// caseName names a run's case: "Sample n" or "Input n", counted apart.
+function caseNames(tests) {
+  let sample = 0;
+  let custom = 0;
+  return tests.map((t) => (t.source === 'custom' ? `Input ${++custom}` : `Sample ${++sample}`));
+}
+
+// ran reports whether a case only ran: nothing said what its output should
+// be, and it ended well.
+const ran = (t) => t.unchecked && t.verdict === 'accepted';
+
+// summary says in a sentence how a finished run went.
+function summary(s) {
+  if (s.status === 'failed') return `Not run: ${s.error || 'the judge failed'}.`;
+  if (s.verdict === 'compilation_error') return 'Compilation error: your code did not compile.';
+  return `${runVerdict(s).name}: ${counts(s)}`;
+}
+
+// counts says how many cases passed, and how many only ran.
+function counts(s) {
+  const tests = s.tests || [];
+  const checked = tests.filter((t) => !t.unchecked);
+  const passed = checked.filter((t) => t.verdict === 'accepted').length;
+  const parts = [];
+  if (checked.length) parts.push(`${passed} of ${checked.length} ${checked.length === 1 ? 'case' : 'cases'} passed`);
+  const only = tests.length - checked.length;
+  if (only) parts.push(`${only} ${only === 1 ? 'input' : 'inputs'} ran without an expected output`);
+  const slowest = Math.max(0, ...tests.map((t) => t.time_ms || 0));
+  return `${parts.join('; ') || 'nothing ran'}${slowest ? ` · slowest ${slowest} ms` : ''}.`;
+}
+
+// runVerdict is how the run as a whole reads: the first failure, Accepted
+// when every checked case passed, or Ran when no case was checked.
+function runVerdict(s) {
+  const tests = s.tests || [];
+  const failed = tests.find((t) => t.verdict !== 'accepted' && t.verdict !== 'skipped');
+  if (s.verdict && s.verdict !== 'accepted') return { name: verdictName(s.verdict), tone: tone(s.verdict) };
+  if (failed) return { name: verdictName(failed.verdict), tone: 'bad' };
+  if (tests.length && tests.every(ran)) return { name: 'Ran', tone: 'neutral' };
+  return { name: verdictName(s.verdict || 'accepted'), tone: 'ok' };
+}
+
+// runResults shows one run at a time: its status, compiler output, and a
+// card per finished case. Cards are added as cases finish, not redrawn, so
+// that what the learner opened stays open.
+function runResults(el) {
+  const title = h('h3', { id: 'run-title' }, 'Run result');
+  const status = h('div', { class: 'run-status', 'data-testid': 'run-status' });
+  const compile = h('div');
+  const cases = h('div', { class: 'run-cases' });
+  replace(el, title, status, compile, cases);
+  let shown = ''; // the run shown
+  let drawn = []; // signature of each case's card
+
+  return {
+    show(s) {
+      el.hidden = false;
+      if (s.id !== shown) {
+        shown = s.id;
+        drawn = [];
+        replace(cases);
+      }
+      el.dataset.run = s.id;
+      el.dataset.status = s.status;
+      el.dataset.verdict = s.verdict || '';
+      drawStatus(s);
+      replace(compile, s.compile_output
+        ? h('details', { class: 'compile', open: s.verdict === 'compilation_error' }, h('summary', {}, 'Compiler output'),
+          h('pre', { tabindex: '0', 'data-testid': 'run-compile' }, s.compile_output))
+        : null);
+      const tests = s.tests || [];
+      const names = caseNames(tests);
+      tests.forEach((t, i) => {
+        const sig = JSON.stringify([t.verdict, t.time_ms, t.memory_kb, (t.output || '').length, (t.stderr || '').length, t.message || '']);
+        if (drawn[i] === sig) return;
+        const card = caseCard(t, names[i]);
+        if (cases.children[i]) cases.children[i].replaceWith(card);
+        else cases.append(card);
+        drawn[i] = sig;
+      });
+    },
+  };
+
+  function drawStatus(s) {
+    const tests = s.tests || [];
+    const total = s.test_count || (s.run ? (s.run.cases || []).length : 0) || tests.length;
+    let name;
+    let detail;
+    let t = 'wait';
+    if (s.status === 'failed') {
+      name = 'Not run';
+      detail = s.error || 'The judge failed to run your code.';
+      t = 'bad';
+    } else if (s.status === 'done' || s.verdict) {
+      const v = runVerdict(s);
+      name = v.name;
+      t = v.tone;
+      detail = s.verdict === 'compilation_error' ? 'Your code did not compile: see the compiler’s output below.' : counts(s);
+    } else if (s.status === 'running') {
+      name = 'Running';
+      detail = total ? `${tests.length} of ${total} cases run…` : 'Compiling…';
+    } else {
+      name = 'Queued';
+      detail = 'Waiting for a judge…';
+    }
+    status.className = `run-status verdict tone-${t}`;
+    replace(status, h('span', { class: 'verdict-name' }, t !== 'wait' && t !== 'neutral' ? h('span', { 'aria-hidden': 'true' }, mark(t === 'ok' ? 'accepted' : 'failed') + ' ') : null, name),
+      h('span', { class: 'verdict-detail' }, detail));
+  }
+}
+
+// caseCard shows one case of a run.
+function caseCard(t, name) {
+  const onlyRan = ran(t);
+  const failed = !onlyRan && t.verdict !== 'accepted' && t.verdict !== 'skipped';
+  const hasExpected = typeof t.expected === 'string' && !t.unchecked;
+  const why = t.message || (t.signal ? `Killed by ${t.signal}` : '');
+  const badge = onlyRan ? 'Ran' : verdictName(t.verdict);
+  const badgeTone = onlyRan ? 'neutral' : tone(t.verdict);
+  const stats = t.verdict === 'skipped' ? 'not run' : `${t.time_ms ?? 0} ms · ${memory(t.memory_kb)}`;
+  const pre = (text, testid) => h('pre', { tabindex: '0', 'data-testid': testid }, text ?? '');
+  let diff = null;
+  if (hasExpected && t.verdict !== 'skipped') {
+    const d = lineDiff(t.expected, t.output ?? '');
+    if (differs(d)) {
+      diff = h('details', { class: 'run-diff', open: failed },
+        h('summary', {}, 'Differences ', h('span', { class: 'muted' }, '(− expected, + your output)')),
+        h('pre', { tabindex: '0', 'data-testid': 'run-diff', 'aria-label': `Differences between the expected output and yours, ${name}` },
+          d.map((l) => h('span', { class: `diff-line diff-${{ ' ': 'same', '-': 'del', '+': 'add' }[l.op]}`, 'data-op': l.op },
+            h('span', { class: 'diff-sign', 'aria-hidden': 'true' }, l.op === '-' ? '−' : l.op), h('span', { class: 'sr-only' }, { ' ': '', '-': 'expected only: ', '+': 'yours only: ' }[l.op]),
+            h('span', { class: 'diff-text' }, l.text)))));
+    } else if (failed && t.verdict === 'wrong_answer') {
+      diff = h('p', { class: 'muted' }, 'Your lines match the expected ones but for spaces at their ends or blank lines.');
+    } else {
+      diff = h('p', { class: 'muted run-match' }, 'Your output matches the expected output.');
+    }
+  }
+  return h('article', {
+    class: `run-case tone-${badgeTone}`, 'data-testid': 'run-case', 'data-index': String(t.index), 'data-source': t.source || 'sample',
+    'data-verdict': t.verdict, 'data-unchecked': String(!!t.unchecked), 'aria-label': `${name}: ${badge}`,
+  },
+  h('header', { class: 'run-case-head' },
+    h('h4', {}, name),
+    h('span', { class: `verdict-chip tone-${badgeTone}`, 'data-testid': 'run-case-verdict' },
+      onlyRan ? null : h('span', { 'aria-hidden': 'true' }, mark(t.verdict) + ' '), badge),
+    h('span', { class: 'muted run-stats' }, stats)),
+  why ? h('p', { class: failed ? 'run-message' : 'run-message muted' }, why) : null,
+  t.exit_code ? h('p', { class: 'muted run-exit' }, `Exit code ${t.exit_code}`) : null,
+  h('div', { class: 'io' },
+    h('div', {}, h('h5', {}, 'Input'), pre(t.input, 'run-case-input')),
+    hasExpected ? h('div', {}, h('h5', {}, 'Expected output'), pre(t.expected, 'run-expected')) : null,
+    h('div', {}, h('h5', {}, 'Your output'), pre(t.output, 'run-output'))),
+  diff,
+  t.stderr ? h('div', { class: 'run-stderr' }, h('h5', {}, 'Standard error'), pre(t.stderr, 'run-stderr')) : null);
 }

@@ -1,0 +1,14 @@
+// The page's "Not found": an address that names nothing, or a question that
+// does not exist. It says what was not found and leads back to the list;
+// nothing here is worth trying again.
+import { h } from '../dom.js';
+
+// notFound returns the view's main element; title is its heading.
+export function notFound({ title = 'Not found', text = 'There is no page at this address.' } = {}) {
+  const heading = h('h1', { tabindex: '-1' }, title);
+  const main = h('main', { id: 'main', class: 'narrow not-found', 'data-testid': 'not-found' },
+    heading,
+    h('p', {}, text),
+    h('p', {}, h('a', { href: '/', 'data-link': true, 'data-testid': 'home-link' }, 'See all questions')));
+  return { main, heading };
+}
