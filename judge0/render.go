@@ -147,8 +147,10 @@ func Render(sub *codementor.Submission, opts RenderOptions) (Object, error) {
 	if len(run.Cases) > 0 {
 		c = run.Cases[0]
 	}
+	// The case's result, once judged (as StatusOf sees it): while the run
+	// is queued or running, Judge0 shows none.
 	var tr *codementor.TestResult
-	if len(sub.Tests) > 0 && sub.Final() {
+	if len(sub.Tests) > 0 && sub.Status != codementor.StatusQueued && sub.Status != codementor.StatusRunning {
 		tr = &sub.Tests[0]
 	}
 	outcome := StatusOf(sub)
