@@ -49,7 +49,7 @@ compose-check:
 
 ## test-api: fuzz the HTTP API with schemathesis against its OpenAPI document
 ## (web/openapi.json) on a throwaway `codementor dev`: no 5xx, nothing outside
-## the document, no hang (30 s after the build and schemathesis's install)
+## the document, no hang (about a minute after the build and schemathesis's install)
 test-api: build
 	@./scripts/install-deps.sh api
 	./scripts/schemathesis.sh

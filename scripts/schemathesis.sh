@@ -8,7 +8,8 @@
 # them; they are exempt from the in-flight limit, so they do not submit
 # here). Fails on any 5xx, any answer outside the document, any request
 # unanswered within 10 s, and any error the server logged. Stops the server
-# (by its PID) and removes its data however it ends. Takes about 30 s.
+# (by its PID) and removes its data however it ends. Takes about a minute
+# (the Judge0 API's submissions run real code, and wait=true waits for it).
 #
 #   scripts/schemathesis.sh [SCHEMATHESIS RUN OPTIONS...]   e.g. --seed N to replay a run
 #
