@@ -51,7 +51,7 @@ func (s *Server) routePage(e *echo.Echo, page func() (fs.FS, error)) {
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			herr := next(c)
-			if p := c.Request().URL.Path; errors.Is(herr, echo.ErrNotFound) && p != "/api" && !strings.HasPrefix(p, "/api/") {
+			if errors.Is(herr, echo.ErrNotFound) && !IsAPIPath(c.Request().URL.Path) {
 				return pageNotFound(c, files, err)
 			}
 			return herr
@@ -101,6 +101,17 @@ func assetBlob(c echo.Context, name string, body []byte) error {
 	h.Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
 	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
 	return c.Blob(http.StatusOK, contentType(name), body)
+}
+
+// IsAPIPath reports whether a path is under one of the APIs (/api, the
+// Judge0 API's /judge0), which answer in JSON, never with the page.
+func IsAPIPath(p string) bool {
+	for _, root := range []string{"/api", "/judge0"} {
+		if p == root || strings.HasPrefix(p, root+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // isPagePath reports whether an escaped path is one of the page's own

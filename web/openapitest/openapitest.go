@@ -253,7 +253,7 @@ const (
 // checkUnrouted checks the answer to a request no operation matches.
 func (v *Validator) checkUnrouted(req *http.Request, status int, header http.Header, body []byte) error {
 	mt, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
-	if page := req.Method == http.MethodGet || req.Method == http.MethodHead; page && !strings.HasPrefix(req.URL.Path, "/api/") {
+	if page := req.Method == http.MethodGet || req.Method == http.MethodHead; page && !strings.HasPrefix(req.URL.Path, "/api/") && !strings.HasPrefix(req.URL.Path, "/judge0/") {
 		switch {
 		case status == http.StatusPermanentRedirect && v.doc.Components.Responses[pageMoved] != nil:
 			want := strings.TrimRight(req.URL.EscapedPath(), "/")
