@@ -249,26 +249,11 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	final := &codementor.RunEvent{Kind: codementor.RunFinished, TestCount: len(q.Tests), Tests: []codementor.TestResult{}}
 	// The question's driver for the language, if any, holds the entry
 	// point; the learner's code is then only the solution.
-	began := time.Now()
-	metrics.SandboxRuns.Inc()
-	prog, err := r.Compile(ctx, sandbox.Source{Language: job.Language, Code: job.Code, Driver: q.Drivers[job.Language]})
+	prog, err := compile(ctx, r, sandbox.Source{Language: job.Language, Code: job.Code, Driver: q.Drivers[job.Language]})
 	// The driver is never shown: not its file, lines or source in a
 	// compiler's message or a stack trace.
 	hideDriver := q.Drivers[job.Language] != ""
-	metrics.SandboxRuns.Dec()
-	metrics.StageSeconds.WithLabelValues(metrics.StageCompile).Observe(time.Since(began).Seconds())
-	var ce *sandbox.CompileError
-	switch {
-	case errors.As(err, &ce):
-		final.Verdict = codementor.VerdictCompilationError
-		final.CompileOutput = ce.Output
-		if hideDriver {
-			final.CompileOutput = traceback.HideDriver(job.Language, ce.Output)
-		}
-		return final
-	case err != nil:
-		final.Verdict = codementor.VerdictInternalError
-		final.Error = fmt.Sprintf("compile: %v", err)
+	if failed(err, final, job.Language, hideDriver) {
 		return final
 	}
 	defer prog.Close()
@@ -344,6 +329,30 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 		final.Error = fmt.Sprintf("only %d of %d tests were judged", judged(final.Tests), len(q.Tests))
 	}
 	return final
+}
+
+// failed reports whether compiling failed with err, and if so sets
+// final's verdict: a compile error with the compiler's messages (the
+// driver's hidden, hideDriver), or an internal fault.
+func failed(err error, final *codementor.RunEvent, language string, hideDriver bool) bool {
+	var ce *sandbox.CompileError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &ce):
+		final.Verdict = codementor.VerdictCompilationError
+		final.CompileOutput = ce.Output
+		if hideDriver {
+			final.CompileOutput = traceback.HideDriver(language, ce.Output)
+		}
+	case errors.Is(err, sandbox.ErrUnknownLanguage):
+		final.Verdict = codementor.VerdictInternalError
+		final.Error = fmt.Sprintf("no judge here runs %s", language)
+	default:
+		final.Verdict = codementor.VerdictInternalError
+		final.Error = fmt.Sprintf("compile: %v", err)
+	}
+	return true
 }
 
 // Verdict is the verdict of a submission whose tests' results, in order,

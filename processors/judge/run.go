@@ -115,26 +115,12 @@ func JudgeRun(ctx context.Context, r Runner, q *codementor.Question, job *codeme
 	if err == nil {
 		prog, err = compile(ctx, r, src)
 	}
-	var ce *sandbox.CompileError
-	switch {
-	case errors.Is(err, archive.ErrInvalid) || errors.Is(err, sandbox.ErrBadFiles) || errors.Is(err, sandbox.ErrBadOptions):
+	if errors.Is(err, archive.ErrInvalid) || errors.Is(err, sandbox.ErrBadFiles) || errors.Is(err, sandbox.ErrBadOptions) {
 		final.Verdict = codementor.VerdictCompilationError // Judge0 reports a bad option as its compiler does
 		final.CompileOutput = err.Error()
 		return final
-	case errors.As(err, &ce):
-		final.Verdict = codementor.VerdictCompilationError
-		final.CompileOutput = ce.Output
-		if driver != "" {
-			final.CompileOutput = traceback.HideDriver(job.Language, ce.Output)
-		}
-		return final
-	case errors.Is(err, sandbox.ErrUnknownLanguage):
-		final.Verdict = codementor.VerdictInternalError
-		final.Error = fmt.Sprintf("no judge here runs %s", job.Language)
-		return final
-	case err != nil:
-		final.Verdict = codementor.VerdictInternalError
-		final.Error = fmt.Sprintf("compile: %v", err)
+	}
+	if failed(err, final, job.Language, driver != "") {
 		return final
 	}
 	defer prog.Close()
