@@ -138,7 +138,16 @@ func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	j, err := p.compileJob(withDriver)
+	// The compiler uses the toolchain's cache if its box binds it: a box
+	// started ahead may have started before the cache was made.
+	cache := false
+	if !p.lang.CheckOnly {
+		cache = tc.HasCache()
+		if b != nil {
+			cache = b.cache
+		}
+	}
+	j, err := p.compileJob(withDriver, cache)
 	if err != nil {
 		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
 	}
@@ -169,9 +178,10 @@ func (p *Program) compile(ctx context.Context, withDriver bool, b *box) error {
 }
 
 // compileJob returns the compiler's job: its command, with the sources
-// (the driver's too, withDriver), and the compilers' limits.
-func (p *Program) compileJob(withDriver bool) (*job, error) {
-	vars := p.tc.Vars(map[string][]string{"sources": p.lang.Sources(withDriver)})
+// (the driver's too, withDriver) and the cache's flags (with cache, when the
+// box binds it), and the compilers' limits.
+func (p *Program) compileJob(withDriver, cache bool) (*job, error) {
+	vars := p.tc.Vars(map[string][]string{"sources": p.lang.Sources(withDriver)}, cache)
 	argv, err := toolchain.Expand(p.lang.Compile, vars)
 	if err != nil {
 		return nil, err
@@ -401,7 +411,7 @@ func (p *Program) runCommand(lim Limits) (argv, env []string, err error) {
 	vars := p.tc.Vars(map[string][]string{
 		"mem":   {strconv.Itoa(lim.MemoryMB)},
 		"stack": {strconv.FormatInt(stackLimit(lim)>>20, 10)},
-	})
+	}, false)
 	if argv, err = toolchain.Expand(p.lang.Run, vars); err == nil {
 		env, err = toolchain.Expand(p.lang.RunEnv, vars)
 	}

@@ -52,7 +52,7 @@ func TestMain(m *testing.M) {
 	if testSandbox != nil {
 		// Let the caches' preparation finish rather than kill it halfway.
 		for _, tc := range testSandbox.toolchains {
-			<-tc.Ready()
+			<-tc.Prepared()
 		}
 		testSandbox.Close()
 	}
