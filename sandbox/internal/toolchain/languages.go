@@ -119,10 +119,11 @@ var kotlinCompiler = concat([]string{"{java_home}/bin/java"}, javaFlags, []strin
 
 // syntaxCheckEach is the argv of a "compiler" that checks each source file
 // with a checker that takes one file: sh runs "$0" plus the checker's
-// flags on every file, stopping at the first that fails, with the
-// checker's stdout (its "Syntax OK") discarded.
+// flags on every file, stopping at the first that fails, and prints what
+// the checker said of that file only (not the "Syntax OK" of those before).
+// (No braces in the script: they would be placeholders.)
 func syntaxCheckEach(checker ...string) []string {
-	return concat([]string{"/bin/sh", "-c", `for f; do "$0" ` + strings.Join(checker[1:], " ") + ` "$f" >/dev/null || exit 1; done`, checker[0]}, []string{"{sources}"})
+	return concat([]string{"/bin/sh", "-c", `for f; do if ! out=$("$0" ` + strings.Join(checker[1:], " ") + ` "$f" 2>&1); then printf '%s\n' "$out"; exit 1; fi; done`, checker[0]}, []string{"{sources}"})
 }
 
 // goEnv is the environment of the Go toolchain, in the sandbox and when Prepare
@@ -255,16 +256,18 @@ var table = []Language{
 		// do not type-check; node runs them as it runs JavaScript. The
 		// driver does import { f } from './solution'. The declarations
 		// are node's and ES2022's (not the DOM's, a third of tsc's time),
-		// and tsc does not check them (--skipLibCheck).
+		// and tsc does not check them (--skipLibCheck). With the source
+		// maps tsc writes, node's stack traces name the TypeScript
+		// sources' lines.
 		ID:       "typescript",
 		Entry:    "main.ts",
 		Solution: "solution.ts",
 		Compile: []string{
 			"{node}", "{tsc}", "--pretty", "false", "--noEmitOnError", "--strict", "--skipLibCheck",
 			"--target", "es2022", "--lib", "es2022", "--module", "commonjs", "--moduleResolution", "node",
-			"--types", "node", "--typeRoots", "{ts_types}", "--newLine", "lf", "{sources}",
+			"--types", "node", "--typeRoots", "{ts_types}", "--newLine", "lf", "--sourceMap", "{sources}",
 		},
-		Run:                 []string{"{node}", "--max-old-space-size={mem}", "main.js"},
+		Run:                 []string{"{node}", "--enable-source-maps", "--max-old-space-size={mem}", "main.js"},
 		Requires:            []string{"{node}", "{tsc}", "{ts_types}/node/index.d.ts"},
 		Binds:               []string{"{node_binds}", "{ts_binds}"},
 		Version:             []string{"{node}", "{tsc}", "--version"},
@@ -318,13 +321,15 @@ var table = []Language{
 		// driver, whose class Program calls the learner's class Solution)
 		// into main.exe; mono runs it, its heap bounded by the collector's
 		// max-heap-size. mcs is a script around mono: its own heap is
-		// bounded the same way, by the compiler's memory limit.
+		// bounded the same way, by the compiler's memory limit. With the
+		// debugging symbols mcs writes (main.exe.mdb), mono --debug names
+		// the sources' lines in stack traces.
 		ID:                  "csharp",
 		Entry:               "main.cs",
 		Solution:            "solution.cs",
-		Compile:             []string{"/usr/bin/mono", "/usr/lib/mono/4.5/mcs.exe", "-optimize+", "-nologo", "-out:main.exe", "{sources}"},
+		Compile:             []string{"/usr/bin/mono", "/usr/lib/mono/4.5/mcs.exe", "-optimize+", "-debug", "-nologo", "-out:main.exe", "{sources}"},
 		CompileEnv:          []string{"MONO_GC_PARAMS=max-heap-size=768m"},
-		Run:                 []string{"/usr/bin/mono", "main.exe"},
+		Run:                 []string{"/usr/bin/mono", "--debug", "main.exe"},
 		RunEnv:              []string{"MONO_GC_PARAMS=max-heap-size={mem}m"},
 		Requires:            []string{"/usr/bin/mono", "/usr/lib/mono/4.5/mcs.exe"},
 		Binds:               []string{"/etc/mono"},
