@@ -152,11 +152,14 @@ func parseVersion(out []byte, prefix string) string {
 }
 
 // trusted runs one of our toolchains outside the sandbox, with a minimal
-// environment plus env, and returns its merged output.
+// environment plus env, and returns its merged output. It dies with this
+// process (a cache being made when the service stops is made again by the
+// next one, rather than by an orphan whose work nobody would keep).
 func trusted(ctx context.Context, timeout time.Duration, dir string, env []string, argv ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.SysProcAttr = &unix.SysProcAttr{Pdeathsig: unix.SIGKILL}
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + os.TempDir(), "LANG=C.UTF-8", "GOTOOLCHAIN=local"}, env...)
 	cmd.WaitDelay = time.Second
