@@ -95,8 +95,8 @@
 // the Program's boxes. Starting a box costs about 10 ms, a Python test 6: the
 // Sandbox keeps one started ahead per language (Config.WarmBoxes; see
 // pool.go), with a fresh work dir where nothing ran, and the next Program of
-// the language takes it (the compiler's box, or for Python and JavaScript,
-// the program's own); a compiled program's own box starts while it compiles.
+// the language takes it (the compiler's box, or for the interpreted
+// languages, the program's own); a compiled program's own box starts while it compiles.
 //
 // bwrap runs as an unprivileged host uid, not as root: bwrap started by root
 // maps to host root with every capability. Each running box has a uid of its
