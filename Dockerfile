@@ -37,6 +37,15 @@ COPY web/ui/src ./src
 RUN node build.mjs
 
 # ---------------------------------------------------------------------------
+# TypeScript for the judge (the typescript language): npm's typescript and
+# node's declarations, pinned as scripts/install-deps.sh pins them, copied
+# into the runtime image's /usr/local/lib/node_modules (under /usr, which
+# every box binds).
+# ---------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS typescript
+RUN npm install -g --no-audit --no-fund --loglevel=error typescript@5.9.3 @types/node@20.19.43
+
+# ---------------------------------------------------------------------------
 # Build stage: the codementor binary, and the Go toolchain the judge runs.
 # ---------------------------------------------------------------------------
 FROM golang:${GO_VERSION}-bookworm AS build
@@ -59,14 +68,20 @@ RUN go build -trimpath -o /opt/codementor/bin/codementor ./cmd/codementor && \
 FROM debian:bookworm-slim
 
 # What the processor's sandbox (sandbox/doc.go, "Requirements") and its
-# language table (sandbox/languages.go) need; scripts/install-deps.sh installs
+# language table (sandbox/internal/toolchain/languages.go) need; scripts/install-deps.sh installs
 # the same list on a host:
 #   bubblewrap               bwrap, the sandbox itself (0.8 in bookworm: --disable-userns)
 #   util-linux, coreutils    /usr/bin/prlimit and env, run inside the sandbox
 #   python3                  /usr/bin/python3 (python)
 #   gcc, g++, libc6-dev      /usr/bin/gcc, /usr/bin/g++ and the C/C++ headers (c, cpp)
 #   openjdk-17-jdk-headless  javac and java, found through /usr/bin/javac (java)
-#   nodejs                   /usr/bin/node (javascript; Debian's Node 18)
+#   nodejs                   /usr/bin/node (javascript, and typescript's tsc; Debian's Node 18)
+#   rustc                    /usr/bin/rustc (rust; it links with gcc)
+#   kotlin                   /usr/bin/kotlinc, the compiler's jars under /usr/share (kotlin;
+#                            the JVM is the JDK's)
+#   mono-mcs, mono-runtime   /usr/lib/mono/4.5/mcs.exe and /usr/bin/mono (csharp)
+#   ruby, php-cli, perl,     /usr/bin/ruby, /usr/bin/php, /usr/bin/perl, /usr/bin/lua5.4
+#   lua5.4, bash             and luac5.4, /bin/bash (ruby, php, perl, lua, bash)
 #   ca-certificates          TLS to the LLM server (OPENAI_BASE_URL)
 # Go (go) is the build stage's toolchain, copied below to /usr/local/go: the
 # sandbox looks for /usr/local/go/bin/go first (sandbox/toolchains.go) and
@@ -78,10 +93,17 @@ RUN set -eux; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         bubblewrap util-linux coreutils ca-certificates \
-        python3 gcc g++ libc6-dev openjdk-17-jdk-headless nodejs; \
+        python3 gcc g++ libc6-dev openjdk-17-jdk-headless nodejs \
+        rustc kotlin mono-mcs mono-runtime ruby php-cli perl lua5.4 bash; \
     rm -rf /var/lib/apt/lists/*; \
     bwrap --version; prlimit --version; python3 --version; gcc --version | head -n1; \
-    javac -version; node --version
+    javac -version; node --version; rustc --version; mono --version | head -n1; \
+    ruby --version; php -n --version | head -n1; lua5.4 -v
+
+# TypeScript: tsc is found on PATH (sandbox/internal/toolchain, findTypeScript).
+COPY --from=typescript /usr/local/lib/node_modules/typescript /usr/local/lib/node_modules/typescript
+COPY --from=typescript /usr/local/lib/node_modules/@types /usr/local/lib/node_modules/@types
+RUN ln -s ../lib/node_modules/typescript/bin/tsc /usr/local/bin/tsc && tsc --version
 
 COPY --from=build /usr/local/go /usr/local/go
 # Not under /usr: every box binds /usr, and the service's executable embeds

@@ -83,6 +83,15 @@ var Languages = []Language{
 	{ID: "java", Name: "Java 17"},
 	{ID: "go", Name: "Go"},
 	{ID: "javascript", Name: "JavaScript (Node.js)"},
+	{ID: "typescript", Name: "TypeScript"},
+	{ID: "rust", Name: "Rust"},
+	{ID: "kotlin", Name: "Kotlin"},
+	{ID: "csharp", Name: "C# (Mono)"},
+	{ID: "ruby", Name: "Ruby"},
+	{ID: "php", Name: "PHP"},
+	{ID: "perl", Name: "Perl"},
+	{ID: "lua", Name: "Lua"},
+	{ID: "bash", Name: "Bash"},
 }
 
 // Solution is a program in one language.

@@ -103,10 +103,12 @@ func TestEndToEnd(t *testing.T) {
 		if len(ids) < 6 {
 			t.Logf("the service offers only %v", ids)
 		}
-		// Two of each language, one correct and one wrong (ratio 0.5).
+		// Two of each language, one correct and one wrong (ratio 0.5),
+		// from a learner per language: a learner has at most a few
+		// submissions in flight.
 		rate := float64(len(ids))
 		var stdout, stderr bytes.Buffer
-		args := []string{"--url", base, "--rate", fmtFloat(rate), "--duration", "2s", "--learners", "2",
+		args := []string{"--url", base, "--rate", fmtFloat(rate), "--duration", "2s", "--learners", strconv.Itoa(len(ids)),
 			"--languages", strings.Join(ids, ","), "--wrong-ratio", "0.5", "--timeout", "90s"}
 		code := Main(t.Context(), args, &stdout, &stderr)
 		t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())

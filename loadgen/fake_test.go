@@ -41,7 +41,7 @@ func (f *fakeService) start(t *testing.T) string {
 	t.Helper()
 	f.streams = map[string][]chan []byte{}
 	if f.languages == nil {
-		f.languages = []string{"python", "c", "cpp", "java", "go", "javascript"}
+		f.languages = []string{"python", "c", "cpp", "java", "go", "javascript", "typescript", "rust", "kotlin", "csharp", "ruby", "php", "perl", "lua", "bash"}
 	}
 	if f.questions == nil {
 		f.questions = []string{"a-plus-b", "two-sum"}

@@ -33,7 +33,7 @@ func sumOrDifference(template string) Program {
 // programs maps a question and a language to what learners submit for it
 // with --program standard: programs as a learner would write them. Each
 // reads two integers (up to 10^18 in magnitude) from stdin and prints their
-// sum, exactly: 64-bit integers, BigInt in JavaScript.
+// sum, exactly: 64-bit integers, BigInt in JavaScript and TypeScript.
 var programs = map[string]map[string]Program{
 	"a-plus-b": {
 		"python": sumOrDifference(`import sys
@@ -107,6 +107,58 @@ func main() {
 
 const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\s+/).map(BigInt);
 console.log(String(a OP b));
+`),
+		"typescript": sumOrDifference(`import { readFileSync } from 'fs';
+
+const [a, b] = readFileSync(0, 'utf8').trim().split(/\s+/).map(BigInt);
+console.log(String(a OP b));
+`),
+		"rust": sumOrDifference(`use std::io::{self, Read};
+
+fn main() {
+    let mut input = String::new();
+    io::stdin().read_to_string(&mut input).unwrap();
+    let v: Vec<i64> = input.split_whitespace().map(|x| x.parse().unwrap()).collect();
+    let (a, b) = (v[0], v[1]);
+    println!("{}", a OP b);
+}
+`),
+		"kotlin": sumOrDifference(`fun main() {
+    val (a, b) = readLine()!!.trim().split(' ').map { it.toLong() }
+    println(a OP b)
+}
+`),
+		"csharp": sumOrDifference(`using System;
+
+public class Program
+{
+    public static void Main()
+    {
+        string[] t = Console.ReadLine().Split(' ');
+        long a = long.Parse(t[0]), b = long.Parse(t[1]);
+        Console.WriteLine(a OP b);
+    }
+}
+`),
+		"ruby": sumOrDifference(`a, b = $stdin.read.split.map(&:to_i)
+puts a OP b
+`),
+		"php": sumOrDifference(`<?php
+
+[$a, $b] = array_map('intval', explode(' ', trim(fgets(STDIN))));
+echo $a OP $b, "\n";
+`),
+		"perl": sumOrDifference(`use strict;
+use warnings;
+
+($a, $b) = split ' ', <STDIN>;
+print $a OP $b, "\n";
+`),
+		"lua": sumOrDifference(`local a, b = io.read('n', 'n')
+print(a OP b)
+`),
+		"bash": sumOrDifference(`read -r a b
+echo $((a OP b))
 `),
 	},
 }

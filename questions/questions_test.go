@@ -84,6 +84,15 @@ var entryPoints = map[string]string{
 	"java":       "void main(",
 	"go":         "func main(",
 	"javascript": "readFileSync(0",
+	"typescript": "readFileSync(0",
+	"rust":       "fn main(",
+	"kotlin":     "fun main(",
+	"csharp":     "void Main(",
+	"ruby":       "$stdin",
+	"php":        "STDIN",
+	"perl":       "<STDIN>",
+	"lua":        "io.read(",
+	"bash":       "read -r",
 }
 
 // TestDrivers checks that a question with drivers has one for every

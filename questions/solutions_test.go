@@ -21,7 +21,9 @@ import (
 // Trusted programs run directly, outside any sandbox: the reference
 // solutions in testdata/solutions and the starter code. Python runs isolated
 // and without site packages, and C and C++ compile with -O2, as in the
-// sandbox; Go builds without cgo.
+// sandbox; Go builds without cgo; TypeScript, Rust, Kotlin and C# compile
+// with the sandbox's flags, and the interpreted languages are checked with
+// the sandbox's syntax checks first.
 const (
 	python = "/usr/bin/python3"
 	// runTimeout stops a program that hangs; time limits are checked apart.
@@ -40,6 +42,15 @@ var layouts = map[string]layout{
 	"java":       {"java", "Main.java", "Solution.java"},
 	"go":         {"go", "main.go", "solution.go"},
 	"javascript": {"js", "main.js", "solution.js"},
+	"typescript": {"ts", "main.ts", "solution.ts"},
+	"rust":       {"rs", "main.rs", "solution.rs"},
+	"kotlin":     {"kt", "main.kt", "solution.kt"},
+	"csharp":     {"cs", "main.cs", "solution.cs"},
+	"ruby":       {"rb", "main.rb", "solution.rb"},
+	"php":        {"php", "main.php", "solution.php"},
+	"perl":       {"pl", "main.pl", "solution.pl"},
+	"lua":        {"lua", "main.lua", "solution.lua"},
+	"bash":       {"sh", "main.sh", "solution.sh"},
 }
 
 // toolchains names the programs each language needs.
@@ -50,6 +61,16 @@ var toolchains = map[string][]string{
 	"java":       {"javac", "java"},
 	"go":         {"go"},
 	"javascript": {"node"},
+	"typescript": {"node", "tsc"},
+	// Debian's rustc, as in the sandbox, not a rustup one on PATH.
+	"rust":   {"/usr/bin/rustc"},
+	"kotlin": {"kotlinc", "java"},
+	"csharp": {"mcs", "mono"},
+	"ruby":   {"ruby"},
+	"php":    {"php"},
+	"perl":   {"perl"},
+	"lua":    {"lua5.4", "luac5.4"},
+	"bash":   {"bash"},
 }
 
 // tool returns the path of a program the test needs, or skips the test.
@@ -99,8 +120,12 @@ func execute(argv []string, input string) (result, error) {
 // to the layout's solution file and the driver to its main file, and the two
 // are compiled together. With strict, the code must also compile free of
 // warnings (C: gcc -Wall -Wextra, C++: g++ -Wall -Wextra, Java: javac
-// -Xlint:all; unused parameters of a function skeleton are allowed), and Go
-// code must be gofmt-formatted. build skips the test when a tool is missing.
+// -Xlint:all; unused parameters of a function skeleton are allowed; Rust:
+// rustc -D warnings but for unused code, which a skeleton has; C#: mcs
+// -warnaserror but for unused variables), and Go code must be gofmt-formatted. (TypeScript compiles
+// --strict either way; Kotlin's compiler warns of every unused variable of a
+// skeleton, and the interpreted languages' checks of syntax errors only.)
+// build skips the test when a tool is missing.
 func build(t *testing.T, q codementor.Question, lang, code string, strict bool) []string {
 	t.Helper()
 	var tools []string
@@ -172,9 +197,204 @@ func build(t *testing.T, q codementor.Question, lang, code string, strict bool) 
 			run(t, dir, nil, tools[0], "--check", s)
 		}
 		return []string{tools[0], sources[0]}
+	case "typescript":
+		if argv, ok := batched(t, lang, strict, q, code); ok {
+			return argv
+		}
+		run(t, dir, nil, tools[0], append(tscArgs(t, tools[1]), sources...)...)
+		return []string{tools[0], filepath.Join(dir, "main.js")}
+	case "rust":
+		// The driver declares the solution as a module: main.rs is the
+		// crate's only source on the command line.
+		args := []string{"-O", "--edition", "2021", "-C", "codegen-units=1", "-o", exe}
+		if strict {
+			args = append(args, "-D", "warnings", "-A", "unused")
+		}
+		run(t, dir, nil, tools[0], append(args, sources[0])...)
+		return []string{exe}
+	case "kotlin":
+		if argv, ok := batched(t, lang, strict, q, code); ok {
+			return argv
+		}
+		run(t, dir, nil, tools[0], append(kotlincArgs(dir), sources...)...)
+		return kotlinRun(t, tools, dir, "MainKt")
+	case "csharp":
+		args := []string{"-optimize+", "-nologo", "-out:" + exe + ".exe"}
+		if strict {
+			// CS0219: a variable assigned, never read, as in a skeleton.
+			args = append(args, "-warnaserror+", "-nowarn:219")
+		}
+		run(t, dir, nil, tools[0], append(args, sources...)...)
+		return []string{tools[1], exe + ".exe"}
+	case "ruby":
+		for _, s := range sources {
+			run(t, dir, nil, tools[0], "--disable-gems", "-c", s)
+		}
+		return []string{tools[0], "--disable-gems", sources[0]}
+	case "php":
+		flags := []string{"-n", "-d", "display_errors=stderr", "-d", "log_errors=0"}
+		for _, s := range sources {
+			run(t, dir, nil, tools[0], append(flags, "-l", s)...)
+		}
+		return append(append([]string{tools[0]}, flags...), sources[0])
+	case "perl":
+		for _, s := range sources {
+			run(t, dir, nil, tools[0], "-c", s)
+		}
+		return []string{tools[0], sources[0]}
+	case "lua":
+		for _, s := range sources {
+			run(t, dir, nil, tools[1], "-p", s)
+		}
+		return []string{tools[0], sources[0]}
+	case "bash":
+		for _, s := range sources {
+			run(t, dir, nil, tools[0], "--norc", "--noprofile", "-n", s)
+		}
+		return []string{tools[0], "--norc", "--noprofile", sources[0]}
 	}
 	t.Fatalf("no way to build language %q", lang)
 	return nil
+}
+
+// tscArgs returns the argv of tsc, before the sources, as the sandbox runs
+// it: tsc.js beside the tsc command, node's declarations beside TypeScript.
+func tscArgs(t *testing.T, tscTool string) []string {
+	t.Helper()
+	tsc, err := filepath.EvalSymlinks(tscTool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := filepath.Dir(filepath.Dir(tsc))
+	return []string{filepath.Join(pkg, "lib", "tsc.js"), "--pretty", "false", "--noEmitOnError", "--strict", "--skipLibCheck",
+		"--target", "es2022", "--lib", "es2022", "--module", "commonjs", "--moduleResolution", "node",
+		"--types", "node", "--typeRoots", filepath.Join(filepath.Dir(pkg), "@types"), "--newLine", "lf"}
+}
+
+// kotlincArgs returns the arguments of kotlinc, before the sources, that
+// compile into dir. The compiler's own virtual machine starts faster with
+// the -J flags.
+func kotlincArgs(dir string) []string {
+	return []string{"-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-no-reflect", "-d", dir}
+}
+
+// kotlinRun returns the argv that runs class, compiled into dir, with the
+// standard library beside kotlinc (tools[0]) and java (tools[1]).
+func kotlinRun(t *testing.T, tools []string, dir, class string) []string {
+	t.Helper()
+	kotlinc, err := filepath.EvalSymlinks(tools[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdlib := filepath.Join(filepath.Dir(filepath.Dir(kotlinc)), "lib", "kotlin-stdlib.jar")
+	return []string{tools[1], "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", dir + ":" + stdlib, class}
+}
+
+// A batch is every program a test builds in a language whose compiler takes
+// seconds to start (Kotlin's JVM, tsc on node): the test adds them all
+// first (addBatch), and the first build of one of them compiles them all in
+// one run of the compiler, each in a directory of its own (a Kotlin program
+// in a package of its own too), rather than one run per program.
+type batch struct {
+	lang     string
+	strict   bool
+	dir      string
+	programs map[string]int // by batchKey, their directory's number
+	sources  []string
+	once     sync.Once
+	err      error // the compiler's failure
+}
+
+var (
+	batchesMu sync.Mutex
+	batches   = map[string]*batch{}
+)
+
+// batchedLanguages are the languages compiled in batches.
+var batchedLanguages = []string{"kotlin", "typescript"}
+
+func batchKey(id, code string) string { return id + "\x00" + code }
+
+// addBatch makes the batch of lang (strict or not) of the test t: programs
+// maps each question to its code in lang. The programs are written into a
+// directory of t's; a language whose tools are missing gets no batch.
+func addBatch(t *testing.T, lang string, strict bool, qs []codementor.Question, code func(codementor.Question) (string, bool)) {
+	t.Helper()
+	for _, name := range toolchains[lang] {
+		if _, err := exec.LookPath(name); err != nil || testing.Short() {
+			return
+		}
+	}
+	b := &batch{lang: lang, strict: strict, dir: t.TempDir(), programs: map[string]int{}}
+	l := layouts[lang]
+	for _, q := range qs {
+		c, ok := code(q)
+		if !ok {
+			continue
+		}
+		n := len(b.programs)
+		b.programs[batchKey(q.ID, c)] = n
+		dir := filepath.Join(b.dir, fmt.Sprintf("p%d", n))
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{l.main: c}
+		if driver, ok := q.Drivers[lang]; ok {
+			files = map[string]string{l.main: driver, l.solution: c}
+		}
+		for name, text := range files {
+			if lang == "kotlin" {
+				text = fmt.Sprintf("package p%d\n\n", n) + text
+			}
+			writeFile(t, filepath.Join(dir, name), text)
+			b.sources = append(b.sources, filepath.Join(dir, name))
+		}
+	}
+	batchesMu.Lock()
+	batches[fmt.Sprint(lang, strict)] = b
+	batchesMu.Unlock()
+}
+
+// batched returns the argv of q's program code in lang, compiled with its
+// batch, if it has one.
+func batched(t *testing.T, lang string, strict bool, q codementor.Question, code string) ([]string, bool) {
+	t.Helper()
+	batchesMu.Lock()
+	b := batches[fmt.Sprint(lang, strict)]
+	batchesMu.Unlock()
+	if b == nil {
+		return nil, false
+	}
+	n, ok := b.programs[batchKey(q.ID, code)]
+	if !ok {
+		return nil, false
+	}
+	var tools []string
+	for _, name := range toolchains[lang] {
+		tools = append(tools, tool(t, name))
+	}
+	b.once.Do(func() {
+		var argv []string
+		switch lang {
+		case "kotlin":
+			argv = append([]string{tools[0]}, append(kotlincArgs(b.dir), b.sources...)...)
+		case "typescript":
+			argv = append([]string{tools[0]}, append(tscArgs(t, tools[1]), b.sources...)...)
+		}
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Dir = b.dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("%s (the batch of %d programs): %v\n%s", strings.Join(argv[:2], " "), len(b.programs), err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	dir := filepath.Join(b.dir, fmt.Sprintf("p%d", n))
+	if lang == "kotlin" {
+		return kotlinRun(t, tools, b.dir, fmt.Sprintf("p%d.MainKt", n)), true
+	}
+	return []string{tools[0], filepath.Join(dir, "main.js")}, true
 }
 
 var goWarmUp sync.Once
@@ -245,6 +465,17 @@ var required = map[string][]string{
 	"java":       {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
 	"go":         {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
 	"javascript": {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	"typescript": {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	"rust":       {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	"kotlin":     {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	"csharp":     {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	"ruby":       {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	"php":        {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	"perl":       {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	"lua":        {"a-plus-b", "two-sum", "valid-parentheses", "max-subarray", "two-sum-function"},
+	// Bash loops over the 10^5 numbers of the others' largest tests for
+	// about half their time limit or more.
+	"bash": {"a-plus-b"},
 }
 
 // TestReferenceSolutions runs the reference solutions of every question
@@ -301,7 +532,17 @@ func TestReferenceSolutions(t *testing.T) {
 			slowest.id, slowest.test, slowest.cpu.Round(time.Millisecond), slowest.wall.Round(time.Millisecond), slowest.limit)
 	})
 
-	for _, lang := range []string{"c", "cpp", "java", "go", "javascript"} {
+	for _, lang := range batchedLanguages {
+		addBatch(t, lang, false, qs, func(q codementor.Question) (string, bool) {
+			code, err := os.ReadFile(solution(q, lang))
+			return string(code), err == nil
+		})
+	}
+	for _, l := range codementor.Languages {
+		lang := l.ID
+		if lang == "python" { // above
+			continue
+		}
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
 			for _, q := range qs {
@@ -382,7 +623,14 @@ func containsID(qs []codementor.Question, id string) bool {
 // TestReferenceSolutions.
 func TestStarterCode(t *testing.T) {
 	t.Parallel()
-	for _, q := range starter(t) {
+	qs := starter(t)
+	for _, lang := range batchedLanguages {
+		addBatch(t, lang, true, qs, func(q codementor.Question) (string, bool) {
+			code, ok := q.StarterCode[lang]
+			return code, ok
+		})
+	}
+	for _, q := range qs {
 		for _, l := range codementor.Languages {
 			t.Run(q.ID+"-"+l.ID, func(t *testing.T) {
 				t.Parallel()

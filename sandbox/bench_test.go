@@ -38,6 +38,15 @@ public class Main { public static void main(String[] x) throws IOException { Str
 `,
 	"go":         "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar a, b int64\n\tfmt.Scan(&a, &b)\n\tfmt.Println(a + b)\n}\n",
 	"javascript": "const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\nconsole.log(a + b);\n",
+	"typescript": "import { readFileSync } from 'fs';\nconst [a, b] = readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\nconsole.log(a + b);\n",
+	"rust":       "use std::io::Read;\nfn main() { let mut s = String::new(); std::io::stdin().read_to_string(&mut s).unwrap(); let v: Vec<i64> = s.split_whitespace().map(|x| x.parse().unwrap()).collect(); println!(\"{}\", v[0] + v[1]); }\n",
+	"kotlin":     "fun main() { val (a, b) = readLine()!!.trim().split(' ').map { it.toLong() }; println(a + b) }\n",
+	"csharp":     "using System;\nclass P { static void Main() { var t = Console.ReadLine().Split(' '); Console.WriteLine(long.Parse(t[0]) + long.Parse(t[1])); } }\n",
+	"ruby":       "a, b = STDIN.read.split.map(&:to_i)\nputs a + b\n",
+	"php":        "<?php\n[$a, $b] = array_map('intval', explode(' ', trim(fgets(STDIN))));\necho $a + $b, \"\\n\";\n",
+	"perl":       "my ($a, $b) = split ' ', <STDIN>;\nprint $a + $b, \"\\n\";\n",
+	"lua":        "local a, b = io.read('n', 'n')\nprint(a + b)\n",
+	"bash":       "read -r a b\necho $((a + b))\n",
 }
 
 func benchInput(i int) ([]byte, string) {
@@ -51,7 +60,7 @@ func BenchmarkSubmission(b *testing.B) {
 		if !ok || s.toolchains[l.ID] == nil {
 			continue
 		}
-		<-s.toolchains[l.ID].Ready()
+		<-s.toolchains[l.ID].Prepared()
 		b.Run(l.ID, func(b *testing.B) {
 			var bare, boxed time.Duration
 			for b.Loop() {
@@ -97,10 +106,13 @@ func submitBare(b *testing.B, tc *toolchain.Toolchain, code string) {
 	if err := os.WriteFile(filepath.Join(dir, l.Entry), []byte(code), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	vars := tc.Vars(map[string][]string{"sources": {l.Entry}, "mem": {"256"}, "stack": {"64"}})
+	vars := tc.Vars(map[string][]string{"sources": {l.Entry}, "mem": {"256"}, "stack": {"64"}}, false)
 	cache, cacheInBox := tc.Cache()
-	if cache != "" && l.ID == "java" {
+	switch {
+	case cache != "" && l.ID == "java":
 		vars["javac_cds"] = []string{"-J-XX:SharedArchiveFile=" + cache}
+	case cache != "" && l.ID == "kotlin":
+		vars["kotlinc_cds"] = []string{"-XX:SharedArchiveFile=" + cache}
 	}
 	// In the sandbox the program sees its work dir at /box, its own
 	// /tmp, the helper at /sandbox-init and the cache at its place.

@@ -76,6 +76,9 @@ type box struct {
 	// runMu is held by a run, and by the removal of the box's cgroup,
 	// which waits for it.
 	runMu sync.Mutex
+	// cache says the box binds its toolchain's cache (boxConfig.cache,
+	// once the cache is made).
+	cache bool
 	// uid is the host uid the box runs as, its own (see uids.go); 0 when
 	// the service does not run as root (the box then runs as the service).
 	uid int
@@ -192,6 +195,9 @@ func (s *Sandbox) prepareBox(c boxConfig) (*box, *launch, error) {
 	if err := b.takeUID(c); err != nil {
 		return fail(err)
 	}
+	// A cache made later is for the boxes started later.
+	c.cache = c.cache && c.tc != nil && c.tc.HasCache()
+	b.cache = c.cache
 	if err := l.openPipes(!s.unsafe); err != nil {
 		return fail(err)
 	}
@@ -516,7 +522,7 @@ func (s *Sandbox) unsafeCmd(b *box, c boxConfig, ctrl, diag *os.File) (*exec.Cmd
 	}
 	b.dir, b.tmp = c.dir, tmp
 	pairs := []string{boxinit.Path, s.helper.Path(), boxDir, c.dir, "/tmp", tmp}
-	if c.tc != nil && c.tc.HasCache() {
+	if c.cache {
 		host, inBox := c.tc.Cache()
 		pairs = append([]string{inBox, host}, pairs...)
 	}

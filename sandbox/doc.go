@@ -24,41 +24,55 @@
 // installed, the command printing its version, extra read-only binds, the
 // address-space and memory slack of its runtime and its out-of-memory
 // messages. It finds the toolchains that do not sit at a fixed path (the
-// JDK through javac, Go through `go env GOROOT`, node, each with its links
-// resolved), runs each version command once, outside the sandbox (our
-// toolchains are trusted; the code they are given is not), and binds into
-// the sandbox only what the toolchain needs: GOROOT, the JDK's
-// configuration links' targets (/etc/java-NN-openjdk), node's prefix when
-// outside /usr.
+// JDK through javac, Go through `go env GOROOT`, node, the TypeScript
+// compiler npm installed globally through tsc, the Kotlin compiler through
+// kotlinc and its JVM through java, each with its links resolved), runs
+// each version command once, outside the sandbox (our toolchains are
+// trusted; the code they are given is not), and binds into the sandbox only
+// what the toolchain needs: GOROOT, the JDK's configuration links' targets
+// (/etc/java-NN-openjdk), node's prefix and npm's global node_modules when
+// outside /usr, Mono's /etc/mono.
 //
 // A Source with a Driver (the question's code, holding the entry point) is
 // compiled with the learner's code as the solution: main.py + solution.py,
 // main.c + solution.c, main.cpp + solution.cpp, Main.java + Solution.java,
-// main.go + solution.go (both package main), main.js + solution.js (see
-// Source). Without a driver the learner's code is the entry file.
+// main.go + solution.go (both package main), main.js + solution.js,
+// main.ts + solution.ts, main.rs + solution.rs, main.kt + solution.kt,
+// main.cs + solution.cs, and main + solution with the extension of Ruby,
+// PHP, Perl, Lua and Bash (see Source). Without a driver the learner's code
+// is the entry file.
 //
-// Python and JavaScript have a "compile" step too: a syntax check of every
-// source file, so that a syntax error is a compile error rather than a
-// runtime error on every test; it writes nothing and runs in the program's
-// own sandbox. C, C++, Java and Go compile in a sandbox of their own with the
-// work dir writable.
+// The interpreted languages (Python, JavaScript, Ruby, PHP, Perl, Lua, Bash)
+// have a "compile" step too: a syntax check of every source file (Python's
+// compile(), node --check, ruby -c, php -l, perl -c, luac -p, bash -n), so
+// that a syntax error is a compile error rather than a runtime error on
+// every test; it writes nothing and runs in the program's own sandbox (perl
+// -c runs BEGIN blocks: there, under the compiler's limits). C, C++, Java,
+// Go, TypeScript (tsc, to JavaScript that node runs), Rust (Debian's rustc
+// -O), Kotlin (the compiler's main class on the JVM) and C# (mcs, run by
+// mono) compile in a sandbox of their own with the work dir writable.
 //
 // Managed runtimes cannot live under an address-space limit near the
-// question's memory limit (the JVM reserves gigabytes, Go and V8 too): their
-// RLIMIT_AS is the limit plus gigabytes, and their memory is bounded by
-// their own flags (-Xmx and -Xss, GOMEMLIMIT, --max-old-space-size) and by
-// the memory cgroup. Java runs with -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+// question's memory limit (the JVM reserves gigabytes, Go, V8 and Mono too):
+// their RLIMIT_AS is the limit plus gigabytes, and their memory is bounded
+// by their own flags (-Xmx and -Xss, GOMEMLIMIT, --max-old-space-size,
+// MONO_GC_PARAMS=max-heap-size, PHP's memory_limit) and by the memory
+// cgroup. Java and Kotlin run with -XX:+UseSerialGC -XX:TieredStopAtLevel=1
 // -Xshare:auto -XX:-UsePerfData (no hsperfdata in /tmp),
 // -XX:+ExitOnOutOfMemoryError and -XX:+DisplayVMOutputToStderr (the JVM's
 // own messages never on stdout), javac with the same flags through -J and
 // the class data archive below.
 //
-// Two caches make compiling fast; New prepares them in the background, once
-// per toolchain (they stay in Config.WorkDir, named after the toolchain's
-// version and executable, across restarts and processes), and compilations
-// of the language wait for them:
+// Three caches make compiling fast; New prepares them in the background,
+// once per toolchain (they stay in Config.WorkDir, named after the
+// toolchain's version and executable, across restarts and processes), and
+// compilations of Java and Go wait for theirs:
 //   - a dynamic class data archive of javac (-XX:ArchiveClassesAtExit over a
 //     sample program), bound read-only and passed with -J-XX:SharedArchiveFile;
+//   - the same of the Kotlin compiler (about 1 s a compilation instead of 2),
+//     made at idle CPU priority (chrt --idle 0), so that it never takes a CPU
+//     from judging: Kotlin's compilations do not wait for it, and those whose
+//     sandbox started before it was made go without;
 //   - a Go build cache warm with the standard packages programs commonly
 //     import, built outside the sandbox with the sandbox's own Go
 //     environment (no cgo, -trimpath, GOTOOLCHAIN=local, GOPROXY=off, ...).
@@ -81,8 +95,8 @@
 // the Program's boxes. Starting a box costs about 10 ms, a Python test 6: the
 // Sandbox keeps one started ahead per language (Config.WarmBoxes; see
 // pool.go), with a fresh work dir where nothing ran, and the next Program of
-// the language takes it (the compiler's box, or for Python and JavaScript,
-// the program's own); a compiled program's own box starts while it compiles.
+// the language takes it (the compiler's box, or for the interpreted
+// languages, the program's own); a compiled program's own box starts while it compiles.
 //
 // bwrap runs as an unprivileged host uid, not as root: bwrap started by root
 // maps to host root with every capability. Each running box has a uid of its
@@ -282,13 +296,16 @@
 // when the run's peak reached half its limit): the runtime said so on
 // stderr (MemoryError,
 // std::bad_alloc, java.lang.OutOfMemoryError, "JavaScript heap out of
-// memory", "Cannot allocate memory"), or the program died of SIGSEGV,
+// memory", Rust's "memory allocation of N bytes failed", Mono's
+// OutOfMemoryException, Ruby's "failed to allocate memory", PHP's "Allowed
+// memory size", Lua's "not enough memory", Bash's "cannot allocate", "Cannot
+// allocate memory"), or the program died of SIGSEGV,
 // SIGBUS, SIGABRT or SIGKILL with a peak resident size of at least 80% of the
 // limit. Without a cgroup the helper also starts programs through a small
 // shell that exits at once (then env --default-signal and prlimit(1)), so
 // that their ru_maxrss starts from the shell's resident size, not from the
-// helper's. A native executable (C, C++, Go) whose static data do not fit in
-// the memory limit is not run: it is reported as over the limit.
+// helper's. A native executable (C, C++, Go, Rust) whose static data do not
+// fit in the memory limit is not run: it is reported as over the limit.
 //
 // # Requirements
 //
@@ -303,10 +320,13 @@
 // file only. New checks all this by running
 // /usr/bin/true in a sandbox and returns an error wrapping ErrUnavailable,
 // saying what to fix, when it cannot. The languages' toolchains: python3,
-// gcc, g++, a JDK (openjdk-17-jdk-headless), Go, node (nodejs); a missing one
-// is not offered (see Runtimes).
+// gcc, g++, a JDK (openjdk-17-jdk-headless), Go, node (nodejs), TypeScript
+// (npm's typescript and @types/node, global), rustc, kotlin, mono-mcs and
+// mono-runtime, ruby, php-cli, perl, lua5.4, bash; a missing one is not
+// offered (see Runtimes).
 //
-// Still open: a driver of an interpreted language (Python, JavaScript) is
+// Still open: a driver of an interpreted language (Python, JavaScript, Ruby,
+// PHP, Perl, Lua, Bash) is
 // readable by the program it runs, as the interpreter must read it: drivers
 // must hold no secret. A hidden test's time and memory remain a slow
 // channel. The per-uid separation, the tmpfs for compile output and the cpu

@@ -156,7 +156,16 @@ func (p *Program) compile(ctx context.Context, withDriver bool, opts []string, b
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	j, err := p.compileJob(withDriver, opts)
+	// The compiler uses the toolchain's cache if its box binds it: a box
+	// started ahead may have started before the cache was made.
+	cache := false
+	if !p.lang.CheckOnly {
+		cache = tc.HasCache()
+		if b != nil {
+			cache = b.cache
+		}
+	}
+	j, err := p.compileJob(withDriver, opts, cache)
 	if err != nil {
 		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
 	}
@@ -187,10 +196,10 @@ func (p *Program) compile(ctx context.Context, withDriver bool, opts []string, b
 }
 
 // compileJob returns the compiler's job: its command, with options opts
-// (checked) and the sources (the driver's too, withDriver), and the
-// compilers' limits.
-func (p *Program) compileJob(withDriver bool, opts []string) (*job, error) {
-	vars := p.tc.Vars(map[string][]string{"sources": p.lang.Sources(withDriver), "options": opts})
+// (checked) and the sources (the driver's too, withDriver) and the cache's
+// flags (with cache, when the box binds it), and the compilers' limits.
+func (p *Program) compileJob(withDriver bool, opts []string, cache bool) (*job, error) {
+	vars := p.tc.Vars(map[string][]string{"sources": p.lang.Sources(withDriver), "options": opts}, cache)
 	compile, err := withOptions(p.lang.Compile, opts)
 	if err != nil {
 		return nil, err
@@ -421,7 +430,7 @@ func (p *Program) runCommand(lim Limits) (argv, env []string, err error) {
 	vars := p.tc.Vars(map[string][]string{
 		"mem":   {strconv.Itoa(lim.MemoryMB)},
 		"stack": {strconv.FormatInt(lim.stackMB(), 10)},
-	})
+	}, false)
 	if argv, err = toolchain.Expand(p.lang.Run, vars); err == nil {
 		env, err = toolchain.Expand(p.lang.RunEnv, vars)
 	}

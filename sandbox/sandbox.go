@@ -192,6 +192,15 @@ type Execution struct {
 //	java        Main.java  Solution.java  class Main, class Solution (without a driver, class Main)
 //	go          main.go    solution.go    both package main
 //	javascript  main.js    solution.js    the driver does require('./solution.js')
+//	typescript  main.ts    solution.ts    the driver does import { f } from './solution'
+//	rust        main.rs    solution.rs    the driver does mod solution; use solution::*;
+//	kotlin      main.kt    solution.kt    the driver's fun main (class MainKt), the learner's class Solution
+//	csharp      main.cs    solution.cs    the driver's class Program, the learner's class Solution
+//	ruby        main.rb    solution.rb    the driver does require_relative 'solution'
+//	php         main.php   solution.php   the driver does require __DIR__ . '/solution.php'
+//	perl        main.pl    solution.pl    the driver does do './solution.pl'
+//	lua         main.lua   solution.lua   the driver does dofile('solution.lua')
+//	bash        main.sh    solution.sh    the driver does source ./solution.sh
 //
 // CompilerOptions are added to the compiler's command line, as separate
 // words, after the compiler's own options and before the sources (where

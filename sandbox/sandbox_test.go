@@ -50,9 +50,15 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	closeModes()
 	if testSandbox != nil {
-		// Let the caches' preparation finish rather than kill it halfway.
+		// Let the caches' preparation finish rather than kill it halfway;
+		// Kotlin's, made at idle priority while other packages' tests may
+		// hold every CPU, for a minute at most.
+		giveUp := time.After(time.Minute)
 		for _, tc := range testSandbox.toolchains {
-			<-tc.Ready()
+			select {
+			case <-tc.Prepared():
+			case <-giveUp:
+			}
 		}
 		testSandbox.Close()
 	}

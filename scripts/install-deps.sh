@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what CodeMentor needs on a Debian machine and is missing:
-# bubblewrap (the sandbox), the toolchains of the judged languages, npm (to
-# bundle the learner's page), Maven and kcat (to fetch, start and check Apache
+# bubblewrap (the sandbox), the toolchains of the judged languages (from
+# Debian, and TypeScript from npm, pinned), npm (to bundle the learner's page
+# and install TypeScript), Maven and kcat (to fetch, start and check Apache
 # Kafka), the compose tool (to check docker-compose.yml), Chromium (the
 # browser tests) with the argument `test`, schemathesis (the API's fuzzer,
 # `make test-api`) with the argument `api`, the Judge0 Python SDK (the system
@@ -17,6 +18,11 @@ schemathesis_venv=$root/.venv/schemathesis
 # suite drives the Judge0 API with it (systemtest/judge0_test.go).
 judge0_sdk_version=0.0.8
 judge0_venv=$root/.venv/judge0
+# TypeScript (the typescript language), from npm, pinned, installed globally
+# with node's declarations: the sandbox finds tsc on PATH and the @types
+# directory beside it (sandbox/internal/toolchain, findTypeScript).
+typescript_version=5.9.3
+types_node_version=20.19.43
 
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
@@ -26,6 +32,17 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v prlimit >/dev/null 2>&1 || missing+=(util-linux)
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+# The sandbox runs these at fixed paths: Debian's rustc, not a rustup one
+# under a home directory (which the sandbox does not bind).
+[ -x /usr/bin/rustc ] || missing+=(rustc)
+[ -x /usr/bin/kotlinc ] || missing+=(kotlin)
+[ -x /usr/bin/ruby ] || missing+=(ruby)
+[ -x /usr/bin/php ] || missing+=(php-cli)
+[ -x /usr/bin/mono ] || missing+=(mono-runtime)
+[ -f /usr/lib/mono/4.5/mcs.exe ] || missing+=(mono-mcs)
+[ -x /usr/bin/lua5.4 ] && [ -x /usr/bin/luac5.4 ] || missing+=(lua5.4)
+[ -x /usr/bin/perl ] || missing+=(perl)
+[ -x /bin/bash ] || missing+=(bash)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
@@ -48,6 +65,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The pinned TypeScript, unless npm's global node_modules has it already.
+npm_root=$(npm root -g)
+installed_version() {
+  node -e 'try { console.log(require(process.argv[1]).version) } catch { }' "$npm_root/$1/package.json"
+}
+if [ "$(installed_version typescript)" != "$typescript_version" ] ||
+  [ "$(installed_version @types/node)" != "$types_node_version" ]; then
+  echo "install-deps: installing typescript@$typescript_version @types/node@$types_node_version (npm -g)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || [ -w "$npm_root" ] || sudo="sudo"
+  $sudo npm install -g --no-audit --no-fund --loglevel=error "typescript@$typescript_version" "@types/node@$types_node_version"
 fi
 
 if [ "${1:-}" = api ] &&

@@ -174,9 +174,18 @@ int main(void) {
 			"java":       "public class Main { public static void main(String[] a) throws Exception { int c = System.in.read(); System.exit(c < 0 ? 0 : c); } }\n",
 			"go":         "package main\n\nimport \"os\"\n\nfunc main() {\n\tb := make([]byte, 1)\n\tif n, _ := os.Stdin.Read(b); n == 1 {\n\t\tos.Exit(int(b[0]))\n\t}\n}\n",
 			"javascript": "const d = require('fs').readFileSync(0);\nprocess.exit(d.length ? d[0] : 0);\n",
+			"typescript": "import { readFileSync } from 'fs';\nconst d = readFileSync(0);\nprocess.exit(d.length ? d[0] : 0);\n",
+			"rust":       "use std::io::Read;\nfn main() { let mut b = [0u8; 1]; let n = std::io::stdin().read(&mut b).unwrap(); std::process::exit(if n == 1 { b[0] as i32 } else { 0 }); }\n",
+			"kotlin":     "fun main() { val c = System.`in`.read(); kotlin.system.exitProcess(if (c < 0) 0 else c) }\n",
+			"csharp":     "class P { static int Main() { int c = System.Console.OpenStandardInput().ReadByte(); return c < 0 ? 0 : c; } }\n",
+			"ruby":       "c = $stdin.getbyte\nexit(c || 0)\n",
+			"php":        "<?php\n$c = fgetc(STDIN);\nexit($c === false ? 0 : ord($c));\n",
+			"perl":       "my $c = getc(STDIN);\nexit(defined $c ? ord($c) : 0);\n",
+			"lua":        "local c = io.read(1)\nos.exit(c and c:byte() or 0)\n",
+			"bash":       "IFS= read -r -n1 c\nexit $(printf '%d' \"'$c\")\n",
 		}
-		for lang, code := range exits {
-			f := alice.judgeOne(t, "leak", lang, code)
+		// Submitted all at once, each language by a learner of its own.
+		for lang, f := range judgeAll(t, in.Base, "leak", exits) {
 			if f.Verdict != codementor.VerdictRuntimeError || len(f.Tests) != 4 {
 				t.Errorf("%s: %s %+v %s", lang, f.Verdict, f.Tests, f.CompileOutput)
 				continue
@@ -184,7 +193,7 @@ int main(void) {
 			if f.Tests[0].ExitCode != 's' {
 				t.Errorf("%s: the sample test shows exit code %d, want %d", lang, f.Tests[0].ExitCode, 's')
 			}
-			hidden := hiddenTests(t, alice, f.ID)
+			hidden := hiddenTests(t, f.learner, f.ID)
 			if len(hidden) != 3 {
 				t.Fatalf("%s: %d hidden tests", lang, len(hidden))
 			}
@@ -362,15 +371,27 @@ func main() {
 			"javascript": "function twoSum(nums, target) { throw new Error('learner'); }\nmodule.exports = { twoSum };\n",
 			"go":         "package main\n\nfunc twoSum(nums []int, target int) []int {\n\tpanic(\"learner\")\n}\n",
 			"c":          "int *two_sum_missing(void) { return 0; }\n",
+			"typescript": "export function twoSum(nums: number[], target: number): number[] { throw new Error('learner'); }\n",
+			"rust":       "pub fn two_sum(nums: Vec<i32>, target: i32) -> Vec<i32> { panic!(\"learner {} {}\", nums.len(), target) }\n",
+			"kotlin":     "class Solution { fun twoSum(nums: IntArray, target: Int): IntArray { throw IllegalStateException(\"learner\") } }\n",
+			"csharp":     "public class Solution { public int[] TwoSum(int[] nums, int target) { throw new System.InvalidOperationException(\"learner\"); } }\n",
+			"ruby":       "def two_sum(nums, target)\n  raise 'learner'\nend\n",
+			"php":        "<?php\nfunction twoSum(array $nums, int $target): array { throw new Exception('learner'); }\n",
+			"perl":       "sub two_sum { die 'learner' }\n1;\n",
+			"lua":        "function two_sum(nums, target)\n  error('learner')\nend\n",
+			"bash":       "two_sum() {\n  no_such_learner_command \"$1\"\n}\n",
 		}
-		driverFile := map[string]string{"python": "main.py", "java": "Main.java", "javascript": "main.js", "go": "main.go", "c": "main.c"}
-		for lang, code := range crash {
-			f := alice.judgeOne(t, "two-sum-function", lang, code)
+		// The driver's files; TypeScript's is main.js too, once compiled.
+		driverFile := map[string]string{"python": "main.py", "java": "Main.java", "javascript": "main.js", "go": "main.go", "c": "main.c",
+			"typescript": "main.ts", "rust": "main.rs", "kotlin": "main.kt", "csharp": "main.cs", "ruby": "main.rb", "php": "main.php",
+			"perl": "main.pl", "lua": "main.lua", "bash": "main.sh"}
+		// Submitted all at once, each language by a learner of its own.
+		for lang, f := range judgeAll(t, in.Base, "two-sum-function", crash) {
 			shown := f.CompileOutput
 			if len(f.Tests) > 0 {
 				shown += f.Tests[0].Stderr + f.Tests[0].Message
 			}
-			if shown == "" || strings.Contains(shown, driverFile[lang]) {
+			if shown == "" || strings.Contains(shown, driverFile[lang]) || (lang == "typescript" && strings.Contains(shown, "main.js")) {
 				t.Errorf("%s (%s): the driver shows, or nothing does:\n%s", lang, f.Verdict, shown)
 			}
 		}

@@ -434,6 +434,14 @@ func TestBrowserShowsWhyASampleFailed(t *testing.T) {
 	if got := editorText(t, ctx); !strings.Contains(got, "#include") {
 		t.Errorf("C++ starts with\n%s\nwant its starter code", got)
 	}
+	// A language whose grammar is one of CodeMirror 5's modes is
+	// highlighted too, once its chunk has loaded.
+	chooseLanguage(t, ctx, "rust")
+	if got := editorText(t, ctx); !strings.Contains(got, "fn main()") {
+		t.Errorf("Rust starts with\n%s\nwant its starter code", got)
+	}
+	within(t, ctx, "Rust is highlighted",
+		void(chromedp.Poll[bool](`Array.from(document.querySelectorAll('[data-testid=editor] .cm-content .tok-keyword')).some(e => e.textContent === 'fn')`)))
 	chooseLanguage(t, ctx, "python")
 	if got := editorText(t, ctx); strings.TrimSpace(got) != strings.TrimSpace(aPlusBWrong) {
 		t.Errorf("back in Python the editor holds\n%s\nwant the draft\n%s", got, aPlusBWrong)

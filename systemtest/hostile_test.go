@@ -21,6 +21,32 @@ func (c *client) judgeOne(t *testing.T, question, language, code string) *codeme
 	return states[len(states)-1]
 }
 
+// judgedBy is a submission's final state, and the learner who sent it.
+type judgedBy struct {
+	*codementor.Submission
+	learner *client
+}
+
+// judgeAll submits, for question, each language's code of codes from a
+// learner of its own (a learner has at most a few submissions in flight),
+// all before it waits for any: the judges take them in turn meanwhile. It
+// returns their final states by language.
+func judgeAll(t *testing.T, base, question string, codes map[string]string) map[string]judgedBy {
+	t.Helper()
+	learners := map[string]*client{}
+	subs := map[string]*codementor.Submission{}
+	for lang, code := range codes {
+		learners[lang] = login(t, base, testUser("polyglot-"+lang), false)
+		subs[lang] = learners[lang].submit(t, question, lang, code)
+	}
+	finals := map[string]judgedBy{}
+	for lang, sub := range subs {
+		states := learners[lang].stream(t, "/api/submissions/"+sub.ID+"/events", "").untilFinal(t, sub.ID, finalWithin)
+		finals[lang] = judgedBy{states[len(states)-1], learners[lang]}
+	}
+	return finals
+}
+
 // probe is a question whose one sample test expects "ok": a hostile program
 // prints ok when its attack failed, so accepted means contained, and any
 // other output is shown in the test's result.
@@ -230,6 +256,53 @@ print('ok')
 			}
 		})
 	}
+	// The other languages' bombs, all at once: their runtimes' own ways to
+	// run out of memory must read as the memory limit.
+	t.Run("memory bombs of every runtime", func(t *testing.T) {
+		bombs := map[string]string{
+			"typescript": "const a: number[][] = [];\nfor (;;) a.push(new Array(1 << 17).fill(1.5));\n",
+			"rust":       "fn main() { let mut v: Vec<Vec<u8>> = Vec::new(); let mut n = 0u64; loop { let b = vec![1u8; 1 << 20]; n += b[(n as usize) % b.len()] as u64; v.push(b); if n == u64::MAX { println!(\"{}\", v.len()); } } }\n",
+			"kotlin":     "fun main() { val l = ArrayList<LongArray>(); while (true) l.add(LongArray(1 shl 17)) }\n",
+			"csharp":     "using System.Collections.Generic;\nclass P { static void Main() { var l = new List<long[]>(); for (;;) { var b = new long[1 << 17]; for (int i = 0; i < b.Length; i += 512) b[i] = 1; l.Add(b); } } }\n",
+			"ruby":       "a = []\nloop { a << 'x' * (1 << 20) }\n",
+			"php":        "<?php\n$a = [];\nwhile (true) { $a[] = str_repeat('x', 1 << 20); }\n",
+			"perl":       "my @a;\nwhile (1) { push @a, 'x' x (1 << 20); }\n",
+			"lua":        "local t = {}\nwhile true do t[#t + 1] = string.rep('x', 1 << 20) .. #t end\n",
+			"bash":       "a=x\nwhile :; do a=$a$a; done\n",
+		}
+		for lang, f := range judgeAll(t, in.Base, "probe", bombs) {
+			if f.Verdict != codementor.VerdictMemoryLimitExceeded {
+				t.Errorf("%s: verdict %s, want %s: %+v %s", lang, f.Verdict, codementor.VerdictMemoryLimitExceeded, f.Tests, f.CompileOutput)
+			}
+		}
+	})
+	t.Run("other runtimes' attacks", func(t *testing.T) {
+		attacks := map[string]string{
+			// A fork bomb of shells, and what PHP and Ruby can reach:
+			// the server's environment, host files, the host's port.
+			"bash": "while :; do ( while :; do :; done ) & done\n",
+			"php": fmt.Sprintf(`<?php
+$leak = getenv('CODEMENTOR_HOSTILE_SECRET') !== false || @file_get_contents('/etc/shadow') !== false || @is_dir('/root') || @file_get_contents(%q) !== false;
+$sock = @fsockopen('127.0.0.1', %d, $errno, $errstr, 1);
+echo ($leak || $sock) ? "LEAK\n" : "ok\n";
+`, filepath.Join(dataDir, "dev-jwt-secret"), port),
+			"ruby": fmt.Sprintf(`require 'socket'
+leak = ENV.to_h.to_s.include?(%q) || File.readable?('/etc/shadow') || Dir.exist?('/root') || File.readable?(%q)
+begin
+  TCPSocket.new('127.0.0.1', %d).close
+  leak = true
+rescue SystemCallError
+end
+puts leak ? 'LEAK' : 'ok'
+`, secret, filepath.Join(dataDir, "dev-jwt-secret"), port),
+		}
+		want := map[string]codementor.Verdict{"bash": forkBomb, "php": codementor.VerdictAccepted, "ruby": codementor.VerdictAccepted}
+		for lang, f := range judgeAll(t, in.Base, "probe", attacks) {
+			if f.Verdict != want[lang] && !(want[lang] == forkBomb && (f.Verdict == codementor.VerdictTimeLimitExceeded || f.Verdict == codementor.VerdictMemoryLimitExceeded)) {
+				t.Errorf("%s: verdict %s, want %s: %+v %s", lang, f.Verdict, want[lang], f.Tests, f.CompileOutput)
+			}
+		}
+	})
 	if n := connections.Load(); n != 0 {
 		t.Errorf("sandboxed programs connected to the host %d times", n)
 	}

@@ -122,6 +122,92 @@ func TestHideDriverEdges(t *testing.T) {
 			"TypeError: x\n",
 		},
 		{
+			"tsc with a host directory", "typescript",
+			"/tmp/x/main.ts(3,5): error TS2304: Cannot find name 'driverInput'.\nsolution.ts(1,17): error TS7006: Parameter 'n' implicitly has an 'any' type.\n",
+			Driver + ": error TS2304: Cannot find name 'driverInput'.\nsolution.ts(1,17): error TS7006: Parameter 'n' implicitly has an 'any' type.\n",
+		},
+		{
+			"typescript frames of the compiled driver", "typescript",
+			"Error: boom\n    at solve (/box/solution.js:2:9)\n    at Object.<anonymous> (/box/main.js:7:9)\n",
+			"Error: boom\n    at solve (/box/solution.js:2:9)\n",
+		},
+		{
+			"rust secondary location in the driver", "rust",
+			"error[E0061]: this function takes 1 argument but 2 arguments were supplied\n" +
+				" --> solution.rs:3:5\n" +
+				"  |\n" +
+				"3 |     helper(n, 2)\n" +
+				"  |     ^^^^^^ -  - supplied 2 arguments\n" +
+				"  |\n" +
+				"note: function defined here\n" +
+				"  ::: main.rs:9:4\n" +
+				"   |\n" +
+				"9  | fn helper(driver_n: i64) -> i64 {\n" +
+				"   |    ^^^^^^ ------------\n" +
+				"...\n" +
+				"   = note: see issue #1\n",
+			"error[E0061]: this function takes 1 argument but 2 arguments were supplied\n" +
+				" --> solution.rs:3:5\n" +
+				"  |\n" +
+				"3 |     helper(n, 2)\n" +
+				"  |     ^^^^^^ -  - supplied 2 arguments\n" +
+				"  |\n" +
+				"note: function defined here\n" +
+				"  ::: " + Driver + "\n" +
+				"   = note: see issue #1\n",
+		},
+		{
+			"rust help quoting the driver", "rust",
+			" --> main.rs:4:29\n  |\n4 |     let x: i64 = solution::solve(driver_n);\n  |                  ^^^^ expected `i64`\n  |\nhelp: try\n  |\n4 |     let x: i64 = solution::solve(driver_n).into();\n  |                                        +++++++\n",
+			" --> " + Driver + "\n  | expected `i64`\nhelp: try\n",
+		},
+		{
+			"kotlin frames without debug information", "kotlin",
+			"Exception in thread \"main\" java.lang.IllegalStateException\n\tat Solution.solve(Unknown Source)\n\tat MainKt.main(Unknown Source)\n\tat MainKt$main$1.invoke(Unknown Source)\n\tat MainKtHelper.run(Unknown Source)\n",
+			"Exception in thread \"main\" java.lang.IllegalStateException\n\tat Solution.solve(Unknown Source)\n\tat MainKtHelper.run(Unknown Source)\n",
+		},
+		{
+			"kotlin warning in the driver", "kotlin",
+			"main.kt:3:9: warning: variable 'driverUnused' is never used\n    val driverUnused = 1\n        ^\nsolution.kt:1:1: error: expecting a top level declaration\n",
+			Driver + ": warning: variable 'driverUnused' is never used\nsolution.kt:1:1: error: expecting a top level declaration\n",
+		},
+		{
+			"mono frames without debugging symbols", "csharp",
+			"System.Exception: boom\n" +
+				"  at Solution.Solve (System.Int32 n) [0x00006] in <d1ce895d49cb4a19b33e8e09587e4a19>:0 \n" +
+				"  at Program+<>c.<Main>b__0_0 (System.Int32 n) [0x00000] in <d1ce895d49cb4a19b33e8e09587e4a19>:0 \n" +
+				"  at Program.Main () [0x00006] in <d1ce895d49cb4a19b33e8e09587e4a19>:0 \n" +
+				"  at ProgramHelper.Run () [0x00006] in <d1ce895d49cb4a19b33e8e09587e4a19>:0 \n",
+			"System.Exception: boom\n" +
+				"  at Solution.Solve (System.Int32 n) [0x00006] in <d1ce895d49cb4a19b33e8e09587e4a19>:0 \n" +
+				"  at ProgramHelper.Run () [0x00006] in <d1ce895d49cb4a19b33e8e09587e4a19>:0 \n",
+		},
+		{
+			"ruby frames with CRLF", "ruby",
+			"/box/solution.rb:2:in `solve': boom (RuntimeError)\r\n\tfrom /box/main.rb:5:in `<main>'\r\n\tfrom solution.rb:9:in `helper'\r\n",
+			"/box/solution.rb:2:in `solve': boom (RuntimeError)\r\n\tfrom solution.rb:9:in `helper'\r\n",
+		},
+		{
+			"php warning and frames", "php",
+			"Warning: Undefined variable $driverInput in /box/main.php on line 4\n#0 main.php(12): solve(0)\n#1 /box/solution.php(3): helper()\n",
+			"Warning: Undefined variable $driverInput in " + Driver + "\n#1 /box/solution.php(3): helper()\n",
+		},
+		{
+			"perl die in the driver", "perl",
+			"Died at main.pl line 3.\nboom at /box/solution.pl line 2.\n\t...propagated at /box/main.pl line 6.\n",
+			"Died at " + Driver + ".\nboom at /box/solution.pl line 2.\n\t...propagated at " + Driver + ".\n",
+		},
+		{
+			"lua frames with directories", "lua",
+			"lua5.4: /box/solution.lua:2: boom\nstack traceback:\n\t/box/solution.lua:2: in function 'solve'\n\t/box/main.lua:3: in local 'run'\n\t(...tail calls...)\n",
+			"lua5.4: /box/solution.lua:2: boom\nstack traceback:\n\t/box/solution.lua:2: in function 'solve'\n\t(...tail calls...)\n",
+		},
+		{
+			"bash with a directory", "bash",
+			"/box/main.sh: line 4: driver_input: unbound variable\n./solution.sh: line 2: x: unbound variable\n",
+			Driver + ": driver_input: unbound variable\n./solution.sh: line 2: x: unbound variable\n",
+		},
+		{
 			"go deadlock", "go",
 			"fatal error: all goroutines are asleep - deadlock!\n\n" +
 				"goroutine 1 [chan receive]:\n" +
@@ -204,8 +290,10 @@ func FuzzHideDriver(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pick uint8, text string) {
 		lang := langs[int(pick)%len(langs)]
 		got := HideDriver(lang, text)
-		if m := mentionCheck(dialects[lang].file).FindString(got); m != "" {
-			t.Errorf("HideDriver(%q, %q) = %q: still mentions the driver (%q)", lang, text, got, m)
+		for _, d := range dialects[lang] {
+			if m := mentionCheck(d.file).FindString(got); m != "" {
+				t.Errorf("HideDriver(%q, %q) = %q: still mentions the driver (%q)", lang, text, got, m)
+			}
 		}
 	})
 }

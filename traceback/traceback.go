@@ -4,7 +4,8 @@
 // A question may have a driver per language: its own code, holding the entry
 // point, compiled or loaded with the learner's code (main.py + solution.py,
 // main.c + solution.c, main.cpp + solution.cpp, Main.java + Solution.java,
-// main.go + solution.go, main.js + solution.js). Drivers are never shown to
+// main.go + solution.go, main.js + solution.js, and main + solution with the
+// extension of TypeScript, Rust, Kotlin, C#, Ruby, PHP, Perl, Lua and Bash). Drivers are never shown to
 // learners, yet tracebacks, stack traces and compiler messages name the
 // driver's file and lines and quote its source. HideDriver rewrites such
 // text: the driver's frames go, with the source lines and carets under them;
@@ -13,8 +14,10 @@
 // learner's own locations, and every message, stay.
 //
 // The rules work line by line on the formats of CPython 3, gcc and g++,
-// javac and the JVM, the Go compiler and runtime, and Node.js, wherever the
-// files lie (/box in the sandbox, a host directory without one), and a last
+// javac and the JVM, the Go compiler and runtime, Node.js, tsc (whose
+// TypeScript runs on node: its driver is main.ts, and main.js once
+// compiled), rustc and Rust's panics, kotlinc, mcs and mono, Ruby, PHP,
+// Perl, Lua and Bash, wherever the files lie (/box in the sandbox, a host directory without one), and a last
 // pass replaces any mention of the driver's file that survives them. Text
 // a program prints itself may mimic these formats and be rewritten too.
 package traceback
@@ -32,18 +35,20 @@ const Driver = "the question's driver"
 // everything that reveals the driver of language removed: the driver file's
 // paths with line numbers, its stack frames, and its quoted source lines and
 // carets; the learner's own frames and the error message itself stay.
-// language is a submission's language ID (python, c, cpp, java, go,
-// javascript); text of any other language is returned unchanged.
+// language is a submission's language ID (one of codementor.Languages);
+// text of any other language is returned unchanged.
 func HideDriver(language, text string) string {
-	d := dialects[language]
-	if d == nil || text == "" {
+	if text == "" {
 		return text
 	}
-	lines := d.hide(d, strings.Split(text, "\n"))
-	for i, l := range lines {
-		lines[i] = d.scrub(l)
+	for _, d := range dialects[language] {
+		lines := d.hide(d, strings.Split(text, "\n"))
+		for i, l := range lines {
+			lines[i] = d.scrub(l)
+		}
+		text = strings.Join(lines, "\n")
 	}
-	return strings.Join(lines, "\n")
+	return text
 }
 
 // dialect is what HideDriver knows of one language: the driver's file name,
@@ -60,34 +65,57 @@ type dialect struct {
 	hide func(d *dialect, lines []string) []string
 }
 
-// dialects maps a language ID to its dialect. It is never modified.
-var dialects = map[string]*dialect{
-	"python":     newDialect("main.py", hidePython),
-	"c":          newDialect("main.c", hideGCC),
-	"cpp":        newDialect("main.cpp", hideGCC),
-	"java":       newDialect("Main.java", hideJava),
-	"go":         newDialect("main.go", hideGo),
-	"javascript": newDialect("main.js", hideNode),
+// dialects maps a language ID to its dialects, applied in turn: one per
+// file of the driver (TypeScript's driver is main.ts, which tsc and the
+// stack traces name, and main.js, which node runs). It is never modified.
+var dialects = map[string][]*dialect{
+	"python":     {newDialect("main.py", hidePython, "")},
+	"c":          {newDialect("main.c", hideGCC, "")},
+	"cpp":        {newDialect("main.cpp", hideGCC, "")},
+	"java":       {newDialect("Main.java", hideJava, "")},
+	"go":         {newDialect("main.go", hideGo, "")},
+	"javascript": {newDialect("main.js", hideNode, "")},
+	"typescript": {newDialect("main.ts", hideNode, parenLocation), newDialect("main.js", hideNode, "")},
+	"rust":       {newDialect("main.rs", hideRust, "")},
+	"kotlin":     {newDialect("main.kt", hideKotlin, "")},
+	"csharp":     {newDialect("main.cs", hideMono, parenLocation)},
+	"ruby":       {newDialect("main.rb", hideRuby, "")},
+	"php":        {newDialect("main.php", hidePHP, `|\(\d+\)| on line \d+`)},
+	"perl":       {newDialect("main.pl", hideNothing, `| line \d+`)},
+	"lua":        {newDialect("main.lua", hideLua, "")},
+	"bash":       {newDialect("main.sh", hideNothing, `|: line \d+`)},
 }
 
-func newDialect(file string, hide func(*dialect, []string) []string) *dialect {
-	return &dialect{file: file, mention: regexp.MustCompile(mentionPattern(file)), hide: hide}
+// parenLocation is the location tsc and mcs put after a file name:
+// "main.ts(3,5)".
+const parenLocation = `|\(\d+,\d+\)`
+
+// newDialect returns the dialect of a driver file, whose rules are hide and
+// whose tools put a location after the file name in the usual forms (see
+// mentionPattern) or in those of the alternatives location ("|" and a
+// pattern each, "" for none).
+func newDialect(file string, hide func(*dialect, []string) []string, location string) *dialect {
+	return &dialect{file: file, mention: regexp.MustCompile(mentionPattern(file, location)), hide: hide}
 }
+
+// hideNothing is the rule of a language whose messages quote no source and
+// hold no stack frames: scrub rewrites their locations.
+func hideNothing(_ *dialect, lines []string) []string { return lines }
 
 // mentionPattern returns the pattern of a mention of file: what precedes
 // it (the line's start or a character that cannot be part of a name), its
 // directory if any, then the location, if any, that tools put after it:
 // :line[:column] (most), ", line N" (Python), :(.section+0x1f) (the
-// linker), " +0x1d" (Go's stack traces). A longer name that merely ends
-// with file (domain.py, Foo$Main.java) does not match. Whether the name
-// goes on after the match (main.pyc) is checked by scrub, RE2 having no
-// look-ahead.
-func mentionPattern(file string) string {
+// linker), " +0x1d" (Go's stack traces), or one of the alternatives of
+// location, the dialect's own. A longer name that merely ends with file
+// (domain.py, Foo$Main.java) does not match. Whether the name goes on after
+// the match (main.pyc) is checked by scrub, RE2 having no look-ahead.
+func mentionPattern(file, location string) string {
 	const (
-		before  = `(^|[^\w.$-])`
-		dir     = "(?:file://)?(?:[^\\s\"'`()\\[\\]<>{},;:‘’“”]*/)?"
-		located = `((?:(?::\d+)+|", line \d+|:\([^)\s]*\))?(?: \+0x[0-9a-f]+)?)`
+		before = `(^|[^\w.$-])`
+		dir    = "(?:file://)?(?:[^\\s\"'`()\\[\\]<>{},;:‘’“”]*/)?"
 	)
+	located := `((?:(?::\d+)+|", line \d+|:\([^)\s]*\)` + location + `)?(?: \+0x[0-9a-f]+)?)`
 	return before + dir + regexp.QuoteMeta(file) + located
 }
 

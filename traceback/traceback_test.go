@@ -111,6 +111,47 @@ var programCases = []programCase{
 	{lang: "javascript", name: "syntax", want: []string{"/box/solution.js:2\n", "SyntaxError: Unexpected token ';'"}},
 	{lang: "javascript", name: "recursion", want: []string{"RangeError: Maximum call stack size exceeded", "at solve (/box/solution.js:2:"}},
 	{lang: "javascript", name: "driversyntax", want: []string{"SyntaxError: Unexpected token ')'"}},
+	{lang: "typescript", name: "missing", want: []string{Driver + ": error TS2724: '\"./solution\"' has no exported member named 'solve'. Did you mean 'solveIt'?"}},
+	{lang: "typescript", name: "null", want: []string{"TypeError: Cannot read properties of null (reading 'length')"}, hidden: []string{"at Object.<anonymous>"}},
+	{lang: "typescript", name: "throw", want: []string{"/box/solution.ts:3\n", "RangeError: n must be positive", "at solve (/box/solution.ts:3:15)"}, hidden: []string{"at Object.<anonymous>"}},
+	{lang: "typescript", name: "type", want: []string{"solution.ts(2,11): error TS2322: Type 'string' is not assignable to type 'number'."}},
+
+	{lang: "rust", name: "mismatch", want: []string{"error[E0308]: mismatched types", " --> " + Driver, "  | expected `i64`, found struct `String`"}},
+	{lang: "rust", name: "panic", want: []string{"thread 'main' panicked at 'index out of bounds: the len is 0 but the index is 0', solution.rs:2:5"}},
+	{lang: "rust", name: "private", want: []string{"error[E0603]: function `solve` is private", " --> solution.rs:1:1", "1 | fn solve(n: i64) -> i64 {"}},
+	{lang: "rust", name: "syntax", want: []string{"error: expected `;`, found `doubled`", "2 |     let doubled = n * 2"}},
+
+	{lang: "kotlin", name: "divide", want: []string{"java.lang.ArithmeticException: / by zero", "\tat Solution.helper(solution.kt:4)", "\tat Solution.solve(solution.kt:2)"}, hidden: []string{"MainKt"}},
+	{lang: "kotlin", name: "syntax", want: []string{"solution.kt:3:22: error: expecting ')'", "        return n * (2"}},
+	{lang: "kotlin", name: "throw", want: []string{"java.lang.IllegalArgumentException: n must be positive: 0", "\tat Solution.solve(solution.kt:3)"}, hidden: []string{"MainKt"}},
+	{lang: "kotlin", name: "unresolved", want: []string{Driver + ": error: unresolved reference: solve"}},
+
+	{lang: "csharp", name: "missing", want: []string{Driver + ": error CS1061: Type `Solution' does not contain a definition for `Solve'", "solution.cs(1,14): (Location of the symbol related to previous error)"}},
+	{lang: "csharp", name: "null", want: []string{"System.NullReferenceException: Object reference not set to an instance of an object"}, hidden: []string{"Program.Main"}},
+	{lang: "csharp", name: "syntax", want: []string{"solution.cs(5,19): error CS1525: Unexpected symbol `;'"}},
+	{lang: "csharp", name: "throw", want: []string{"System.ArgumentException: n must be positive", "  at Solution.Solve (System.Int32 n) [0x00011] in /box/solution.cs:11"}, hidden: []string{"Program.Main"}},
+
+	{lang: "ruby", name: "driversyntax", want: []string{Driver + ": syntax error, unexpected ')', expecting end-of-input"}},
+	{lang: "ruby", name: "nomethod", want: []string{"undefined method `join' for nil:NilClass (NoMethodError)"}},
+	{lang: "ruby", name: "raise", want: []string{"/box/solution.rb:2:in `solve': n must be positive (ArgumentError)"}, hidden: []string{"<main>"}},
+	{lang: "ruby", name: "syntax", want: []string{"solution.rb:3: syntax error, unexpected `end', expecting ')'"}},
+
+	{lang: "php", name: "syntax", want: []string{"Parse error: syntax error, unexpected token \";\" in solution.php on line 5"}},
+	{lang: "php", name: "throw", want: []string{"Uncaught InvalidArgumentException: n must be positive in /box/solution.php:6", "#1 {main}", "  thrown in /box/solution.php on line 6"}},
+	{lang: "php", name: "type", want: []string{"must be of type int, string given, called in " + Driver + " and defined in /box/solution.php:3"}},
+	{lang: "php", name: "undefined", want: []string{"Call to undefined function solve() in " + Driver}},
+
+	{lang: "perl", name: "die", want: []string{"n must be positive at /box/solution.pl line 6."}},
+	{lang: "perl", name: "syntax", want: []string{"syntax error at solution.pl line 6, near \"* ;\""}},
+	{lang: "perl", name: "undefined", want: []string{"Undefined subroutine &main::solve called at " + Driver + "."}},
+
+	{lang: "lua", name: "error", want: []string{"lua5.4: solution.lua:3: n must be positive", "\tsolution.lua:3: in function 'solve'"}, hidden: []string{"main chunk"}},
+	{lang: "lua", name: "nilcall", want: []string{"lua5.4: " + Driver + ": attempt to call a nil value (global 'solve')"}},
+	{lang: "lua", name: "syntax", want: []string{"luac5.4: solution.lua:3: unexpected symbol near 'end'"}},
+
+	{lang: "bash", name: "notfound", want: []string{Driver + ": solve: command not found"}},
+	{lang: "bash", name: "syntax", want: []string{"solution.sh: line 4: syntax error near unexpected token `}'"}},
+	{lang: "bash", name: "unset", want: []string{"n must be positive"}},
 }
 
 // TestHideDriver rewrites the outputs captured in testdata/captured and
@@ -138,7 +179,7 @@ func (c programCase) capturedPath(ext string) string {
 
 // driverFile is the driver's file name in testdata/programs.
 func (c programCase) driverFile() string {
-	return dialects[c.lang].file
+	return dialects[c.lang][0].file
 }
 
 // solutionFile is the learner's file name.
@@ -156,8 +197,10 @@ func (c programCase) solutionFile() string {
 // nothing of c.hidden; every location in the learner's file, and c.want.
 func checkHidden(t testing.TB, c programCase, in, got string) {
 	t.Helper()
-	if m := mentionCheck(c.driverFile()).FindString(got); m != "" {
-		t.Errorf("the driver's file is still mentioned (%q) in\n%s", m, got)
+	for _, d := range dialects[c.lang] {
+		if m := mentionCheck(d.file).FindString(got); m != "" {
+			t.Errorf("the driver's file is still mentioned (%q) in\n%s", m, got)
+		}
 	}
 	driver := readFile(t, filepath.Join(c.programDir(), c.driverFile()))
 	for _, line := range strings.Split(driver, "\n") {
@@ -171,7 +214,7 @@ func checkHidden(t testing.TB, c programCase, in, got string) {
 			t.Errorf("%q is still in\n%s", h, got)
 		}
 	}
-	at := regexp.MustCompile(regexp.QuoteMeta(c.solutionFile()) + `(:\d|", line \d)`)
+	at := regexp.MustCompile(regexp.QuoteMeta(c.solutionFile()) + `(:\d|", line \d|\(\d| line \d)`)
 	if n, m := len(at.FindAllString(in, -1)), len(at.FindAllString(got, -1)); n != m {
 		t.Errorf("%d locations in %s before, %d after; got\n%s", n, c.solutionFile(), m, got)
 	}

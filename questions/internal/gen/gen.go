@@ -1,8 +1,9 @@
 // Package gen builds the JSON files of the starter questions from the sources
 // kept beside it: a Markdown statement per question (statements/<id>.md), its
 // starter code in every language (code/<id>.py, .c, .cpp, .java, .go.txt,
-// .js), for a question whose learners write only a function its drivers
-// (drivers/<id>.<ext>, the same extensions), and in Go the question's
+// .js, .ts, .rs, .kt, .cs, .rb, .php, .pl, .lua, .sh), for a question whose
+// learners write only a function its drivers (drivers/<id>.<ext>, the same
+// extensions), and in Go the question's
 // settings, its test inputs (hand-written or generated from a fixed seed) and
 // a solver that computes every expected output.
 //
@@ -45,6 +46,15 @@ var extensions = map[string]string{
 	"java":       "java",
 	"go":         "go.txt",
 	"javascript": "js",
+	"typescript": "ts",
+	"rust":       "rs",
+	"kotlin":     "kt",
+	"csharp":     "cs",
+	"ruby":       "rb",
+	"php":        "php",
+	"perl":       "pl",
+	"lua":        "lua",
+	"bash":       "sh",
 }
 
 // problem is the source of one question.

@@ -49,7 +49,8 @@ type Language struct {
 	Binds []string
 	// Version is the argv that prints the toolchain's version (run once,
 	// outside the sandbox, by Find), and VersionPrefix what precedes the
-	// version in its output ("" for the first word).
+	// version in its output ("" for the first word). A finder that knows
+	// the version better sets the placeholder {version}, which then wins.
 	Version       []string
 	VersionPrefix string
 	// AddressSpaceSlackMB is added to the memory limit to get RLIMIT_AS: the
@@ -97,7 +98,33 @@ sys.exit(1 if bad else 0)
 var (
 	javaFlags  = []string{"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData"}
 	javacFlags = prefixAll("-J", javaFlags)
+	// javaRunFlags run a program: the heap and the stacks bounded by the
+	// run's limits, the JVM's own messages on stderr. The JVM's warnings
+	// (unified logging) go to stdout by default, where they would count as
+	// the program's output.
+	javaRunFlags = concat(javaFlags, []string{
+		"-Xlog:disable", "-Xlog:all=warning:stderr",
+		"-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xmx{mem}m", "-Xss{stack}m",
+	})
 )
+
+// kotlinCompiler is the Kotlin compiler's argv, up to its options: the
+// compiler's main class run straight on the JVM (not the kotlinc script,
+// which needs bash and a preloader that class data sharing cannot see),
+// with the JVM flags of javac and, once made, the compiler's class data
+// archive ({kotlinc_cds}).
+var kotlinCompiler = concat([]string{"{java_home}/bin/java"}, javaFlags, []string{
+	"{kotlinc_cds}", "-Xmx768m", "-cp", "{kotlinc_cp}", "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler",
+})
+
+// syntaxCheckEach is the argv of a "compiler" that checks each source file
+// with a checker that takes one file: sh runs "$0" plus the checker's
+// flags on every file, stopping at the first that fails, and prints what
+// the checker said of that file only (not the "Syntax OK" of those before).
+// (No braces in the script: they would be placeholders.)
+func syntaxCheckEach(checker ...string) []string {
+	return concat([]string{"/bin/sh", "-c", `for f; do if ! out=$("$0" ` + strings.Join(checker[1:], " ") + ` "$f" 2>&1); then printf '%s\n' "$out"; exit 1; fi; done`, checker[0]}, []string{"{sources}"})
+}
 
 // goEnv is the environment of the Go toolchain, in the sandbox and when Prepare
 // warms the build cache: no network, no toolchain switch, no cgo, no user
@@ -177,12 +204,7 @@ var table = []Language{
 		Compile: concat([]string{"{java_home}/bin/javac"}, javacFlags, []string{
 			"{javac_cds}", "-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", ".", "{sources}",
 		}),
-		Run: concat([]string{"{java_home}/bin/java"}, javaFlags, []string{
-			// The JVM's own warnings (unified logging) go to stdout by
-			// default, where they would count as the program's output.
-			"-Xlog:disable", "-Xlog:all=warning:stderr",
-			"-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xmx{mem}m", "-Xss{stack}m", "-cp", "/box", "Main",
-		}),
+		Run:                 concat([]string{"{java_home}/bin/java"}, javaRunFlags, []string{"-cp", "/box", "Main"}),
 		Requires:            []string{"{java_home}/bin/java", "{java_home}/bin/javac"},
 		Binds:               []string{"{java_binds}"},
 		Version:             []string{"{java_home}/bin/java", "-version"},
@@ -228,7 +250,187 @@ var table = []Language{
 		MemorySlackMB:       64,
 		OOMMarkers:          []string{"JavaScript heap out of memory"},
 	},
+	{
+		// tsc, strict, type-checks and compiles the sources to CommonJS
+		// beside them (main.js, solution.js), writing nothing when they
+		// do not type-check; node runs them as it runs JavaScript. The
+		// driver does import { f } from './solution'. The declarations
+		// are node's and ES2022's (not the DOM's, a third of tsc's time),
+		// and tsc does not check them (--skipLibCheck). With the source
+		// maps tsc writes, node's stack traces name the TypeScript
+		// sources' lines.
+		ID:       "typescript",
+		Entry:    "main.ts",
+		Solution: "solution.ts",
+		Compile: []string{
+			"{node}", "{tsc}", "--pretty", "false", "--noEmitOnError", "--strict", "--skipLibCheck",
+			"--target", "es2022", "--lib", "es2022", "--module", "commonjs", "--moduleResolution", "node",
+			"--types", "node", "--typeRoots", "{ts_types}", "--newLine", "lf", "--sourceMap", "{sources}",
+		},
+		Run:                 []string{"{node}", "--enable-source-maps", "--max-old-space-size={mem}", "main.js"},
+		Requires:            []string{"{node}", "{tsc}", "{ts_types}/node/index.d.ts"},
+		Binds:               []string{"{node_binds}", "{ts_binds}"},
+		Version:             []string{"{node}", "{tsc}", "--version"},
+		VersionPrefix:       "Version ",
+		AddressSpaceSlackMB: 2048,
+		MemorySlackMB:       64,
+		OOMMarkers:          []string{"JavaScript heap out of memory"},
+	},
+	{
+		// The driver, main.rs, declares the learner's file as a module
+		// (mod solution; use solution::*;): rustc finds it beside main.rs,
+		// the crate's root and only source on its command line. Debian's
+		// rustc, not a rustup toolchain under a home directory. One codegen
+		// unit: one LLVM thread (each thread's stack is reserved at the
+		// stack limit, and a dozen of them would not fit in the
+		// compiler's address space), and small programs optimize better.
+		ID:                  "rust",
+		Entry:               "main.rs",
+		Solution:            "solution.rs",
+		Compile:             []string{"/usr/bin/rustc", "-O", "--edition", "2021", "-C", "codegen-units=1", "-C", "debuginfo=0", "-o", "main", "main.rs"},
+		Run:                 []string{"/box/main"},
+		Requires:            []string{"/usr/bin/rustc"},
+		Version:             []string{"/usr/bin/rustc", "--version"},
+		VersionPrefix:       "rustc ",
+		AddressSpaceSlackMB: 16,
+		MemorySlackMB:       4,
+		Native:              true,
+		OOMMarkers:          []string{"memory allocation of"},
+	},
+	{
+		// Without a driver the learner writes fun main() in main.kt; with
+		// one, the driver's main.kt holds it and the learner writes class
+		// Solution in solution.kt. Either way the entry point is the class
+		// MainKt. The program runs on the JVM as Java does, with the
+		// Kotlin standard library on its class path.
+		ID:                  "kotlin",
+		Entry:               "main.kt",
+		Solution:            "solution.kt",
+		Compile:             concat(kotlinCompiler, []string{"-kotlin-home", "{kotlin_home}", "-no-reflect", "-d", ".", "{sources}"}),
+		Run:                 concat([]string{"{java_home}/bin/java"}, javaRunFlags, []string{"-cp", "/box:{kotlin_stdlib}", "MainKt"}),
+		Requires:            []string{"{java_home}/bin/java", "{kotlin_stdlib}"},
+		Binds:               []string{"{kotlin_binds}"},
+		Version:             concat(kotlinCompiler, []string{"-version"}),
+		VersionPrefix:       "kotlinc-jvm ",
+		AddressSpaceSlackMB: 4096,
+		MemorySlackMB:       64,
+		OOMMarkers:          []string{"java.lang.OutOfMemoryError"},
+	},
+	{
+		// mcs compiles main.cs (and the learner's solution.cs with a
+		// driver, whose class Program calls the learner's class Solution)
+		// into main.exe; mono runs it, its heap bounded by the collector's
+		// max-heap-size. mcs is a script around mono: its own heap is
+		// bounded the same way, by the compiler's memory limit. With the
+		// debugging symbols mcs writes (main.exe.mdb), mono --debug names
+		// the sources' lines in stack traces.
+		ID:                  "csharp",
+		Entry:               "main.cs",
+		Solution:            "solution.cs",
+		Compile:             []string{"/usr/bin/mono", "/usr/lib/mono/4.5/mcs.exe", "-optimize+", "-debug", "-nologo", "-out:main.exe", "{sources}"},
+		CompileEnv:          []string{"MONO_GC_PARAMS=max-heap-size=768m"},
+		Run:                 []string{"/usr/bin/mono", "--debug", "main.exe"},
+		RunEnv:              []string{"MONO_GC_PARAMS=max-heap-size={mem}m"},
+		Requires:            []string{"/usr/bin/mono", "/usr/lib/mono/4.5/mcs.exe"},
+		Binds:               []string{"/etc/mono"},
+		Version:             []string{"/usr/bin/mono", "--version"},
+		VersionPrefix:       "version ",
+		AddressSpaceSlackMB: 2048,
+		MemorySlackMB:       64,
+		OOMMarkers:          []string{"OutOfMemoryException"},
+	},
+	{
+		// Ruby without RubyGems (faster to start; the standard library
+		// stays). The driver does require_relative 'solution'. The
+		// "compiler" is ruby -c, a syntax check that runs nothing.
+		ID:                  "ruby",
+		Entry:               "main.rb",
+		Solution:            "solution.rb",
+		Compile:             syntaxCheckEach("/usr/bin/ruby", "--disable-gems", "-c"),
+		CheckOnly:           true,
+		Run:                 []string{"/usr/bin/ruby", "--disable-gems", "main.rb"},
+		Requires:            []string{"/usr/bin/ruby"},
+		Version:             []string{"/usr/bin/ruby", "--version"},
+		VersionPrefix:       "ruby ",
+		AddressSpaceSlackMB: 128,
+		MemorySlackMB:       16,
+		OOMMarkers:          []string{"failed to allocate memory", "NoMemoryError"},
+	},
+	{
+		// PHP without any php.ini (-n): only the extensions built into the
+		// interpreter, none of those loaded from the ini files (curl,
+		// sockets, mysqli, ...); its memory_limit is the run's, its errors
+		// go to stderr, not to stdout where they would count as output.
+		// The driver does require __DIR__ . '/solution.php'. php -l checks
+		// the syntax of one file, running nothing.
+		ID:                  "php",
+		Entry:               "main.php",
+		Solution:            "solution.php",
+		Compile:             syntaxCheckEach(concat([]string{"/usr/bin/php"}, phpFlags, []string{"-l"})...),
+		CheckOnly:           true,
+		Run:                 concat([]string{"/usr/bin/php"}, phpFlags, []string{"-d", "memory_limit={mem}M", "main.php"}),
+		Requires:            []string{"/usr/bin/php"},
+		Version:             []string{"/usr/bin/php", "-n", "--version"},
+		VersionPrefix:       "PHP ",
+		AddressSpaceSlackMB: 128,
+		MemorySlackMB:       32,
+		OOMMarkers:          []string{"Allowed memory size"},
+	},
+	{
+		// The driver does do './solution.pl'. perl -c checks the syntax;
+		// it runs BEGIN blocks and use statements, here in the program's
+		// own sandbox, under the compiler's limits.
+		ID:                  "perl",
+		Entry:               "main.pl",
+		Solution:            "solution.pl",
+		Compile:             syntaxCheckEach("/usr/bin/perl", "-c"),
+		CheckOnly:           true,
+		Run:                 []string{"/usr/bin/perl", "main.pl"},
+		Requires:            []string{"/usr/bin/perl"},
+		Version:             []string{"/usr/bin/perl", "-e", "print $^V"},
+		VersionPrefix:       "v",
+		AddressSpaceSlackMB: 32,
+		MemorySlackMB:       8,
+		OOMMarkers:          []string{"Out of memory"},
+	},
+	{
+		// Lua 5.4; the driver does dofile('solution.lua'). luac -p parses
+		// without writing anything, one file at a time (5.4.4's luac
+		// aborts with a double free when -p is given several).
+		ID:                  "lua",
+		Entry:               "main.lua",
+		Solution:            "solution.lua",
+		Compile:             syntaxCheckEach("/usr/bin/luac5.4", "-p"),
+		CheckOnly:           true,
+		Run:                 []string{"/usr/bin/lua5.4", "main.lua"},
+		Requires:            []string{"/usr/bin/lua5.4", "/usr/bin/luac5.4"},
+		Version:             []string{"/usr/bin/lua5.4", "-v"},
+		VersionPrefix:       "Lua ",
+		AddressSpaceSlackMB: 16,
+		MemorySlackMB:       4,
+		OOMMarkers:          []string{"not enough memory"},
+	},
+	{
+		// bash without startup files; the driver does source ./solution.sh.
+		// bash -n parses without running.
+		ID:                  "bash",
+		Entry:               "main.sh",
+		Solution:            "solution.sh",
+		Compile:             syntaxCheckEach("/bin/bash", "--norc", "--noprofile", "-n"),
+		CheckOnly:           true,
+		Run:                 []string{"/bin/bash", "--norc", "--noprofile", "main.sh"},
+		Requires:            []string{"/bin/bash"},
+		Version:             []string{"/bin/bash", "--version"},
+		VersionPrefix:       "version ",
+		AddressSpaceSlackMB: 16,
+		MemorySlackMB:       8,
+		OOMMarkers:          []string{"cannot allocate"},
+	},
 }
+
+// phpFlags run PHP without any ini file, its errors on stderr only (the CLI
+// would print them on stdout and log them to stderr too).
+var phpFlags = []string{"-n", "-d", "display_errors=stderr", "-d", "log_errors=0", "-d", "html_errors=0"}
 
 // genericOOMMarkers are stderr substrings meaning an allocation failed,
 // whatever the language: the C library's and the kernel's words for ENOMEM.

@@ -1,18 +1,20 @@
 // Package toolchain holds the sandbox's language table (how to build and run
 // programs of each language) and finds the toolchains of this machine: where
 // each language's compiler or runtime lives, its version, the paths a box
-// must bind for it, and the caches Prepare makes for it (a class data archive
-// of javac, a warm Go build cache). The toolchains are ours and trusted: this
+// must bind for it, and the caches Prepare makes for it (class data archives
+// of javac and of the Kotlin compiler, a warm Go build cache). The toolchains are ours and trusted: this
 // package runs them outside the sandbox, on code of its own.
 package toolchain
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -33,8 +35,12 @@ const (
 	boxCacheDir   = "/run/codementor"
 	goCacheBoxDir = boxCacheDir + "/gocache"
 	javacCDSBox   = boxCacheDir + "/javac.jsa"
+	kotlincCDSBox = boxCacheDir + "/kotlinc.jsa"
 	probeTimeout  = 30 * time.Second
 	warmupTimeout = 5 * time.Minute
+	// idleWarmupTimeout bounds a cache made at idle priority, which gets
+	// a CPU only when nothing else wants one.
+	idleWarmupTimeout = 30 * time.Minute
 )
 
 // CachePrefix begins the names of the caches in their directory.
@@ -42,7 +48,7 @@ const CachePrefix = "cache-"
 
 // The scratch directories in which the caches are made are named after these
 // kinds (see Caches.TempPrefix).
-const javacScratch, goScratch = ".javac", ".gocache"
+const javacScratch, kotlincScratch, goScratch = ".javac", ".kotlinc", ".gocache"
 
 // Toolchain is a language as this machine has it.
 type Toolchain struct {
@@ -50,10 +56,13 @@ type Toolchain struct {
 	Version string
 	vars    map[string][]string // the finder's placeholders
 	// cache is the host path of what prepare made (a file or directory),
-	// bound read-only at cacheBox in the sandbox when it exists; ready is
-	// closed once prepare is over, successful or not.
+	// bound read-only at cacheBox in the sandbox when it exists; made is
+	// closed once prepare is over, successful or not. ready is closed
+	// once compilations may start: with made, or at once for a cache
+	// they do not wait for (see Prepare).
 	cache    string
 	cacheBox string
+	made     chan struct{}
 	ready    chan struct{}
 }
 
@@ -64,6 +73,8 @@ var finders = map[string]func(context.Context) (map[string][]string, error){
 	"java":       findJava,
 	"go":         findGo,
 	"javascript": findNode,
+	"typescript": findTypeScript,
+	"kotlin":     findKotlin,
 }
 
 // Find returns the toolchains of the table present on this machine, in the
@@ -89,7 +100,7 @@ func Find(ctx context.Context, log *slog.Logger) []*Toolchain {
 }
 
 func find(ctx context.Context, l *Language) (*Toolchain, error) {
-	tc := &Toolchain{Lang: l, vars: map[string][]string{}, ready: make(chan struct{})}
+	tc := &Toolchain{Lang: l, vars: map[string][]string{}, made: make(chan struct{}), ready: make(chan struct{})}
 	if find := finders[l.ID]; find != nil {
 		vars, err := find(ctx)
 		if err != nil {
@@ -117,6 +128,10 @@ func find(ctx context.Context, l *Language) (*Toolchain, error) {
 	if tc.Version = parseVersion(out, l.VersionPrefix); tc.Version == "" {
 		return nil, fmt.Errorf("%s printed no version: %q", strings.Join(argv, " "), out)
 	}
+	if v := tc.vars["version"]; len(v) == 1 && v[0] != "" {
+		// The finder knows better (a build that calls itself a snapshot).
+		tc.Version = v[0]
+	}
 	return tc, nil
 }
 
@@ -137,11 +152,14 @@ func parseVersion(out []byte, prefix string) string {
 }
 
 // trusted runs one of our toolchains outside the sandbox, with a minimal
-// environment plus env, and returns its merged output.
+// environment plus env, and returns its merged output. It dies with this
+// process (a cache being made when the service stops is made again by the
+// next one, rather than by an orphan whose work nobody would keep).
 func trusted(ctx context.Context, timeout time.Duration, dir string, env []string, argv ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.SysProcAttr = &unix.SysProcAttr{Pdeathsig: unix.SIGKILL}
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + os.TempDir(), "LANG=C.UTF-8", "GOTOOLCHAIN=local"}, env...)
 	cmd.WaitDelay = time.Second
@@ -207,6 +225,113 @@ func findNode(context.Context) (map[string][]string, error) {
 		binds = append(binds, prefix)
 	}
 	return map[string][]string{"node": {node}, "node_binds": binds}, nil
+}
+
+// findTypeScript locates node as findNode does, and the TypeScript compiler
+// npm installed globally: {tsc} is its tsc.js (its bin/tsc, found through
+// the tsc command, is a node script), {ts_types} the @types directory beside
+// it, holding node's declarations, and {ts_binds} npm's global node_modules
+// when that is outside /usr.
+func findTypeScript(ctx context.Context) (map[string][]string, error) {
+	vars, err := findNode(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tsc, err := lookTool("tsc", "/usr/lib/node_modules/typescript/bin/tsc", "/usr/local/lib/node_modules/typescript/bin/tsc")
+	if err != nil {
+		return nil, fmt.Errorf("tsc (npm install -g typescript @types/node): %w", err)
+	}
+	pkg := filepath.Dir(filepath.Dir(tsc)) // .../node_modules/typescript
+	modules := filepath.Dir(pkg)
+	var binds []string
+	if !strings.HasPrefix(modules, "/usr/") {
+		if err := reachable(modules); err != nil {
+			return nil, err
+		}
+		binds = append(binds, modules)
+	}
+	vars["tsc"] = []string{filepath.Join(pkg, "lib", "tsc.js")}
+	vars["ts_types"] = []string{filepath.Join(modules, "@types")}
+	vars["ts_binds"] = binds
+	return vars, nil
+}
+
+// kotlinCompilerJars are the jars of the Kotlin compiler's class path: the
+// compiler and what its manifest's Class-Path names, which the JVM would
+// look for beside the link's target, where Debian does not put them.
+var kotlinCompilerJars = []string{"kotlin-compiler.jar", "trove4j.jar", "kotlin-stdlib.jar", "kotlin-reflect.jar", "kotlin-script-runtime.jar", "annotations-13.0.jar"}
+
+// findKotlin locates the Kotlin compiler through kotlinc and the JVM
+// through java (a JRE is enough): {kotlin_home} is the compiler's home
+// (Debian: /usr/share/kotlin/kotlinc), {kotlinc_cp} the compiler's class
+// path, {kotlin_stdlib} the standard library's jar, {java_home} the JVM's
+// real home, {kotlin_binds} what lies outside /usr of both (the JVM's
+// configuration links' targets, a compiler unpacked in /opt).
+func findKotlin(context.Context) (map[string][]string, error) {
+	java, err := lookTool("java", "/usr/bin/java")
+	if err != nil {
+		return nil, err
+	}
+	javaHome := filepath.Dir(filepath.Dir(java))
+	binds, err := externalLinkDirs(javaHome)
+	if err != nil {
+		return nil, err
+	}
+	kotlinc, err := lookTool("kotlinc", "/usr/bin/kotlinc")
+	if err != nil {
+		return nil, err
+	}
+	home := filepath.Dir(filepath.Dir(kotlinc))
+	if !strings.HasPrefix(home, "/usr/") {
+		if err := reachable(home); err != nil {
+			return nil, err
+		}
+		binds = append(binds, home)
+	}
+	more, err := externalLinkDirs(home)
+	if err != nil {
+		return nil, err
+	}
+	binds = append(binds, more...)
+	cp := make([]string, len(kotlinCompilerJars))
+	for i, jar := range kotlinCompilerJars {
+		cp[i] = filepath.Join(home, "lib", jar)
+		if _, err := os.Stat(cp[i]); err != nil {
+			return nil, err
+		}
+	}
+	return map[string][]string{
+		"version":   {jarVersion(cp[0])},
+		"java_home": {javaHome}, "kotlin_home": {home}, "kotlin_binds": binds,
+		"kotlinc_cp": {strings.Join(cp, ":")}, "kotlin_stdlib": {filepath.Join(home, "lib", "kotlin-stdlib.jar")},
+		"kotlinc_cds": nil,
+	}, nil
+}
+
+// jarVersion returns the Implementation-Version of a jar's manifest, "" if
+// it has none. Debian's Kotlin compiler says it is "1.3-SNAPSHOT"; its
+// manifest says which release it was built from.
+func jarVersion(path string) string {
+	r, err := zip.OpenReader(path)
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	f, err := r.Open("META-INF/MANIFEST.MF")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	manifest, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(manifest), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Implementation-Version:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // lookTool returns the real path (links resolved) of the first of the
@@ -287,30 +412,50 @@ type Caches struct {
 
 // ScratchKinds are the kinds of the scratch directories Prepare makes in
 // Caches.Dir.
-func ScratchKinds() []string { return []string{javacScratch, goScratch} }
+func ScratchKinds() []string { return []string{javacScratch, kotlincScratch, goScratch} }
 
 // Prepare makes, in the background, the caches that make compilation fast:
-// a class data archive of javac, and a Go build cache warm with the
-// standard library. Both stay in c.Dir across restarts, keyed by the
-// toolchain; each toolchain's Ready is closed once its cache is made (or
-// failed to be: compilations then go without). Cancelling ctx stops what
-// is still being made.
+// class data archives of javac and of the Kotlin compiler, and a Go build
+// cache warm with the standard library. They stay in c.Dir across
+// restarts, keyed by the toolchain; each toolchain's Prepared is closed
+// once its cache is made (or failed to be: compilations then go without).
+// Compilations of Java and Go wait for it (their Ready is closed with it):
+// the caches are made in seconds, and without them each compilation would
+// cost as much. The Kotlin compiler's archive is made at idle CPU priority
+// (chrt --idle), so that it never takes a CPU from judging, and then may
+// take a while: Kotlin's compilations do not wait for it (its Ready is
+// closed at once) but use it once made. Cancelling ctx stops what is still
+// being made.
 func Prepare(ctx context.Context, tcs []*Toolchain, c Caches) {
 	for _, tc := range tcs {
 		var mk func(context.Context, *Toolchain) (string, error)
+		wait := true
 		switch tc.Lang.ID {
 		case "java":
 			tc.cacheBox = javacCDSBox
 			mk = c.makeJavacArchive
+		case "kotlin":
+			tc.cacheBox = kotlincCDSBox
+			mk = c.makeKotlincArchive
+			wait = false
 		case "go":
 			tc.cacheBox = goCacheBoxDir
 			mk = c.warmGoCache
 		default:
+			close(tc.made)
 			close(tc.ready)
 			continue
 		}
+		if !wait {
+			close(tc.ready)
+		}
 		go func() {
-			defer close(tc.ready)
+			defer func() {
+				close(tc.made)
+				if wait {
+					close(tc.ready)
+				}
+			}()
 			start := time.Now()
 			path, err := mk(ctx, tc)
 			if err != nil {
@@ -390,24 +535,99 @@ public class Main {
 func (c *Caches) makeJavacArchive(ctx context.Context, tc *Toolchain) (string, error) {
 	javac := tc.vars["java_home"][0] + "/bin/javac"
 	dst := filepath.Join(c.Dir, CachePrefix+"javac-"+cacheKey(tc, filepath.Join(tc.vars["java_home"][0], "lib/server/libjvm.so"))+".jsa")
-	err := withCacheLock(dst, func() error {
-		dir, err := os.MkdirTemp(c.Dir, c.TempPrefix(javacScratch))
+	err := c.makeArchive(ctx, dst, javacScratch, "Main.java", javacSample, nil, warmupTimeout, func(dir string, jvm []string) []string {
+		return concat([]string{javac}, prefixAll("-J", jvm), []string{"-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", dir, "Main.java"})
+	})
+	return dst, err
+}
+
+// kotlinSample is compiled once to record the classes the Kotlin compiler
+// loads: a program and a driver's solution class, with the standard
+// library's usual suspects.
+const kotlinSample = `import java.io.BufferedReader
+import java.io.InputStreamReader
+
+data class Pair2(val a: Int, val b: Long)
+
+enum class Kind { A, B }
+
+interface Shape { fun area(): Double }
+
+class Solution {
+    fun twoSum(nums: IntArray, target: Int): IntArray {
+        val seen = HashMap<Int, Int>()
+        for ((i, x) in nums.withIndex()) {
+            val j = seen[target - x]
+            if (j != null) return intArrayOf(j, i)
+            seen[x] = i
+        }
+        return intArrayOf()
+    }
+}
+
+fun <T : Comparable<T>> maxOf2(xs: List<T>): T? = xs.maxBy { it }
+
+fun main() {
+    val reader = BufferedReader(InputStreamReader(System.` + "`in`" + `))
+    val line = reader.readLine() ?: readLine() ?: "0"
+    val nums = line.trim().split(" ").filter { it.isNotEmpty() }.map { it.toInt() }
+    val sb = StringBuilder()
+    val m = mutableMapOf<String, MutableList<Int>>()
+    m.getOrPut("x") { mutableListOf() }.add(1)
+    val sorted = nums.sortedDescending().toMutableList()
+    val s = object : Shape { override fun area() = 1.5 }
+    val p = Pair2(1, 2L)
+    when (Kind.A) {
+        Kind.A -> sb.append(p.a)
+        else -> sb.append(s.area())
+    }
+    val r = Solution().twoSum(nums.toIntArray(), 3)
+    println("$sb ${maxOf2(listOf(3, 1, 2))} ${"%.2f".format(Math.PI)} ${sorted.joinToString(" ")} ${r.size} ${(1..10).sumBy { it * it }}")
+}
+`
+
+// makeKotlincArchive makes a dynamic class data archive of the Kotlin
+// compiler, as makeJavacArchive does of javac, at idle CPU priority.
+func (c *Caches) makeKotlincArchive(ctx context.Context, tc *Toolchain) (string, error) {
+	java := tc.vars["java_home"][0] + "/bin/java"
+	home, cp := tc.vars["kotlin_home"][0], tc.vars["kotlinc_cp"][0]
+	dst := filepath.Join(c.Dir, CachePrefix+"kotlinc-"+cacheKey(tc, filepath.Join(home, "lib", "kotlin-compiler.jar"))+
+		"-"+cacheKey(tc, filepath.Join(tc.vars["java_home"][0], "lib/server/libjvm.so"))+".jsa")
+	var idle []string
+	if chrt, err := exec.LookPath("chrt"); err == nil {
+		idle = []string{chrt, "--idle", "0"}
+	}
+	err := c.makeArchive(ctx, dst, kotlincScratch, "main.kt", kotlinSample, idle, idleWarmupTimeout, func(dir string, jvm []string) []string {
+		return concat([]string{java}, jvm, []string{"-Xmx768m", "-cp", cp, "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler",
+			"-kotlin-home", home, "-no-reflect", "-d", dir, "main.kt"})
+	})
+	return dst, err
+}
+
+// makeArchive makes dst, a dynamic class data archive of a JVM tool, unless
+// it exists: it runs the tool on sample, written to file in a scratch
+// directory of kind, once with -XX:ArchiveClassesAtExit, then once more
+// with the archive and -Xshare:on, which fails if the archive cannot be
+// used. tool returns the tool's argv with the JVM's options jvm; prefix
+// goes before it (chrt); each run may take timeout.
+func (c *Caches) makeArchive(ctx context.Context, dst, kind, file, sample string, prefix []string, timeout time.Duration, tool func(dir string, jvm []string) []string) error {
+	return withCacheLock(dst, func() error {
+		dir, err := os.MkdirTemp(c.Dir, c.TempPrefix(kind))
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		if err := os.WriteFile(filepath.Join(dir, "Main.java"), []byte(javacSample), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(sample), 0o644); err != nil {
 			return err
 		}
-		tmp := filepath.Join(dir, "javac.jsa")
-		argv := concat([]string{javac}, javacFlags, []string{"-J-XX:ArchiveClassesAtExit=" + tmp, "-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", dir, "Main.java"})
-		if _, err := trusted(ctx, warmupTimeout, dir, nil, argv...); err != nil {
+		tmp := filepath.Join(dir, "tool.jsa")
+		argv := concat(prefix, tool(dir, concat(javaFlags, []string{"-XX:ArchiveClassesAtExit=" + tmp})))
+		if _, err := trusted(ctx, timeout, dir, nil, argv...); err != nil {
 			return err
 		}
 		// -Xshare:on fails if the archive cannot be used.
-		argv = []string{javac, "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xshare:on", "-J-XX:-UsePerfData",
-			"-J-XX:SharedArchiveFile=" + tmp, "-J-Xmx512m", "-proc:none", "-encoding", "UTF-8", "-d", dir, "Main.java"}
-		if _, err := trusted(ctx, warmupTimeout, dir, nil, argv...); err != nil {
+		argv = concat(prefix, tool(dir, []string{"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:on", "-XX:-UsePerfData", "-XX:SharedArchiveFile=" + tmp}))
+		if _, err := trusted(ctx, timeout, dir, nil, argv...); err != nil {
 			return fmt.Errorf("the archive does not load: %w", err)
 		}
 		if err := os.Chmod(tmp, 0o644); err != nil {
@@ -415,7 +635,6 @@ func (c *Caches) makeJavacArchive(ctx context.Context, tc *Toolchain) (string, e
 		}
 		return os.Rename(tmp, dst)
 	})
-	return dst, err
 }
 
 // goWarmup is built once to fill the shared Go build cache with the standard
@@ -539,7 +758,7 @@ func Touch(tcs []*Toolchain) {
 	now := time.Now()
 	for _, tc := range tcs {
 		select {
-		case <-tc.ready:
+		case <-tc.made:
 			if tc.cache != "" {
 				_ = os.Chtimes(tc.cache, now, now)
 			}
@@ -548,17 +767,23 @@ func Touch(tcs []*Toolchain) {
 	}
 }
 
-// Vars returns tc's placeholders plus extra and the toolchain's cache
-// flags, for Expand.
-func (tc *Toolchain) Vars(extra map[string][]string) map[string][]string {
+// Vars returns tc's placeholders plus extra and, with cache (the box binds
+// tc's cache: see BindArgs), the toolchain's cache flags, for Expand.
+func (tc *Toolchain) Vars(extra map[string][]string, cache bool) map[string][]string {
 	vars := make(map[string][]string, len(tc.vars)+len(extra)+1)
 	for k, v := range tc.vars {
 		vars[k] = v
 	}
-	if tc.Lang.ID == "java" {
+	switch tc.Lang.ID {
+	case "java":
 		vars["javac_cds"] = nil
-		if tc.HasCache() {
+		if cache {
 			vars["javac_cds"] = []string{"-J-XX:SharedArchiveFile=" + javacCDSBox}
+		}
+	case "kotlin":
+		vars["kotlinc_cds"] = nil
+		if cache {
+			vars["kotlinc_cds"] = []string{"-XX:SharedArchiveFile=" + kotlincCDSBox}
 		}
 	}
 	for k, v := range extra {
@@ -567,8 +792,13 @@ func (tc *Toolchain) Vars(extra map[string][]string) map[string][]string {
 	return vars
 }
 
-// Ready is closed once tc's cache is made, or failed to be (see Prepare).
+// Ready is closed once compilations of tc may start: once its cache is made,
+// or failed to be, or at once for a cache they do not wait for (see
+// Prepare).
 func (tc *Toolchain) Ready() <-chan struct{} { return tc.ready }
+
+// Prepared is closed once tc's cache is made, or failed to be.
+func (tc *Toolchain) Prepared() <-chan struct{} { return tc.made }
 
 // Cache returns the host path of tc's cache and where a box sees it; both
 // "" until HasCache.
@@ -579,10 +809,10 @@ func (tc *Toolchain) Cache() (host, inBox string) {
 	return tc.cache, tc.cacheBox
 }
 
-// HasCache reports whether tc's cache is ready and made.
+// HasCache reports whether tc's cache is made.
 func (tc *Toolchain) HasCache() bool {
 	select {
-	case <-tc.ready:
+	case <-tc.made:
 		return tc.cache != ""
 	default:
 		return false

@@ -1,5 +1,5 @@
-// The code editor: CodeMirror 6 with the highlighting of the six languages
-// the judges run. Tab indents; Escape then Tab (or Ctrl-M / Shift-Alt-M)
+// The code editor: CodeMirror 6 with the highlighting of the languages the
+// judges run (PHP's edits as plain text). Tab indents; Escape then Tab (or Ctrl-M / Shift-Alt-M)
 // moves focus out, as CodeMirror provides, so the keyboard is never trapped.
 import { EditorState, Compartment } from '@codemirror/state';
 import {
@@ -7,10 +7,14 @@ import {
   drawSelection, highlightSpecialChars, dropCursor,
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { indentOnInput, bracketMatching, syntaxHighlighting, indentUnit } from '@codemirror/language';
+import { indentOnInput, bracketMatching, syntaxHighlighting, indentUnit, StreamLanguage } from '@codemirror/language';
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { classHighlighter } from '@lezer/highlight';
+
+// legacy returns the stream parser exported as name by a module of
+// @codemirror/legacy-modes (the modes of CodeMirror 5), as a language.
+const legacy = (load, name) => async () => StreamLanguage.define((await load())[name]);
 
 // Each language's grammar is a chunk of its own, loaded when first used.
 const modes = {
@@ -20,6 +24,14 @@ const modes = {
   java: async () => [(await import('@codemirror/lang-java')).java(), indentUnit.of('    ')],
   javascript: async () => [(await import('@codemirror/lang-javascript')).javascript(), indentUnit.of('  ')],
   go: async () => [(await import('@codemirror/lang-go')).go(), indentUnit.of('\t')],
+  typescript: async () => [(await import('@codemirror/lang-javascript')).javascript({ typescript: true }), indentUnit.of('    ')],
+  rust: async () => [await legacy(() => import('@codemirror/legacy-modes/mode/rust'), 'rust')(), indentUnit.of('    ')],
+  kotlin: async () => [await legacy(() => import('@codemirror/legacy-modes/mode/clike'), 'kotlin')(), indentUnit.of('    ')],
+  csharp: async () => [await legacy(() => import('@codemirror/legacy-modes/mode/clike'), 'csharp')(), indentUnit.of('    ')],
+  ruby: async () => [await legacy(() => import('@codemirror/legacy-modes/mode/ruby'), 'ruby')(), indentUnit.of('  ')],
+  perl: async () => [await legacy(() => import('@codemirror/legacy-modes/mode/perl'), 'perl')(), indentUnit.of('    ')],
+  lua: async () => [await legacy(() => import('@codemirror/legacy-modes/mode/lua'), 'lua')(), indentUnit.of('  ')],
+  bash: async () => [await legacy(() => import('@codemirror/legacy-modes/mode/shell'), 'shell')(), indentUnit.of('  ')],
 };
 
 async function modeOf(id) {

@@ -1,0 +1,6 @@
+fun main() {
+    val s = readLine()!!.trim()
+    // TODO: reverse s.
+    val answer = s
+    println(answer)
+}

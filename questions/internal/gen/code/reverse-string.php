@@ -1,0 +1,6 @@
+<?php
+
+$s = trim(fgets(STDIN));
+// TODO: reverse $s.
+$answer = $s;
+echo $answer, "\n";

@@ -1,0 +1,4 @@
+s = $stdin.gets.strip
+# TODO: reverse s.
+answer = s
+puts answer

@@ -1,0 +1,4 @@
+read -r s
+# TODO: reverse s.
+answer=$s
+echo "$answer"

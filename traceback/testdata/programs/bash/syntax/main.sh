@@ -1,0 +1,4 @@
+source ./solution.sh
+
+driver_answer=$(solve 3)
+echo "$driver_answer"

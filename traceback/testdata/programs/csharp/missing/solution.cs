@@ -1,0 +1,7 @@
+public class Solution
+{
+    public int SolveIt(int n)
+    {
+        return n * 2;
+    }
+}

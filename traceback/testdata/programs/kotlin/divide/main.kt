@@ -1,0 +1,4 @@
+fun main() {
+    val driverRun = { n: Int -> Solution().solve(n) }
+    println(driverRun(0))
+}

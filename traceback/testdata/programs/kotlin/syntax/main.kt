@@ -1,0 +1,4 @@
+fun main() {
+    val driverAnswer = Solution().solve(3)
+    println(driverAnswer)
+}

@@ -1,0 +1,5 @@
+class Solution {
+    fun solve(n: Int): Int {
+        return n * (2
+    }
+}

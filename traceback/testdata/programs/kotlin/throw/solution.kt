@@ -1,0 +1,6 @@
+class Solution {
+    fun solve(n: Int): Int {
+        require(n > 0) { "n must be positive: $n" }
+        return 10 / n
+    }
+}

@@ -1,0 +1,3 @@
+function solve(n)
+  return n *
+end

@@ -1,0 +1,6 @@
+<?php
+
+require __DIR__ . '/solution.php';
+
+$driverAnswer = solve(3);
+echo $driverAnswer, "\n";

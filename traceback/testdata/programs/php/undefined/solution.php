@@ -1,0 +1,6 @@
+<?php
+
+function solveIt(int $n): int
+{
+    return $n * 2;
+}

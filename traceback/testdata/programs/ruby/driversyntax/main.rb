@@ -1,0 +1,4 @@
+require_relative 'solution'
+
+driver_result = solve(3))
+puts driver_result

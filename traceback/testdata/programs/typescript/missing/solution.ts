@@ -1,0 +1,3 @@
+export function solveIt(n: number): number {
+    return n * 2;
+}

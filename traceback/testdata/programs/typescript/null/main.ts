@@ -1,0 +1,4 @@
+import { solve } from './solution';
+
+const driverResult = solve(3);
+console.log(driverResult.length);

@@ -1,0 +1,3 @@
+export function solve(n: number): number[] {
+    return (n > 5 ? [n] : null) as number[];
+}

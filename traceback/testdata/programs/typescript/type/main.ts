@@ -1,0 +1,4 @@
+import { solve } from './solution';
+
+const driverInput = 4;
+console.log(solve(driverInput));
