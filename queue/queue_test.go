@@ -301,7 +301,9 @@ func TestDepthCountsJobsNotDone(t *testing.T) {
 // TestSpareAndYield: one slot and one spare. The spare takes a job only
 // while the slot is busy; a job that yields goes to the end of the queue
 // and comes back marked as yielded, as a new record (its deliveries start
-// over); the instance never holds more than slot and spare.
+// over); the instance never holds more than slot and spare. (A member gets
+// its partitions on a heartbeat, 5 s apart at least: under make test's load
+// that took over 20 s once, so each step may take a minute.)
 func TestSpareAndYield(t *testing.T) {
 	c := kafkatest.Start(t, 1, 0)
 	release := make(chan struct{})
@@ -326,9 +328,9 @@ func TestSpareAndYield(t *testing.T) {
 	})
 	qp.Store(q)
 	emit(c, "a")
-	waitFor(t, 20*time.Second, "a in hand", func() bool { return q.Held() == 1 })
+	waitFor(t, time.Minute, "a in hand", func() bool { return q.Held() == 1 })
 	emit(c, "b", "c")
-	waitFor(t, 20*time.Second, "b yielded and c in the spare's hand", func() bool {
+	waitFor(t, time.Minute, "b yielded and c in the spare's hand", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(yielded["b"]) == 1 && len(yielded["c"]) == 1
@@ -338,7 +340,7 @@ func TestSpareAndYield(t *testing.T) {
 		t.Errorf("held %d jobs with one slot and one spare busy, want 2", h)
 	}
 	close(release)
-	waitFor(t, 20*time.Second, "b back, marked", func() bool {
+	waitFor(t, time.Minute, "b back, marked", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(yielded["b"]) == 2

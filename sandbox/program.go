@@ -539,10 +539,16 @@ func cpuTime(o *outcome) time.Duration {
 // in the box's idle group, and on a busy machine it can wait most of the
 // wall limit for a CPU (the host's clock starts when it sends the request;
 // the program's, WallUS, when it starts). A program that sleeps or blocks
-// on input waits for no CPU, and is out of time.
+// on input waits for no CPU, and is out of time. A run whose helper sent no
+// report (it did not stop the run within its grace, so the box was killed)
+// is starved when under its CPU limit: the helper, which stops a sleeping
+// program at once, itself got no CPU for seconds.
 func starved(o *outcome, e Execution, lim Limits) bool {
-	if !o.timedOut || o.report == nil || e.TimeMS >= lim.CPUTime.Milliseconds() {
+	if !o.timedOut || e.TimeMS >= lim.CPUTime.Milliseconds() {
 		return false
+	}
+	if o.report == nil {
+		return true
 	}
 	off := o.wall - time.Duration(e.TimeMS)*time.Millisecond
 	waited := time.Duration(o.report.WaitUS) * time.Microsecond

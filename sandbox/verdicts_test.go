@@ -35,7 +35,12 @@ func TestStarved(t *testing.T) {
 		{"waiting a little", true, 3 * time.Second, 300, time.Second, true, false},
 		{"over its CPU limit", true, 3 * time.Second, 1000, 2 * time.Second, true, false},
 		{"ended in time", false, 2 * time.Second, 200, 1800 * time.Millisecond, true, false},
-		{"no report", true, 3 * time.Second, 0, 0, false, false},
+		// The helper did not stop the run within its grace and the box
+		// was killed: the helper, which stops a sleeping program at once,
+		// got no CPU itself (seen under make test's load: a right program
+		// judged over its time limit).
+		{"no report, under its CPU limit", true, 3 * time.Second, 10, 0, false, true},
+		{"no report, over its CPU limit", true, 3 * time.Second, 1000, 0, false, false},
 	} {
 		o := &outcome{timedOut: c.timedOut, wall: c.wall}
 		if c.report {

@@ -34,7 +34,7 @@ var judge0Programs = map[int]string{
 	71: "print(\"hello, \" + input())\n",
 	72: "puts \"hello, \" + gets.strip\n",
 	73: "use std::io::*;\nfn main() { let mut s = String::new(); stdin().read_line(&mut s).unwrap(); println!(\"hello, {}\", s.trim()); }\n",
-	74: "declare const require: any;\nconst s: string = require('fs').readFileSync(0, 'utf8').trim();\nconsole.log('hello, ' + s);\n",
+	74: "import { readFileSync } from 'fs';\nconst s: string = readFileSync(0, 'utf8').trim();\nconsole.log('hello, ' + s);\n",
 	78: "fun main() {\n    val s = readLine()!!.trim()\n    println(\"hello, $s\")\n}\n",
 	85: "my $s = <STDIN>;\nchomp $s;\nprint \"hello, $s\\n\";\n",
 }
