@@ -399,7 +399,15 @@ func runTest(ctx context.Context, prog Program, q *codementor.Question, i, outpu
 // it, up to starvedRuns runs in all. It returns the last run's execution,
 // the number of runs, and the sandbox's error; once ctx is done it runs
 // nothing more.
+//
+// A run stopped at its wall limit having used under half its CPU limit, and
+// not found starved, is run once more too: it slept, or it waited for
+// something other than the CPU (the disk, under a loaded machine's I/O:
+// seen beside a broker failover, a right Python program judged over its
+// time limit). A program that sleeps is over its limit again, and that is
+// its verdict.
 func runStarved(ctx context.Context, prog Program, stdin []byte, lim sandbox.Limits, log *slog.Logger) (sandbox.Execution, int, error) {
+	stalledOnce := false
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return sandbox.Execution{}, n - 1, err
@@ -407,8 +415,14 @@ func runStarved(ctx context.Context, prog Program, stdin []byte, lim sandbox.Lim
 		metrics.SandboxRuns.Inc()
 		e, err := prog.Run(ctx, stdin, lim)
 		metrics.SandboxRuns.Dec()
-		if err != nil || !e.Starved || n == starvedRuns {
+		stalled := e.TimedOut && !e.Starved && e.TimeMS*2 < lim.CPUTime.Milliseconds() && !stalledOnce
+		if err != nil || !e.Starved && !stalled || n == starvedRuns {
 			return e, n, err
+		}
+		if stalled {
+			stalledOnce = true
+			log.Info("judge: a run stopped at its wall limit with little CPU used; running it again", "run", n, "cpu_ms", e.TimeMS, "wall_ms", e.WallMS)
+			continue
 		}
 		log.Warn("judge: the machine starved a run; running it again", "run", n, "cpu_ms", e.TimeMS, "wall_ms", e.WallMS)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/sandbox"
@@ -148,5 +149,32 @@ func TestRunOptionsReachTheSandbox(t *testing.T) {
 	run.Files = []byte("not a zip")
 	if _, err := runSource(sandbox.Source{}, run); err == nil {
 		t.Error("a bad archive was taken")
+	}
+}
+
+// A run stopped at its wall limit with little CPU used is run once more:
+// a stall on the disk passes, a sleeper is over its limit again.
+func TestWallStallIsRunAgainOnce(t *testing.T) {
+	lim := sandbox.Limits{CPUTime: time.Second, WallTime: 3 * time.Second}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	stalled := sandbox.Execution{TimedOut: true, TimeMS: 30, WallMS: 3000, ExitCode: -1, Signal: "SIGKILL"}
+	once := &fakeProgram{run: func(_ context.Context, n int, _ string) (sandbox.Execution, error) {
+		if n == 1 {
+			return stalled, nil
+		}
+		return sandbox.Execution{Stdout: []byte("ok"), TimeMS: 30}, nil
+	}}
+	if e, n, err := runStarved(context.Background(), once, nil, lim, quiet); err != nil || n != 2 || e.TimedOut {
+		t.Errorf("a stall then a good run: %+v after %d runs, %v", e, n, err)
+	}
+	sleeper := &fakeProgram{run: func(context.Context, int, string) (sandbox.Execution, error) { return stalled, nil }}
+	if e, n, _ := runStarved(context.Background(), sleeper, nil, lim, quiet); n != 2 || !e.TimedOut {
+		t.Errorf("a sleeper: %+v after %d runs, want over its limit after 2", e, n)
+	}
+	spinner := &fakeProgram{run: func(context.Context, int, string) (sandbox.Execution, error) {
+		return sandbox.Execution{TimedOut: true, TimeMS: 1000, WallMS: 1100}, nil
+	}}
+	if _, n, _ := runStarved(context.Background(), spinner, nil, lim, quiet); n != 1 {
+		t.Errorf("a program over its CPU limit ran %d times, want once", n)
 	}
 }
