@@ -52,12 +52,7 @@ func hideJVM(d *dialect, lines []string, diagnostic *regexp.Regexp, class string
 		if m := diagnostic.FindStringSubmatch(line); m != nil && d.isDriver(m[1]) {
 			// The source line comes right after the message's first line,
 			// the caret under it.
-			switch {
-			case i+1 < len(lines) && caretLine.MatchString(body(lines[i+1])):
-				i++
-			case i+2 < len(lines) && caretLine.MatchString(body(lines[i+2])):
-				i += 2
-			}
+			i = pastCaret(lines, i)
 		}
 	}
 	return out

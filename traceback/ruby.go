@@ -25,12 +25,7 @@ func hideRuby(d *dialect, lines []string) []string {
 		}
 		out = append(out, lines[i])
 		if m := rubySyntax.FindStringSubmatch(line); m != nil && d.isDriver(m[1]) {
-			switch {
-			case i+1 < len(lines) && caretLine.MatchString(body(lines[i+1])):
-				i++
-			case i+2 < len(lines) && caretLine.MatchString(body(lines[i+2])):
-				i += 2
-			}
+			i = pastCaret(lines, i)
 		}
 	}
 	return out

@@ -174,3 +174,16 @@ func isBlank(line string) bool {
 // caretLine matches a line that only points at a column: javac's and
 // node's "   ^", Python's "^^^^" and "~~^~~".
 var caretLine = regexp.MustCompile(`^\s*[\^~]+\s*$`)
+
+// pastCaret returns the index of the caret line under the diagnostic at
+// lines[i], one or two lines down (after the quoted source line), or i when
+// there is none: the lines a driver's diagnostic shows of its source.
+func pastCaret(lines []string, i int) int {
+	switch {
+	case i+1 < len(lines) && caretLine.MatchString(body(lines[i+1])):
+		return i + 1
+	case i+2 < len(lines) && caretLine.MatchString(body(lines[i+2])):
+		return i + 2
+	}
+	return i
+}
