@@ -226,27 +226,25 @@ func (s *Server) judge0LanguagesByName() ([]*judge0.Language, judge0.Versions, e
 	return langs, vs, nil
 }
 
-func (s *Server) judge0Languages(c echo.Context) error {
-	langs, vs, err := s.judge0LanguagesByName()
-	if err != nil {
-		return err
-	}
-	out := make([]judge0.Object, 0, len(langs))
-	for _, l := range langs {
-		out = append(out, judge0.Object{{Key: "id", Value: l.ID}, {Key: "name", Value: l.Name(vs[l.Lang])}})
-	}
-	return c.JSON(http.StatusOK, out)
-}
+func (s *Server) judge0Languages(c echo.Context) error { return s.judge0LanguageList(c, false) }
 
 // judge0AllLanguages: Judge0 lists its archived languages too; none is here.
-func (s *Server) judge0AllLanguages(c echo.Context) error {
+func (s *Server) judge0AllLanguages(c echo.Context) error { return s.judge0LanguageList(c, true) }
+
+// judge0LanguageList lists the languages offered, by name; withArchived
+// adds each one's is_archived, as /languages/all does.
+func (s *Server) judge0LanguageList(c echo.Context, withArchived bool) error {
 	langs, vs, err := s.judge0LanguagesByName()
 	if err != nil {
 		return err
 	}
 	out := make([]judge0.Object, 0, len(langs))
 	for _, l := range langs {
-		out = append(out, judge0.Object{{Key: "id", Value: l.ID}, {Key: "name", Value: l.Name(vs[l.Lang])}, {Key: "is_archived", Value: false}})
+		o := judge0.Object{{Key: "id", Value: l.ID}, {Key: "name", Value: l.Name(vs[l.Lang])}}
+		if withArchived {
+			o = append(o, judge0.Member{Key: "is_archived", Value: false})
+		}
+		out = append(out, o)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -543,16 +541,24 @@ func (s *Server) judge0GetBatch(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		r, err := judge0.Render(sub, judge0.RenderOptions{Fields: q.fields, Base64: q.base64, Versions: vs})
-		if errors.Is(err, judge0.ErrNotUTF8) {
-			return judge0Message(http.StatusBadRequest, "%s", judge0.ErrManyNotUTF8.Error())
-		}
+		r, err := judge0RenderOneOfMany(sub, q, vs)
 		if err != nil {
 			return err
 		}
 		out = append(out, r)
 	}
 	return c.JSON(http.StatusOK, judge0.Object{{Key: "submissions", Value: out}})
+}
+
+// judge0RenderOneOfMany renders one submission of a list as q asks: output
+// that is not UTF-8 without base64_encoded=true fails the whole list, as
+// in Judge0.
+func judge0RenderOneOfMany(sub *codementor.Submission, q judge0Query, vs judge0.Versions) (judge0.Object, error) {
+	o, err := judge0.Render(sub, judge0.RenderOptions{Fields: q.fields, Base64: q.base64, Versions: vs})
+	if errors.Is(err, judge0.ErrNotUTF8) {
+		return nil, judge0Message(http.StatusBadRequest, "%s", judge0.ErrManyNotUTF8.Error())
+	}
+	return o, err
 }
 
 // judge0List returns the caller's Judge0 submissions, newest first, a page
@@ -579,11 +585,11 @@ func (s *Server) judge0List(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var runs []*codementor.Submission
-	for _, r := range s.userRuns(identity(c).User) {
-		if r.Run != nil && r.Run.From == codementor.RunFromJudge0 {
-			runs = append(runs, r)
-		}
+	runs, err := s.userItems(identity(c).User, true, func(r *codementor.Submission) bool {
+		return r.Run != nil && r.Run.From == codementor.RunFromJudge0
+	}, 0)
+	if err != nil {
+		return err
 	}
 	total := len(runs)
 	pages := max((total+perPage-1)/perPage, 1)
@@ -591,10 +597,7 @@ func (s *Server) judge0List(c echo.Context) error {
 	to := min(from+perPage, total)
 	out := make([]judge0.Object, 0, to-from)
 	for _, r := range runs[from:to] {
-		o, err := judge0.Render(r, judge0.RenderOptions{Fields: q.fields, Base64: q.base64, Versions: vs})
-		if errors.Is(err, judge0.ErrNotUTF8) {
-			return judge0Message(http.StatusBadRequest, "%s", judge0.ErrManyNotUTF8.Error())
-		}
+		o, err := judge0RenderOneOfMany(r, q, vs)
 		if err != nil {
 			return err
 		}

@@ -188,23 +188,6 @@ func (s *Server) awaitFinal(ctx context.Context, id string) (*codementor.Submiss
 	return nil, err
 }
 
-// userRuns returns user's runs, newest first: those this instance accepted
-// that its view has not caught up with, then the view's.
-func (s *Server) userRuns(user string) []*codementor.Submission {
-	out := []*codementor.Submission{}
-	for _, p := range s.pending.forUser(user, s.now()) {
-		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) && p.IsRun() {
-			out = append(out, p)
-		}
-	}
-	for _, id := range s.Submissions.UserRuns(user) {
-		if sub, err := s.Submissions.Get(id); err == nil {
-			out = append(out, sub)
-		}
-	}
-	return out
-}
-
 // runWait bounds a wait for a run to end (the Judge0 API's wait=true): the
 // longest a run may be judged, and a margin for the queue.
 const runWait = 60 * time.Second

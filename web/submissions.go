@@ -233,17 +233,29 @@ func (s *Server) listSubmissions(c echo.Context) error {
 }
 
 // userSubmissions returns user's submissions, of question if it is not
-// empty, newest first, at most limit of them (0: all): those this instance
-// accepted that its view has not caught up with, then the view's.
+// empty, newest first, at most limit of them (0: all).
 func (s *Server) userSubmissions(user, question string, limit int) ([]*codementor.Submission, error) {
+	return s.userItems(user, false, func(sub *codementor.Submission) bool {
+		return question == "" || sub.QuestionID == question
+	}, limit)
+}
+
+// userItems returns user's submissions, or with runs their runs, that keep
+// accepts, newest first, at most limit of them (0: all): those this
+// instance accepted that its view has not caught up with, then the view's.
+func (s *Server) userItems(user string, runs bool, keep func(*codementor.Submission) bool, limit int) ([]*codementor.Submission, error) {
 	out := []*codementor.Submission{}
 	full := func() bool { return limit > 0 && len(out) >= limit }
 	for _, p := range s.pending.forUser(user, s.now()) {
-		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) && !p.IsRun() && (question == "" || p.QuestionID == question) && !full() {
+		if _, err := s.Submissions.Get(p.ID); errors.Is(err, views.ErrNotFound) && p.IsRun() == runs && keep(p) && !full() {
 			out = append(out, p)
 		}
 	}
-	for _, id := range s.Submissions.UserSubmissions(user) {
+	ids := s.Submissions.UserSubmissions(user)
+	if runs {
+		ids = s.Submissions.UserRuns(user)
+	}
+	for _, id := range ids {
 		if full() {
 			break
 		}
@@ -254,7 +266,7 @@ func (s *Server) userSubmissions(user, question string, limit int) ([]*codemento
 		if err != nil {
 			return nil, err
 		}
-		if question == "" || sub.QuestionID == question {
+		if keep(sub) {
 			out = append(out, sub)
 		}
 	}
