@@ -15,6 +15,7 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/archive"
 	"github.com/codementor/codementor/checker"
 	"github.com/codementor/codementor/deadletter"
 	"github.com/codementor/codementor/emitters"
@@ -333,12 +334,17 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 
 // failed reports whether compiling failed with err, and if so sets
 // final's verdict: a compile error with the compiler's messages (the
-// driver's hidden, hideDriver), or an internal fault.
+// driver's hidden, hideDriver), or with what is wrong with a run's compiler
+// options or files (Judge0 reports a bad option as its compiler does); or
+// an internal fault.
 func failed(err error, final *codementor.RunEvent, language string, hideDriver bool) bool {
 	var ce *sandbox.CompileError
 	switch {
 	case err == nil:
 		return false
+	case errors.Is(err, archive.ErrInvalid) || errors.Is(err, sandbox.ErrBadFiles) || errors.Is(err, sandbox.ErrBadOptions):
+		final.Verdict = codementor.VerdictCompilationError
+		final.CompileOutput = err.Error()
 	case errors.As(err, &ce):
 		final.Verdict = codementor.VerdictCompilationError
 		final.CompileOutput = ce.Output

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -114,11 +113,6 @@ func JudgeRun(ctx context.Context, r Runner, q *codementor.Question, job *codeme
 	var prog Program
 	if err == nil {
 		prog, err = compile(ctx, r, src)
-	}
-	if errors.Is(err, archive.ErrInvalid) || errors.Is(err, sandbox.ErrBadFiles) || errors.Is(err, sandbox.ErrBadOptions) {
-		final.Verdict = codementor.VerdictCompilationError // Judge0 reports a bad option as its compiler does
-		final.CompileOutput = err.Error()
-		return final
 	}
 	if failed(err, final, job.Language, driver != "") {
 		return final
