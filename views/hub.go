@@ -21,12 +21,16 @@ type Hub struct {
 	runs     map[string]map[string]time.Time // user → run ID → created at
 	runOwner map[string]string               // run ID → user
 	active   map[string]codementor.Status    // ID → status, of those queued or running
+	// activeRuns holds, per user, the IDs of the runs queued or running:
+	// the web tier's runs-in-flight limit reads it on every run.
+	activeRuns map[string]map[string]struct{}
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
 	return &Hub{subs: map[*Subscription]struct{}{}, byUser: map[string]map[string]time.Time{},
-		runs: map[string]map[string]time.Time{}, runOwner: map[string]string{}, active: map[string]codementor.Status{}}
+		runs: map[string]map[string]time.Time{}, runOwner: map[string]string{}, active: map[string]codementor.Status{},
+		activeRuns: map[string]map[string]struct{}{}}
 }
 
 // Subscription receives changes of the submissions it matches. When the
@@ -96,9 +100,36 @@ func (h *Hub) index(sub *codementor.Submission) {
 	ids[sub.ID] = sub.CreatedAt
 	if sub.Status == codementor.StatusQueued || sub.Status == codementor.StatusRunning {
 		h.active[sub.ID] = sub.Status
+		if sub.IsRun() {
+			if h.activeRuns[sub.User] == nil {
+				h.activeRuns[sub.User] = map[string]struct{}{}
+			}
+			h.activeRuns[sub.User][sub.ID] = struct{}{}
+		}
 	} else {
 		delete(h.active, sub.ID)
+		h.endRun(sub.User, sub.ID)
 	}
+}
+
+// endRun removes a run from its user's active runs.
+func (h *Hub) endRun(user, id string) {
+	if runs := h.activeRuns[user]; runs != nil {
+		if delete(runs, id); len(runs) == 0 {
+			delete(h.activeRuns, user)
+		}
+	}
+}
+
+// UserActiveRuns returns the IDs of user's runs queued or running.
+func (h *Hub) UserActiveRuns(user string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ids := make([]string, 0, len(h.activeRuns[user]))
+	for id := range h.activeRuns[user] {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // Forget removes a deleted run from the index.
@@ -111,6 +142,7 @@ func (h *Hub) Forget(id string) {
 		return
 	}
 	delete(h.runOwner, id)
+	h.endRun(user, id)
 	if ids := h.runs[user]; ids != nil {
 		if delete(ids, id); len(ids) == 0 {
 			delete(h.runs, user)

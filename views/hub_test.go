@@ -61,3 +61,40 @@ func TestHubDropsLaggingSubscriber(t *testing.T) {
 	}
 	h.Unsubscribe(s) // must not close twice
 }
+
+// Runs are indexed apart from submissions: never among a user's
+// submissions nor on their stream, counted while in flight, forgotten once
+// deleted.
+func TestHubIndexesRunsApart(t *testing.T) {
+	h := NewHub()
+	stream := h.SubscribeUser("alice")
+	now := time.Now()
+	run := &codementor.Submission{ID: "r1", User: "alice", Kind: codementor.KindRun, Status: codementor.StatusQueued, Version: 1, CreatedAt: now}
+	h.Publish(run)
+	h.Publish(&codementor.Submission{ID: "s1", User: "alice", Status: codementor.StatusRunning, Version: 1, CreatedAt: now})
+	if got := h.UserSubmissions("alice"); len(got) != 1 || got[0] != "s1" {
+		t.Errorf("submissions %v, want s1 alone", got)
+	}
+	if got := h.UserRuns("alice"); len(got) != 1 || got[0] != "r1" {
+		t.Errorf("runs %v, want r1", got)
+	}
+	if got := h.UserActiveRuns("alice"); len(got) != 1 || got[0] != "r1" {
+		t.Errorf("active runs %v, want r1", got)
+	}
+	if q, r := h.Counts(); q != 1 || r != 1 {
+		t.Errorf("counts %d queued, %d running; want 1 and 1", q, r)
+	}
+	if s := <-stream.C; s.ID != "s1" || len(stream.C) != 0 {
+		t.Errorf("the user's stream carried %s (and %d more), want s1 alone", s.ID, len(stream.C))
+	}
+	done := *run
+	done.Status, done.Version = codementor.StatusDone, 2
+	h.Publish(&done)
+	if got := h.UserActiveRuns("alice"); len(got) != 0 {
+		t.Errorf("a final run is still active: %v", got)
+	}
+	h.Forget("r1")
+	if got := h.UserRuns("alice"); len(got) != 0 {
+		t.Errorf("a deleted run is still indexed: %v", got)
+	}
+}

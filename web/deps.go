@@ -26,6 +26,8 @@ type SubmissionView interface {
 	UserSubmissions(user string) []string
 	// UserRuns returns the IDs of user's runs, newest first.
 	UserRuns(user string) []string
+	// UserActiveRuns returns the IDs of user's runs queued or running.
+	UserActiveRuns(user string) []string
 	// Await returns the submission once ok accepts it, or ctx's error.
 	Await(ctx context.Context, id string, ok func(*codementor.Submission) bool) (*codementor.Submission, error)
 	// Counts returns how many submissions and runs are queued and how

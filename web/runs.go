@@ -123,24 +123,18 @@ func (s *Server) checkRunsInFlight(user string) error {
 	if limit <= 0 {
 		return nil
 	}
-	n := 0
-	seen := map[string]bool{}
+	// The view's runs in flight, and those this instance accepted that the
+	// view may not show yet or shows still in flight.
+	inFlight := map[string]bool{}
+	for _, id := range s.Submissions.UserActiveRuns(user) {
+		inFlight[id] = true
+	}
 	for _, p := range s.pending.forUser(user, s.now()) {
-		if p.IsRun() {
-			seen[p.ID] = true
-			if sub, err := s.Submissions.Get(p.ID); err != nil || !sub.Final() {
-				n++
-			}
+		if sub, err := s.Submissions.Get(p.ID); p.IsRun() && (err != nil || !sub.Final()) {
+			inFlight[p.ID] = true
 		}
 	}
-	for _, id := range s.Submissions.UserRuns(user) {
-		if seen[id] {
-			continue
-		}
-		if sub, err := s.Submissions.Get(id); err == nil && !sub.Final() {
-			n++
-		}
-	}
+	n := len(inFlight)
 	if n >= limit {
 		return &Error{Status: http.StatusTooManyRequests, Code: "too_many_runs", RetryAfter: inFlightRetry,
 			Message: fmt.Sprintf("you have %d runs waiting or running, and at most %d may be; run again once one has ended", n, limit)}

@@ -182,6 +182,9 @@ func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserS
 // UserRuns returns the IDs of user's runs, newest first.
 func (s *Submissions) UserRuns(user string) []string { return s.hub.UserRuns(user) }
 
+// UserActiveRuns returns the IDs of user's runs queued or running.
+func (s *Submissions) UserActiveRuns(user string) []string { return s.hub.UserActiveRuns(user) }
+
 // Counts returns how many submissions and runs are queued and being judged.
 func (s *Submissions) Counts() (queued, running int) { return s.hub.Counts() }
 
