@@ -101,15 +101,14 @@ const (
 // never where files go or what is loaded (-o, -I, -fplugin, @file and the
 // like are refused).
 var compilerOptions = map[string][]string{
-	"c":      {"-O0", "-O1", "-O2", "-O3", "-Os", "-g", "-Wall", "-Wextra", "-Werror", "-pedantic", "-std=c89", "-std=c99", "-std=c11", "-std=c17", "-std=gnu11", "-std=gnu17", "-lm", "-DONLINE_JUDGE", "-fsanitize=undefined"},
-	"cpp":    {"-O0", "-O1", "-O2", "-O3", "-Os", "-g", "-Wall", "-Wextra", "-Werror", "-pedantic", "-std=c++11", "-std=c++14", "-std=c++17", "-std=c++20", "-std=gnu++17", "-std=gnu++20", "-lm", "-DONLINE_JUDGE", "-fsanitize=undefined"},
-	"rust":   {"-O", "-g", "-Copt-level=0", "-Copt-level=1", "-Copt-level=2", "-Copt-level=3", "--edition=2018", "--edition=2021"},
-	"go":     {"-race=false"},
-	"java":   {"-g", "-nowarn", "-Xlint", "-Xlint:all", "-Werror", "-deprecation"},
-	"kotlin": {"-nowarn", "-Werror"},
-	"csharp": {"-optimize", "-optimize+", "-optimize-", "-debug", "-warnaserror", "-checked", "-checked+", "-unsafe"},
-	"typescript": {"--strict", "--noImplicitAny", "--strictNullChecks", "--noUnusedLocals", "--noUnusedParameters",
-		"--target=ES2017", "--target=ES2020", "--target=ES2022"},
+	"c":          {"-O0", "-O1", "-O2", "-O3", "-Os", "-g", "-Wall", "-Wextra", "-Werror", "-pedantic", "-std=c89", "-std=c99", "-std=c11", "-std=c17", "-std=gnu11", "-std=gnu17", "-lm", "-DONLINE_JUDGE", "-fsanitize=undefined"},
+	"cpp":        {"-O0", "-O1", "-O2", "-O3", "-Os", "-g", "-Wall", "-Wextra", "-Werror", "-pedantic", "-std=c++11", "-std=c++14", "-std=c++17", "-std=c++20", "-std=gnu++17", "-std=gnu++20", "-lm", "-DONLINE_JUDGE", "-fsanitize=undefined"},
+	"rust":       {"-O", "-g", "-Copt-level=0", "-Copt-level=1", "-Copt-level=2", "-Copt-level=3"},
+	"go":         {"-race=false"},
+	"java":       {"-g", "-nowarn", "-Xlint", "-Xlint:all", "-Werror", "-deprecation"},
+	"kotlin":     {"-nowarn", "-Werror"},
+	"csharp":     {"-optimize", "-optimize+", "-optimize-", "-debug", "-warnaserror", "-checked", "-checked+", "-unsafe"},
+	"typescript": {"--strict", "--noImplicitAny", "--strictNullChecks", "--noUnusedLocals", "--noUnusedParameters"},
 }
 
 // CompilerOptionsAllowed returns the compiler options a run of language may

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/archive"
 	"github.com/codementor/codementor/sandbox/internal/toolchain"
 )
@@ -606,5 +607,47 @@ func TestCheckPlaced(t *testing.T) {
 		if _, err := writeFiles(dir, []File{{Name: name}}); !errors.Is(err, syscall.EEXIST) && !strings.Contains(fmt.Sprint(err), "escapes") {
 			t.Errorf("writeFiles(%s) = %v, want a refusal", name, err)
 		}
+	}
+}
+
+// TestEveryAllowedCompilerOptionCompiles: each language's allow-list of
+// compiler options (codementor.CompilerOptionsAllowed, which the web tier
+// checks a run's options against) holds only options its compiler takes:
+// a program compiled with every one of them at once runs. (tsc takes no
+// --target=X, rustc no second --edition: both were on the list.)
+func TestEveryAllowedCompilerOptionCompiles(t *testing.T) {
+	s := sandbox(t)
+	programs := map[string]string{
+		"c":          "#include <stdio.h>\nint main(void) { puts(\"ok\"); return 0; }\n",
+		"cpp":        "#include <cstdio>\nint main() { std::puts(\"ok\"); return 0; }\n",
+		"go":         "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ok\") }\n",
+		"java":       "public class Main { public static void main(String[] a) { System.out.println(\"ok\"); } }\n",
+		"kotlin":     "fun main() { println(\"ok\") }\n",
+		"csharp":     "class Program { static void Main() { System.Console.WriteLine(\"ok\"); } }\n",
+		"rust":       "fn main() { println!(\"ok\"); }\n",
+		"typescript": "console.log(\"ok\");\n",
+	}
+	for _, lang := range s.Languages() {
+		opts := codementor.CompilerOptionsAllowed(lang)
+		if len(opts) == 0 {
+			continue
+		}
+		code, ok := programs[lang]
+		if !ok {
+			t.Errorf("%s allows compiler options but this test has no program in it", lang)
+			continue
+		}
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			p, err := s.Compile(context.Background(), Source{Language: lang, Code: code, CompilerOptions: opts})
+			if err != nil {
+				t.Fatalf("compile with %q: %v", opts, err)
+			}
+			defer p.Close()
+			e, err := p.Run(context.Background(), nil, Limits{})
+			if err != nil || string(e.Stdout) != "ok\n" {
+				t.Errorf("run: %q (stderr %q, exit %d), %v", e.Stdout, e.Stderr, e.ExitCode, err)
+			}
+		})
 	}
 }

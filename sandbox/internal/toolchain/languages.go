@@ -287,7 +287,7 @@ var table = []Language{
 		ID:                  "rust",
 		Entry:               "main.rs",
 		Solution:            "solution.rs",
-		Compile:             []string{"/usr/bin/rustc", "-O", "--edition", "2021", "-C", "codegen-units=1", "-C", "debuginfo=0", "-o", "main", "main.rs"},
+		Compile:             []string{"/usr/bin/rustc", "-O", "--edition", "2021", "-C", "codegen-units=1", "-C", "debuginfo=0", "{options}", "-o", "main", "main.rs"},
 		Run:                 []string{"/box/main"},
 		Requires:            []string{"/usr/bin/rustc"},
 		Version:             []string{"/usr/bin/rustc", "--version"},
