@@ -74,6 +74,17 @@ type ParseOptions struct {
 // cpu_time_limit, stack_limit and max_file_size of 0, which isolate takes
 // as no limit, are the maxima.
 func Parse(body []byte, opts ParseOptions) (*codementor.SubmissionRequest, error) {
+	obj, err := DecodeObject(body)
+	if err != nil {
+		return nil, err
+	}
+	return ParseObject(obj, opts)
+}
+
+// DecodeObject decodes a request's body, a JSON object, with its numbers
+// kept as written (json.Number); anything else is an error wrapping
+// ErrMalformed.
+func DecodeObject(body []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
@@ -85,9 +96,9 @@ func Parse(body []byte, opts ParseOptions) (*codementor.SubmissionRequest, error
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: a submission must be a JSON object", ErrMalformed)
+		return nil, fmt.Errorf("%w: the body must be a JSON object", ErrMalformed)
 	}
-	return ParseObject(obj, opts)
+	return obj, nil
 }
 
 // ParseObject is Parse for an object already decoded with UseNumber, such

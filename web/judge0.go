@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -319,18 +318,9 @@ func judge0Body(c echo.Context) (map[string]any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return map[string]any{}, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, judge0Message(http.StatusBadRequest, "the body is not valid JSON: %v", err)
-	}
-	if dec.More() {
-		return nil, judge0Message(http.StatusBadRequest, "the body has data after the JSON value")
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, judge0Message(http.StatusBadRequest, "the body must be a JSON object")
+	obj, err := judge0.DecodeObject(body)
+	if err != nil {
+		return nil, judge0Message(http.StatusBadRequest, "%s", strings.TrimPrefix(err.Error(), judge0.ErrMalformed.Error()+": "))
 	}
 	return obj, nil
 }
