@@ -78,4 +78,10 @@ type (
 	NudgeCodec             = JSONCodec[Nudge]
 	LearnerCodec           = JSONCodec[Learner]
 	CallbackCodec          = JSONCodec[Callback]
+	ContestCodec           = JSONCodec[Contest]
+	RejudgeCodec           = JSONCodec[Rejudge]
+	ResultCodec            = JSONCodec[Result]
+	StandingCodec          = JSONCodec[Standing]
+	ProgressCodec          = JSONCodec[Progress]
+	QuestionStatsCodec     = JSONCodec[QuestionStats]
 )

@@ -14,6 +14,10 @@ type Job struct {
 	// Kind and Run: a run's cases and options (see SubmissionRequest).
 	Kind Kind `json:"kind,omitempty"`
 	Run  *Run `json:"run,omitempty"`
+	// Round is the submission's judgement round (Submission.Round): the
+	// judge writes it into every event, and the tracker ignores events of
+	// a round that a rejudge has superseded.
+	Round int `json:"round,omitempty"`
 }
 
 // EventKind is the kind of a RunEvent.
@@ -23,6 +27,7 @@ type EventKind string
 const (
 	RunStarted  EventKind = "started"  // compilation succeeded or is not needed; tests begin
 	RunTest     EventKind = "test"     // one test finished
+	RunSubtask  EventKind = "subtask"  // every test of one subtask finished
 	RunFinished EventKind = "finished" // the final verdict
 )
 
@@ -49,10 +54,14 @@ const (
 type RunEvent struct {
 	SubmissionID string    `json:"submission_id"`
 	Kind         EventKind `json:"kind"`
+	// Round is the job's Round.
+	Round int `json:"round,omitempty"`
 	// TestCount is the number of tests, on RunStarted and RunFinished.
 	TestCount int `json:"test_count,omitempty"`
 	// Test is the result of one test, on RunTest.
 	Test *TestResult `json:"test,omitempty"`
+	// Subtask is the result of one subtask, on RunSubtask.
+	Subtask *SubtaskResult `json:"subtask,omitempty"`
 	// Verdict, CompileOutput and Error come with RunFinished. A finished
 	// event also carries every test's result, so it stands on its own even
 	// if an earlier test event was lost to a redelivery.
@@ -60,7 +69,13 @@ type RunEvent struct {
 	Tests         []TestResult `json:"tests,omitempty"`
 	CompileOutput string       `json:"compile_output,omitempty"`
 	Error         string       `json:"error,omitempty"`
-	At            time.Time    `json:"at"`
+	// Score, MaxScore and Subtasks come with a graded submission's
+	// RunFinished: the points earned of what the question is worth, and
+	// every subtask's result.
+	Score    int             `json:"score,omitempty"`
+	MaxScore int             `json:"max_score,omitempty"`
+	Subtasks []SubtaskResult `json:"subtasks,omitempty"`
+	At       time.Time       `json:"at"`
 }
 
 // TestResult is the outcome of one test. A hidden test's result holds its
@@ -199,4 +214,33 @@ type DeadLetter struct {
 	Group  string    `json:"group"`
 	Reason string    `json:"reason"`
 	At     time.Time `json:"at"`
+}
+
+// Rejudge asks the tracker to judge a submission again (an admin fixed a
+// test, or rejudges a whole contest). ID names the admin's request: a
+// redelivered Rejudge of a request already applied changes nothing.
+type Rejudge struct {
+	ID           string    `json:"id"`
+	SubmissionID string    `json:"submission_id"`
+	Reason       string    `json:"reason,omitempty"`
+	By           string    `json:"by,omitempty"`
+	At           time.Time `json:"at"`
+}
+
+// Result is one judgement of a graded submission, as the tracker emits it
+// to ContestResults, LearnerResults and QuestionResults once the verdict
+// is in. Previous is the judgement it replaces (a rejudge), nil for the
+// first: aggregations take the difference. The same judgement may come
+// more than once (at-least-once delivery): SubmissionID and Round name it.
+type Result struct {
+	SubmissionID string     `json:"submission_id"`
+	User         string     `json:"user"`
+	QuestionID   string     `json:"question_id"`
+	ContestID    string     `json:"contest_id,omitempty"`
+	Language     string     `json:"language"`
+	Judgement    Judgement  `json:"judgement"`
+	Previous     *Judgement `json:"previous,omitempty"`
+	// CreatedAt is when the submission was made: contests rank by it.
+	CreatedAt time.Time `json:"created_at"`
+	At        time.Time `json:"at"`
 }

@@ -61,11 +61,53 @@ type Question struct {
 	// writes stdout itself. Drivers are never shown to learners.
 	Drivers map[string]string `json:"drivers,omitempty"`
 	Tests   []Test            `json:"tests"`
+	// Subtasks group the tests into batches worth points (DMOJ's batches,
+	// IOI's subtasks): a subtask scores its points when every one of its
+	// tests passes. With subtasks every test belongs to exactly one; a
+	// failed test skips the rest of its subtask only. Without subtasks a
+	// question is all or nothing, worth DefaultQuestionPoints.
+	Subtasks []Subtask `json:"subtasks,omitempty"`
 	// Reference is the question's reference solution, if an admin stored
 	// one: a run's custom input gets its expected output from it. It is
 	// never shown to learners.
 	Reference *Solution `json:"reference,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Subtask is a group of a question's tests worth points.
+type Subtask struct {
+	Name   string `json:"name,omitempty"`
+	Points int    `json:"points"`
+	// Tests are the indices (from 0) of the subtask's tests in Question.Tests.
+	Tests []int `json:"tests"`
+}
+
+// DefaultQuestionPoints is what a question without subtasks is worth.
+const DefaultQuestionPoints = 100
+
+// MaxScore is what the question is worth: the sum of its subtasks' points,
+// or DefaultQuestionPoints without subtasks.
+func (q *Question) MaxScore() int {
+	if len(q.Subtasks) == 0 {
+		return DefaultQuestionPoints
+	}
+	n := 0
+	for _, st := range q.Subtasks {
+		n += st.Points
+	}
+	return n
+}
+
+// SubtaskOf returns the index of the subtask test i belongs to, or -1.
+func (q *Question) SubtaskOf(i int) int {
+	for k, st := range q.Subtasks {
+		for _, t := range st.Tests {
+			if t == i {
+				return k
+			}
+		}
+	}
+	return -1
 }
 
 // Language is a programming language submissions may be written in.
@@ -119,6 +161,8 @@ const (
 	MinMemoryLimitMB      = 16
 	MaxCodeBytes          = 64 << 10
 	MaxTests              = 100
+	MaxSubtasks           = 50
+	MaxSubtaskPoints      = 10000
 	MaxTestDataBytes      = 1 << 20 // per input or output
 	MaxStatementBytes     = 64 << 10
 	DefaultFloatTolerance = 1e-6
@@ -210,8 +254,56 @@ func (q *Question) Validate() error {
 			add("tests[%d]: input and output must be at most %d bytes each", i, MaxTestDataBytes)
 		}
 	}
+	problems = append(problems, q.validateSubtasks()...)
 	if len(problems) > 0 {
 		return fmt.Errorf("%w question: %s", ErrInvalid, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// validateSubtasks checks that the subtasks, if any, cover every test
+// exactly once and are worth something.
+func (q *Question) validateSubtasks() []string {
+	if len(q.Subtasks) == 0 {
+		return nil
+	}
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if len(q.Subtasks) > MaxSubtasks {
+		add("%d subtasks, at most %d allowed", len(q.Subtasks), MaxSubtasks)
+	}
+	owner := make([]int, len(q.Tests))
+	for i := range owner {
+		owner[i] = -1
+	}
+	total := 0
+	for k, st := range q.Subtasks {
+		if st.Points < 0 || st.Points > MaxSubtaskPoints {
+			add("subtasks[%d].points must be between 0 and %d, got %d", k, MaxSubtaskPoints, st.Points)
+		}
+		total += st.Points
+		if len(st.Tests) == 0 {
+			add("subtasks[%d] has no tests", k)
+		}
+		for _, t := range st.Tests {
+			switch {
+			case t < 0 || t >= len(q.Tests):
+				add("subtasks[%d].tests has %d, but the tests are numbered 0 to %d", k, t, len(q.Tests)-1)
+			case owner[t] >= 0:
+				add("test %d is in subtasks[%d] and subtasks[%d]; each test belongs to one subtask", t, owner[t], k)
+			default:
+				owner[t] = k
+			}
+		}
+	}
+	if total <= 0 {
+		add("the subtasks are worth no points; give at least one some")
+	}
+	for i, o := range owner {
+		if o < 0 {
+			add("test %d is in no subtask; with subtasks every test belongs to one", i)
+			break
+		}
+	}
+	return problems
 }

@@ -31,8 +31,10 @@ type SubmissionRequest struct {
 	Code       string `json:"code"`
 	// Kind is KindRun for a run, whose Run says what to run; QuestionID
 	// may then be empty (a Judge0 submission).
-	Kind      Kind      `json:"kind,omitempty"`
-	Run       *Run      `json:"run,omitempty"`
+	Kind Kind `json:"kind,omitempty"`
+	Run  *Run `json:"run,omitempty"`
+	// ContestID is the contest the submission is made in, if any.
+	ContestID string    `json:"contest_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -45,16 +47,33 @@ type Submission struct {
 	Language   string `json:"language"`
 	Code       string `json:"code"`
 	// Kind and Run: see SubmissionRequest. A run is never reviewed.
-	Kind   Kind   `json:"kind,omitempty"`
-	Run    *Run   `json:"run,omitempty"`
-	Status Status `json:"status"`
+	Kind Kind `json:"kind,omitempty"`
+	Run  *Run `json:"run,omitempty"`
+	// ContestID is the contest the submission was made in, if any.
+	ContestID string `json:"contest_id,omitempty"`
+	Status    Status `json:"status"`
 	// Verdict is empty until the submission is judged.
 	Verdict       Verdict      `json:"verdict,omitempty"`
 	TestCount     int          `json:"test_count"`
 	Tests         []TestResult `json:"tests"`
 	CompileOutput string       `json:"compile_output,omitempty"`
 	Error         string       `json:"error,omitempty"`
-	Review        Review       `json:"review"`
+	// Score and MaxScore: the points the judged submission earned of what
+	// its question is worth (the sum of its subtasks' points, or
+	// DefaultQuestionPoints for all or nothing). Zero until judged.
+	Score    int `json:"score"`
+	MaxScore int `json:"max_score,omitempty"`
+	// Subtasks are the results of the question's subtasks, as they finish.
+	Subtasks []SubtaskResult `json:"subtasks,omitempty"`
+	// Round counts the judgements: 0 the first, one more for each rejudge.
+	// Run events of another round are ignored.
+	Round int `json:"round,omitempty"`
+	// History holds the earlier judgements, oldest first: each rejudge
+	// moves the current one there.
+	History []Judgement `json:"history,omitempty"`
+	// JudgedAt is when the current judgement's verdict came.
+	JudgedAt time.Time `json:"judged_at,omitzero"`
+	Review   Review    `json:"review"`
 	// Version grows by one with every change; SSE events use it as their id.
 	Version int64 `json:"version"`
 	// Requeued counts the times its job was emitted again because it made
@@ -167,6 +186,7 @@ func NewSubmission(req *SubmissionRequest, now time.Time) *Submission {
 		Code:       req.Code,
 		Kind:       req.Kind,
 		Run:        req.Run,
+		ContestID:  req.ContestID,
 		Status:     StatusQueued,
 		Tests:      []TestResult{},
 		Review:     Review{Status: ReviewPending},
@@ -175,3 +195,49 @@ func NewSubmission(req *SubmissionRequest, now time.Time) *Submission {
 		UpdatedAt:  now,
 	}
 }
+
+// SubtaskResult is the outcome of one subtask.
+type SubtaskResult struct {
+	Index  int    `json:"index"`
+	Name   string `json:"name,omitempty"`
+	Points int    `json:"points"`
+	// Earned is Points when every test of the subtask passed, else 0.
+	Earned int `json:"earned"`
+	// Verdict is accepted, or the first failing test's verdict.
+	Verdict Verdict `json:"verdict"`
+	Tests   []int   `json:"tests"`
+}
+
+// Judgement is one judgement of a submission, as kept in its History.
+type Judgement struct {
+	Round    int     `json:"round"`
+	Verdict  Verdict `json:"verdict"`
+	Score    int     `json:"score"`
+	MaxScore int     `json:"max_score,omitempty"`
+	// TimeMS and MemoryKB are the most any test took.
+	TimeMS   int64 `json:"time_ms"`
+	MemoryKB int64 `json:"memory_kb"`
+	// Tests are the verdicts of its tests, in order.
+	Tests    []Verdict `json:"tests,omitempty"`
+	JudgedAt time.Time `json:"judged_at,omitzero"`
+	// RejudgeID is the rejudge that ended this judgement, and Reason why
+	// (both empty for the current one).
+	RejudgeID string `json:"rejudge_id,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// Judgement returns s's current judgement (the zero Judgement's Verdict is
+// empty while s is not judged).
+func (s *Submission) Judgement() Judgement {
+	j := Judgement{Round: s.Round, Verdict: s.Verdict, Score: s.Score, MaxScore: s.MaxScore, JudgedAt: s.JudgedAt}
+	for _, tr := range s.Tests {
+		j.TimeMS = max(j.TimeMS, tr.TimeMS)
+		j.MemoryKB = max(j.MemoryKB, tr.MemoryKB)
+		j.Tests = append(j.Tests, tr.Verdict)
+	}
+	return j
+}
+
+// Graded reports whether s counts in progress, statistics and standings:
+// a submission (not a run) whose verdict is in.
+func (s *Submission) Graded() bool { return !s.IsRun() && s.Verdict != "" }

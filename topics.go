@@ -38,6 +38,21 @@ const (
 	// emits it; the notifier's share group sends it, with retries, so
 	// that a slow or dead receiver never holds up judging.
 	RunCallbacks goka.Stream = "run-callbacks"
+	// Rejudges carries a Rejudge per submission an admin had judged again,
+	// keyed by submission ID and co-partitioned with the tracker's other
+	// inputs. The web tier emits it.
+	Rejudges goka.Stream = "rejudges"
+	// ContestResults carries a Result for each judgement of a contest
+	// submission, re-keyed by the tracker to ContestRowKey(contest, user):
+	// the standings group keeps one leaderboard row per key.
+	ContestResults goka.Stream = "contest-results"
+	// LearnerResults carries a Result for each judgement of a graded
+	// submission, keyed by user: the progress group keeps each learner's.
+	LearnerResults goka.Stream = "learner-results"
+	// QuestionResults carries a Result for each judgement of a graded
+	// submission, keyed by question ID: the question-stats group keeps the
+	// attempts, acceptance and the time and memory distributions.
+	QuestionResults goka.Stream = "question-results"
 
 	// QuestionsTable is the compacted table of questions keyed by question ID.
 	// The web tier's question emitter writes it directly; processors look it up.
@@ -46,6 +61,9 @@ const (
 	// run, keyed by language ID. Each judge instance writes what its machine
 	// has when it starts; the web tier lists and accepts those.
 	RuntimesTable goka.Table = "runtimes"
+	// ContestsTable is the compacted table of contests (timed assessments)
+	// keyed by contest ID. The web tier's contest emitter writes it.
+	ContestsTable goka.Table = "contests"
 
 	// TrackerGroup owns the submission table: the fast, stateful state machine.
 	TrackerGroup goka.Group = "tracker"
@@ -64,6 +82,17 @@ const (
 	ReviewerGroup goka.Group = "reviewer"
 	// NotifierGroup is the share group that sends runs' callbacks.
 	NotifierGroup goka.Group = "notifier"
+	// StandingsGroup keeps the contests' leaderboard rows: every judgement
+	// of each participant's contest submissions, keyed by
+	// ContestRowKey(contest, user). The web tier ranks a contest's rows.
+	StandingsGroup goka.Group = "standings"
+	// ProgressGroup keeps each learner's progress: per question, the
+	// verdict of every graded submission, keyed by user.
+	ProgressGroup goka.Group = "progress"
+	// QuestionStatsGroup keeps per question the attempts, the acceptance
+	// rate and the distributions of accepted submissions' time and memory
+	// per language, keyed by question ID.
+	QuestionStatsGroup goka.Group = "question-stats"
 )
 
 // ShareGroups lists the share groups, configured at start-up.
@@ -79,8 +108,20 @@ var SubmissionsTable = goka.GroupTable(TrackerGroup)
 // LearnersTable is the learners group's table: one Learner per user.
 var LearnersTable = goka.GroupTable(LearnersGroup)
 
+// StandingsTable is the standings group's table: one Standing per contest
+// participant.
+var StandingsTable = goka.GroupTable(StandingsGroup)
+
+// ProgressTable is the progress group's table: one Progress per learner.
+var ProgressTable = goka.GroupTable(ProgressGroup)
+
+// QuestionStatsTable is the question-stats group's table: one
+// QuestionStats per question.
+var QuestionStatsTable = goka.GroupTable(QuestionStatsGroup)
+
 // Streams lists every stream topic, for explicit creation at start-up.
-var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, SubmissionNudges, LearnerEvents, DeadLetters, RunCallbacks}
+var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, ReviewEvents, SubmissionNudges, LearnerEvents, DeadLetters, RunCallbacks,
+	Rejudges, ContestResults, LearnerResults, QuestionResults}
 
 // Tables lists every (compacted) table topic, for explicit creation at start-up.
-var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable, LearnersTable}
+var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable, LearnersTable, ContestsTable, StandingsTable, ProgressTable, QuestionStatsTable}

@@ -30,6 +30,12 @@ type Submissions = Emitter[codementor.SubmissionRequest]
 // Questions publishes questions keyed by question ID.
 type Questions = Emitter[codementor.Question]
 
+// Contests publishes contests keyed by contest ID.
+type Contests = Emitter[codementor.Contest]
+
+// Rejudges publishes rejudge requests keyed by submission ID.
+type Rejudges = Emitter[codementor.Rejudge]
+
 // Runtimes publishes the languages a judge offers, keyed by language ID.
 type Runtimes = Emitter[codementor.Runtime]
 
