@@ -81,3 +81,17 @@ type QuestionEmitter interface {
 	// ended (then it may still be written).
 	Emit(ctx context.Context, key string, q *codementor.Question) error
 }
+
+// ProgressView is the progress table (*views.Progress): each learner's
+// verdicts per question.
+type ProgressView interface {
+	// Get returns user's progress; callers must not change it.
+	Get(user string) (*codementor.Progress, error)
+}
+
+// QuestionStatsView is the question-stats table (*views.QuestionStats).
+type QuestionStatsView interface {
+	// Get returns the statistics of question id; callers must not change
+	// them.
+	Get(id string) (*codementor.QuestionStats, error)
+}
