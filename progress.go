@@ -178,19 +178,3 @@ func (h Histogram) fraction(keep func(bucket int64) bool) float64 {
 	}
 	return float64(n) / float64(total)
 }
-
-// Result returns the Result of s's current judgement: the one the tracker
-// sends the groups that aggregate them, with the judgement it replaces
-// (the last of History) after a rejudge. s must be Graded.
-func (s *Submission) Result() Result {
-	r := Result{SubmissionID: s.ID, User: s.User, QuestionID: s.QuestionID, ContestID: s.ContestID, Language: s.Language,
-		Judgement: s.Judgement(), CreatedAt: s.CreatedAt, At: s.JudgedAt}
-	if s.Round > 0 && len(s.History) > 0 {
-		prev := s.History[len(s.History)-1]
-		r.Previous = &prev
-	}
-	if r.At.IsZero() {
-		r.At = s.UpdatedAt
-	}
-	return r
-}

@@ -2,9 +2,7 @@ package codementor
 
 import (
 	"math"
-	"reflect"
 	"testing"
-	"time"
 )
 
 func TestBucket(t *testing.T) {
@@ -88,25 +86,5 @@ func TestQuestionProgressStatus(t *testing.T) {
 		if got := tt.q.Status(); got != tt.want {
 			t.Errorf("%+v.Status() = %q, want %q", tt.q, got, tt.want)
 		}
-	}
-}
-
-func TestSubmissionResult(t *testing.T) {
-	at := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
-	s := &Submission{ID: "s1", User: "alice", QuestionID: "q", ContestID: "c", Language: "go", Status: StatusDone,
-		Verdict: VerdictAccepted, Score: 100, MaxScore: 100, Round: 1, JudgedAt: at.Add(time.Minute), CreatedAt: at,
-		Tests:   []TestResult{{Verdict: VerdictAccepted, TimeMS: 5, MemoryKB: 900}, {Verdict: VerdictAccepted, TimeMS: 3, MemoryKB: 1200}},
-		History: []Judgement{{Round: 0, Verdict: VerdictWrongAnswer, RejudgeID: "r1"}}}
-	want := Result{SubmissionID: "s1", User: "alice", QuestionID: "q", ContestID: "c", Language: "go",
-		Judgement: Judgement{Round: 1, Verdict: VerdictAccepted, Score: 100, MaxScore: 100, TimeMS: 5, MemoryKB: 1200,
-			Tests: []Verdict{VerdictAccepted, VerdictAccepted}, JudgedAt: at.Add(time.Minute)},
-		Previous:  &Judgement{Round: 0, Verdict: VerdictWrongAnswer, RejudgeID: "r1"},
-		CreatedAt: at, At: at.Add(time.Minute)}
-	if got := s.Result(); !reflect.DeepEqual(got, want) {
-		t.Errorf("mismatch (-want +got):\n-%+v\n+%+v", want, got)
-	}
-	s.Round, s.History = 0, nil
-	if got := s.Result(); got.Previous != nil {
-		t.Errorf("a first judgement has a previous one: %+v", got.Previous)
 	}
 }

@@ -28,6 +28,7 @@ var (
 	_ web.QuestionStatsView = (*views.QuestionStats)(nil)
 	_ web.SubmissionEmitter = (*emitters.Submissions)(nil)
 	_ web.QuestionEmitter   = (*emitters.Questions)(nil)
+	_ web.RejudgeEmitter    = (*emitters.Rejudges)(nil)
 )
 
 // addWeb adds the web tier: its views, emitters, the starter questions
@@ -75,6 +76,10 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
+	rje, err := emitter[codementor.Rejudge](a, kc, clientID, codementor.Rejudges)
+	if err != nil {
+		return err
+	}
 
 	a.components["runtimes-view"] = rts.Run
 	a.components["learners-view"] = lv.Run
@@ -93,7 +98,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		return err
 	}
 	srv, err := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight, MaxRunsInFlight: a.cfg.MaxRunsInFlight}, web.Deps{
-		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe,
+		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe, RejudgeEmitter: rje,
 		Progress: pv, QuestionStats: qsv,
 		Auth: authority, Callbacks: guard, Ready: a.ready, Log: log.With("component", "web"),
 	})

@@ -12,6 +12,7 @@ import (
 
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/processors/progress"
+	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/views"
 )
 
@@ -35,12 +36,13 @@ func (s *Server) progressOf(user string) (*codementor.Progress, error) {
 			break
 		}
 		sub, err := s.Submissions.Get(id)
-		if err != nil || !sub.Graded() {
+		if err != nil {
 			continue
 		}
-		r := sub.Result()
-		if next := progress.Apply(p, &r, user, now.UTC()); next != nil {
-			p = next
+		if r := tracker.ResultOf(sub, now); r != nil {
+			if next := progress.Apply(p, r, user, now.UTC()); next != nil {
+				p = next
+			}
 		}
 	}
 	return p, nil

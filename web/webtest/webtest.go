@@ -23,6 +23,7 @@ import (
 	codementor "github.com/codementor/codementor"
 	"github.com/codementor/codementor/processors/progress"
 	"github.com/codementor/codementor/processors/stats"
+	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/views"
 )
 
@@ -37,6 +38,7 @@ type Pipeline struct {
 	QuestionStats     *QuestionStats
 	SubmissionEmitter *SubmissionEmitter
 	QuestionEmitter   *QuestionEmitter
+	RejudgeEmitter    *RejudgeEmitter
 }
 
 // New returns an empty pipeline: submissions emitted are queued in its
@@ -51,6 +53,7 @@ func New() *Pipeline {
 	p.Submissions.Progress, p.Submissions.QuestionStats = p.Progress, p.QuestionStats
 	p.SubmissionEmitter = &SubmissionEmitter{Submissions: p.Submissions}
 	p.QuestionEmitter = &QuestionEmitter{Questions: p.Questions}
+	p.RejudgeEmitter = &RejudgeEmitter{Submissions: p.Submissions}
 	return p
 }
 
@@ -174,13 +177,12 @@ func (s *Submissions) Put(sub *codementor.Submission) {
 	if s.Learners != nil && !sub.IsRun() {
 		s.Learners.setInFlight(sub.User, sub.ID, sub.CreatedAt, sub.Verdict == "" && !sub.Final())
 	}
-	if sub.Graded() && (prev == nil || !prev.Graded() || prev.Round != sub.Round) {
-		r := sub.Result()
+	if r := tracker.ResultOf(sub, time.Now()); r != nil && (prev == nil || !prev.Graded() || prev.Round != sub.Round) {
 		if s.Progress != nil {
-			s.Progress.Apply(&r)
+			s.Progress.Apply(r)
 		}
 		if s.QuestionStats != nil {
-			s.QuestionStats.Apply(&r)
+			s.QuestionStats.Apply(r)
 		}
 	}
 	c := *sub
@@ -202,6 +204,16 @@ func (s *Submissions) Unsubscribe(sub *views.Subscription) { s.hub.Unsubscribe(s
 
 // UserSubmissions returns the IDs of user's submissions, newest first.
 func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserSubmissions(user) }
+
+// QuestionSubmissions returns the IDs of the submissions to question.
+func (s *Submissions) QuestionSubmissions(question string) []string {
+	return s.hub.QuestionSubmissions(question)
+}
+
+// ContestSubmissions returns the IDs of the submissions made in contest.
+func (s *Submissions) ContestSubmissions(contest string) []string {
+	return s.hub.ContestSubmissions(contest)
+}
 
 // UserRuns returns the IDs of user's runs, newest first.
 func (s *Submissions) UserRuns(user string) []string { return s.hub.UserRuns(user) }
@@ -400,4 +412,41 @@ func (e *QuestionEmitter) Emit(ctx context.Context, key string, q *codementor.Qu
 		e.Questions.put(key, q)
 	}
 	return nil
+}
+
+// RejudgeEmitter is a fake of the rejudge emitter (*emitters.Rejudges): a
+// rejudge it accepts starts the submission's next round in Submissions, if
+// not nil, as the tracker does.
+type RejudgeEmitter struct {
+	Submissions *Submissions
+
+	failing
+	rejudges []*codementor.Rejudge
+}
+
+// Emit accepts r under key.
+func (e *RejudgeEmitter) Emit(ctx context.Context, key string, r *codementor.Rejudge) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.err != nil {
+		return fmt.Errorf("emit %s: %w", key, e.err)
+	}
+	c := *r
+	e.rejudges = append(e.rejudges, &c)
+	if e.Submissions == nil {
+		return nil
+	}
+	if cur, err := e.Submissions.Get(key); err == nil {
+		if next, _ := tracker.Rejudge(cur, r, time.Now().UTC()); next != nil {
+			e.Submissions.Put(next)
+		}
+	}
+	return nil
+}
+
+// Rejudges returns copies of the rejudges accepted so far, in order.
+func (e *RejudgeEmitter) Rejudges() []*codementor.Rejudge {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.rejudges)
 }
