@@ -96,7 +96,9 @@ func (s *Standings) Leaderboard(c *codementor.Contest, cutoff time.Time) ([]code
 }
 
 // Row returns user's row of contest, or nil when they have none.
-func (s *Standings) Row(contest, user string) *codementor.Standing { return s.boards.Row(contest, user) }
+func (s *Standings) Row(contest, user string) *codementor.Standing {
+	return s.boards.Row(contest, user)
+}
 
 // Subscribe subscribes to the changes of contest's rows.
 func (s *Standings) Subscribe(contest string) *BoardSubscription { return s.boards.Subscribe(contest) }
