@@ -32,17 +32,25 @@ type Pipeline struct {
 	Learners          *Learners
 	SubmissionEmitter *SubmissionEmitter
 	QuestionEmitter   *QuestionEmitter
+
+	// Contests, what ContestEmitter accepts, and Standings, the contests'
+	// rows (a test puts them, as the standings group would).
+	Contests       *Contests
+	ContestEmitter *ContestEmitter
+	Standings      *Standings
 }
 
 // New returns an empty pipeline: submissions emitted are queued in its
 // submission view, which keeps its learners view's in-flight sets, and
-// questions emitted are stored in its questions view.
+// questions and contests emitted are stored in their views.
 func New() *Pipeline {
 	p := &Pipeline{Questions: NewQuestions(), Runtimes: NewRuntimes(), Learners: NewLearners()}
 	p.Submissions = NewSubmissions()
 	p.Submissions.Learners = p.Learners
 	p.SubmissionEmitter = &SubmissionEmitter{Submissions: p.Submissions}
 	p.QuestionEmitter = &QuestionEmitter{Questions: p.Questions}
+	p.Contests, p.Standings = NewContests(), NewStandings()
+	p.ContestEmitter = &ContestEmitter{Contests: p.Contests}
 	return p
 }
 
