@@ -21,6 +21,7 @@ import (
 	"github.com/codementor/codementor/processors/learners"
 	"github.com/codementor/codementor/processors/notifier"
 	"github.com/codementor/codementor/processors/reviewer"
+	"github.com/codementor/codementor/processors/standings"
 	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/processors/watchdog"
 	"github.com/codementor/codementor/queue"
@@ -43,6 +44,9 @@ func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID
 		return err
 	}
 	if err := a.addProcessor(kc, learners.Graph(log.With("component", "learners")), popts(), filepath.Join(slot, "processors", string(codementor.LearnersGroup))); err != nil {
+		return err
+	}
+	if err := a.addProcessor(kc, standings.Graph(log.With("component", "standings")), popts(), filepath.Join(slot, "processors", string(codementor.StandingsGroup))); err != nil {
 		return err
 	}
 
