@@ -175,6 +175,7 @@ func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, erro
 	authed.GET("/contests", s.listContests)
 	authed.GET("/contests/:id", s.getContest)
 	authed.PUT("/contests/:id", s.putContest, middleware.BodyLimit("16M"))
+	authed.POST("/contests/:id/rejudge", s.rejudgeContest, middleware.BodyLimit("16K"))
 	authed.GET("/contests/:id/leaderboard", s.getLeaderboard)
 	authed.GET("/contests/:id/leaderboard/events", s.leaderboardEvents)
 	s.judge0Routes(e)
