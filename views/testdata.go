@@ -10,7 +10,9 @@ import (
 // hidden tests (codementor.TestDataChunk). Its local storage is this
 // process's copy of the topic; the judges read a question's chunks from it
 // once per version (see judge.TestDataCache).
-type TestData struct{ *table[codementor.TestDataChunk] }
+type TestData struct {
+	*table[codementor.TestDataChunk]
+}
 
 // NewTestData builds the view.
 func NewTestData(brokers []string, opts ...goka.ViewOption) (*TestData, error) {
