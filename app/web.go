@@ -76,6 +76,10 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
+	tde, err := emitter[codementor.TestDataChunk](a, kc, clientID, goka.Stream(codementor.TestDataTable))
+	if err != nil {
+		return err
+	}
 	rje, err := emitter[codementor.Rejudge](a, kc, clientID, codementor.Rejudges)
 	if err != nil {
 		return err
@@ -101,6 +105,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe, RejudgeEmitter: rje,
 		Progress: pv, QuestionStats: qsv,
 		Auth: authority, Callbacks: guard, Ready: a.ready, Log: log.With("component", "web"),
+		TestData: emitters.NewTestDataWriter(tde),
 	})
 	if err != nil {
 		return err
