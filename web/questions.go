@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -47,6 +49,24 @@ type publicQuestion struct {
 	// HasReference says whether the question has a reference solution
 	// (never shown): a run's custom inputs are then checked against it.
 	HasReference bool `json:"has_reference"`
+	// Rejudge offers, in the answer to an admin's edit of the question's
+	// tests, to judge its submissions again.
+	Rejudge *rejudgeOffer `json:"rejudge,omitempty"`
+}
+
+// rejudgeOffer says how many submissions an edit of a question's tests may
+// have judged wrongly, and where to have them judged again.
+type rejudgeOffer struct {
+	Submissions int    `json:"submissions"`
+	URL         string `json:"url"`
+}
+
+// judgingChanged reports whether an edit changes what a submission's
+// verdict depends on: the tests, their subtasks, the checker, the limits.
+func judgingChanged(old, rec *codementor.Question) bool {
+	return !codementor.SameTestData(old, rec) || !reflect.DeepEqual(old.Subtasks, rec.Subtasks) || old.Checker != rec.Checker ||
+		old.TimeLimitMS != rec.TimeLimitMS || old.MemoryLimitMB != rec.MemoryLimitMB || !maps.Equal(old.Drivers, rec.Drivers) ||
+		old.StopOnFailure != rec.StopOnFailure || old.RunAllTests != rec.RunAllTests
 }
 
 func public(q *codementor.Question) publicQuestion {
@@ -150,7 +170,13 @@ func (s *Server) putQuestion(c echo.Context) error {
 	if _, err := s.Questions.Await(wctx, rec.ID, func(v *codementor.Question) bool { return !v.UpdatedAt.Before(rec.UpdatedAt) }); err != nil {
 		s.Log.Warn("the questions view did not show a question just written", "question", rec.ID, "err", err)
 	}
-	return c.JSON(status, public(rec))
+	out := public(rec)
+	if old != nil && judgingChanged(old, rec) {
+		if n := len(s.Submissions.QuestionSubmissions(rec.ID)); n > 0 {
+			out.Rejudge = &rejudgeOffer{Submissions: n, URL: "/api/questions/" + rec.ID + "/rejudge"}
+		}
+	}
+	return c.JSON(status, out)
 }
 
 // checkRecordSize refuses a record too large for a Kafka message.
