@@ -354,6 +354,19 @@ func TestBrowserContest(t *testing.T) {
 	if n := solved["history"].(float64); n != 2 {
 		t.Errorf("the history lists %v submissions, want 2", n)
 	}
+	// The admin rejudges B in the cup: ann's open result is judged again
+	// before her eyes, accepted once more, its earlier judgement listed
+	// with the reason.
+	var rj struct {
+		Submissions int `json:"submissions"`
+	}
+	if status := admin.do(t, "POST", "/api/contests/"+cup+"/rejudge", map[string]string{"question_id": triID, "reason": "checker updated"}, &rj); status != http.StatusAccepted || rj.Submissions < 2 {
+		t.Fatalf("rejudge: %d %+v", status, rj)
+	}
+	within(t, ctx, "the result shows its earlier judgement",
+		void(chromedp.Poll[bool](`document.querySelectorAll('[data-testid=judgement][data-verdict=accepted]').length === 1 && `+
+			`document.querySelector('[data-testid=verdict]').dataset.verdict === 'accepted' && `+
+			`document.querySelector('[data-testid=rejudged]').textContent.includes('checker updated')`)))
 	if v := axeViolations(t, ctx); len(v) > 0 {
 		t.Errorf("the question page in a contest has accessibility problems:\n%s", strings.Join(v, "\n"))
 	}

@@ -371,13 +371,14 @@ function resultPanel(el, { langName, subtasks: subtasksOf, onLoadCode }) {
   const meta = h('p', { class: 'muted result-meta' });
   const verdict = h('div', { class: 'verdict', 'data-testid': 'verdict' });
   const rank = h('p', { class: 'percentile', 'data-testid': 'percentile', hidden: true });
+  const history = h('div', { class: 'history muted', 'data-testid': 'rejudged' });
   const progress = h('progress', { max: '1', value: '0', class: 'tests-progress', 'aria-label': 'Tests run' });
   const compile = h('div');
   const subtasks = h('div', { class: 'subtasks' });
   const tests = h('div', { class: 'tests' });
   const review = h('section', { class: 'review', 'data-testid': 'review', 'aria-labelledby': 'review-title' });
   const code = h('div');
-  replace(el, title, meta, verdict, rank, progress, compile, subtasks, tests, review, code);
+  replace(el, title, meta, verdict, rank, history, progress, compile, subtasks, tests, review, code);
   let shown = null; // the submission shown
   const percentiles = new Map(); // submission ID → its percentile, once read
   const reading = new Set(); // submission IDs whose percentile is being read
@@ -395,7 +396,7 @@ function resultPanel(el, { langName, subtasks: subtasksOf, onLoadCode }) {
       shown = s;
       if (!s) return;
       if (changed('id', s.id)) {
-        for (const k of ['head', 'tests', 'compile', 'review', 'code', 'subtasks']) delete sig[k];
+        for (const k of ['head', 'tests', 'compile', 'review', 'code', 'subtasks', 'history']) delete sig[k];
       }
       if (s.percentile) percentiles.set(s.id, s.percentile);
       drawRank(s);
@@ -403,6 +404,7 @@ function resultPanel(el, { langName, subtasks: subtasksOf, onLoadCode }) {
       if (changed('head', `${s.id}|${s.status}|${s.verdict}|${(s.tests || []).length}`)) {
         drawHead(s);
       }
+      if (changed('history', `${s.id}|${(s.history || []).length}|${s.verdict || ''}`)) drawHistory(s);
       if (changed('compile', s.compile_output || '')) {
         replace(compile, s.compile_output
           ? h('details', { class: 'compile', open: true }, h('summary', {}, 'Compiler output'), h('pre', { tabindex: '0' }, s.compile_output))
@@ -498,6 +500,20 @@ function resultPanel(el, { langName, subtasks: subtasksOf, onLoadCode }) {
     } finally {
       reading.delete(id);
     }
+  }
+
+  // drawHistory lists the earlier judgements of a submission an admin had
+  // judged again (a test was fixed, say), newest first, with the reason.
+  function drawHistory(s) {
+    const past = (s.history || []).slice().reverse();
+    if (!past.length) {
+      replace(history);
+      return;
+    }
+    replace(history, h('p', {}, s.verdict ? 'Judged again. Earlier:' : 'Being judged again. Earlier:'),
+      h('ul', {}, past.map((j) => h('li', { 'data-testid': 'judgement', 'data-verdict': j.verdict },
+        verdictName(j.verdict), j.max_score ? ` · ${j.score || 0} / ${j.max_score}` : '',
+        j.reason ? ` · ${j.reason}` : ''))));
   }
 
   // drawSubtasks shows the question's subtasks, each with its verdict and
