@@ -61,13 +61,15 @@ type Submission struct {
 	// Score and MaxScore: the points the judged submission earned of what
 	// its question is worth (the sum of its subtasks' points, or
 	// DefaultQuestionPoints for all or nothing). Zero until judged.
-	Score    int `json:"score"`
+	Score    int `json:"score,omitempty"`
 	MaxScore int `json:"max_score,omitempty"`
 	// Subtasks are the results of the question's subtasks, as they finish.
 	Subtasks []SubtaskResult `json:"subtasks,omitempty"`
 	// Round counts the judgements: 0 the first, one more for each rejudge.
 	// Run events of another round are ignored.
 	Round int `json:"round,omitempty"`
+	// RejudgeID is the rejudge that started the current round, if any.
+	RejudgeID string `json:"rejudge_id,omitempty"`
 	// History holds the earlier judgements, oldest first: each rejudge
 	// moves the current one there.
 	History []Judgement `json:"history,omitempty"`

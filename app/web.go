@@ -26,6 +26,7 @@ var (
 	_ web.LearnerView       = (*views.Learners)(nil)
 	_ web.SubmissionEmitter = (*emitters.Submissions)(nil)
 	_ web.QuestionEmitter   = (*emitters.Questions)(nil)
+	_ web.RejudgeEmitter    = (*emitters.Rejudges)(nil)
 )
 
 // addWeb adds the web tier: its views, emitters, the starter questions
@@ -62,6 +63,10 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
+	rje, err := emitter[codementor.Rejudge](a, kc, clientID, codementor.Rejudges)
+	if err != nil {
+		return err
+	}
 
 	a.components["runtimes-view"] = rts.Run
 	a.components["learners-view"] = lv.Run
@@ -80,7 +85,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		return err
 	}
 	srv, err := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight, MaxRunsInFlight: a.cfg.MaxRunsInFlight}, web.Deps{
-		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe,
+		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe, RejudgeEmitter: rje,
 		Auth: authority, Callbacks: guard, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	if err != nil {

@@ -24,13 +24,17 @@ type Hub struct {
 	// activeRuns holds, per user, the IDs of the runs queued or running:
 	// the web tier's runs-in-flight limit reads it on every run.
 	activeRuns map[string]map[string]struct{}
+	// byQuestion and byContest hold the IDs of the submissions (not runs)
+	// to each question and in each contest: what a rejudge judges again.
+	byQuestion map[string]map[string]struct{}
+	byContest  map[string]map[string]struct{}
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
 	return &Hub{subs: map[*Subscription]struct{}{}, byUser: map[string]map[string]time.Time{},
 		runs: map[string]map[string]time.Time{}, runOwner: map[string]string{}, active: map[string]codementor.Status{},
-		activeRuns: map[string]map[string]struct{}{}}
+		activeRuns: map[string]map[string]struct{}{}, byQuestion: map[string]map[string]struct{}{}, byContest: map[string]map[string]struct{}{}}
 }
 
 // Subscription receives changes of the submissions it matches. When the
@@ -98,6 +102,12 @@ func (h *Hub) index(sub *codementor.Submission) {
 		index[sub.User] = ids
 	}
 	ids[sub.ID] = sub.CreatedAt
+	if !sub.IsRun() {
+		addTo(h.byQuestion, sub.QuestionID, sub.ID)
+		if sub.ContestID != "" {
+			addTo(h.byContest, sub.ContestID, sub.ID)
+		}
+	}
 	if sub.Status == codementor.StatusQueued || sub.Status == codementor.StatusRunning {
 		h.active[sub.ID] = sub.Status
 		if sub.IsRun() {
@@ -110,6 +120,32 @@ func (h *Hub) index(sub *codementor.Submission) {
 		delete(h.active, sub.ID)
 		h.endRun(sub.User, sub.ID)
 	}
+}
+
+// addTo adds id to the set index[key].
+func addTo(index map[string]map[string]struct{}, key, id string) {
+	if index[key] == nil {
+		index[key] = map[string]struct{}{}
+	}
+	index[key][id] = struct{}{}
+}
+
+// QuestionSubmissions returns the IDs of the submissions to question, in
+// no particular order.
+func (h *Hub) QuestionSubmissions(question string) []string { return h.members(h.byQuestion, question) }
+
+// ContestSubmissions returns the IDs of the submissions made in contest, in
+// no particular order.
+func (h *Hub) ContestSubmissions(contest string) []string { return h.members(h.byContest, contest) }
+
+func (h *Hub) members(index map[string]map[string]struct{}, key string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ids := make([]string, 0, len(index[key]))
+	for id := range index[key] {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // endRun removes a run from its user's active runs.

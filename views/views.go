@@ -267,6 +267,16 @@ func (s *Submissions) Unsubscribe(sub *Subscription) { s.hub.Unsubscribe(sub) }
 // UserSubmissions returns the IDs of user's submissions, newest first.
 func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserSubmissions(user) }
 
+// QuestionSubmissions returns the IDs of the submissions to question.
+func (s *Submissions) QuestionSubmissions(question string) []string {
+	return s.hub.QuestionSubmissions(question)
+}
+
+// ContestSubmissions returns the IDs of the submissions made in contest.
+func (s *Submissions) ContestSubmissions(contest string) []string {
+	return s.hub.ContestSubmissions(contest)
+}
+
 // UserRuns returns the IDs of user's runs, newest first.
 func (s *Submissions) UserRuns(user string) []string { return s.hub.UserRuns(user) }
 

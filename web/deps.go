@@ -24,6 +24,10 @@ type SubmissionView interface {
 	Lookup(ctx context.Context, id string, within time.Duration) (*codementor.Submission, error)
 	// UserSubmissions returns the IDs of user's submissions, newest first.
 	UserSubmissions(user string) []string
+	// QuestionSubmissions and ContestSubmissions return the IDs of the
+	// submissions (not runs) to a question and made in a contest.
+	QuestionSubmissions(question string) []string
+	ContestSubmissions(contest string) []string
 	// UserRuns returns the IDs of user's runs, newest first.
 	UserRuns(user string) []string
 	// UserActiveRuns returns the IDs of user's runs queued or running.
@@ -80,4 +84,11 @@ type QuestionEmitter interface {
 	// Emit writes q under key and returns once the brokers have it, or ctx
 	// ended (then it may still be written).
 	Emit(ctx context.Context, key string, q *codementor.Question) error
+}
+
+// RejudgeEmitter queues rejudges (*emitters.Rejudges).
+type RejudgeEmitter interface {
+	// Emit writes r under key and returns once the brokers have it, or ctx
+	// ended (then it may still be written).
+	Emit(ctx context.Context, key string, r *codementor.Rejudge) error
 }

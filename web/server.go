@@ -74,6 +74,7 @@ type Deps struct {
 	Learners          LearnerView
 	SubmissionEmitter SubmissionEmitter
 	QuestionEmitter   QuestionEmitter
+	RejudgeEmitter    RejudgeEmitter
 	Auth              *auth.Authority
 	// Callbacks checks the callback URLs of runs (the Judge0 API's
 	// callback_url); nil refuses every internal address.
@@ -150,6 +151,7 @@ func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, erro
 	authed.GET("/questions", s.listQuestions)
 	authed.GET("/questions/:id", s.getQuestion)
 	authed.PUT("/questions/:id", s.putQuestion, middleware.BodyLimit("64M"))
+	authed.POST("/questions/:id/rejudge", s.rejudgeQuestion, middleware.BodyLimit("16K"))
 	authed.POST("/submissions", s.createSubmission, middleware.BodyLimit("1M"))
 	authed.GET("/submissions", s.listSubmissions)
 	authed.GET("/submissions/:id", s.getSubmission)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	codementor "github.com/codementor/codementor"
@@ -162,8 +163,8 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 	if job == nil {
 		return out
 	}
-	if sub, err := w.submissions.Get(qj.Key); err == nil && (sub.Verdict != "" || sub.Final()) {
-		w.log.Info("job of a submission judged already: skipped", "submission", qj.Key, "delivery", qj.Delivery)
+	if sub, err := w.submissions.Get(qj.Key); err == nil && (sub.Round > job.Round || sub.Round == job.Round && (sub.Verdict != "" || sub.Final())) {
+		w.log.Info("job of a submission judged already: skipped", "submission", qj.Key, "round", job.Round, "delivery", qj.Delivery)
 		return queue.Done
 	}
 	// A preemption ends the job's work, not its handling.
@@ -180,6 +181,7 @@ func (w *Worker) Handle(ctx context.Context, qj queue.Job) queue.Outcome {
 			return // preempted: this run's progress no longer counts
 		}
 		ev.SubmissionID = qj.Key
+		ev.Round = job.Round
 		ev.At = time.Now().UTC()
 		w.events.Send(&acks, qj.Key, ev)
 	}
@@ -247,7 +249,7 @@ func (w *Worker) Poisoned(ctx context.Context, qj queue.Job) queue.Outcome {
 // to log; the learner's Error says no more about a hidden test than its
 // number.
 func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codementor.Job, outputLimit int, log *slog.Logger, emit func(*codementor.RunEvent)) *codementor.RunEvent {
-	final := &codementor.RunEvent{Kind: codementor.RunFinished, TestCount: len(q.Tests), Tests: []codementor.TestResult{}}
+	final := &codementor.RunEvent{Kind: codementor.RunFinished, TestCount: len(q.Tests), Tests: []codementor.TestResult{}, MaxScore: q.MaxScore()}
 	// The question's driver for the language, if any, holds the entry
 	// point; the learner's code is then only the solution.
 	prog, err := compile(ctx, r, sandbox.Source{Language: job.Language, Code: job.Code, Driver: q.Drivers[job.Language]})
@@ -267,11 +269,16 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	// failed and the question stops at the first failure; an earlier test
 	// went over its time or memory limit, and running the rest to their
 	// limits would hold a judging slot for seconds for a verdict already
-	// known; or the judging time ran out.
+	// known; or the judging time ran out. With subtasks a failure skips
+	// the rest of its subtask only (skipSub), which scores nothing
+	// whatever they do.
 	skip := ""
+	skipSub := map[int]string{}
 	for i, t := range q.Tests {
-		tr := codementor.TestResult{Index: i, Hidden: t.Hidden, Verdict: codementor.VerdictSkipped, Message: skip}
-		if skip == "" {
+		sub := q.SubtaskOf(i)
+		reason := cmp.Or(skip, skipSub[sub])
+		tr := codementor.TestResult{Index: i, Hidden: t.Hidden, Verdict: codementor.VerdictSkipped, Message: reason}
+		if reason == "" {
 			exec, runs, err := runTest(ctx, prog, q, i, outputLimit, log)
 			switch {
 			case ctx.Err() != nil:
@@ -307,11 +314,13 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 		if !t.Hidden {
 			tr.Input, tr.Expected = t.Input, t.Output
 		}
-		if skip == "" {
+		if reason == "" {
 			switch {
-			case tr.Verdict == codementor.VerdictAccepted:
+			case tr.Verdict == codementor.VerdictAccepted || tr.Verdict == codementor.VerdictSkipped:
 			case q.StopOnFailure:
 				skip = "not run: an earlier test failed"
+			case sub >= 0 && !q.RunAllTests:
+				skipSub[sub] = fmt.Sprintf("not run: test %d of this subtask failed", i+1)
 			case q.RunAllTests:
 			case tr.Verdict == codementor.VerdictTimeLimitExceeded:
 				skip = fmt.Sprintf("not run: test %d exceeded the time limit", i+1)
@@ -321,8 +330,13 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 		}
 		final.Tests = append(final.Tests, tr)
 		emit(&codementor.RunEvent{Kind: codementor.RunTest, Test: &tr})
+		if sub >= 0 && i == slices.Max(q.Subtasks[sub].Tests) {
+			st := SubtaskResult(q, sub, final.Tests)
+			emit(&codementor.RunEvent{Kind: codementor.RunSubtask, Subtask: &st})
+		}
 	}
 	final.Verdict = Verdict(final.Tests, len(q.Tests))
+	final.Score, final.MaxScore, final.Subtasks = Score(q, final.Tests, final.Verdict)
 	switch {
 	case final.Verdict != codementor.VerdictInternalError:
 		final.Error = ""
@@ -375,6 +389,59 @@ func Verdict(trs []codementor.TestResult, n int) codementor.Verdict {
 		return codementor.VerdictAccepted
 	}
 	return codementor.VerdictInternalError
+}
+
+// Score is what a submission to q whose tests' results are trs and whose
+// verdict is verdict earned: the points of every subtask all of whose tests
+// passed, of q.MaxScore(), and each subtask's result; without subtasks,
+// all of q's points when accepted, else none. Nothing is earned when the
+// verdict is internal_error: what was not judged earns nothing.
+func Score(q *codementor.Question, trs []codementor.TestResult, verdict codementor.Verdict) (score, maxScore int, subtasks []codementor.SubtaskResult) {
+	maxScore = q.MaxScore()
+	if len(q.Subtasks) == 0 {
+		if verdict == codementor.VerdictAccepted {
+			score = maxScore
+		}
+		return score, maxScore, nil
+	}
+	for k := range q.Subtasks {
+		st := SubtaskResult(q, k, trs)
+		if verdict != codementor.VerdictInternalError {
+			score += st.Earned
+		} else {
+			st.Earned = 0
+		}
+		subtasks = append(subtasks, st)
+	}
+	return score, maxScore, subtasks
+}
+
+// SubtaskResult is the result of q's subtask k given the tests' results
+// so far: accepted and worth its points when every one of its tests passed;
+// else the first failing test's verdict (skipped if none failed but some
+// did not run).
+func SubtaskResult(q *codementor.Question, k int, trs []codementor.TestResult) codementor.SubtaskResult {
+	st := q.Subtasks[k]
+	res := codementor.SubtaskResult{Index: k, Name: st.Name, Points: st.Points, Verdict: codementor.VerdictAccepted, Tests: slices.Clone(st.Tests)}
+	byIndex := map[int]codementor.Verdict{}
+	for _, tr := range trs {
+		byIndex[tr.Index] = tr.Verdict
+	}
+	for _, i := range slices.Sorted(slices.Values(st.Tests)) {
+		v, ok := byIndex[i]
+		switch {
+		case !ok || v == codementor.VerdictSkipped:
+			if res.Verdict == codementor.VerdictAccepted {
+				res.Verdict = codementor.VerdictSkipped
+			}
+		case v != codementor.VerdictAccepted && (res.Verdict == codementor.VerdictAccepted || res.Verdict == codementor.VerdictSkipped):
+			res.Verdict = v
+		}
+	}
+	if res.Verdict == codementor.VerdictAccepted {
+		res.Earned = st.Points
+	}
+	return res
 }
 
 // judged counts the results of tests that ran.

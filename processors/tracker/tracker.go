@@ -18,6 +18,7 @@ package tracker
 import (
 	"cmp"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/lovoo/goka"
@@ -37,10 +38,14 @@ func Graph(log *slog.Logger) *goka.GroupGraph {
 		deadletter.Input(codementor.RunEvents, codementor.TrackerGroup, log, t.event),
 		deadletter.Input(codementor.ReviewEvents, codementor.TrackerGroup, log, t.review),
 		deadletter.Input(codementor.SubmissionNudges, codementor.TrackerGroup, log, t.nudge),
+		deadletter.Input(codementor.Rejudges, codementor.TrackerGroup, log, t.rejudge),
 		goka.Output(codementor.RunJobs, new(codementor.JobCodec)),
 		goka.Output(codementor.ReviewJobs, new(codementor.ReviewJobCodec)),
 		goka.Output(codementor.LearnerEvents, new(codementor.LearnerEventCodec)),
 		goka.Output(codementor.RunCallbacks, new(codementor.CallbackCodec)),
+		goka.Output(codementor.ContestResults, new(codementor.ResultCodec)),
+		goka.Output(codementor.LearnerResults, new(codementor.ResultCodec)),
+		goka.Output(codementor.QuestionResults, new(codementor.ResultCodec)),
 		deadletter.Output(),
 		goka.Persist(new(codementor.SubmissionCodec)),
 	)
@@ -94,8 +99,18 @@ func (t *tracker) event(ctx goka.Context, ev *codementor.RunEvent) {
 	if job != nil {
 		ctx.Emit(codementor.ReviewJobs, ctx.Key(), job)
 	}
-	if s := cmp.Or(next, cur); ev.Kind == codementor.RunFinished && s.Verdict != "" {
+	if s := cmp.Or(next, cur); ev.Kind == codementor.RunFinished && ev.Round == s.Round && s.Verdict != "" {
 		t.inFlight(ctx, s, false)
+		// The judgement's result for the standings, progress and
+		// statistics, again if the finished event comes again: each
+		// consumer takes the same judgement once.
+		if r := ResultOf(s, t.now()); r != nil {
+			if r.ContestID != "" {
+				ctx.Emit(codementor.ContestResults, codementor.ContestRowKey(r.ContestID, r.User), r)
+			}
+			ctx.Emit(codementor.LearnerResults, r.User, r)
+			ctx.Emit(codementor.QuestionResults, r.QuestionID, r)
+		}
 		// A final run's callback, again if the finished event comes again
 		// (the first emit may not have been acknowledged): receivers get
 		// it at least once.
@@ -134,6 +149,70 @@ func (t *tracker) nudge(ctx goka.Context, n *codementor.Nudge) {
 	if review != nil {
 		ctx.Emit(codementor.ReviewJobs, ctx.Key(), review)
 	}
+}
+
+// rejudge handles a Rejudge.
+func (t *tracker) rejudge(ctx goka.Context, r *codementor.Rejudge) {
+	cur := t.current(ctx)
+	if cur == nil {
+		t.log.Warn("rejudge of an unknown submission", "key", ctx.Key(), "rejudge", r.ID)
+		return
+	}
+	next, job := Rejudge(cur, r, t.now())
+	store(ctx, cur, next)
+	if job != nil {
+		t.log.Info("submission judged again", "submission", cur.ID, "round", next.Round, "rejudge", r.ID, "by", r.By)
+		ctx.Emit(codementor.RunJobs, ctx.Key(), job)
+	}
+}
+
+// Rejudge decides what a rejudge does to cur: a copy in a new judgement
+// round, queued, with its current judgement (if judged) moved to its
+// history, and the job to emit; or nil, nil for a run, or a rejudge
+// applied already (it started the current round or ended an earlier one).
+// The review, if finished, is kept: a rejudge judges again, it does not
+// review again.
+func Rejudge(cur *codementor.Submission, r *codementor.Rejudge, now time.Time) (*codementor.Submission, *codementor.Job) {
+	if cur.IsRun() || r.ID == "" || cur.RejudgeID == r.ID {
+		return nil, nil
+	}
+	for _, h := range cur.History {
+		if h.RejudgeID == r.ID {
+			return nil, nil
+		}
+	}
+	next := *cur
+	next.History = append([]codementor.Judgement(nil), cur.History...)
+	if cur.Verdict != "" {
+		j := cur.Judgement()
+		j.RejudgeID, j.Reason = r.ID, r.Reason
+		next.History = append(next.History, j)
+	}
+	next.Round = cur.Round + 1
+	next.RejudgeID = r.ID
+	next.Status = codementor.StatusQueued
+	next.Verdict, next.TestCount, next.Tests, next.Subtasks = "", 0, []codementor.TestResult{}, nil
+	next.Score, next.MaxScore, next.CompileOutput, next.Error, next.JudgedAt = 0, 0, "", "", time.Time{}
+	next.Requeued = 0
+	next.Version = cur.Version + 1
+	next.UpdatedAt = now
+	return &next, jobOf(&next)
+}
+
+// ResultOf is the result of s's current judgement, or nil when s is not
+// graded (a run, or not judged yet). Previous is the judgement the current
+// one replaced, if a rejudge did.
+func ResultOf(s *codementor.Submission, now time.Time) *codementor.Result {
+	if !s.Graded() {
+		return nil
+	}
+	r := &codementor.Result{SubmissionID: s.ID, User: s.User, QuestionID: s.QuestionID, ContestID: s.ContestID, Language: s.Language,
+		Judgement: s.Judgement(), CreatedAt: s.CreatedAt, At: now.UTC()}
+	if n := len(s.History); n > 0 && s.Round > 0 {
+		prev := s.History[n-1]
+		r.Previous = &prev
+	}
+	return r
 }
 
 // review handles a ReviewEvent.
@@ -205,7 +284,7 @@ func Request(cur *codementor.Submission, req *codementor.SubmissionRequest, key 
 
 func jobOf(s *codementor.Submission) *codementor.Job {
 	return &codementor.Job{SubmissionID: s.ID, User: s.User, QuestionID: s.QuestionID, Language: s.Language, Code: s.Code,
-		Kind: s.Kind, Run: s.Run}
+		Kind: s.Kind, Run: s.Run, Round: s.Round}
 }
 
 // Apply folds a run event into a copy of cur and returns it (nil: the event
@@ -216,8 +295,8 @@ func jobOf(s *codementor.Submission) *codementor.Job {
 // the review has not started emits the review job again, since the first
 // emit may not have been acknowledged.
 func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) (*codementor.Submission, *codementor.ReviewJob) {
-	if cur.Final() {
-		return nil, nil
+	if cur.Final() || ev.Round != cur.Round {
+		return nil, nil // a final submission, or a round a rejudge superseded
 	}
 	if cur.Status == codementor.StatusReviewing {
 		if ev.Kind == codementor.RunFinished && cur.Review.Status == codementor.ReviewPending {
@@ -245,8 +324,20 @@ func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) (
 		if next.Status != cur.Status {
 			changed = true
 		}
+	case codementor.RunSubtask:
+		if ev.Subtask == nil {
+			return nil, nil
+		}
+		next.Status = codementor.StatusRunning
+		changed = upsertSubtask(&next, *ev.Subtask) || next.Status != cur.Status
 	case codementor.RunFinished:
 		next.Verdict = ev.Verdict
+		next.Score, next.MaxScore = ev.Score, ev.MaxScore
+		next.Subtasks = nil
+		for _, st := range ev.Subtasks {
+			upsertSubtask(&next, st)
+		}
+		next.JudgedAt = now
 		if ev.TestCount > 0 {
 			next.TestCount = ev.TestCount
 		}
@@ -260,10 +351,15 @@ func Apply(cur *codementor.Submission, ev *codementor.RunEvent, now time.Time) (
 		case ev.Verdict == codementor.VerdictInternalError:
 			// Nothing the learner wrote was judged: there is nothing to review.
 			next.Status = codementor.StatusFailed
-			next.Review = codementor.Review{Status: codementor.ReviewSkipped, Reason: NotJudgedReason, FinishedAt: now}
+			if !cur.Review.Final() {
+				next.Review = codementor.Review{Status: codementor.ReviewSkipped, Reason: NotJudgedReason, FinishedAt: now}
+			}
 		case cur.IsRun():
 			next.Status = codementor.StatusDone
 			next.Review = codementor.Review{Status: codementor.ReviewSkipped, Reason: RunReason, FinishedAt: now}
+		case cur.Round > 0 && cur.Review.Final():
+			// Judged again: the review of the first judgement stays.
+			next.Status = codementor.StatusDone
 		default:
 			next.Status = codementor.StatusReviewing
 			job = reviewJobOf(&next)
@@ -370,5 +466,27 @@ func upsertTest(s *codementor.Submission, tr codementor.TestResult) bool {
 		}
 	}
 	s.Tests = append(s.Tests, tr)
+	return true
+}
+
+// upsertSubtask records st in index order, replacing an earlier result of
+// the same subtask, and reports whether anything changed.
+func upsertSubtask(s *codementor.Submission, st codementor.SubtaskResult) bool {
+	for i := range s.Subtasks {
+		switch {
+		case s.Subtasks[i].Index == st.Index:
+			if slices.Equal(s.Subtasks[i].Tests, st.Tests) && s.Subtasks[i].Earned == st.Earned && s.Subtasks[i].Verdict == st.Verdict &&
+				s.Subtasks[i].Points == st.Points && s.Subtasks[i].Name == st.Name {
+				return false
+			}
+			s.Subtasks = slices.Clone(s.Subtasks)
+			s.Subtasks[i] = st
+			return true
+		case s.Subtasks[i].Index > st.Index:
+			s.Subtasks = slices.Insert(slices.Clone(s.Subtasks), i, st)
+			return true
+		}
+	}
+	s.Subtasks = append(slices.Clone(s.Subtasks), st)
 	return true
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/views"
 )
 
@@ -32,6 +33,7 @@ type Pipeline struct {
 	Learners          *Learners
 	SubmissionEmitter *SubmissionEmitter
 	QuestionEmitter   *QuestionEmitter
+	RejudgeEmitter    *RejudgeEmitter
 }
 
 // New returns an empty pipeline: submissions emitted are queued in its
@@ -43,6 +45,7 @@ func New() *Pipeline {
 	p.Submissions.Learners = p.Learners
 	p.SubmissionEmitter = &SubmissionEmitter{Submissions: p.Submissions}
 	p.QuestionEmitter = &QuestionEmitter{Questions: p.Questions}
+	p.RejudgeEmitter = &RejudgeEmitter{Submissions: p.Submissions}
 	return p
 }
 
@@ -178,6 +181,16 @@ func (s *Submissions) Unsubscribe(sub *views.Subscription) { s.hub.Unsubscribe(s
 
 // UserSubmissions returns the IDs of user's submissions, newest first.
 func (s *Submissions) UserSubmissions(user string) []string { return s.hub.UserSubmissions(user) }
+
+// QuestionSubmissions returns the IDs of the submissions to question.
+func (s *Submissions) QuestionSubmissions(question string) []string {
+	return s.hub.QuestionSubmissions(question)
+}
+
+// ContestSubmissions returns the IDs of the submissions made in contest.
+func (s *Submissions) ContestSubmissions(contest string) []string {
+	return s.hub.ContestSubmissions(contest)
+}
 
 // UserRuns returns the IDs of user's runs, newest first.
 func (s *Submissions) UserRuns(user string) []string { return s.hub.UserRuns(user) }
@@ -331,4 +344,41 @@ func (e *QuestionEmitter) Emit(ctx context.Context, key string, q *codementor.Qu
 		e.Questions.put(key, q)
 	}
 	return nil
+}
+
+// RejudgeEmitter is a fake of the rejudge emitter (*emitters.Rejudges): a
+// rejudge it accepts starts the submission's next round in Submissions, if
+// not nil, as the tracker does.
+type RejudgeEmitter struct {
+	Submissions *Submissions
+
+	failing
+	rejudges []*codementor.Rejudge
+}
+
+// Emit accepts r under key.
+func (e *RejudgeEmitter) Emit(ctx context.Context, key string, r *codementor.Rejudge) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.err != nil {
+		return fmt.Errorf("emit %s: %w", key, e.err)
+	}
+	c := *r
+	e.rejudges = append(e.rejudges, &c)
+	if e.Submissions == nil {
+		return nil
+	}
+	if cur, err := e.Submissions.Get(key); err == nil {
+		if next, _ := tracker.Rejudge(cur, r, time.Now().UTC()); next != nil {
+			e.Submissions.Put(next)
+		}
+	}
+	return nil
+}
+
+// Rejudges returns copies of the rejudges accepted so far, in order.
+func (e *RejudgeEmitter) Rejudges() []*codementor.Rejudge {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.rejudges)
 }
