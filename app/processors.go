@@ -20,7 +20,9 @@ import (
 	"github.com/codementor/codementor/processors/judge"
 	"github.com/codementor/codementor/processors/learners"
 	"github.com/codementor/codementor/processors/notifier"
+	"github.com/codementor/codementor/processors/progress"
 	"github.com/codementor/codementor/processors/reviewer"
+	"github.com/codementor/codementor/processors/stats"
 	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/processors/watchdog"
 	"github.com/codementor/codementor/queue"
@@ -43,6 +45,12 @@ func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID
 		return err
 	}
 	if err := a.addProcessor(kc, learners.Graph(log.With("component", "learners")), popts(), filepath.Join(slot, "processors", string(codementor.LearnersGroup))); err != nil {
+		return err
+	}
+	if err := a.addProcessor(kc, progress.Graph(log.With("component", "progress")), popts(), filepath.Join(slot, "processors", string(codementor.ProgressGroup))); err != nil {
+		return err
+	}
+	if err := a.addProcessor(kc, stats.Graph(log.With("component", "question-stats")), popts(), filepath.Join(slot, "processors", string(codementor.QuestionStatsGroup))); err != nil {
 		return err
 	}
 

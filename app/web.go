@@ -24,6 +24,8 @@ var (
 	_ web.QuestionView      = (*views.Questions)(nil)
 	_ web.RuntimeView       = (*views.Runtimes)(nil)
 	_ web.LearnerView       = (*views.Learners)(nil)
+	_ web.ProgressView      = (*views.Progress)(nil)
+	_ web.QuestionStatsView = (*views.QuestionStats)(nil)
 	_ web.SubmissionEmitter = (*emitters.Submissions)(nil)
 	_ web.QuestionEmitter   = (*emitters.Questions)(nil)
 	_ web.RejudgeEmitter    = (*emitters.Rejudges)(nil)
@@ -55,6 +57,17 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
+	pv, err := views.NewProgress(kc.Brokers, vopts...)
+	if err != nil {
+		return err
+	}
+	qsv, err := views.NewQuestionStats(kc.Brokers, vopts...)
+	if err != nil {
+		return err
+	}
+	a.components["progress-view"] = pv.Run
+	a.components["question-stats-view"] = qsv.Run
+	a.checks = append(a.checks, recovered("progress view", pv.Recovered), recovered("question-stats view", qsv.Recovered))
 	se, err := emitter[codementor.SubmissionRequest](a, kc, clientID, codementor.SubmissionRequests)
 	if err != nil {
 		return err
@@ -86,6 +99,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	}
 	srv, err := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight, MaxRunsInFlight: a.cfg.MaxRunsInFlight}, web.Deps{
 		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe, RejudgeEmitter: rje,
+		Progress: pv, QuestionStats: qsv,
 		Auth: authority, Callbacks: guard, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	if err != nil {

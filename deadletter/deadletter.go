@@ -35,9 +35,19 @@ func Output() goka.Edge {
 // of stopping the processor on it after every restart. The group needs
 // Output too.
 func Input[T any](stream goka.Stream, group goka.Group, log *slog.Logger, fn func(ctx goka.Context, msg *T)) goka.Edge {
+	return CheckedInput(stream, group, log, nil, fn)
+}
+
+// CheckedInput is Input for messages that must also pass check (nil: any
+// message): one that decodes but that check refuses goes to the dead-letter
+// topic too, with check's error as the reason.
+func CheckedInput[T any](stream goka.Stream, group goka.Group, log *slog.Logger, check func(ctx goka.Context, msg *T) error, fn func(ctx goka.Context, msg *T)) goka.Edge {
 	return goka.Input(stream, new(codec.Bytes), func(ctx goka.Context, msg any) {
 		raw := msg.([]byte)
 		v, err := codementor.JSONCodec[T]{}.Decode(raw)
+		if err == nil && check != nil {
+			err = check(ctx, v.(*T))
+		}
 		if err != nil {
 			send(ctx, group, raw, err, log)
 			return

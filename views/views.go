@@ -411,3 +411,72 @@ func (l *Learners) InFlight(user string) ([]string, error) {
 	}
 	return slices.Collect(maps.Keys(v.InFlight)), nil
 }
+
+// Progress is a view of the progress table: each learner's verdicts per
+// question.
+type Progress struct{ *table[codementor.Progress] }
+
+// NewProgress builds the view.
+func NewProgress(brokers []string, opts ...goka.ViewOption) (*Progress, error) {
+	t, err := newTable[codementor.Progress](brokers, codementor.ProgressTable, opts, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Progress{t}, nil
+}
+
+// QuestionStats is a view of the question-stats table. It keeps each value
+// it decoded until that key changes: every learner's question list reads
+// every question's statistics, each with its histograms and its window of
+// recent judgements.
+type QuestionStats struct {
+	*table[codementor.QuestionStats]
+	changes atomic.Uint64 // bumped by every change the view consumes
+
+	mu     sync.RWMutex
+	cached map[string]*codementor.QuestionStats
+}
+
+// NewQuestionStats builds the view.
+func NewQuestionStats(brokers []string, opts ...goka.ViewOption) (*QuestionStats, error) {
+	q := &QuestionStats{cached: map[string]*codementor.QuestionStats{}}
+	t, err := newTable[codementor.QuestionStats](brokers, codementor.QuestionStatsTable, opts, q.changed)
+	if err != nil {
+		return nil, err
+	}
+	q.table = t
+	return q, nil
+}
+
+// changed retires the cached value of key. goka has stored the new one
+// already: a Get that read the old one before is told by the count not to
+// keep it.
+func (q *QuestionStats) changed(_ goka.UpdateContext, key string, _ []byte) {
+	q.mu.Lock()
+	q.changes.Add(1)
+	delete(q.cached, key)
+	q.mu.Unlock()
+}
+
+// Get returns the statistics of question id, or an error wrapping
+// ErrNotFound. The value is shared between callers, who must not change
+// it.
+func (q *QuestionStats) Get(id string) (*codementor.QuestionStats, error) {
+	q.mu.RLock()
+	v := q.cached[id]
+	q.mu.RUnlock()
+	if v != nil {
+		return v, nil
+	}
+	at := q.changes.Load()
+	v, err := q.table.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	q.mu.Lock()
+	if q.changes.Load() == at {
+		q.cached[id] = v
+	}
+	q.mu.Unlock()
+	return v, nil
+}

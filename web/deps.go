@@ -86,6 +86,20 @@ type QuestionEmitter interface {
 	Emit(ctx context.Context, key string, q *codementor.Question) error
 }
 
+// ProgressView is the progress table (*views.Progress): each learner's
+// verdicts per question.
+type ProgressView interface {
+	// Get returns user's progress; callers must not change it.
+	Get(user string) (*codementor.Progress, error)
+}
+
+// QuestionStatsView is the question-stats table (*views.QuestionStats).
+type QuestionStatsView interface {
+	// Get returns the statistics of question id; callers must not change
+	// them.
+	Get(id string) (*codementor.QuestionStats, error)
+}
+
 // RejudgeEmitter queues rejudges (*emitters.Rejudges).
 type RejudgeEmitter interface {
 	// Emit writes r under key and returns once the brokers have it, or ctx

@@ -315,7 +315,9 @@ func TestQuestions(t *testing.T) {
 			h.p.Submissions.Put(s)
 		}
 	}
-	put(judged(queued("s1", "alice", at(1)), true, at(2)), judged(queued("s2", "alice", at(3)), false, at(4)))
+	s1 := judged(queued("s1", "alice", at(1)), true, at(2))
+	s1.Score, s1.MaxScore = 100, 100
+	put(s1, judged(queued("s2", "alice", at(3)), false, at(4)))
 	b1 := queued("s3", "alice", at(5))
 	b1.QuestionID = "b-minus-a"
 	b2 := queued("s4", "alice", at(6))
@@ -332,14 +334,22 @@ func TestQuestions(t *testing.T) {
 		TestCount     int `json:"test_count"`
 		Status        string
 		Submissions   int
-		LastVerdict   string `json:"last_verdict"`
+		LastVerdict   string  `json:"last_verdict"`
+		BestScore     int     `json:"best_score"`
+		Attempts      int     `json:"attempts"`
+		Rate          float64 `json:"acceptance_rate"`
 	}
 	var list []summary
 	h.send(t, "GET", "/api/questions", h.alice, nil).decode(t, &list)
+	// The caller's status, submissions, last verdict and best score count
+	// judged submissions (b-minus-a's second is being judged); attempts
+	// and the acceptance rate, every learner's.
 	want := []summary{
-		{ID: "a-plus-b", Title: "Add a-plus-b", TimeLimitMS: 1000, MemoryLimitMB: 256, TestCount: 2, Status: "solved", Submissions: 2, LastVerdict: "wrong_answer"},
-		{ID: "b-minus-a", Title: "Add b-minus-a", TimeLimitMS: 1000, MemoryLimitMB: 256, TestCount: 2, Status: "attempted", Submissions: 2, LastVerdict: "wrong_answer"},
-		{ID: "c-times-b", Title: "Add c-times-b", TimeLimitMS: 1000, MemoryLimitMB: 256, TestCount: 2},
+		{ID: "a-plus-b", Title: "Add a-plus-b", TimeLimitMS: 1000, MemoryLimitMB: 256, TestCount: 2, Status: "solved", Submissions: 2,
+			LastVerdict: "wrong_answer", BestScore: 100, Attempts: 2, Rate: 50},
+		{ID: "b-minus-a", Title: "Add b-minus-a", TimeLimitMS: 1000, MemoryLimitMB: 256, TestCount: 2, Status: "attempted", Submissions: 1,
+			LastVerdict: "wrong_answer", Attempts: 1},
+		{ID: "c-times-b", Title: "Add c-times-b", TimeLimitMS: 1000, MemoryLimitMB: 256, TestCount: 2, Attempts: 1, Rate: 100},
 	}
 	if !slices.Equal(list, want) {
 		t.Errorf("GET /api/questions mismatch (-want +got):\n-%+v\n+%+v", want, list)

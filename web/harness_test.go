@@ -59,6 +59,7 @@ func newHarness(tb testing.TB, cfg Config) *harness {
 	}
 	s, err := New(cfg, Deps{
 		Submissions: p.Submissions, Questions: p.Questions, Runtimes: p.Runtimes, Learners: p.Learners,
+		Progress: p.Progress, QuestionStats: p.QuestionStats,
 		SubmissionEmitter: p.SubmissionEmitter, QuestionEmitter: p.QuestionEmitter, RejudgeEmitter: p.RejudgeEmitter,
 		Auth: a, Ready: func(context.Context) error { return nil }, Log: slog.New(slog.DiscardHandler),
 	})

@@ -22,12 +22,18 @@ type questionSummary struct {
 	MemoryLimitMB int    `json:"memory_limit_mb"`
 	TestCount     int    `json:"test_count"`
 	// Status is the caller's progress: "solved" (an accepted submission),
-	// "attempted" (submissions, none accepted) or "" (none).
+	// "attempted" (judged submissions, none accepted) or "" (none).
 	Status string `json:"status"`
-	// Submissions counts the caller's submissions to it.
+	// Submissions counts the caller's judged submissions to it.
 	Submissions int `json:"submissions"`
 	// LastVerdict is the verdict of the caller's latest judged submission.
 	LastVerdict codementor.Verdict `json:"last_verdict,omitempty"`
+	// BestScore is the caller's best score on it.
+	BestScore int `json:"best_score"`
+	// Attempts counts every learner's judged submissions to it, and
+	// AcceptanceRate the percent of them accepted.
+	Attempts       int     `json:"attempts"`
+	AcceptanceRate float64 `json:"acceptance_rate"`
 }
 
 // publicQuestion is a question as learners see it: only sample tests, and
@@ -61,34 +67,23 @@ func (s *Server) listQuestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	subs, err := s.userSubmissions(identity(c).User, "", 0)
+	p, err := s.progressOf(identity(c).User)
 	if err != nil {
 		return err
 	}
-	progress := map[string]*questionSummary{}
 	out := make([]questionSummary, 0, len(qs))
 	for _, q := range qs {
-		out = append(out, questionSummary{ID: q.ID, Title: q.Title, Difficulty: q.Difficulty,
-			TimeLimitMS: q.TimeLimitMS, MemoryLimitMB: q.MemoryLimitMB, TestCount: len(q.Tests)})
-	}
-	for i := range out {
-		progress[out[i].ID] = &out[i]
-	}
-	for _, sub := range subs { // newest first
-		p := progress[sub.QuestionID]
-		if p == nil {
-			continue
+		st, err := s.statsOf(q.ID)
+		if err != nil {
+			return err
 		}
-		p.Submissions++
-		if p.LastVerdict == "" {
-			p.LastVerdict = sub.Verdict
+		sum := questionSummary{ID: q.ID, Title: q.Title, Difficulty: q.Difficulty,
+			TimeLimitMS: q.TimeLimitMS, MemoryLimitMB: q.MemoryLimitMB, TestCount: len(q.Tests),
+			Attempts: st.Attempts, AcceptanceRate: percent(st.Accepted, st.Attempts)}
+		if qp := p.Questions[q.ID]; qp != nil {
+			sum.Status, sum.Submissions, sum.LastVerdict, sum.BestScore = qp.Status(), len(qp.Verdicts), qp.Last, qp.BestScore
 		}
-		switch {
-		case sub.Verdict == codementor.VerdictAccepted:
-			p.Status = "solved"
-		case p.Status == "":
-			p.Status = "attempted"
-		}
+		out = append(out, sum)
 	}
 	return c.JSON(http.StatusOK, out)
 }

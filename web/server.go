@@ -72,6 +72,8 @@ type Deps struct {
 	Questions         QuestionView
 	Runtimes          RuntimeView
 	Learners          LearnerView
+	Progress          ProgressView
+	QuestionStats     QuestionStatsView
 	SubmissionEmitter SubmissionEmitter
 	QuestionEmitter   QuestionEmitter
 	RejudgeEmitter    RejudgeEmitter
@@ -150,6 +152,8 @@ func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, erro
 	authed.GET("/languages", s.languages)
 	authed.GET("/questions", s.listQuestions)
 	authed.GET("/questions/:id", s.getQuestion)
+	authed.GET("/questions/:id/stats", s.getQuestionStats)
+	authed.GET("/me/progress", s.myProgress)
 	authed.PUT("/questions/:id", s.putQuestion, middleware.BodyLimit("64M"))
 	authed.POST("/questions/:id/rejudge", s.rejudgeQuestion, middleware.BodyLimit("16K"))
 	authed.POST("/submissions", s.createSubmission, middleware.BodyLimit("1M"))

@@ -211,7 +211,10 @@ func (s *Server) getSubmission(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, sub)
+	return c.JSON(http.StatusOK, struct {
+		*codementor.Submission
+		Percentile *percentile `json:"percentile,omitempty"`
+	}{sub, s.percentileOf(sub)})
 }
 
 // listSubmissions returns the caller's submissions, newest first (limit, at

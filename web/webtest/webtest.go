@@ -1,8 +1,9 @@
 // Package webtest has in-memory fakes of what the web tier reads and writes
-// through: map-backed views of the submission, questions, runtimes and
-// learners tables, and emitters that write into those views as the pipeline
-// would (a submission request becomes a queued submission, a question is
-// stored). A test drives package web's handlers with them, without Kafka,
+// through: map-backed views of the submission, questions, runtimes,
+// learners, progress and question-stats tables, and emitters that write
+// into those views as the pipeline would (a submission request becomes a
+// queued submission, a question is stored, a judged submission counts in
+// its learner's progress and its question's statistics). A test drives package web's handlers with them, without Kafka,
 // and pushes later states of a submission with Submissions.Put to drive the
 // Server-Sent Event streams.
 //
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/processors/progress"
+	"github.com/codementor/codementor/processors/stats"
 	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/views"
 )
@@ -31,18 +34,23 @@ type Pipeline struct {
 	Questions         *Questions
 	Runtimes          *Runtimes
 	Learners          *Learners
+	Progress          *Progress
+	QuestionStats     *QuestionStats
 	SubmissionEmitter *SubmissionEmitter
 	QuestionEmitter   *QuestionEmitter
 	RejudgeEmitter    *RejudgeEmitter
 }
 
 // New returns an empty pipeline: submissions emitted are queued in its
-// submission view, which keeps its learners view's in-flight sets, and
-// questions emitted are stored in its questions view.
+// submission view, which keeps its learners view's in-flight sets and
+// feeds its progress and question-stats views, and questions emitted are
+// stored in its questions view.
 func New() *Pipeline {
-	p := &Pipeline{Questions: NewQuestions(), Runtimes: NewRuntimes(), Learners: NewLearners()}
+	p := &Pipeline{Questions: NewQuestions(), Runtimes: NewRuntimes(), Learners: NewLearners(),
+		Progress: NewProgress(), QuestionStats: NewQuestionStats()}
 	p.Submissions = NewSubmissions()
 	p.Submissions.Learners = p.Learners
+	p.Submissions.Progress, p.Submissions.QuestionStats = p.Progress, p.QuestionStats
 	p.SubmissionEmitter = &SubmissionEmitter{Submissions: p.Submissions}
 	p.QuestionEmitter = &QuestionEmitter{Questions: p.Questions}
 	p.RejudgeEmitter = &RejudgeEmitter{Submissions: p.Submissions}
@@ -148,6 +156,12 @@ type Submissions struct {
 	// processor keep the learners table: a submission is in flight from
 	// its queued state until it has a verdict or is final.
 	Learners *Learners
+	// Progress and QuestionStats, when not nil, are kept as the progress
+	// and question-stats processors keep their tables: each new judgement
+	// of a graded submission (a verdict, or a rejudge's) is applied to
+	// them.
+	Progress      *Progress
+	QuestionStats *QuestionStats
 }
 
 // NewSubmissions returns an empty view.
@@ -158,9 +172,18 @@ func NewSubmissions() *Submissions {
 // Put stores sub as the submission's new state, as the tracker would, and
 // publishes it to the subscribers.
 func (s *Submissions) Put(sub *codementor.Submission) {
+	prev, _ := s.get(sub.ID)
 	s.put(sub.ID, sub)
 	if s.Learners != nil && !sub.IsRun() {
 		s.Learners.setInFlight(sub.User, sub.ID, sub.CreatedAt, sub.Verdict == "" && !sub.Final())
+	}
+	if r := tracker.ResultOf(sub, time.Now()); r != nil && (prev == nil || !prev.Graded() || prev.Round != sub.Round) {
+		if s.Progress != nil {
+			s.Progress.Apply(r)
+		}
+		if s.QuestionStats != nil {
+			s.QuestionStats.Apply(r)
+		}
 	}
 	c := *sub
 	s.hub.Publish(&c)
@@ -263,6 +286,51 @@ func (l *Learners) setInFlight(user, id string, since time.Time, in bool) {
 			delete(next.InFlight, id)
 		}
 		return next
+	})
+}
+
+// Progress is a fake of the progress view (*views.Progress).
+type Progress struct{ table[codementor.Progress] }
+
+// NewProgress returns an empty view.
+func NewProgress() *Progress { return &Progress{newTable[codementor.Progress]("the progress table")} }
+
+// Put stores p as its learner's progress.
+func (p *Progress) Put(v *codementor.Progress) { p.put(v.User, v) }
+
+// Apply folds r into its learner's progress, as the progress processor
+// does.
+func (p *Progress) Apply(r *codementor.Result) {
+	p.update(r.User, func(cur *codementor.Progress) *codementor.Progress {
+		if next := progress.Apply(cur, r, r.User, time.Now().UTC()); next != nil {
+			return next
+		}
+		return cur
+	})
+}
+
+// QuestionStats is a fake of the question-stats view
+// (*views.QuestionStats).
+type QuestionStats struct {
+	table[codementor.QuestionStats]
+}
+
+// NewQuestionStats returns an empty view.
+func NewQuestionStats() *QuestionStats {
+	return &QuestionStats{newTable[codementor.QuestionStats]("the question-stats table")}
+}
+
+// Put stores v as its question's statistics.
+func (q *QuestionStats) Put(v *codementor.QuestionStats) { q.put(v.QuestionID, v) }
+
+// Apply folds r into its question's statistics, as the question-stats
+// processor does.
+func (q *QuestionStats) Apply(r *codementor.Result) {
+	q.update(r.QuestionID, func(cur *codementor.QuestionStats) *codementor.QuestionStats {
+		if next := stats.Apply(cur, r, r.QuestionID, time.Now().UTC()); next != nil {
+			return next
+		}
+		return cur
 	})
 }
 
