@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/codementor/codementor/processors/notifier"
 	"github.com/codementor/codementor/processors/progress"
 	"github.com/codementor/codementor/processors/reviewer"
+	"github.com/codementor/codementor/processors/standings"
 	"github.com/codementor/codementor/processors/stats"
 	"github.com/codementor/codementor/processors/tracker"
 	"github.com/codementor/codementor/processors/watchdog"
@@ -41,17 +43,22 @@ func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID
 			// date too, so a rebalance has little to recover.
 			goka.WithHotStandby(), goka.WithRecoverAhead())
 	}
-	if err := a.addProcessor(kc, tracker.Graph(log.With("component", "tracker")), popts(), filepath.Join(slot, "processors", string(codementor.TrackerGroup))); err != nil {
-		return err
-	}
-	if err := a.addProcessor(kc, learners.Graph(log.With("component", "learners")), popts(), filepath.Join(slot, "processors", string(codementor.LearnersGroup))); err != nil {
-		return err
-	}
-	if err := a.addProcessor(kc, progress.Graph(log.With("component", "progress")), popts(), filepath.Join(slot, "processors", string(codementor.ProgressGroup))); err != nil {
-		return err
-	}
-	if err := a.addProcessor(kc, stats.Graph(log.With("component", "question-stats")), popts(), filepath.Join(slot, "processors", string(codementor.QuestionStatsGroup))); err != nil {
-		return err
+	// The stateful groups, each keyed as its table: the tracker's
+	// submissions, and what the tracker's events feed (in-flight sets,
+	// leaderboard rows, progress, question statistics).
+	for _, g := range []struct {
+		group goka.Group
+		graph func(*slog.Logger) *goka.GroupGraph
+	}{
+		{codementor.TrackerGroup, tracker.Graph},
+		{codementor.LearnersGroup, learners.Graph},
+		{codementor.StandingsGroup, standings.Graph},
+		{codementor.ProgressGroup, progress.Graph},
+		{codementor.QuestionStatsGroup, stats.Graph},
+	} {
+		if err := a.addProcessor(kc, g.graph(log.With("component", string(g.group))), popts(), filepath.Join(slot, "processors", string(g.group))); err != nil {
+			return err
+		}
 	}
 
 	// The workers of the slow work take their jobs from share groups, look

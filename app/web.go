@@ -29,6 +29,9 @@ var (
 	_ web.SubmissionEmitter = (*emitters.Submissions)(nil)
 	_ web.QuestionEmitter   = (*emitters.Questions)(nil)
 	_ web.RejudgeEmitter    = (*emitters.Rejudges)(nil)
+	_ web.ContestView       = (*views.Contests)(nil)
+	_ web.ContestEmitter    = (*emitters.Contests)(nil)
+	_ web.StandingView      = (*views.Standings)(nil)
 )
 
 // addWeb adds the web tier: its views, emitters, the starter questions
@@ -93,6 +96,23 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		}
 		a.checks = append(a.checks, recovered("starter questions", seeded.Load))
 	}
+	// Contests and their leaderboards.
+	cv, err := views.NewContests(kc.Brokers, vopts...)
+	if err != nil {
+		return err
+	}
+	sv, err := views.NewStandings(kc.Brokers, log.With("component", "views"), vopts...)
+	if err != nil {
+		return err
+	}
+	ce, err := emitter[codementor.Contest](a, kc, clientID, goka.Stream(codementor.ContestsTable))
+	if err != nil {
+		return err
+	}
+	a.components["contests-view"] = cv.Run
+	a.components["standings-view"] = sv.Run
+	a.checks = append(a.checks, recovered("contests view", cv.Recovered), recovered("standings view", sv.Recovered))
+
 	guard, err := a.cfg.callbackGuard()
 	if err != nil {
 		return err
@@ -100,6 +120,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	srv, err := web.New(web.Config{Addr: a.cfg.HTTPAddr, DevAuth: a.cfg.DevAuth, MaxInFlight: a.cfg.MaxInFlight, MaxRunsInFlight: a.cfg.MaxRunsInFlight}, web.Deps{
 		Submissions: subs, Questions: qs, Runtimes: rts, Learners: lv, SubmissionEmitter: se, QuestionEmitter: qe, RejudgeEmitter: rje,
 		Progress: pv, QuestionStats: qsv,
+		Contests: cv, ContestEmitter: ce, Standings: sv,
 		Auth: authority, Callbacks: guard, Ready: a.ready, Log: log.With("component", "web"),
 	})
 	if err != nil {

@@ -224,3 +224,15 @@ func Replay(ctx context.Context, brokers []string, letters []codementor.DeadLett
 	}
 	return nil
 }
+
+// Refuse sends msg, which fn of an Input decoded but cannot apply (its key
+// does not match its content, say), to the dead-letter topic of group with
+// the reason, so that it is kept for a look and a replay instead of being
+// dropped. The group needs Output.
+func Refuse[T any](ctx goka.Context, group goka.Group, log *slog.Logger, msg *T, reason error) {
+	raw, err := codementor.JSONCodec[T]{}.Encode(msg)
+	if err != nil {
+		reason = fmt.Errorf("%w (and encoding it failed: %w)", reason, err)
+	}
+	send(ctx, group, raw, reason, log)
+}

@@ -106,3 +106,38 @@ type RejudgeEmitter interface {
 	// ended (then it may still be written).
 	Emit(ctx context.Context, key string, r *codementor.Rejudge) error
 }
+
+// ContestView is the contests table (*views.Contests).
+type ContestView interface {
+	// Get returns the contest id.
+	Get(id string) (*codementor.Contest, error)
+	// List returns every contest, sorted by ID; callers must not change
+	// them.
+	List() ([]*codementor.Contest, error)
+	// Await returns the contest id once ok accepts it, waiting for changes
+	// until ctx ends.
+	Await(ctx context.Context, id string, ok func(*codementor.Contest) bool) (*codementor.Contest, error)
+}
+
+// ContestEmitter writes contests (*emitters.Contests).
+type ContestEmitter interface {
+	// Emit writes c under key and returns once the brokers have it, or ctx
+	// ended (then it may still be written).
+	Emit(ctx context.Context, key string, c *codementor.Contest) error
+}
+
+// StandingView is the standings table, indexed by contest, and its changes
+// (*views.Standings).
+type StandingView interface {
+	// Leaderboard returns c's rows computed at cutoff (the zero time: every
+	// submission counts), ranked best first, and the version of the rows
+	// they were computed from; callers must not change them.
+	Leaderboard(c *codementor.Contest, cutoff time.Time) ([]codementor.LeaderboardRow, uint64)
+	// Row returns user's row of contest, or nil when they have none;
+	// callers must not change it.
+	Row(contest, user string) *codementor.Standing
+	// Subscribe subscribes to the changes of contest's rows.
+	Subscribe(contest string) *views.BoardSubscription
+	// Unsubscribe ends sub; a second call does nothing.
+	Unsubscribe(sub *views.BoardSubscription)
+}

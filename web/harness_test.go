@@ -61,6 +61,7 @@ func newHarness(tb testing.TB, cfg Config) *harness {
 		Submissions: p.Submissions, Questions: p.Questions, Runtimes: p.Runtimes, Learners: p.Learners,
 		Progress: p.Progress, QuestionStats: p.QuestionStats,
 		SubmissionEmitter: p.SubmissionEmitter, QuestionEmitter: p.QuestionEmitter, RejudgeEmitter: p.RejudgeEmitter,
+		Contests: p.Contests, ContestEmitter: p.ContestEmitter, Standings: p.Standings,
 		Auth: a, Ready: func(context.Context) error { return nil }, Log: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {

@@ -59,6 +59,25 @@ func (s *Server) rejudgeQuestion(c echo.Context) error {
 	return s.rejudge(c, req, s.Submissions.QuestionSubmissions(req.QuestionID))
 }
 
+// rejudgeContest judges again every submission made in a contest, or
+// those of one of its questions (admins only).
+func (s *Server) rejudgeContest(c echo.Context) error {
+	req, err := s.rejudgeBody(c)
+	if err != nil {
+		return err
+	}
+	req.ContestID = c.Param("id")
+	ct, err := s.contest(req.ContestID)
+	if err != nil {
+		return err
+	}
+	if _, ok := ct.Question(req.QuestionID); req.QuestionID != "" && !ok {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "question_not_in_contest",
+			Message: fmt.Sprintf("question %q is not in contest %q; GET /api/contests/%s lists its questions", req.QuestionID, req.ContestID, req.ContestID)}
+	}
+	return s.rejudge(c, req, s.Submissions.ContestSubmissions(req.ContestID))
+}
+
 // rejudgeBody checks the caller is an admin and reads the body, which may
 // be empty.
 func (s *Server) rejudgeBody(c echo.Context) (rejudgeRequest, error) {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	codementor "github.com/codementor/codementor"
 )
@@ -71,5 +72,51 @@ func TestRejudgeQuestion(t *testing.T) {
 	// An empty body is fine too.
 	if r := h.send(t, "POST", "/api/questions/other/rejudge", h.admin, nil); r.status != http.StatusAccepted {
 		t.Errorf("no body: %d %s", r.status, r.body)
+	}
+}
+
+// An admin's rejudge of a contest judges its submissions again, or those
+// of one of its questions; an unknown contest is 404, a question not in it
+// 422.
+func TestRejudgeContest(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.p.Questions.Put(fixtureQuestion("other"))
+	h.p.Contests.Put(&codementor.Contest{ID: "cup", Title: "Cup", Start: t0, End: t0.Add(time.Hour),
+		Questions: []codementor.ContestQuestion{{QuestionID: "a-plus-b", Points: 100}, {QuestionID: "other", Points: 100}}})
+	in := func(name, question, contest string) *codementor.Submission {
+		s := judged(queued(name, "alice", t0), true, t0)
+		s.QuestionID, s.ContestID = question, contest
+		h.p.Submissions.Put(s)
+		return s
+	}
+	a := in("a", "a-plus-b", "cup")
+	o := in("o", "other", "cup")
+	outside := in("x", "a-plus-b", "")
+	for _, c := range []struct {
+		name, path, token, body string
+		status                  int
+		code                    string
+	}{
+		{"a learner", "/api/contests/cup/rejudge", h.alice, `{}`, http.StatusForbidden, "forbidden"},
+		{"unknown contest", "/api/contests/nope/rejudge", h.admin, `{}`, http.StatusNotFound, "not_found"},
+		{"question not in it", "/api/contests/cup/rejudge", h.admin, `{"question_id": "zzz"}`, http.StatusUnprocessableEntity, "question_not_in_contest"},
+	} {
+		if r := h.send(t, "POST", c.path, c.token, c.body); r.status != c.status || r.errorCode() != c.code {
+			t.Errorf("%s: got %d %s, want %d %s", c.name, r.status, r.body, c.status, c.code)
+		}
+	}
+	var out rejudgeResponse
+	r := h.send(t, "POST", "/api/contests/cup/rejudge", h.admin, `{"question_id": "other"}`)
+	if r.decode(t, &out); r.status != http.StatusAccepted || out.Submissions != 1 || out.ContestID != "cup" {
+		t.Fatalf("one question: %d %s", r.status, r.body)
+	}
+	r = h.send(t, "POST", "/api/contests/cup/rejudge", h.admin, `{}`)
+	if r.decode(t, &out); r.status != http.StatusAccepted || out.Submissions != 2 {
+		t.Fatalf("whole contest: %d %s", r.status, r.body)
+	}
+	for id, round := range map[string]int{a.ID: 1, o.ID: 2, outside.ID: 0} {
+		if s, _ := h.p.Submissions.Get(id); s.Round != round {
+			t.Errorf("%s: round %d, want %d", id, s.Round, round)
+		}
 	}
 }

@@ -89,7 +89,8 @@ func (s *Server) submitRun(ctx context.Context, who auth.Identity, r *codementor
 
 // intake queues r for who: one request of a user at a time on this
 // instance, checked by limit first (admins are exempt), then emitted; the
-// queued state is served from memory until the view has it.
+// queued state is served from memory until the view has it. r.CreatedAt,
+// when the caller set it, is kept: the time the caller checked r at.
 func (s *Server) intake(ctx context.Context, who auth.Identity, r *codementor.SubmissionRequest, limit func(user string) error) (*codementor.Submission, error) {
 	// One user's requests are checked against the limit and queued one at
 	// a time on this instance: parallel requests cannot all slip in.
@@ -104,7 +105,10 @@ func (s *Server) intake(ctx context.Context, who auth.Identity, r *codementor.Su
 	checked := time.Now()
 	metrics.IntakeSeconds.WithLabelValues("check").Observe(checked.Sub(locked).Seconds())
 	now := s.now().UTC()
-	r.ID, r.User, r.CreatedAt = codementor.NewSubmissionID(now), who.User, now
+	r.ID, r.User = codementor.NewSubmissionID(now), who.User
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = now
+	}
 	ctx, cancel := context.WithTimeout(ctx, emitTimeout)
 	defer cancel()
 	if err := s.SubmissionEmitter.Emit(ctx, r.ID, r); err != nil {

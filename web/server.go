@@ -77,7 +77,13 @@ type Deps struct {
 	SubmissionEmitter SubmissionEmitter
 	QuestionEmitter   QuestionEmitter
 	RejudgeEmitter    RejudgeEmitter
-	Auth              *auth.Authority
+	// Contests, ContestEmitter and Standings serve the contests and their
+	// leaderboards.
+	Contests       ContestView
+	ContestEmitter ContestEmitter
+	Standings      StandingView
+
+	Auth *auth.Authority
 	// Callbacks checks the callback URLs of runs (the Judge0 API's
 	// callback_url); nil refuses every internal address.
 	Callbacks *callback.Guard
@@ -164,6 +170,14 @@ func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, erro
 	authed.POST("/runs", s.createRun, middleware.BodyLimit("4M"))
 	authed.GET("/runs/:id", s.getRun)
 	authed.GET("/runs/:id/events", s.runEvents)
+	// Contests and their leaderboards. A contest's participant list may be
+	// long: 100,000 names of up to 64 bytes.
+	authed.GET("/contests", s.listContests)
+	authed.GET("/contests/:id", s.getContest)
+	authed.PUT("/contests/:id", s.putContest, middleware.BodyLimit("16M"))
+	authed.POST("/contests/:id/rejudge", s.rejudgeContest, middleware.BodyLimit("16K"))
+	authed.GET("/contests/:id/leaderboard", s.getLeaderboard)
+	authed.GET("/contests/:id/leaderboard/events", s.leaderboardEvents)
 	s.judge0Routes(e)
 	s.echo = e
 	return s, nil

@@ -23,6 +23,8 @@ type submitRequest struct {
 	QuestionID string `json:"question_id"`
 	Language   string `json:"language"`
 	Code       string `json:"code"`
+	// ContestID, if set, is the contest the submission is made in.
+	ContestID string `json:"contest_id,omitempty"`
 }
 
 // emitTimeout bounds the wait for the brokers to acknowledge a submission.
@@ -43,8 +45,17 @@ func (s *Server) createSubmission(c echo.Context) error {
 	if err := s.checkQuestion(req.QuestionID); err != nil {
 		return err
 	}
+	// A contest's window is checked at the time the submission is made
+	// at: the time it keeps.
+	var at time.Time
+	if req.ContestID != "" {
+		at = s.now().UTC()
+		if err := s.checkContest(req.ContestID, req.QuestionID, identity(c), at); err != nil {
+			return err
+		}
+	}
 	sub, err := s.intake(c.Request().Context(), identity(c), &codementor.SubmissionRequest{
-		QuestionID: req.QuestionID, Language: req.Language, Code: req.Code}, s.checkInFlight)
+		QuestionID: req.QuestionID, Language: req.Language, Code: req.Code, ContestID: req.ContestID, CreatedAt: at}, s.checkInFlight)
 	if err != nil {
 		return err
 	}

@@ -39,12 +39,17 @@ type Pipeline struct {
 	SubmissionEmitter *SubmissionEmitter
 	QuestionEmitter   *QuestionEmitter
 	RejudgeEmitter    *RejudgeEmitter
+	// Contests, what ContestEmitter accepts, and Standings, the contests'
+	// rows (a test puts them, as the standings group would).
+	Contests       *Contests
+	ContestEmitter *ContestEmitter
+	Standings      *Standings
 }
 
 // New returns an empty pipeline: submissions emitted are queued in its
 // submission view, which keeps its learners view's in-flight sets and
-// feeds its progress and question-stats views, and questions emitted are
-// stored in its questions view.
+// feeds its progress and question-stats views, and questions and contests
+// emitted are stored in their views.
 func New() *Pipeline {
 	p := &Pipeline{Questions: NewQuestions(), Runtimes: NewRuntimes(), Learners: NewLearners(),
 		Progress: NewProgress(), QuestionStats: NewQuestionStats()}
@@ -54,6 +59,8 @@ func New() *Pipeline {
 	p.SubmissionEmitter = &SubmissionEmitter{Submissions: p.Submissions}
 	p.QuestionEmitter = &QuestionEmitter{Questions: p.Questions}
 	p.RejudgeEmitter = &RejudgeEmitter{Submissions: p.Submissions}
+	p.Contests, p.Standings = NewContests(), NewStandings()
+	p.ContestEmitter = &ContestEmitter{Contests: p.Contests}
 	return p
 }
 

@@ -21,6 +21,9 @@ var (
 	_ web.LearnerView       = (*webtest.Learners)(nil)
 	_ web.SubmissionEmitter = (*webtest.SubmissionEmitter)(nil)
 	_ web.QuestionEmitter   = (*webtest.QuestionEmitter)(nil)
+	_ web.ContestView       = (*webtest.Contests)(nil)
+	_ web.ContestEmitter    = (*webtest.ContestEmitter)(nil)
+	_ web.StandingView      = (*webtest.Standings)(nil)
 )
 
 var t0 = time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
