@@ -217,10 +217,10 @@ func (b *board) awaitShown(ctx context.Context, judged []judgement, deadline tim
 
 // latencies fills the update latencies, the updates ahead of the learner's
 // stream, and the judgements never shown.
-func (b *board) latencies(judged []judgement, rep *BoardReport) {
+func (b *board) latencies(judged []judgement, states map[string]*codementor.Submission, rep *BoardReport) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var sample []time.Duration
+	var sample, fromJudged []time.Duration
 	for i := range judged {
 		j := &judged[i]
 		at, ok := b.shown(j)
@@ -238,8 +238,12 @@ func (b *board) latencies(judged []judgement, rep *BoardReport) {
 			d = 0
 		}
 		sample = append(sample, d)
+		if s := states[j.rec.id]; s != nil && !s.JudgedAt.IsZero() {
+			fromJudged = append(fromJudged, max(at.Sub(s.JudgedAt), 0))
+		}
 	}
 	rep.UpdateLatency = summarize(sample)
+	rep.FromJudged = summarize(fromJudged)
 	rep.Events = b.events
 	rep.BadEvents = b.bad
 }

@@ -21,9 +21,9 @@ const maxExamples = 10
 // check compares the leaderboard with one recomputed from every
 // submission's final state, with the service's own rules
 // (codementor.ApplyResult, Contest.Row, Contest.RankRows), again until they
-// agree or deadline passes: the board is eventually consistent.
-func (c *contestRun) check(ctx context.Context, deadline time.Time, rep *CheckReport) {
-	states := map[string]*codementor.Submission{}
+// agree or deadline passes: the board is eventually consistent. The
+// states it read are left in states.
+func (c *contestRun) check(ctx context.Context, deadline time.Time, states map[string]*codementor.Submission, rep *CheckReport) {
 	for {
 		rep.Attempts++
 		want, graded, err := c.recompute(ctx, states)

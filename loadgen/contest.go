@@ -272,12 +272,13 @@ func (c *contestRun) finish(ctx context.Context, progress io.Writer) *ContestRep
 		fmt.Fprintf(progress, "loadgen: waiting up to %s for the leaderboard to show the %d judgements\n", cfg.Settle, len(judged))
 		c.board.awaitShown(ctx, judged, deadline)
 	}
-	c.board.latencies(judged, &rep.Board)
+	states := map[string]*codementor.Submission{}
 	if ctx.Err() != nil {
 		rep.Check.Reason = "interrupted"
-		return rep
+	} else {
+		c.check(ctx, deadline, states, &rep.Check)
 	}
-	c.check(ctx, deadline, &rep.Check)
+	c.board.latencies(judged, states, &rep.Board)
 	return rep
 }
 
@@ -349,6 +350,11 @@ type BoardReport struct {
 	// tries reaching the judgement's ordinal among the learner's
 	// judgements of the question).
 	UpdateLatency Latency `json:"update_latency"`
+	// FromJudged is, per judgement, from its judged_at (the service's
+	// clock) to the same leaderboard event: the whole way from the
+	// verdict through the standings to the stream, meaningful when the
+	// generator runs on the service's machine (one clock).
+	FromJudged Latency `json:"judged_to_update"`
 	// Ahead counts updates the leaderboard showed before the learner's
 	// stream showed the verdict; they count as 0 ms.
 	Ahead int `json:"ahead"`
@@ -432,7 +438,10 @@ func (c *ContestReport) writeTable(b *strings.Builder) {
 	l := c.Board.UpdateLatency
 	fmt.Fprintf(b, "%-24s %7s %9s %9s %9s %9s\n", "  latency (ms)", "count", "p50", "p90", "p99", "max")
 	fmt.Fprintf(b, "  %-22s %7d %9.1f %9.1f %9.1f %9.1f\n", "leaderboard update", l.Count, l.P50MS, l.P90MS, l.P99MS, l.MaxMS)
-	fmt.Fprintf(b, "  (verdict on the learner's stream → the row on the admin's leaderboard stream; %d events on %d stream(s), %d shown ahead of the learner's stream, %d never shown, %d reconnects, %d undecodable)\n",
+	if j := c.Board.FromJudged; j.Count > 0 {
+		fmt.Fprintf(b, "  %-22s %7d %9.1f %9.1f %9.1f %9.1f\n", "judged_at → update", j.Count, j.P50MS, j.P90MS, j.P99MS, j.MaxMS)
+	}
+	fmt.Fprintf(b, "  (leaderboard update: from the verdict on the learner's stream to the row on the admin's leaderboard stream; judged_at → update: from the verdict's time on the service's clock; %d events on %d stream(s), %d shown ahead of the learner's stream (as 0), %d never shown, %d reconnects, %d undecodable)\n",
 		c.Board.Events, c.Board.Streams, c.Board.Ahead, c.Board.Missing, c.Board.StreamReconnects, c.Board.BadEvents)
 	k := &c.Check
 	switch {

@@ -54,7 +54,7 @@ func TestContestAgainstAFakeService(t *testing.T) {
 			if k := ct.Kinds; k[KindCorrect]+k[KindPartial]+k[KindWrong]+k[KindSlow] != 36 || k[KindPartial] == 0 || k[KindSlow] == 0 || k[KindWrong] == 0 {
 				t.Errorf("kinds %v", k)
 			}
-			if b := ct.Board; b.UpdateLatency.Count != 36 || b.Missing != 0 || b.Streams != 1 || b.Events < 2 || b.UpdateLatency.P99MS > 500 {
+			if b := ct.Board; b.UpdateLatency.Count != 36 || b.FromJudged.Count != 36 || b.Missing != 0 || b.Streams != 1 || b.Events < 2 || b.UpdateLatency.P99MS > 500 {
 				t.Errorf("leaderboard %+v", b)
 			}
 			if k := ct.Check; !k.Checked || k.Rows != 12 || k.Graded != 36 || k.Mismatches != 0 || !k.StreamChecked || k.StreamMismatches != 0 || len(k.Top) != 10 {

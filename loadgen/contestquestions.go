@@ -66,10 +66,16 @@ const (
 	pairSumsID  = "loadgen-pair-sums"
 	floorSumsID = "loadgen-floor-sums"
 	// contestTimeLimitMS is their CPU time limit: ten times what the fast
-	// programs take in the sandbox, and a fraction of what the naive ones
-	// need for a big test, so both verdicts are certain on a busy machine.
-	// It is also what a partial or slow program costs the judge.
-	contestTimeLimitMS = 500
+	// programs take in the sandbox (at most 20 ms a test, measured), and a
+	// tenth of what the naive ones need for a big test, so both verdicts
+	// are certain. It is also what a partial or slow program costs the
+	// judge, and low for a reason: a program must get its limit's worth of
+	// CPU within the wall limit (twice the limit and a second) to be judged
+	// over it rather than starved (internal_error after three tries), so
+	// the lower the limit the busier the machine may be: 200 ms needs a
+	// seventh of a core; 500 ms, a quarter, was starved on a machine with a
+	// load of 15 on 2 cores.
+	contestTimeLimitMS = 200
 )
 
 // contestQuestions are the questions contest mode knows, by ID.
