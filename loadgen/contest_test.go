@@ -37,7 +37,8 @@ func TestContestAgainstAFakeService(t *testing.T) {
 	base := f.start(t)
 	for _, scoring := range []string{"ioi", "icpc"} {
 		t.Run(scoring, func(t *testing.T) {
-			code, rep, stdout, stderr := runContest(t, base, "--learners", "12", "--per-learner", "3", "--duration", "1s", "--scoring", scoring)
+			svg := filepath.Join(t.TempDir(), "r.svg")
+			code, rep, stdout, stderr := runContest(t, base, "--learners", "12", "--per-learner", "3", "--duration", "1s", "--scoring", scoring, "--svg", svg)
 			if code != 0 || rep == nil {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 			}
@@ -69,6 +70,9 @@ func TestContestAgainstAFakeService(t *testing.T) {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("stdout lacks %q:\n%s", want, stdout)
 				}
+			}
+			if data, err := os.ReadFile(svg); err != nil || !bytes.Contains(data, []byte("<svg")) {
+				t.Errorf("svg: %v", err)
 			}
 			f.cmu.Lock()
 			contest := f.contests[ct.ID]
