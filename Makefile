@@ -83,10 +83,11 @@ test-embedded: ui
 	cd third_party/kfake && $(GO) test -race -count=1 -timeout 3m -run '^TestCodementor' .
 
 # The system tests whose outcome the broker cannot change (the page, the
-# browser's views, the sandbox's languages and hostile programs, the web
+# browser's views (a contest's too: TestContestEndToEnd takes its pipeline
+# through the broker), the sandbox's languages and hostile programs, the web
 # tier's validation and progress, a machine without a sandbox) run once,
 # on the embedded broker: the Kafka run skips them.
-BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen|RunButton|StrayAddresses)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestJudge0SDK|TestJudge0Raw|TestBadInputGetsClearErrors|TestRefusesToRunCodeWithoutSandbox|TestProgressIsPerLearnerAndQuestion|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp)$$
+BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen|RunButton|StrayAddresses|Contest)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestJudge0SDK|TestJudge0Raw|TestBadInputGetsClearErrors|TestRefusesToRunCodeWithoutSandbox|TestProgressIsPerLearnerAndQuestion|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp)$$
 
 # CODEMENTOR_TEST_REQUIRE_KAFKA turns the suite's "no Kafka cluster" skip
 # into a failure: this run cannot pass without having used the broker. The

@@ -27,6 +27,13 @@ type Test struct {
 	Input  string `json:"input"`
 	Output string `json:"output"`
 	Hidden bool   `json:"hidden"`
+	// InputBytes, OutputBytes and SHA256 (TestHash) describe the data of a
+	// test in a stored record. In a record whose TestData is set, a hidden
+	// test's Input and Output are empty: its data is in TestDataTable (see
+	// SplitTestData). Records from before have none of them.
+	InputBytes  int    `json:"input_bytes,omitempty"`
+	OutputBytes int    `json:"output_bytes,omitempty"`
+	SHA256      string `json:"sha256,omitempty"`
 }
 
 // Checker chooses the comparison of outputs.
@@ -61,6 +68,10 @@ type Question struct {
 	// writes stdout itself. Drivers are never shown to learners.
 	Drivers map[string]string `json:"drivers,omitempty"`
 	Tests   []Test            `json:"tests"`
+	// TestData, set in the record of a question with more than
+	// InlineTestDataBytes of test data, says where its hidden tests' data
+	// is stored (TestDataTable). Nil: every test's data is in Tests.
+	TestData *TestDataRef `json:"test_data,omitempty"`
 	// Subtasks group the tests into batches worth points (DMOJ's batches,
 	// IOI's subtasks): a subtask scores its points when every one of its
 	// tests passes. With subtasks every test belongs to exactly one; a
@@ -163,7 +174,7 @@ const (
 	MaxTests              = 100
 	MaxSubtasks           = 50
 	MaxSubtaskPoints      = 10000
-	MaxTestDataBytes      = 1 << 20 // per input or output
+	MaxTestDataBytes      = 16 << 20 // per input or output; see testdata.go for the rest
 	MaxStatementBytes     = 64 << 10
 	DefaultFloatTolerance = 1e-6
 )
@@ -247,18 +258,37 @@ func (q *Question) Validate() error {
 		add("at least one test is required")
 	}
 	if len(q.Tests) > MaxTests {
-		add("%d tests, at most %d allowed", len(q.Tests), MaxTests)
+		add("%d tests, at most %d allowed per question", len(q.Tests), MaxTests)
 	}
 	for i, t := range q.Tests {
-		if len(t.Input) > MaxTestDataBytes || len(t.Output) > MaxTestDataBytes {
-			add("tests[%d]: input and output must be at most %d bytes each", i, MaxTestDataBytes)
+		if len(t.Input) > MaxTestDataBytes {
+			add("tests[%d].input is %d bytes, at most %d (%s) allowed per input or output", i, len(t.Input), MaxTestDataBytes, mib(MaxTestDataBytes))
 		}
+		if len(t.Output) > MaxTestDataBytes {
+			add("tests[%d].output is %d bytes, at most %d (%s) allowed per input or output", i, len(t.Output), MaxTestDataBytes, mib(MaxTestDataBytes))
+		}
+	}
+	all, samples := q.TestDataBytes()
+	if all > MaxQuestionTestDataBytes {
+		add("the tests' inputs and outputs add up to %d bytes, at most %d (%s) allowed per question", all, MaxQuestionTestDataBytes, mib(MaxQuestionTestDataBytes))
+	}
+	if samples > MaxSampleDataBytes {
+		add("the sample tests' (hidden: false) inputs and outputs add up to %d bytes, at most %d (%s) allowed: learners see them on the question's page; make large tests hidden",
+			samples, MaxSampleDataBytes, mib(MaxSampleDataBytes))
 	}
 	problems = append(problems, q.validateSubtasks()...)
 	if len(problems) > 0 {
 		return fmt.Errorf("%w question: %s", ErrInvalid, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// mib writes n bytes in KiB or MiB, for messages.
+func mib(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
 }
 
 // validateSubtasks checks that the subtasks, if any, cover every test

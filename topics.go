@@ -64,6 +64,13 @@ const (
 	// ContestsTable is the compacted table of contests (timed assessments)
 	// keyed by contest ID. The web tier's contest emitter writes it.
 	ContestsTable goka.Table = "contests"
+	// TestDataTable is the compacted table of the chunks of large
+	// questions' hidden test data (TestDataChunk), keyed by TestDataKey:
+	// question, test-data version, test, part and chunk. The web tier
+	// writes a question's chunks before its record in QuestionsTable and
+	// deletes those of the version it replaced; the judges read them by
+	// version and keep what they assembled (see testdata.go).
+	TestDataTable goka.Table = "test-data"
 
 	// TrackerGroup owns the submission table: the fast, stateful state machine.
 	TrackerGroup goka.Group = "tracker"
@@ -124,4 +131,5 @@ var Streams = []goka.Stream{SubmissionRequests, RunJobs, RunEvents, ReviewJobs, 
 	Rejudges, ContestResults, LearnerResults, QuestionResults}
 
 // Tables lists every (compacted) table topic, for explicit creation at start-up.
-var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable, LearnersTable, ContestsTable, StandingsTable, ProgressTable, QuestionStatsTable}
+var Tables = []goka.Table{QuestionsTable, SubmissionsTable, RuntimesTable, LearnersTable, ContestsTable, StandingsTable, ProgressTable, QuestionStatsTable,
+	TestDataTable}

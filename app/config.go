@@ -61,6 +61,9 @@ type Config struct {
 	// PreemptAfter: a test running this long may be stopped for a learner
 	// with nothing running who waits for a slot (0: never).
 	PreemptAfter time.Duration
+	// TestDataCacheMB bounds the test data a judge keeps in memory, by
+	// question version (0: judge.DefaultTestDataCacheBytes).
+	TestDataCacheMB int
 	// MaxInFlight caps a learner's submissions waiting or being judged.
 	MaxInFlight int
 	// MaxRunsInFlight caps a user's runs waiting or being judged.
@@ -174,6 +177,7 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 	if role == RoleDev || role == RoleProcessor {
 		num(&cfg.MaxConcurrent, "max-concurrent", runtime.NumCPU(), "submissions judged at once by this instance")
 		duration(&cfg.PreemptAfter, "preempt-after", judge.DefaultPreemptAfter, "when every slot is busy and a learner with nothing running waits, a job whose current test has run this long goes back to the end of the queue (once per job); 0: never")
+		num(&cfg.TestDataCacheMB, "test-data-cache-mb", judge.DefaultTestDataCacheBytes>>20, "MiB of questions' test data the judge keeps in memory, by version, so that it is read once per version (a question holds up to 64 MiB)")
 		duration(&cfg.StallAfter, "stall-after", watchdog.DefaultConfig().StallAfter, "a submission without progress this long (queued, judged or reviewed) has its job emitted again")
 		duration(&cfg.RunRetention, "run-retention", watchdog.DefaultRunRetention, "how long a run (the Run button, the Judge0 API) is kept after it ended; submissions are kept for good")
 		str(&cfg.SandboxDir, "sandbox-dir", filepath.Join(os.TempDir(), "codementor-sandbox"), "parent of the sandboxes' work directories; every directory above it must be searchable by others (the boxes' uids)")
@@ -287,6 +291,9 @@ func (cfg Config) Validate() error {
 		if cfg.MaxConcurrent < 1 || cfg.MaxConcurrent > 256 {
 			errs = append(errs, fmt.Errorf("--max-concurrent must be from 1 to 256, got %d", cfg.MaxConcurrent))
 		}
+		if cfg.TestDataCacheMB != 0 && (cfg.TestDataCacheMB < 64 || cfg.TestDataCacheMB > 1<<20) {
+			errs = append(errs, fmt.Errorf("--test-data-cache-mb must be from 64 (one question at the largest) to 1048576, got %d", cfg.TestDataCacheMB))
+		}
 		if cfg.ReviewConcurrency < 1 || cfg.ReviewConcurrency > 256 {
 			errs = append(errs, fmt.Errorf("--review-concurrency must be from 1 to 256, got %d", cfg.ReviewConcurrency))
 		}
@@ -315,6 +322,7 @@ func (cfg Config) LogValue() slog.Value {
 		slog.String("openai_api_key", redact(cfg.Review.APIKey)), slog.String("review_base_url", cfg.Review.BaseURL),
 		slog.String("review_model", cfg.Review.Model), slog.String("review_language", cfg.Review.AnswerLanguage),
 		slog.Duration("review_timeout", cfg.Review.Timeout), slog.Int("review_concurrency", cfg.ReviewConcurrency),
+		slog.Int("test_data_cache_mb", cfg.TestDataCacheMB),
 		slog.String("log_level", cfg.LogLevel.String()),
 	)
 }

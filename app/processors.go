@@ -139,7 +139,17 @@ func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID
 	}
 	jcfg := judge.DefaultConfig(a.cfg.MaxConcurrent)
 	jcfg.PreemptAfter = a.cfg.PreemptAfter
-	jw, err := judge.NewWorker(judge.Sandboxed{Sandbox: sb}, jcfg, v.questions, v.submissions, runs, dead, log.With("component", "judge"))
+	// The judge reads large questions' test data from its own view of the
+	// test-data table (on disk, the process's copy of the topic) once per
+	// version into a cache in memory.
+	td, err := views.NewTestData(kc.Brokers, a.viewOptions(kc, slot, clientID)...)
+	if err != nil {
+		return err
+	}
+	a.components["test-data-view"] = td.Run
+	a.checks = append(a.checks, recovered("test data view", td.Recovered))
+	cache := judge.NewTestDataCache(td, int64(a.cfg.TestDataCacheMB)<<20, log.With("component", "judge"))
+	jw, err := judge.NewWorker(judge.Sandboxed{Sandbox: sb}, jcfg, judge.WithTestData(v.questions, cache), v.submissions, runs, dead, log.With("component", "judge"))
 	if err != nil {
 		return err
 	}

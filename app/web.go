@@ -79,6 +79,10 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 	if err != nil {
 		return err
 	}
+	tde, err := emitter[codementor.TestDataChunk](a, kc, clientID, goka.Stream(codementor.TestDataTable))
+	if err != nil {
+		return err
+	}
 	rje, err := emitter[codementor.Rejudge](a, kc, clientID, codementor.Rejudges)
 	if err != nil {
 		return err
@@ -122,6 +126,7 @@ func (a *App) addWeb(kc kafka.Config, slot, clientID string) error {
 		Progress: pv, QuestionStats: qsv,
 		Contests: cv, ContestEmitter: ce, Standings: sv,
 		Auth: authority, Callbacks: guard, Ready: a.ready, Log: log.With("component", "web"),
+		TestData: emitters.NewTestDataWriter(tde),
 	})
 	if err != nil {
 		return err

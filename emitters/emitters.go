@@ -36,6 +36,10 @@ type Contests = Emitter[codementor.Contest]
 // Rejudges publishes rejudge requests keyed by submission ID.
 type Rejudges = Emitter[codementor.Rejudge]
 
+// TestData publishes the chunks of questions' test data, keyed by
+// codementor.TestDataKey.
+type TestData = Emitter[codementor.TestDataChunk]
+
 // Runtimes publishes the languages a judge offers, keyed by language ID.
 type Runtimes = Emitter[codementor.Runtime]
 
@@ -89,6 +93,23 @@ func (em *Emitter[T]) Send(acks *Acks, key string, v *T) {
 	promise.Then(func(err error) {
 		if err != nil {
 			err = fmt.Errorf("emit %s to %s: %w", key, em.topic, err)
+		}
+		acks.done(err)
+	})
+}
+
+// SendDelete deletes key from a table (writes a tombstone) without
+// waiting; acks collects the outcome.
+func (em *Emitter[T]) SendDelete(acks *Acks, key string) {
+	acks.wg.Add(1)
+	promise, err := em.e.Emit(key, nil) // an untyped nil: no value at all
+	if err != nil {
+		acks.done(fmt.Errorf("delete %s from %s: %w", key, em.topic, err))
+		return
+	}
+	promise.Then(func(err error) {
+		if err != nil {
+			err = fmt.Errorf("delete %s from %s: %w", key, em.topic, err)
 		}
 		acks.done(err)
 	})

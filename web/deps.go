@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"iter"
 	"time"
 
 	codementor "github.com/codementor/codementor"
@@ -140,4 +141,15 @@ type StandingView interface {
 	Subscribe(contest string) *views.BoardSubscription
 	// Unsubscribe ends sub; a second call does nothing.
 	Unsubscribe(sub *views.BoardSubscription)
+}
+
+// TestDataWriter writes and deletes the chunks of questions' test data in
+// the test-data table (*emitters.TestDataWriter).
+type TestDataWriter interface {
+	// Put writes every chunk and returns once the brokers have them all, or
+	// with the first error, or when ctx ends.
+	Put(ctx context.Context, chunks iter.Seq[*codementor.TestDataChunk]) error
+	// Delete deletes the chunks under keys and returns once the brokers
+	// have every tombstone, or with the first error, or when ctx ends.
+	Delete(ctx context.Context, keys []string) error
 }

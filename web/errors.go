@@ -104,9 +104,12 @@ func bind(c echo.Context, v any) error {
 	trailing := err == nil && dec.More()
 	var he *echo.HTTPError
 	var mbe *http.MaxBytesError
+	var limit *Error
 	switch {
 	case errors.As(body.err, &he): // the body limit
 		return he
+	case errors.As(body.err, &limit): // the body limit, saying which (limitBody)
+		return limit
 	case errors.As(body.err, &mbe):
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)}
 	case err != nil:

@@ -509,15 +509,15 @@ func TestBodyLimits(t *testing.T) {
 			}
 		})
 	}
-	// A question may be up to 64 MiB: past that, its declared length is
-	// refused before anything is read.
+	// A question's body may be up to MaxQuestionBodyBytes: past that, its
+	// declared length is refused before anything is read.
 	req := httptest.NewRequest("PUT", "/api/questions/q1", strings.NewReader("{}"))
-	req.ContentLength = 64<<20 + 1
+	req.ContentLength = MaxQuestionBodyBytes + 1
 	req.Header.Set("Authorization", "Bearer "+h.admin)
 	rec := httptest.NewRecorder()
 	h.s.echo.ServeHTTP(rec, req)
 	if r := (response{status: rec.Code, body: rec.Body.Bytes()}); r.status != http.StatusRequestEntityTooLarge || r.errorCode() != "too_large" {
-		t.Errorf("a question of 64 MiB and a byte: %d %s", r.status, r.body)
+		t.Errorf("a question of 128 MiB and a byte: %d %s", r.status, r.body)
 	}
 	if n := len(h.p.SubmissionEmitter.Requests()); n != 0 {
 		t.Errorf("%d submissions emitted", n)

@@ -67,6 +67,7 @@ func newHarness(tb testing.TB, cfg Config) *harness {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	s.TestData = p.TestData
 	srv := httptest.NewServer(s.echo)
 	tb.Cleanup(srv.Close)
 	// Every answer a handler test sees must be one the API's document

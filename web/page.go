@@ -21,7 +21,7 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe
 
 // pageRoutes are the page's own addresses: each serves index.html, and the
 // app shows what the address names.
-var pageRoutes = []string{"/", "/signin", "/questions/:id"}
+var pageRoutes = []string{"/", "/signin", "/questions/:id", "/contests", "/contests/:id", "/me"}
 
 // faviconCache lets browsers keep the icon a day: its address has no hash.
 const faviconCache = "public, max-age=86400"
@@ -39,7 +39,7 @@ func (s *Server) routePage(e *echo.Echo, page func() (fs.FS, error)) {
 	for _, r := range pageRoutes {
 		e.Match([]string{http.MethodGet, http.MethodHead}, r, func(c echo.Context) error {
 			// Echo's :id also takes "a/b" and "a/": only one segment is a
-			// question's address.
+			// question's or a contest's address.
 			if !isPagePath(c.Request().URL.EscapedPath()) {
 				return pageNotFound(c, files, err)
 			}
@@ -115,13 +115,19 @@ func IsAPIPath(p string) bool {
 }
 
 // isPagePath reports whether an escaped path is one of the page's own
-// addresses: /, /signin, or /questions/ and one segment.
+// addresses: /, /signin, /contests, /me, or /questions/ or /contests/ and
+// one segment.
 func isPagePath(p string) bool {
-	if p == "/" || p == "/signin" {
+	switch p {
+	case "/", "/signin", "/contests", "/me":
 		return true
 	}
-	id, ok := strings.CutPrefix(p, "/questions/")
-	return ok && id != "" && !strings.Contains(id, "/")
+	for _, prefix := range []string{"/questions/", "/contests/"} {
+		if id, ok := strings.CutPrefix(p, prefix); ok {
+			return id != "" && !strings.Contains(id, "/")
+		}
+	}
+	return false
 }
 
 // pageNotFound answers an address that is none of the page's: a GET or

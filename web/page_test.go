@@ -101,6 +101,20 @@ func TestPageAddresses(t *testing.T) {
 		{"GET", "/questions/a-plus-b/?next=%2F", false, 308, none, "/questions/a-plus-b?next=%2F"},
 		{"HEAD", "/questions/a-plus-b/", false, 308, none, "/questions/a-plus-b"},
 		{"GET", "/signin/", false, 308, none, "/signin"},
+		// Contests and the learner's profile.
+		{"GET", "/contests", false, 200, page, ""},
+		{"HEAD", "/contests", false, 200, pageHead, ""},
+		{"GET", "/contests/weekly-1", false, 200, page, ""},
+		{"HEAD", "/contests/weekly-1", false, 200, pageHead, ""},
+		{"GET", "/contests/no-such-contest", false, 200, page, ""},
+		{"GET", "/me", false, 200, page, ""},
+		{"HEAD", "/me", false, 200, pageHead, ""},
+		{"GET", "/contests/", false, 308, none, "/contests"},
+		{"GET", "/contests/weekly-1/", false, 308, none, "/contests/weekly-1"},
+		{"GET", "/me/", false, 308, none, "/me"},
+		{"GET", "/contests/weekly-1/leaderboard", false, 404, page, ""},
+		{"GET", "/me/progress", false, 404, page, ""},
+		{"POST", "/contests", false, 405, jsonErr, ""},
 		// No page of the app: the page, whose app says so, with 404.
 		{"GET", "/nope", false, 404, page, ""},
 		{"HEAD", "/nope", false, 404, pageHead, ""},
@@ -173,7 +187,7 @@ func TestPageAddresses(t *testing.T) {
 func TestPageNotBuilt(t *testing.T) {
 	v := openapitest.Load(t, openAPIDoc)
 	s, _ := pageServer(t, true)
-	for path, want := range map[string]int{"/": 503, "/questions/a-plus-b": 503, "/nope": 404, "/questions/": 404, "/favicon.ico": 404} {
+	for path, want := range map[string]int{"/": 503, "/questions/a-plus-b": 503, "/contests": 503, "/contests/weekly-1": 503, "/me": 503, "/nope": 404, "/questions/": 404, "/favicon.ico": 404} {
 		rec := v.Record(t, s.echo, httptest.NewRequest(http.MethodGet, path, nil))
 		if rec.Code != want {
 			t.Errorf("GET %s: %d, want %d", path, rec.Code, want)
@@ -187,8 +201,10 @@ func TestPageNotBuilt(t *testing.T) {
 func TestIsPagePath(t *testing.T) {
 	for p, want := range map[string]bool{
 		"/": true, "/signin": true, "/questions/a-plus-b": true, "/questions/a%2Fb": true,
+		"/contests": true, "/contests/weekly-1": true, "/me": true,
 		"": false, "/signin/": false, "/questions": false, "/questions/": false, "/questions/a/": false,
 		"/questions/a/b": false, "//evil.example": false, "/nope": false,
+		"/contests/": false, "/contests/a/b": false, "/contests/a/": false, "/me/": false, "/me/progress": false, "/mine": false,
 	} {
 		if got := isPagePath(p); got != want {
 			t.Errorf("isPagePath(%q) = %v, want %v", p, got, want)

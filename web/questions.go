@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -46,11 +49,31 @@ type publicQuestion struct {
 	// HasReference says whether the question has a reference solution
 	// (never shown): a run's custom inputs are then checked against it.
 	HasReference bool `json:"has_reference"`
+	// Rejudge offers, in the answer to an admin's edit of the question's
+	// tests, to judge its submissions again.
+	Rejudge *rejudgeOffer `json:"rejudge,omitempty"`
+}
+
+// rejudgeOffer says how many submissions an edit of a question's tests may
+// have judged wrongly, and where to have them judged again.
+type rejudgeOffer struct {
+	Submissions int    `json:"submissions"`
+	URL         string `json:"url"`
+}
+
+// judgingChanged reports whether an edit changes what a submission's
+// verdict depends on: the tests, their subtasks, the checker, the limits.
+func judgingChanged(old, rec *codementor.Question) bool {
+	return !codementor.SameTestData(old, rec) || !reflect.DeepEqual(old.Subtasks, rec.Subtasks) || old.Checker != rec.Checker ||
+		old.TimeLimitMS != rec.TimeLimitMS || old.MemoryLimitMB != rec.MemoryLimitMB || !maps.Equal(old.Drivers, rec.Drivers) ||
+		old.StopOnFailure != rec.StopOnFailure || old.RunAllTests != rec.RunAllTests
 }
 
 func public(q *codementor.Question) publicQuestion {
 	p := publicQuestion{Question: *q, Tests: []codementor.Test{}, TestCount: len(q.Tests)}
 	p.Drivers = nil // the judge's own code
+	// Where the hidden tests' data is stored is the server's business.
+	p.TestData = nil
 	p.HasReference, p.Reference = q.Reference != nil, nil
 	for _, t := range q.Tests {
 		if t.Hidden {
@@ -120,23 +143,108 @@ func (s *Server) putQuestion(c echo.Context) error {
 		return err
 	}
 	q.UpdatedAt = s.now().UTC()
-	status := http.StatusOK
-	if _, err := s.Questions.Get(id); errors.Is(err, views.ErrNotFound) {
-		status = http.StatusCreated
+	rec, chunks := codementor.SplitTestData(&q, 0)
+	if err := checkRecordSize(rec); err != nil {
+		return err
 	}
-	if err := s.QuestionEmitter.Emit(c.Request().Context(), q.ID, &q); err != nil {
-		return unavailable(err)
+	unlock := s.questionLocks.lock(id)
+	defer unlock()
+	ctx := c.Request().Context()
+	status := http.StatusOK
+	old, err := s.Questions.Get(id)
+	switch {
+	case errors.Is(err, views.ErrNotFound):
+		status, old = http.StatusCreated, nil
+	case err != nil:
+		return err
+	}
+	if err := s.storeQuestion(ctx, old, rec, chunks); err != nil {
+		return err
 	}
 	// Read-your-writes: answer once this instance's view holds the write,
 	// so the caller's next request here (a GET, a submission to the new
 	// question) sees it. The write is durable already; a view that does not
 	// catch up within the bound only delays the answer.
-	ctx, cancel := context.WithTimeout(c.Request().Context(), viewWait)
+	wctx, cancel := context.WithTimeout(ctx, viewWait)
 	defer cancel()
-	if _, err := s.Questions.Await(ctx, q.ID, func(v *codementor.Question) bool { return !v.UpdatedAt.Before(q.UpdatedAt) }); err != nil {
-		s.Log.Warn("the questions view did not show a question just written", "question", q.ID, "err", err)
+	if _, err := s.Questions.Await(wctx, rec.ID, func(v *codementor.Question) bool { return !v.UpdatedAt.Before(rec.UpdatedAt) }); err != nil {
+		s.Log.Warn("the questions view did not show a question just written", "question", rec.ID, "err", err)
 	}
-	return c.JSON(status, public(&q))
+	out := public(rec)
+	if old != nil && judgingChanged(old, rec) {
+		if n := len(s.Submissions.QuestionSubmissions(rec.ID)); n > 0 {
+			out.Rejudge = &rejudgeOffer{Submissions: n, URL: "/api/questions/" + rec.ID + "/rejudge"}
+		}
+	}
+	return c.JSON(status, out)
+}
+
+// checkRecordSize refuses a record too large for a Kafka message.
+func checkRecordSize(rec *codementor.Question) error {
+	b, err := new(codementor.QuestionCodec).Encode(rec)
+	if err != nil {
+		return fmt.Errorf("encode question %s: %w", rec.ID, err)
+	}
+	if len(b) > codementor.MaxQuestionRecordBytes {
+		return invalid("the question without its hidden tests' data (statement, starter code, drivers, reference and sample tests) is %d bytes encoded, at most %d (%d KiB) allowed",
+			len(b), codementor.MaxQuestionRecordBytes, codementor.MaxQuestionRecordBytes>>10)
+	}
+	return nil
+}
+
+// storeQuestion writes rec, the record of a question, replacing old (nil:
+// none): first its test data's chunks, unless old has the same version
+// (they are stored already), then the record, then it deletes the chunks
+// of old's version. A reader of any record thus finds its chunks, but for
+// a record replaced meanwhile. What fails leaves the question as it was.
+func (s *Server) storeQuestion(ctx context.Context, old, rec *codementor.Question, chunks iter.Seq[*codementor.TestDataChunk]) error {
+	version := func(q *codementor.Question) string {
+		if q == nil || q.TestData == nil {
+			return ""
+		}
+		return q.TestData.Version
+	}
+	fresh := rec.TestData != nil && version(old) != rec.TestData.Version
+	if fresh {
+		if s.TestData == nil {
+			return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+				Message: fmt.Sprintf("this server cannot store questions with more than %d bytes of test data", codementor.InlineTestDataBytes)}
+		}
+		start := time.Now()
+		if err := s.TestData.Put(ctx, chunks); err != nil {
+			s.forget(ctx, rec, "not every chunk could be written")
+			return unavailable(err)
+		}
+		s.Log.Info("test data stored", "question", rec.ID, "version", rec.TestData.Version, "bytes", rec.TestData.Bytes, "took", time.Since(start))
+	}
+	if err := s.QuestionEmitter.Emit(ctx, rec.ID, rec); err != nil {
+		if fresh {
+			s.forget(ctx, rec, "its record could not be written")
+		}
+		return unavailable(err)
+	}
+	if old != nil && old.TestData != nil && version(old) != version(rec) {
+		s.forget(ctx, old, "a new version replaced it")
+	}
+	return nil
+}
+
+// forget deletes the chunks of q's test data, why, on a context of its
+// own: a client gone must not leave them behind. Chunks it fails to delete
+// stay in the table, unread, and are logged.
+func (s *Server) forget(ctx context.Context, q *codementor.Question, why string) {
+	keys := q.TestDataKeys()
+	if len(keys) == 0 || s.TestData == nil {
+		return
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := s.TestData.Delete(dctx, keys); err != nil {
+		s.Log.Error("could not delete a question's test data; its chunks stay in the table unread", "question", q.ID,
+			"version", q.TestData.Version, "chunks", len(keys), "why", why, "err", err)
+		return
+	}
+	s.Log.Info("test data deleted", "question", q.ID, "version", q.TestData.Version, "chunks", len(keys), "why", why)
 }
 
 // viewWait bounds the wait for this instance's views to show a write it

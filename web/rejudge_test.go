@@ -120,3 +120,31 @@ func TestRejudgeContest(t *testing.T) {
 		}
 	}
 }
+
+// An edit of a question's tests offers a rejudge of its submissions; an
+// edit of its statement does not.
+func TestEditingTestsOffersARejudge(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.p.Submissions.Put(judged(queued("a1", "alice", t0), true, t0))
+	put := func(change func(*codementor.Question)) publicQuestion {
+		t.Helper()
+		q := fixtureQuestion("a-plus-b")
+		change(q)
+		var out publicQuestion
+		r := h.send(t, "PUT", "/api/questions/a-plus-b", h.admin, q)
+		if r.decode(t, &out); r.status != http.StatusOK {
+			t.Fatalf("PUT: %d %s", r.status, r.body)
+		}
+		return out
+	}
+	if out := put(func(q *codementor.Question) { q.Statement = "Print the sum." }); out.Rejudge != nil {
+		t.Errorf("a statement's edit offered a rejudge: %+v", out.Rejudge)
+	}
+	out := put(func(q *codementor.Question) { q.Tests[1].Output = "5\n" })
+	if out.Rejudge == nil || out.Rejudge.Submissions != 1 || out.Rejudge.URL != "/api/questions/a-plus-b/rejudge" {
+		t.Errorf("a test's edit: rejudge %+v", out.Rejudge)
+	}
+	if out := put(func(q *codementor.Question) { q.Tests[1].Output = "5\n"; q.TimeLimitMS = 3000 }); out.Rejudge == nil {
+		t.Error("a time limit's edit offered no rejudge")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -90,6 +91,10 @@ type Deps struct {
 	// Ready reports why the process cannot serve yet, or nil.
 	Ready func(ctx context.Context) error
 	Log   *slog.Logger
+	// TestData writes large questions' hidden test data, apart from their
+	// records; nil refuses questions with more than
+	// codementor.InlineTestDataBytes of test data.
+	TestData TestDataWriter
 }
 
 // Server serves the API.
@@ -103,6 +108,10 @@ type Server struct {
 	// userLocks serializes a learner's submissions on this instance.
 	userLocks userLocks
 	now       func() time.Time
+	// questionLocks serializes the writes of a question on this instance:
+	// each writes its test data, its record, then deletes the test data it
+	// replaced.
+	questionLocks userLocks
 }
 
 // New builds the server and its routes.
@@ -160,7 +169,7 @@ func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, erro
 	authed.GET("/questions/:id", s.getQuestion)
 	authed.GET("/questions/:id/stats", s.getQuestionStats)
 	authed.GET("/me/progress", s.myProgress)
-	authed.PUT("/questions/:id", s.putQuestion, middleware.BodyLimit("64M"))
+	authed.PUT("/questions/:id", s.putQuestion, limitBody(MaxQuestionBodyBytes, questionBodyLimit))
 	authed.POST("/questions/:id/rejudge", s.rejudgeQuestion, middleware.BodyLimit("16K"))
 	authed.POST("/submissions", s.createSubmission, middleware.BodyLimit("1M"))
 	authed.GET("/submissions", s.listSubmissions)
@@ -181,6 +190,52 @@ func newServer(cfg Config, deps Deps, page func() (fs.FS, error)) (*Server, erro
 	s.judge0Routes(e)
 	s.echo = e
 	return s, nil
+}
+
+// MaxQuestionBodyBytes caps the body of PUT /api/questions/{id}: a
+// question's 64 MiB of test data (codementor.MaxQuestionTestDataBytes) in
+// JSON, whose escapes (a newline is two bytes) make it larger.
+const MaxQuestionBodyBytes = 128 << 20
+
+// questionBodyLimit is what a question body over MaxQuestionBodyBytes is
+// told.
+var questionBodyLimit = fmt.Sprintf("the most a question's body may have (%d MiB); its tests may hold %d MiB of data in all, %d MiB per input or output",
+	MaxQuestionBodyBytes>>20, codementor.MaxQuestionTestDataBytes>>20, codementor.MaxTestDataBytes>>20)
+
+// limitBody refuses a request body over n bytes with 413, saying that it is
+// over limit, what limit says: at once when the Content-Length says so,
+// otherwise when the handler reads past n (see bind).
+func limitBody(n int64, limit string) echo.MiddlewareFunc {
+	tooLarge := func() *Error {
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+			Message: fmt.Sprintf("the request body is over %d bytes, %s", n, limit)}
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.ContentLength > n {
+				return tooLarge()
+			}
+			req.Body = &limitedBody{ReadCloser: http.MaxBytesReader(c.Response(), req.Body, n), tooLarge: tooLarge}
+			return next(c)
+		}
+	}
+}
+
+// limitedBody turns the error of a read past the limit into the 413 that
+// says which limit.
+type limitedBody struct {
+	io.ReadCloser
+	tooLarge func() *Error
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return n, b.tooLarge()
+	}
+	return n, err
 }
 
 // Run serves on cfg.Addr until ctx ends, then shuts down, ending open SSE

@@ -15,6 +15,7 @@ package webtest
 import (
 	"context"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"sync"
@@ -44,6 +45,7 @@ type Pipeline struct {
 	Contests       *Contests
 	ContestEmitter *ContestEmitter
 	Standings      *Standings
+	TestData       *TestData
 }
 
 // New returns an empty pipeline: submissions emitted are queued in its
@@ -61,6 +63,7 @@ func New() *Pipeline {
 	p.RejudgeEmitter = &RejudgeEmitter{Submissions: p.Submissions}
 	p.Contests, p.Standings = NewContests(), NewStandings()
 	p.ContestEmitter = &ContestEmitter{Contests: p.Contests}
+	p.TestData = NewTestData()
 	return p
 }
 
@@ -456,4 +459,60 @@ func (e *RejudgeEmitter) Rejudges() []*codementor.Rejudge {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return slices.Clone(e.rejudges)
+}
+
+// TestData is a fake of the test-data writer (*emitters.TestDataWriter):
+// a map of the chunks written and not deleted.
+type TestData struct {
+	failing
+	chunks  map[string]*codementor.TestDataChunk
+	written int // chunks written, ever
+	deleted int // chunks deleted, ever
+}
+
+// NewTestData returns an empty test-data table.
+func NewTestData() *TestData { return &TestData{chunks: map[string]*codementor.TestDataChunk{}} }
+
+// Put stores every chunk, or fails (storing none) after Fail.
+func (d *TestData) Put(ctx context.Context, chunks iter.Seq[*codementor.TestDataChunk]) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.err != nil {
+		return fmt.Errorf("write test data: %w", d.err)
+	}
+	for c := range chunks {
+		d.chunks[codementor.TestDataKey(c.QuestionID, c.Version, c.Test, c.Part, c.Index)] = c
+		d.written++
+	}
+	return nil
+}
+
+// Delete deletes the chunks under keys (even after Fail: the fake fails
+// writes only).
+func (d *TestData) Delete(ctx context.Context, keys []string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, k := range keys {
+		delete(d.chunks, k)
+		d.deleted++
+	}
+	return nil
+}
+
+// Get returns the chunk under key, or an error wrapping views.ErrNotFound.
+func (d *TestData) Get(key string) (*codementor.TestDataChunk, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.chunks[key]
+	if !ok {
+		return nil, fmt.Errorf("%s in test-data: %w", key, views.ErrNotFound)
+	}
+	return c, nil
+}
+
+// Counts returns the chunks held now, written ever and deleted ever.
+func (d *TestData) Counts() (held, written, deleted int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.chunks), d.written, d.deleted
 }

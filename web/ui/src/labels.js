@@ -34,3 +34,20 @@ export function memory(kb) {
 export function difficultyName(d) {
   return d ? d[0].toUpperCase() + d.slice(1) : '';
 }
+
+export const phaseName = (p) => ({ upcoming: 'Upcoming', running: 'Running', over: 'Over' }[p] || p);
+
+export const scoringName = (s) => ({ ioi: 'IOI scoring', icpc: 'ICPC scoring' }[s] || s);
+
+// ordinal writes a rank: 1st, 2nd, 3rd, 11th, 22nd.
+export function ordinal(n) {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : { 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] || 'th';
+  return `${n}${suffix}`;
+}
+
+// points writes contest points: whole numbers as they are, others to two
+// decimals at most.
+export function points(x) {
+  return Number.isInteger(x) ? String(x) : String(Math.round(x * 100) / 100);
+}

@@ -1,6 +1,8 @@
 // CodeMentor's learner page: sign in, pick a question, solve it, and watch
-// the verdict and the review arrive live. Addresses are real paths (/,
-// /questions/<id>, /signin) that the server answers with this page.
+// the verdict and the review arrive live; take part in contests and follow
+// their leaderboards; see one's progress. Addresses are real paths (/,
+// /questions/<id>, /contests, /contests/<id>, /me, /signin) that the server
+// answers with this page.
 import './style.css';
 import { h, replace } from './dom.js';
 import { api, ApiError } from './api.js';
@@ -8,6 +10,9 @@ import * as live from './live.js';
 import { signInView } from './views/signin.js';
 import { listView } from './views/list.js';
 import { questionView } from './views/question.js';
+import { contestsView } from './views/contests.js';
+import { contestView } from './views/contest.js';
+import { profileView } from './views/profile.js';
 import { notFound } from './views/notfound.js';
 
 const app = document.getElementById('app');
@@ -40,7 +45,10 @@ function drawHeader() {
   const conn = h('span', { class: 'conn', 'data-testid': 'connection', role: 'status' });
   replace(header,
     h('a', { class: 'brand', href: '/', 'data-link': true }, h('span', { 'aria-hidden': 'true', class: 'logo' }, '{ }'), h('span', { class: 'brand-name' }, 'CodeMentor')),
-    session ? h('nav', { 'aria-label': 'Main' }, h('a', { href: '/', 'data-link': true }, 'Questions')) : null,
+    session ? h('nav', { 'aria-label': 'Main', class: 'main-nav' },
+      h('a', { href: '/', 'data-link': true, 'data-section': 'questions' }, 'Questions'),
+      h('a', { href: '/contests', 'data-link': true, 'data-section': 'contests' }, 'Contests'),
+      h('a', { href: '/me', 'data-link': true, 'data-section': 'me' }, 'Progress')) : null,
     h('span', { class: 'spacer' }),
     session ? conn : null,
     session ? h('span', { class: 'who', title: `Signed in as ${session.user}` }, h('span', { class: 'sr-only' }, 'Signed in as '), session.user) : null,
@@ -129,6 +137,24 @@ function show(make, props) {
   document.title = `${current.title} · CodeMentor`;
 }
 
+// markSection tells, in the header's navigation, which part of the app the
+// address is in: the questions (a question in a contest is the contest's),
+// the contests, or the learner's progress.
+function markSection(path, search) {
+  let section = '';
+  if (path === '/' || (path.startsWith('/questions/') && !new URLSearchParams(search).get('contest'))) section = 'questions';
+  else if (path === '/contests' || path.startsWith('/contests/') || path.startsWith('/questions/')) section = 'contests';
+  else if (path === '/me') section = 'me';
+  for (const a of header.querySelectorAll('nav a')) {
+    if (a.dataset.section === section) a.setAttribute('aria-current', path === a.getAttribute('href') ? 'page' : 'true');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function setTitle(t) {
+  document.title = `${t} · CodeMentor`;
+}
+
 function route() {
   // The server moves /questions/x/ to /questions/x; an address the app
   // made itself might still end in a slash.
@@ -136,6 +162,7 @@ function route() {
     history.replaceState(null, '', location.pathname.replace(/\/+$/, '') + location.search);
   }
   const path = location.pathname;
+  markSection(path, location.search);
   if (!session) {
     if (path !== '/signin') history.replaceState(null, '', `/signin${path !== '/' ? `?next=${encodeURIComponent(path)}` : ''}`);
     show(signInView, { config, message: signInMessage, onSignedIn });
@@ -148,8 +175,21 @@ function route() {
       // No judge had announced its languages at sign-in: ask again.
       loadLanguages().then(() => { if (location.pathname === path && languages.length) route(); });
     }
-    show(questionView, { id: decodeURIComponent(q[1]), user: session.user, languages: () => languages, onError,
-      setTitle: (t) => { document.title = `${t} · CodeMentor`; } });
+    const contest = new URLSearchParams(location.search).get('contest') || '';
+    show(questionView, { id: decodeURIComponent(q[1]), contest, user: session.user, languages: () => languages, onError, setTitle });
+    return;
+  }
+  const c = /^\/contests\/([^/]+)$/.exec(path);
+  if (c) {
+    show(contestView, { id: decodeURIComponent(c[1]), user: session.user, onError, setTitle });
+    return;
+  }
+  if (path === '/contests') {
+    show(contestsView, { onError });
+    return;
+  }
+  if (path === '/me') {
+    show(profileView, { user: session.user, onError });
     return;
   }
   if (path === '/signin') {

@@ -3,7 +3,8 @@
 // and the learner's own inputs (the test console) without it counting; Submit;
 // then, live, a row per test as it finishes, the verdict, and the review as
 // the model writes it; and the learner's earlier submissions of this
-// question, with their code.
+// question, with their code. Opened from a contest (?contest=<id>), it says
+// so, with the time left, and its submissions count in the contest.
 import { h, replace, announce, ago, fullTime } from '../dom.js';
 import { api } from '../api.js';
 import * as live from '../live.js';
@@ -12,6 +13,7 @@ import { createEditor } from '../editor.js';
 import { verdictName, tone, mark, seconds, memory, difficultyName } from '../labels.js';
 import { lineDiff, differs } from '../diff.js';
 import { notFound } from './notfound.js';
+import { serverClock, phaseAt, countdown, spoken, ticker } from '../clock.js';
 
 // MAX_INPUTS is how many inputs of their own a learner may run at once
 // (the API's limit).
@@ -22,9 +24,15 @@ const store = {
   set: (k, v) => { try { localStorage.setItem(k, v); } catch { /* private mode or full: drafts are a convenience */ } },
 };
 
-export function questionView(root, { id, user, languages, onError, setTitle }) {
+export function questionView(root, { id, contest: contestId = '', user, languages, onError, setTitle }) {
   let alive = true;
   let question = null;
+  // The contest the question is solved in, if any: contest is what the
+  // server said of it, contestClock the server's clock, and contestProblem
+  // why submissions cannot count in it (then they are practice).
+  let contest = null;
+  let contestClock = Date.now;
+  let contestProblem = '';
   let editor = null;
   let lang = null;
   let selected = null; // the submission shown under Result
@@ -36,13 +44,18 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
 
   (async () => {
     try {
-      const [q, history] = await Promise.all([
+      const [q, history, c] = await Promise.all([
         api('GET', `/api/questions/${encodeURIComponent(id)}`),
         api('GET', `/api/submissions?question_id=${encodeURIComponent(id)}&limit=100`),
+        contestId ? loadContest() : null,
       ]);
       if (!alive) return;
       for (const s of history) live.put(s);
       question = q;
+      contest = c;
+      if (contest && !contest.questions_hidden && !(contest.questions || []).some((cq) => cq.question_id === q.id)) {
+        contestProblem = `This question is not in ${contest.title}`;
+      }
       setTitle(q.title);
       build();
     } catch (err) {
@@ -59,11 +72,73 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
     }
   })();
 
+  // loadContest reads the contest the question is solved in, and the
+  // server's clock with it; an unknown contest leaves the question to
+  // practise.
+  async function loadContest() {
+    const sent = Date.now();
+    try {
+      const c = await api('GET', `/api/contests/${encodeURIComponent(contestId)}`);
+      contestClock = serverClock(c.now, sent, Date.now());
+      return c;
+    } catch (err) {
+      if (err.status !== 404) throw err;
+      contestProblem = `There is no contest “${contestId}”`;
+      return null;
+    }
+  }
+
+  // inContest reports whether a submission now counts in the contest.
+  const inContest = () => !!contest && !contestProblem && phaseAt(contest, contestClock()) !== 'over';
+
+  // contestBanner says which contest the question is solved in, and how
+  // long it has left; it is kept current every second.
+  function contestBanner() {
+    if (!contestId) return null;
+    if (!contest) {
+      return h('aside', { class: 'contest-banner notice', 'aria-label': 'Contest', 'data-testid': 'contest-banner', 'data-state': 'none' },
+        `${contestProblem}: your submissions here are practice. `, h('a', { href: '/contests', 'data-link': true }, 'See all contests'));
+    }
+    const cq = (contest.questions || []).find((x) => x.question_id === question.id);
+    const remaining = h('span', { role: 'timer', 'aria-atomic': 'true', class: 'contest-remaining', 'data-testid': 'contest-remaining' });
+    const note = h('p', { class: 'contest-note' });
+    const banner = h('aside', { class: 'contest-banner', 'aria-label': 'Contest', 'data-testid': 'contest-banner', 'data-contest': contest.id },
+      h('p', { class: 'contest-line' },
+        h('a', { href: `/contests/${encodeURIComponent(contest.id)}`, 'data-link': true, class: 'contest-name', 'data-testid': 'contest-name' }, contest.title),
+        cq ? h('span', { class: 'muted' }, ` · Question ${cq.label} · ${cq.points} points`) : null),
+      h('p', { class: 'contest-line' }, remaining),
+      note);
+    const draw = () => {
+      const now = contestClock();
+      const p = phaseAt(contest, now);
+      banner.dataset.state = contestProblem ? 'practice' : p;
+      if (p === 'upcoming') {
+        const left = Date.parse(contest.start) - now;
+        replace(remaining, 'Starts in ', h('span', { 'aria-hidden': 'true' }, countdown(left)), h('span', { class: 'sr-only' }, spoken(left)));
+      } else if (p === 'running') {
+        const left = Date.parse(contest.end) - now;
+        replace(remaining, 'Ends in ', h('span', { 'aria-hidden': 'true' }, countdown(left)), h('span', { class: 'sr-only' }, spoken(left)));
+      } else {
+        remaining.textContent = 'The contest is over.';
+      }
+      const text = contestProblem ? `${contestProblem}: your submissions here are practice.`
+        : p === 'over' ? 'Your submissions here are practice: they no longer count in the contest.'
+          : p === 'upcoming' ? 'Submissions count once the contest starts.'
+            : 'Your submissions here count in the contest.';
+      if (note.textContent !== text) note.textContent = text;
+    };
+    cleanups.push(ticker(draw, () => contestClock()));
+    return banner;
+  }
+
   function build() {
     const heading = h('h1', { id: 'q-title', tabindex: '-1' }, question.title);
     const samples = question.tests || [];
     const statement = h('section', { class: 'statement', 'aria-labelledby': 'q-title' },
-      h('p', { class: 'back' }, h('a', { href: '/', 'data-link': true }, '← All questions')),
+      h('p', { class: 'back' }, contest
+        ? h('a', { href: `/contests/${encodeURIComponent(contest.id)}`, 'data-link': true }, `← ${contest.title}`)
+        : h('a', { href: '/', 'data-link': true }, '← All questions')),
+      contestBanner(),
       heading,
       h('ul', { class: 'limits', 'aria-label': 'Limits' },
         question.difficulty ? h('li', { class: `badge diff-${question.difficulty}` }, difficultyName(question.difficulty)) : null,
@@ -146,7 +221,9 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
       submitBtn.disabled = true;
       submitBtn.textContent = 'Submitting…';
       try {
-        const s = await api('POST', '/api/submissions', { question_id: question.id, language: lang, code });
+        const body = { question_id: question.id, language: lang, code };
+        if (inContest()) body.contest_id = contest.id;
+        const s = await api('POST', '/api/submissions', body);
         live.put(s);
         select_(s.id);
         announce('Submitted. Your code is being judged.');
@@ -187,13 +264,16 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
           'aria-pressed': String(s.id === selected), onclick: () => select_(s.id),
         },
         h('span', { class: `verdict-chip tone-${tone(s.verdict || s.status)}` }, h('span', { 'aria-hidden': 'true' }, mark(s.verdict || s.status) + ' '), s.verdict ? verdictName(s.verdict) : statusName(s)),
-        h('span', {}, langName(s.language)),
+        h('span', { class: 'history-meta' }, langName(s.language),
+          s.verdict && s.max_score ? h('span', { class: 'muted' }, ` · ${s.score || 0} / ${s.max_score}`) : null,
+          s.contest_id ? h('span', { class: 'chip-contest', title: `In contest ${s.contest_id}` }, 'Contest') : null),
         h('time', { datetime: s.created_at, title: fullTime(s.created_at) }, ago(s.created_at)),
         h('span', { class: 'sr-only' }, `, submission ${subs.length - i}`)))));
     };
 
     const resultView = resultPanel(result, {
       langName,
+      subtasks: () => question.subtasks || [],
       onLoadCode: (s) => {
         if (s.language !== lang) {
           select.value = s.language;
@@ -233,7 +313,7 @@ export function questionView(root, { id, user, languages, onError, setTitle }) {
     if (s.verdict && !said.verdict) {
       said.verdict = true;
       const passed = (s.tests || []).filter((t) => t.verdict === 'accepted').length;
-      announce(`${verdictName(s.verdict)}: ${passed} of ${s.test_count} tests passed.`);
+      announce(`${verdictName(s.verdict)}: ${passed} of ${s.test_count} tests passed${s.max_score ? `, ${s.score || 0} of ${s.max_score} points` : ''}.`);
     } else if (s.status === 'failed' && !said.verdict) {
       said.verdict = true;
       announce(`Judging failed: ${s.error || 'unknown error'}`);
@@ -281,19 +361,27 @@ function statusName(s) {
   return { queued: 'Queued', running: 'Running', reviewing: 'Judged', done: 'Done', failed: 'Failed' }[s.status] || s.status;
 }
 
-// resultPanel shows one submission: its verdict, a row per finished test,
-// compiler output, the review, and its code. Parts are redrawn only when
-// they change, so an opened detail stays open while the review streams.
-function resultPanel(el, { langName, onLoadCode }) {
+// resultPanel shows one submission: its verdict and score, where an
+// accepted one stands among the others, its subtasks and a row per
+// finished test as they come, compiler output, the review, and its code.
+// Parts are redrawn only when they change, so an opened detail stays open
+// while the review streams.
+function resultPanel(el, { langName, subtasks: subtasksOf, onLoadCode }) {
   const title = h('h2', { id: 'result-title' }, 'Result');
   const meta = h('p', { class: 'muted result-meta' });
   const verdict = h('div', { class: 'verdict', 'data-testid': 'verdict' });
+  const rank = h('p', { class: 'percentile', 'data-testid': 'percentile', hidden: true });
   const progress = h('progress', { max: '1', value: '0', class: 'tests-progress', 'aria-label': 'Tests run' });
   const compile = h('div');
+  const subtasks = h('div', { class: 'subtasks' });
   const tests = h('div', { class: 'tests' });
   const review = h('section', { class: 'review', 'data-testid': 'review', 'aria-labelledby': 'review-title' });
   const code = h('div');
-  replace(el, title, meta, verdict, progress, compile, tests, review, code);
+  replace(el, title, meta, verdict, rank, progress, compile, subtasks, tests, review, code);
+  let shown = null; // the submission shown
+  const percentiles = new Map(); // submission ID → its percentile, once read
+  const reading = new Set(); // submission IDs whose percentile is being read
+  const settled = new Set(); // submission IDs whose percentile was read again
   const sig = {};
   const changed = (k, v) => {
     if (sig[k] === v) return false;
@@ -304,10 +392,14 @@ function resultPanel(el, { langName, onLoadCode }) {
   return {
     show(s) {
       el.hidden = !s;
+      shown = s;
       if (!s) return;
       if (changed('id', s.id)) {
-        for (const k of ['head', 'tests', 'compile', 'review', 'code']) delete sig[k];
+        for (const k of ['head', 'tests', 'compile', 'review', 'code', 'subtasks']) delete sig[k];
       }
+      if (s.percentile) percentiles.set(s.id, s.percentile);
+      drawRank(s);
+      if (changed('subtasks', `${s.id}|${s.status}|${s.verdict || ''}|${JSON.stringify(s.subtasks || [])}`)) drawSubtasks(s);
       if (changed('head', `${s.id}|${s.status}|${s.verdict}|${(s.tests || []).length}`)) {
         drawHead(s);
       }
@@ -336,6 +428,8 @@ function resultPanel(el, { langName, onLoadCode }) {
       const passed = (s.tests || []).filter((t) => t.verdict === 'accepted').length;
       const slowest = Math.max(0, ...(s.tests || []).map((t) => t.time_ms || 0));
       replace(verdict, h('span', { class: 'verdict-name' }, h('span', { 'aria-hidden': 'true' }, mark(v) + ' '), verdictName(v)),
+        s.max_score ? h('span', { class: 'score' }, h('span', { class: 'score-label' }, 'Score '),
+          h('span', { class: 'score-value', 'data-testid': 'score' }, `${s.score || 0} / ${s.max_score}`)) : null,
         h('span', { class: 'verdict-detail' }, v === 'compilation_error'
           ? 'Your code did not compile: see the compiler’s output below.'
           : `${passed} of ${total} tests passed${slowest ? ` · slowest ${slowest} ms` : ''}`));
@@ -350,6 +444,90 @@ function resultPanel(el, { langName, onLoadCode }) {
     progress.max = String(Math.max(total, 1));
     progress.value = String(done);
     progress.hidden = !!v || s.status === 'failed';
+  }
+
+  // drawRank says where an accepted submission stands among the accepted
+  // submissions of its question in its language. The statistics count it
+  // a moment after its verdict: its percentile is read until they do.
+  function drawRank(s) {
+    const p = percentiles.get(s.id);
+    if (s.verdict !== 'accepted') {
+      rank.hidden = true;
+      return;
+    }
+    if (!p) {
+      rank.hidden = true;
+      readPercentile(s.id);
+      return;
+    }
+    // The language's family: "Python" for "Python 3", "C++" for "C++17 (g++)".
+    const lang = langName(p.language).replace(/\s*\(.*\)$/, '').replace(/\s*\d+$/, '');
+    // Whole percents, never rounded up: "faster than 82%" is true.
+    const text = `Faster than ${Math.floor(p.faster_than)}% of accepted ${lang} submissions · less memory than ${Math.floor(p.less_memory_than)}%`;
+    if (rank.textContent !== text) rank.textContent = text;
+    rank.dataset.submission = s.id;
+    rank.title = `Among ${p.among} accepted ${lang} ${p.among === 1 ? 'submission' : 'submissions'} of this question`;
+    rank.hidden = false;
+  }
+
+  async function readPercentile(id) {
+    if (reading.has(id)) return;
+    reading.add(id);
+    try {
+      for (const wait of [0, 500, 1000, 2000, 4000, 8000]) {
+        if (wait) await new Promise((res) => setTimeout(res, wait));
+        if (shown?.id !== id) return;
+        try {
+          const full = await api('GET', `/api/submissions/${encodeURIComponent(id)}`);
+          if (full.percentile) {
+            percentiles.set(id, full.percentile);
+            if (shown?.id === id) drawRank(shown);
+            // The statistics may not count this one yet: read once more
+            // when they have had a moment to.
+            if (!settled.has(id)) {
+              settled.add(id);
+              reading.delete(id);
+              setTimeout(() => { if (shown?.id === id) readPercentile(id); }, 2000);
+            }
+            return;
+          }
+        } catch {
+          // read again after the next wait
+        }
+      }
+    } finally {
+      reading.delete(id);
+    }
+  }
+
+  // drawSubtasks shows the question's subtasks, each with its verdict and
+  // points as it finishes; those still to come wait.
+  function drawSubtasks(s) {
+    const defs = subtasksOf();
+    const results = s.subtasks || [];
+    if (!defs.length && !results.length) {
+      replace(subtasks);
+      return;
+    }
+    const byIndex = new Map(results.map((r) => [r.index, r]));
+    const n = Math.max(defs.length, ...results.map((r) => r.index + 1));
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const r = byIndex.get(i);
+      const d = defs[i] || {};
+      const count = (r?.tests || d.tests || []).length;
+      const waiting = s.status === 'failed' || s.verdict ? 'Not run' : 'Waiting…';
+      rows.push(h('tr', { 'data-testid': 'subtask-row', 'data-index': String(i), 'data-verdict': r?.verdict || '', class: `tone-${r ? tone(r.verdict) : 'wait'}` },
+        h('th', { scope: 'row' }, r?.name || d.name || `Subtask ${i + 1}`),
+        h('td', { class: 'num' }, count ? String(count) : '—'),
+        h('td', { class: 'test-verdict' }, r ? [h('span', { 'aria-hidden': 'true' }, mark(r.verdict) + ' '), verdictName(r.verdict)] : h('span', { class: 'muted' }, waiting)),
+        h('td', { class: 'num', 'data-testid': 'subtask-points' }, r ? `${r.earned} / ${r.points}` : `— / ${d.points ?? '?'}`)));
+    }
+    replace(subtasks, h('table', { class: 'tests-table subtasks-table' },
+      h('caption', {}, 'Subtasks'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Subtask'), h('th', { scope: 'col', class: 'num' }, 'Tests'),
+        h('th', { scope: 'col' }, 'Verdict'), h('th', { scope: 'col', class: 'num' }, 'Points'))),
+      h('tbody', {}, rows)));
   }
 
   function drawTests(s) {
