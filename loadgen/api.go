@@ -55,6 +55,7 @@ type apiError struct {
 // response is an answer of the API.
 type response struct {
 	status int
+	header http.Header
 	body   []byte
 }
 
@@ -102,7 +103,7 @@ func (a *api) do(ctx context.Context, method, path, token string, body any) (*re
 		return nil, err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	return &response{status: resp.StatusCode, body: data}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }
 
 // get sends a setup request and decodes a 200 answer into out.
@@ -155,9 +156,15 @@ func (a *api) checkReady(ctx context.Context) error {
 
 // login signs user in with the dev sign-in and returns the token.
 func (a *api) login(ctx context.Context, user string) (string, error) {
+	return a.loginAs(ctx, user, false)
+}
+
+// loginAs signs user in with the dev sign-in, with the admin role if
+// admin, and returns the token.
+func (a *api) loginAs(ctx context.Context, user string, admin bool) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
 	defer cancel()
-	r, err := a.do(ctx, http.MethodPost, "/api/dev/login", "", map[string]any{"user": user, "admin": false})
+	r, err := a.do(ctx, http.MethodPost, "/api/dev/login", "", map[string]any{"user": user, "admin": admin})
 	if err != nil {
 		return "", a.unreachable("POST /api/dev/login", err)
 	}

@@ -65,18 +65,45 @@ type Config struct {
 	// JSONPath and SVGPath, if set, receive the report as JSON and the plot
 	// (Main writes them; Run does not).
 	JSONPath, SVGPath string
+
+	// Contest runs a contest instead (--contest): see ContestConfig.
+	Contest bool
+	ContestConfig
+}
+
+// ContestConfig is what a contest run adds: the generator creates its
+// questions (as admin) and a contest of Questions running now; each of
+// Learners reads it and makes PerLearner submissions over Duration, in
+// bursts at the start and the end with a trickle between, of the kinds in
+// Kinds (correct, partial, wrong, slow) in the proportions of KindWeights.
+type ContestConfig struct {
+	Scoring     codementor.Scoring
+	PerLearner  int
+	Kinds       []string
+	KindWeights []float64
+	// Settle is the longest wait, once every submission is final, for the
+	// leaderboard to show every judgement and to equal the recomputation.
+	Settle time.Duration
+	// MaxBoardP99, if not 0, fails the run when the leaderboard update
+	// latency's p99 is at or above it.
+	MaxBoardP99 time.Duration
 }
 
 // Defaults of the flags.
 const (
-	DefaultURL        = "http://127.0.0.1:8080"
-	DefaultRate       = 10
-	DefaultDuration   = 30 * time.Second
-	DefaultLearners   = 50
-	DefaultWrongRatio = 0.3
-	DefaultTimeout    = 2 * time.Minute
-	DefaultQuestion   = "a-plus-b"
-	DefaultLanguage   = "python"
+	DefaultContestDuration = time.Minute
+	DefaultContestTimeout  = 10 * time.Minute
+	DefaultPerLearner      = 3
+	DefaultContestMix      = "correct=4,partial=2,wrong=3,slow=1"
+	DefaultSettle          = 30 * time.Second
+	DefaultURL             = "http://127.0.0.1:8080"
+	DefaultRate            = 10
+	DefaultDuration        = 30 * time.Second
+	DefaultLearners        = 50
+	DefaultWrongRatio      = 0.3
+	DefaultTimeout         = 2 * time.Minute
+	DefaultQuestion        = "a-plus-b"
+	DefaultLanguage        = "python"
 )
 
 // Limits that keep a mistyped flag from turning into a denial of service.
@@ -84,6 +111,7 @@ const (
 	maxRate        = 10000
 	maxLearners    = 10000
 	maxSubmissions = 1_000_000
+	maxPerLearner  = 100
 )
 
 const flagsUsage = `usage: codementor loadgen [flags]
@@ -95,8 +123,26 @@ schedule, whatever happened to the earlier ones). Each submission is followed
 until it is final and its verdict checked (accepted, or wrong_answer for a
 wrong program). Then a table of throughput and latencies is printed.
 
+With --contest, a contest instead: as admin (dev sign-in with the admin
+flag) the generator creates its contest questions if the service lacks them
+(--question: by default loadgen-pair-sums, with subtasks, and
+loadgen-floor-sums; a-plus-b may join) and a contest of them running now
+(--scoring ioi or icpc) for its learners; each of --learners reads the
+contest and its questions, then submits --per-learner programs over
+--duration with contest_id, in bursts at the start and the end (30% of the
+submissions in each tenth) and a trickle between: correct ones, partial ones
+(a naive program: the small subtask's points, then time_limit_exceeded),
+wrong ones and too-slow ones, mixed by --contest-mix. An admin leaderboard
+stream is open all along: the latency of each leaderboard update (the rows
+event showing a judgement, after the verdict on the learner's stream) is
+reported as percentiles. At the end the leaderboard is compared, row by
+row, with one recomputed from every submission's final state.
+
 Exit status: 0 when every submission was accepted by the API and finished
-with the expected verdict, 1 otherwise (with the reason), 2 for bad flags.
+with the expected verdict (and, with --contest, the leaderboard showed every
+judgement and equals the recomputation, and its update p99 is under
+--max-leaderboard-p99 when given), 1 otherwise (with the reason), 2 for bad
+flags.
 
 flags:
 `
@@ -126,6 +172,13 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&cfg.Timeout, "timeout", DefaultTimeout, "longest wait after the last submission for the outstanding ones to become final")
 	fs.StringVar(&cfg.JSONPath, "json", "", "write the report as JSON to this file")
 	fs.StringVar(&cfg.SVGPath, "svg", "", "write a plot (completion latency per submission, submissions in flight) as SVG to this file")
+	var scoring, contestMix string
+	fs.BoolVar(&cfg.Contest, "contest", false, "run a contest (see above) instead of submitting at --rate")
+	fs.StringVar(&scoring, "scoring", string(codementor.ScoringIOI), "with --contest: ioi (sum of each question's best score) or icpc (solved, then penalty)")
+	fs.IntVar(&cfg.PerLearner, "per-learner", DefaultPerLearner, "with --contest: submissions of each learner")
+	fs.StringVar(&contestMix, "contest-mix", DefaultContestMix, "with --contest: kinds of program and their shares (correct, partial, wrong, slow); a question gets only the kinds it has programs for")
+	fs.DurationVar(&cfg.Settle, "settle", DefaultSettle, "with --contest: longest wait, once every submission is final, for the leaderboard to show every judgement and equal the recomputation")
+	fs.DurationVar(&cfg.MaxBoardP99, "max-leaderboard-p99", 0, "with --contest: fail when the leaderboard update latency's p99 is at or above this (0: report only)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -138,6 +191,16 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	var errs []error
 	cfg.Questions = splitList(questions)
 	cfg.Languages = splitList(languages)
+	cfg.Scoring = codementor.Scoring(scoring)
+	if cfg.Contest {
+		errs = append(errs, contestFlags(&cfg, set, contestMix)...)
+	} else {
+		for _, name := range []string{"scoring", "per-learner", "contest-mix", "settle", "max-leaderboard-p99"} {
+			if set[name] {
+				errs = append(errs, fmt.Errorf("--%s applies to --contest only", name))
+			}
+		}
+	}
 	if mix != "" {
 		if set["languages"] {
 			errs = append(errs, errors.New("--mix and --languages both choose the languages: give one of them"))
@@ -178,7 +241,7 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.Duration <= 0 {
 		add("--duration must be positive, e.g. 30s, got %v", cfg.Duration)
-	} else if cfg.Rate > 0 && cfg.Rate*cfg.Duration.Seconds() > maxSubmissions {
+	} else if !cfg.Contest && cfg.Rate > 0 && cfg.Rate*cfg.Duration.Seconds() > maxSubmissions {
 		add("--rate × --duration is %.0f submissions; at most %d in a run", cfg.Rate*cfg.Duration.Seconds(), maxSubmissions)
 	}
 	if cfg.Learners < 1 || cfg.Learners > maxLearners {
@@ -209,7 +272,13 @@ func (cfg *Config) Validate() error {
 			add("--program %s is a Python program: submit it in python only, got %q", cfg.Program, l)
 		}
 	}
+	if cfg.Contest {
+		errs = append(errs, cfg.validateContest()...)
+	}
 	for _, q := range cfg.Questions {
+		if cfg.Contest {
+			break // validateContest checked them
+		}
 		if _, ok := programs[q]; !ok {
 			add("no programs for question %q: the load generator ships correct and wrong programs for %s", q, strings.Join(programQuestions(), ", "))
 		} else if cfg.Program != ProgramStandard && q != "a-plus-b" {
@@ -230,9 +299,142 @@ func (cfg *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// contestFlags applies the defaults of contest mode where a flag was not
+// given, reads --contest-mix, and refuses the flags of the rate mode.
+func contestFlags(cfg *Config, set map[string]bool, mix string) []error {
+	var errs []error
+	for _, name := range []string{"rate", "wrong-ratio", "program", "mix"} {
+		if set[name] {
+			errs = append(errs, fmt.Errorf("--%s does not apply to --contest: its schedule is --learners × --per-learner submissions over --duration, its programs --contest-mix", name))
+		}
+	}
+	if !set["question"] {
+		cfg.Questions = slices.Clone(defaultContestQuestions)
+	}
+	if !set["duration"] {
+		cfg.Duration = DefaultContestDuration
+	}
+	if !set["timeout"] {
+		cfg.Timeout = DefaultContestTimeout
+	}
+	kinds, weights, err := parseKindMix(mix)
+	if err != nil {
+		return append(errs, err)
+	}
+	if !set["contest-mix"] {
+		// The default mix keeps the kinds the questions have programs for.
+		var ks []string
+		var ws []float64
+		for i, k := range kinds {
+			for _, q := range cfg.Questions {
+				if cq := contestQuestions[q]; cq != nil && cq.programs[k] != nil {
+					ks, ws = append(ks, k), append(ws, weights[i])
+					break
+				}
+			}
+		}
+		if len(ks) > 0 {
+			kinds, weights = ks, ws
+		}
+	}
+	cfg.Kinds, cfg.KindWeights = kinds, weights
+	return errs
+}
+
+// parseKindMix reads "correct=4,wrong=1" into kinds and their weights.
+func parseKindMix(s string) ([]string, []float64, error) {
+	var ks []string
+	var ws []float64
+	for _, p := range splitList(s) {
+		name, w, ok := strings.Cut(p, "=")
+		name = strings.TrimSpace(name)
+		f, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
+		if !ok || !slices.Contains(kinds, name) || err != nil || !(f > 0) || math.IsInf(f, 0) {
+			return nil, nil, fmt.Errorf("--contest-mix takes kind=share pairs with positive shares, the kinds %s; e.g. %s; got %q", strings.Join(kinds, ", "), DefaultContestMix, p)
+		}
+		if slices.Contains(ks, name) {
+			return nil, nil, fmt.Errorf("--contest-mix names %s twice", name)
+		}
+		ks, ws = append(ks, name), append(ws, f)
+	}
+	if len(ks) == 0 {
+		return nil, nil, errors.New("--contest-mix names no kind of program")
+	}
+	return ks, ws, nil
+}
+
+// validateContest reports the problems of a contest run's configuration.
+func (cfg *Config) validateContest() []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if cfg.Scoring != codementor.ScoringIOI && cfg.Scoring != codementor.ScoringICPC {
+		add("--scoring must be %s or %s, got %q", codementor.ScoringIOI, codementor.ScoringICPC, cfg.Scoring)
+	}
+	if cfg.PerLearner < 1 || cfg.PerLearner > maxPerLearner {
+		add("--per-learner must be from 1 to %d, got %d", maxPerLearner, cfg.PerLearner)
+	} else if cfg.Learners*cfg.PerLearner > maxSubmissions {
+		add("--learners × --per-learner is %d submissions; at most %d in a run", cfg.Learners*cfg.PerLearner, maxSubmissions)
+	}
+	if cfg.Settle < 0 {
+		add("--settle must not be negative, got %v", cfg.Settle)
+	}
+	if cfg.MaxBoardP99 < 0 {
+		add("--max-leaderboard-p99 must not be negative, got %v", cfg.MaxBoardP99)
+	}
+	if len(cfg.Questions) > codementor.MaxContestQuestions {
+		add("a contest has at most %d questions, got %d", codementor.MaxContestQuestions, len(cfg.Questions))
+	}
+	if len(cfg.Kinds) == 0 || len(cfg.KindWeights) != len(cfg.Kinds) {
+		add("--contest-mix names no kind of program")
+	}
+	for _, q := range cfg.Questions {
+		cq := contestQuestions[q]
+		if cq == nil {
+			add("no contest programs for question %q: --contest ships programs for %s", q, strings.Join(contestQuestionIDs(), ", "))
+			continue
+		}
+		for _, k := range cq.Kinds() {
+			if !slices.Contains(cfg.Kinds, k) {
+				continue
+			}
+			for _, l := range cfg.Languages {
+				if cq.programs[k][l] == "" && codementor.KnownLanguage(l) {
+					add("no %s program of kind %s for question %q", l, k, q)
+				}
+			}
+		}
+	}
+	for _, k := range cfg.Kinds {
+		found := false
+		for _, q := range cfg.Questions {
+			if cq := contestQuestions[q]; cq != nil && cq.programs[k] != nil {
+				found = true
+			}
+		}
+		if !found {
+			add("--contest-mix has %s programs, but no question of the contest has one (%s: %s)", k, k, strings.Join(questionsWithKind(k), ", "))
+		}
+	}
+	return errs
+}
+
+func questionsWithKind(kind string) []string {
+	var out []string
+	for _, id := range contestQuestionIDs() {
+		if contestQuestions[id].programs[kind] != nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // Planned is the number of submissions of the run: Rate × Duration, one
-// every 1/Rate seconds from 0 while within Duration.
+// every 1/Rate seconds from 0 while within Duration; in a contest,
+// Learners × PerLearner.
 func (cfg *Config) Planned() int {
+	if cfg.Contest {
+		return cfg.Learners * cfg.PerLearner
+	}
 	n := cfg.Rate * cfg.Duration.Seconds()
 	return int(math.Ceil(n - 1e-9))
 }

@@ -22,8 +22,8 @@ func startService(t *testing.T) string {
 }
 
 // TestEndToEnd drives a real service: Python at 10/s for 3 s from 5
-// learners, 30% wrong; then one correct and one wrong program in every
-// language the service offers.
+// learners, 30% wrong; a small contest; then one correct and one wrong
+// program in every language the service offers.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the whole service")
@@ -73,6 +73,38 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if svg, err := os.ReadFile(filepath.Join(dir, "r.svg")); err != nil || !bytes.Contains(svg, []byte("<svg")) {
 			t.Errorf("svg: %v", err)
+		}
+	})
+
+	// A small contest: the generator's questions written as admin, 6
+	// learners submitting correct, partial, wrong and too-slow programs;
+	// the leaderboard's stream shows every judgement and the board equals
+	// the recomputation from the final states.
+	t.Run("contest", func(t *testing.T) {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		args := []string{"--url", base, "--contest", "--learners", "6", "--per-learner", "3", "--duration", "4s", "--scoring", "icpc",
+			"--timeout", "90s", "--settle", "20s", "--json", filepath.Join(dir, "r.json")}
+		code := Main(t.Context(), args, &stdout, &stderr)
+		t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+		if code != 0 {
+			t.Fatalf("exit %d, want 0", code)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "r.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep Report
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatal(err)
+		}
+		ct := rep.Contest
+		if !rep.OK || ct == nil || ct.Board.UpdateLatency.Count != 18 || ct.Board.Missing != 0 || !ct.Check.Checked ||
+			ct.Check.Rows != 6 || ct.Check.Graded != 18 || ct.Check.Mismatches != 0 || ct.Check.StreamMismatches != 0 {
+			t.Errorf("report: ok %v %q, contest %+v", rep.OK, rep.Reason, ct)
+		}
+		if ct != nil && (ct.Kinds[KindPartial] == 0 || ct.Kinds[KindSlow] == 0) {
+			t.Errorf("kinds %v: want partial and slow programs too", ct.Kinds)
 		}
 	})
 

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -31,6 +33,10 @@ type fakeService struct {
 	// lie judges every submission accepted.
 	lie bool
 
+	// The contest part (see fakeContests): contests, the questions admins
+	// wrote, the standings and the leaderboard streams.
+	fakeContests
+
 	mu      sync.Mutex
 	n       int
 	streams map[string][]chan []byte // user → open streams
@@ -40,6 +46,7 @@ type fakeService struct {
 func (f *fakeService) start(t *testing.T) string {
 	t.Helper()
 	f.streams = map[string][]chan []byte{}
+	f.initContests()
 	if f.languages == nil {
 		f.languages = []string{"python", "c", "cpp", "java", "go", "javascript", "typescript", "rust", "kotlin", "csharp", "ruby", "php", "perl", "lua", "bash"}
 	}
@@ -59,9 +66,18 @@ func (f *fakeService) start(t *testing.T) string {
 			writeJSON(w, 404, map[string]any{"error": map[string]string{"code": "not_found", "message": "Not Found"}})
 			return
 		}
-		var req struct{ User string }
+		var req struct {
+			User  string
+			Admin bool
+		}
 		_ = json.NewDecoder(r.Body).Decode(&req)
+		f.cmu.Lock()
+		f.admins[req.User] = req.Admin && !f.noAdmin
+		f.cmu.Unlock()
 		writeJSON(w, 200, map[string]string{"token": "tok-" + req.User})
+	})
+	mux.HandleFunc("GET /api/session", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"user": user(r), "admin": f.isAdmin(r)})
 	})
 	mux.HandleFunc("GET /api/languages", func(w http.ResponseWriter, r *http.Request) {
 		var out []map[string]string
@@ -78,6 +94,10 @@ func (f *fakeService) start(t *testing.T) string {
 		writeJSON(w, 200, out)
 	})
 	mux.HandleFunc("GET /api/questions/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if q := f.question(r.PathValue("id")); q != nil {
+			writeJSON(w, 200, publicQuestion(q))
+			return
+		}
 		for _, q := range f.questions {
 			if q == r.PathValue("id") {
 				writeJSON(w, 200, map[string]string{"id": q})
@@ -88,6 +108,8 @@ func (f *fakeService) start(t *testing.T) string {
 	})
 	mux.HandleFunc("GET /api/events", f.events)
 	mux.HandleFunc("POST /api/submissions", f.submit)
+	mux.HandleFunc("GET /api/submissions/{id}", f.getSubmission)
+	f.contestRoutes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() {
@@ -100,6 +122,7 @@ func (f *fakeService) start(t *testing.T) string {
 			delete(f.streams, u)
 		}
 	})
+	t.Cleanup(f.closeBoards)
 	return srv.URL
 }
 
@@ -164,8 +187,21 @@ func (f *fakeService) publish(u string, s *codementor.Submission) {
 }
 
 func (f *fakeService) submit(w http.ResponseWriter, r *http.Request) {
-	var req struct{ QuestionID, Language, Code string }
+	var req struct {
+		QuestionID string `json:"question_id"`
+		Language   string `json:"language"`
+		Code       string `json:"code"`
+		ContestID  string `json:"contest_id"`
+	}
 	_ = json.NewDecoder(r.Body).Decode(&req)
+	u := user(r)
+	now := time.Now()
+	if req.ContestID != "" {
+		if status, code, msg := f.refuse(req.ContestID, req.QuestionID, u, now); status != 0 {
+			writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+			return
+		}
+	}
 	f.mu.Lock()
 	n := f.n
 	f.n++
@@ -176,18 +212,21 @@ func (f *fakeService) submit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	u := user(r)
 	s := &codementor.Submission{ID: fmt.Sprintf("fake%04d", n), User: u, QuestionID: req.QuestionID, Language: req.Language,
-		Status: codementor.StatusQueued, Version: 1, UpdatedAt: time.Now()}
+		ContestID: req.ContestID, Status: codementor.StatusQueued, Version: 1, CreatedAt: now, UpdatedAt: now}
+	f.store(s)
 	// The first event beats the 202, as it may on the real service.
 	f.publish(u, s)
 	writeJSON(w, 202, s)
 	if f.hang != nil && f.hang(n) {
 		return
 	}
-	verdict := codementor.VerdictWrongAnswer
+	verdict, score := codementor.VerdictWrongAnswer, 0
 	if f.lie || strings.Contains(req.Code, "a + b") {
-		verdict = codementor.VerdictAccepted
+		verdict, score = codementor.VerdictAccepted, codementor.DefaultQuestionPoints
+	}
+	if e, ok := judgeByCode(req.QuestionID, req.Code); ok && !f.lie {
+		verdict, score = e.Verdict, e.Score
 	}
 	go func() {
 		for _, st := range []codementor.Status{codementor.StatusRunning, codementor.StatusReviewing, codementor.StatusDone} {
@@ -195,12 +234,37 @@ func (f *fakeService) submit(w http.ResponseWriter, r *http.Request) {
 			next := *s
 			next.Status, next.Version, next.UpdatedAt = st, s.Version+1, time.Now()
 			if st != codementor.StatusRunning {
-				next.Verdict = verdict
+				next.Verdict, next.Score, next.MaxScore = verdict, score, codementor.DefaultQuestionPoints
+				if s.JudgedAt.IsZero() {
+					next.JudgedAt = next.UpdatedAt
+				}
 			}
 			s = &next
+			f.store(s)
 			f.publish(u, s)
+			if st == codementor.StatusReviewing && s.ContestID != "" {
+				f.result(s) // the tracker emits the result once the verdict is in
+			}
 		}
 	}()
+}
+
+// store keeps the latest state of a submission for GET.
+func (f *fakeService) store(s *codementor.Submission) {
+	f.cmu.Lock()
+	defer f.cmu.Unlock()
+	f.subs[s.ID] = s
+}
+
+func (f *fakeService) getSubmission(w http.ResponseWriter, r *http.Request) {
+	f.cmu.Lock()
+	s := f.subs[r.PathValue("id")]
+	f.cmu.Unlock()
+	if s == nil || s.User != user(r) {
+		writeJSON(w, 404, map[string]any{"error": map[string]string{"code": "not_found", "message": "submission not found"}})
+		return
+	}
+	writeJSON(w, 200, s)
 }
 
 func TestRunAgainstAFakeService(t *testing.T) {
@@ -339,5 +403,366 @@ func TestClearStartErrors(t *testing.T) {
 				t.Errorf("stdout %q", stdout.String())
 			}
 		})
+	}
+}
+
+// fakeContests is the contest part of the fake service: admins, the
+// questions they write, contests, the standings folded from each contest
+// submission's result (codementor.ApplyResult, as the standings group
+// does) and the leaderboard, served whole and as a stream of row diffs.
+type fakeContests struct {
+	// noContests leaves out the contest endpoints (an older service).
+	noContests bool
+	// noAdmin: the dev sign-in never grants the admin role.
+	noAdmin bool
+	// wrongRow: GET leaderboard adds a point to its first row's score.
+	wrongRow bool
+	// lateBoard delays every leaderboard update by that much.
+	lateBoard time.Duration
+	// skipBoard: the stream never sends these users' changed rows.
+	skipBoard func(user string) bool
+
+	cmu       sync.Mutex
+	admins    map[string]bool
+	written   map[string]*codementor.Question
+	puts      int // questions written
+	contests  map[string]*codementor.Contest
+	subs      map[string]*codementor.Submission
+	standings map[string]*codementor.Standing // by codementor.ContestRowKey
+	entrants  map[string]map[string]bool      // contest → users who submitted
+	boards    map[string][]*boardSub          // contest → open streams
+	version   int64
+	closed    bool
+}
+
+// boardSub is one open leaderboard stream: its window and the rows it sent.
+type boardSub struct {
+	offset, limit int
+	ch            chan []byte
+	sent          map[string]codementor.LeaderboardRow
+}
+
+func (f *fakeContests) initContests() {
+	f.admins = map[string]bool{}
+	f.written = map[string]*codementor.Question{}
+	f.contests = map[string]*codementor.Contest{}
+	f.subs = map[string]*codementor.Submission{}
+	f.standings = map[string]*codementor.Standing{}
+	f.entrants = map[string]map[string]bool{}
+	f.boards = map[string][]*boardSub{}
+}
+
+func (f *fakeContests) closeBoards() {
+	f.cmu.Lock()
+	defer f.cmu.Unlock()
+	f.closed = true
+	for id, subs := range f.boards {
+		for _, b := range subs {
+			close(b.ch)
+		}
+		delete(f.boards, id)
+	}
+}
+
+func (f *fakeContests) isAdmin(r *http.Request) bool {
+	f.cmu.Lock()
+	defer f.cmu.Unlock()
+	return f.admins[user(r)]
+}
+
+func (f *fakeContests) question(id string) *codementor.Question {
+	f.cmu.Lock()
+	defer f.cmu.Unlock()
+	return f.written[id]
+}
+
+// publicQuestion is a question as GET shows it: its sample tests only.
+func publicQuestion(q *codementor.Question) map[string]any {
+	samples := []codementor.Test{}
+	for _, t := range q.Tests {
+		if !t.Hidden {
+			samples = append(samples, t)
+		}
+	}
+	return map[string]any{"id": q.ID, "title": q.Title, "statement": q.Statement, "time_limit_ms": q.TimeLimitMS,
+		"memory_limit_mb": q.MemoryLimitMB, "checker": q.Checker, "test_count": len(q.Tests), "tests": samples,
+		"hidden_tests": len(q.Tests) - len(samples), "subtasks": q.Subtasks}
+}
+
+// judgeByCode is the fake's judge of the contest programs: it knows them
+// by heart.
+func judgeByCode(question, code string) (expectation, bool) {
+	cq := contestQuestions[question]
+	if cq == nil {
+		return expectation{}, false
+	}
+	for kind, byLang := range cq.programs {
+		for _, c := range byLang {
+			if c == code {
+				return cq.expect[kind], true
+			}
+		}
+	}
+	return expectation{}, false
+}
+
+func apiErr(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+func (f *fakeService) contestRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("PUT /api/questions/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !f.isAdmin(r) {
+			apiErr(w, 403, "forbidden", "only admins may create or change questions")
+			return
+		}
+		var q codementor.Question
+		if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+			apiErr(w, 400, "bad_request", err.Error())
+			return
+		}
+		q.Normalize()
+		if err := q.Validate(); err != nil || q.ID != r.PathValue("id") {
+			apiErr(w, 422, "invalid", fmt.Sprintf("%v (id %q)", err, q.ID))
+			return
+		}
+		f.cmu.Lock()
+		status := 200
+		if f.written[q.ID] == nil {
+			status = 201
+		}
+		f.written[q.ID] = &q
+		f.puts++
+		f.cmu.Unlock()
+		writeJSON(w, status, publicQuestion(&q))
+	})
+	if f.noContests {
+		return
+	}
+	mux.HandleFunc("PUT /api/contests/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !f.isAdmin(r) {
+			apiErr(w, 403, "forbidden", "only admins may create or change contests")
+			return
+		}
+		var c codementor.Contest
+		if err := json.NewDecoder(r.Body).Decode(&c); err != nil {
+			apiErr(w, 400, "bad_request", err.Error())
+			return
+		}
+		c.Normalize()
+		if err := c.Validate(); err != nil || c.ID != r.PathValue("id") {
+			apiErr(w, 422, "invalid", fmt.Sprintf("%v (id %q)", err, c.ID))
+			return
+		}
+		f.cmu.Lock()
+		status := 200
+		if f.contests[c.ID] == nil {
+			status = 201
+		}
+		f.contests[c.ID] = &c
+		f.cmu.Unlock()
+		writeJSON(w, status, c)
+	})
+	mux.HandleFunc("GET /api/contests", func(w http.ResponseWriter, r *http.Request) {
+		f.cmu.Lock()
+		defer f.cmu.Unlock()
+		out := []map[string]any{}
+		for _, c := range f.contests {
+			out = append(out, map[string]any{"id": c.ID, "title": c.Title, "start": c.Start, "end": c.End,
+				"phase": c.Phase(time.Now()), "scoring": c.Scoring, "question_count": len(c.Questions), "can_participate": c.Open(user(r))})
+		}
+		writeJSON(w, 200, out)
+	})
+	mux.HandleFunc("GET /api/contests/{id}", func(w http.ResponseWriter, r *http.Request) {
+		admin := f.isAdmin(r)
+		f.cmu.Lock()
+		defer f.cmu.Unlock()
+		c := f.contests[r.PathValue("id")]
+		if c == nil {
+			apiErr(w, 404, "not_found", "contest not found")
+			return
+		}
+		now := time.Now()
+		qs := []map[string]any{}
+		hidden := !admin && c.Phase(now) == codementor.PhaseUpcoming
+		if !hidden {
+			for _, q := range c.Questions {
+				qs = append(qs, map[string]any{"question_id": q.QuestionID, "label": q.Label, "points": q.Points, "title": q.QuestionID})
+			}
+		}
+		writeJSON(w, 200, map[string]any{"id": c.ID, "title": c.Title, "start": c.Start, "end": c.End, "scoring": c.Scoring,
+			"freeze_minutes": c.FreezeMinutes, "phase": c.Phase(now), "now": now, "frozen": c.Frozen(now),
+			"can_participate": c.Open(user(r)), "questions": qs, "questions_hidden": hidden})
+	})
+	mux.HandleFunc("GET /api/contests/{id}/leaderboard", func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		f.cmu.Lock()
+		defer f.cmu.Unlock()
+		c := f.contests[r.PathValue("id")]
+		if c == nil {
+			apiErr(w, 404, "not_found", "contest not found")
+			return
+		}
+		rows := f.rows(c)
+		page := window(rows, offset, limit)
+		if f.wrongRow && len(page) > 0 {
+			page = slices.Clone(page)
+			page[0].Score++
+		}
+		writeJSON(w, 200, f.boardBody(c, rows, page, offset, limit))
+	})
+	mux.HandleFunc("GET /api/contests/{id}/leaderboard/events", f.boardEvents)
+}
+
+// refuse says why a contest submission is refused, as the service does.
+func (f *fakeContests) refuse(contestID, question, u string, now time.Time) (int, string, string) {
+	f.cmu.Lock()
+	defer f.cmu.Unlock()
+	c := f.contests[contestID]
+	switch {
+	case c == nil:
+		return 422, "unknown_contest", "no contest " + contestID
+	case !slices.ContainsFunc(c.Questions, func(q codementor.ContestQuestion) bool { return q.QuestionID == question }):
+		return 422, "question_not_in_contest", question + " is not in the contest"
+	case now.Before(c.Start):
+		return 403, "contest_not_started", "the contest has not started"
+	case !now.Before(c.End):
+		return 403, "contest_over", "the contest is over"
+	case !c.Open(u):
+		return 403, "not_a_participant", "not a participant"
+	}
+	if f.entrants[contestID] == nil {
+		f.entrants[contestID] = map[string]bool{}
+	}
+	if !f.entrants[contestID][u] {
+		f.entrants[contestID][u] = true
+		f.pushBoardLocked(c) // a new row, with no judgement yet
+	}
+	return 0, "", ""
+}
+
+// result folds a contest submission's judgement into its standing and
+// updates the leaderboard streams (lateBoard later).
+func (f *fakeService) result(s *codementor.Submission) {
+	f.cmu.Lock()
+	defer f.cmu.Unlock()
+	key := codementor.ContestRowKey(s.ContestID, s.User)
+	res := &codementor.Result{SubmissionID: s.ID, User: s.User, QuestionID: s.QuestionID, ContestID: s.ContestID,
+		Language: s.Language, Judgement: s.Judgement(), CreatedAt: s.CreatedAt, At: time.Now()}
+	apply := func() {
+		if next := codementor.ApplyResult(f.standings[key], res, time.Now()); next != nil {
+			f.standings[key] = next
+		}
+		f.pushBoardLocked(f.contests[s.ContestID])
+	}
+	if f.lateBoard > 0 {
+		// A slow standings group: the result reaches the board late.
+		time.AfterFunc(f.lateBoard, func() {
+			f.cmu.Lock()
+			defer f.cmu.Unlock()
+			apply()
+		})
+		return
+	}
+	apply()
+}
+
+// rows is c's ranked leaderboard, live; the caller holds cmu.
+func (f *fakeContests) rows(c *codementor.Contest) []codementor.LeaderboardRow {
+	rows := []codementor.LeaderboardRow{}
+	for u := range f.entrants[c.ID] {
+		rows = append(rows, c.Row(u, f.standings[codementor.ContestRowKey(c.ID, u)], time.Time{}))
+	}
+	c.RankRows(rows)
+	return rows
+}
+
+func window(rows []codementor.LeaderboardRow, offset, limit int) []codementor.LeaderboardRow {
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	offset = min(max(offset, 0), len(rows))
+	return rows[offset:min(offset+limit, len(rows))]
+}
+
+func (f *fakeContests) boardBody(c *codementor.Contest, rows, page []codementor.LeaderboardRow, offset, limit int) map[string]any {
+	return map[string]any{"contest_id": c.ID, "scoring": c.Scoring, "frozen": false, "phase": c.Phase(time.Now()),
+		"total": len(rows), "offset": offset, "limit": limit, "version": f.version, "rows": page, "me": nil}
+}
+
+// pushBoardLocked sends each stream of c the rows of its window that
+// changed since it last sent them; the caller holds cmu.
+func (f *fakeContests) pushBoardLocked(c *codementor.Contest) {
+	if f.closed {
+		return
+	}
+	rows := f.rows(c)
+	f.version++
+	for _, b := range f.boards[c.ID] {
+		var changed []codementor.LeaderboardRow
+		for _, row := range window(rows, b.offset, b.limit) {
+			if old, ok := b.sent[row.User]; ok && sameRow(&old, &row) {
+				continue
+			}
+			if f.skipBoard != nil && f.skipBoard(row.User) {
+				continue
+			}
+			b.sent[row.User] = row
+			changed = append(changed, row)
+		}
+		if len(changed) == 0 {
+			continue
+		}
+		data, _ := json.Marshal(map[string]any{"version": f.version, "total": len(rows), "rows": changed})
+		b.ch <- fmt.Appendf(nil, "event: rows\ndata: %s\n\n", data)
+	}
+}
+
+// boardEvents is the leaderboard's stream: the window whole, then the
+// rows of it that change.
+func (f *fakeService) boardEvents(w http.ResponseWriter, r *http.Request) {
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	b := &boardSub{offset: offset, limit: limit, ch: make(chan []byte, 4096), sent: map[string]codementor.LeaderboardRow{}}
+	f.cmu.Lock()
+	c := f.contests[r.PathValue("id")]
+	if c == nil || f.closed {
+		f.cmu.Unlock()
+		apiErr(w, 404, "not_found", "contest not found")
+		return
+	}
+	rows := f.rows(c)
+	page := window(rows, offset, limit)
+	for _, row := range page {
+		b.sent[row.User] = row
+	}
+	data, _ := json.Marshal(f.boardBody(c, rows, page, offset, limit))
+	b.ch <- fmt.Appendf(nil, "event: leaderboard\ndata: %s\n\n", data)
+	f.boards[c.ID] = append(f.boards[c.ID], b)
+	f.cmu.Unlock()
+	defer func() {
+		f.cmu.Lock()
+		defer f.cmu.Unlock()
+		f.boards[c.ID] = slices.DeleteFunc(f.boards[c.ID], func(x *boardSub) bool { return x == b })
+	}()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(200)
+	w.(http.Flusher).Flush()
+	ping := time.NewTicker(20 * time.Millisecond)
+	defer ping.Stop()
+	for {
+		select {
+		case ev, ok := <-b.ch:
+			if !ok {
+				return
+			}
+			_, _ = w.Write(ev)
+		case <-ping.C:
+			fmt.Fprint(w, ": ping\n\n")
+		case <-r.Context().Done():
+			return
+		}
+		w.(http.Flusher).Flush()
 	}
 }

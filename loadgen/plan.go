@@ -3,6 +3,8 @@ package loadgen
 import (
 	"math"
 	"time"
+
+	codementor "github.com/codementor/codementor"
 )
 
 // planned is one submission of the run, decided before it starts.
@@ -13,6 +15,13 @@ type planned struct {
 	Question string
 	Language string
 	Wrong    bool
+	// Kind is the kind of program of a contest submission (KindCorrect,
+	// ...), "" in the rate mode.
+	Kind string
+	// Expected is the verdict the program should get, and ExpectedScore
+	// its score of the question's points (-1: not checked).
+	Expected      codementor.Verdict
+	ExpectedScore int
 }
 
 // Schedule returns when each submission of an open-loop run leaves, since
@@ -68,12 +77,125 @@ func plan(cfg *Config) []planned {
 		k := perCombo[key]
 		perCombo[key]++
 		out[i] = planned{
-			Index:    i,
-			At:       at[i],
-			Learner:  i % cfg.Learners,
-			Question: cfg.Questions[q],
-			Language: cfg.Languages[best],
-			Wrong:    math.Floor(float64(k+1)*cfg.WrongRatio+1e-9) > math.Floor(float64(k)*cfg.WrongRatio+1e-9),
+			Index:         i,
+			At:            at[i],
+			Learner:       i % cfg.Learners,
+			Question:      cfg.Questions[q],
+			Language:      cfg.Languages[best],
+			Wrong:         math.Floor(float64(k+1)*cfg.WrongRatio+1e-9) > math.Floor(float64(k)*cfg.WrongRatio+1e-9),
+			Expected:      codementor.VerdictAccepted,
+			ExpectedScore: -1,
+		}
+		if out[i].Wrong {
+			out[i].Expected = codementor.VerdictWrongAnswer
+		}
+	}
+	return out
+}
+
+// wrr is a smooth weighted round robin (as nginx's upstreams): the shares
+// hold at every point of a sequence, not only at its end.
+type wrr struct {
+	weights, current []float64
+	total            float64
+}
+
+func newWRR(weights []float64) *wrr {
+	w := &wrr{weights: weights, current: make([]float64, len(weights))}
+	for _, x := range weights {
+		w.total += x
+	}
+	return w
+}
+
+// next returns the index of the next pick.
+func (w *wrr) next() int {
+	best := 0
+	for j, x := range w.weights {
+		w.current[j] += x
+		if w.current[j] > w.current[best] {
+			best = j
+		}
+	}
+	w.current[best] -= w.total
+	return best
+}
+
+// Shape of a contest's schedule: burstShare of the submissions in the
+// first burstWindow of the duration, as many in the last, the rest evenly
+// between.
+const (
+	burstShare  = 0.3
+	burstWindow = 0.1
+)
+
+// ContestSchedule returns when each of n submissions of a contest leaves,
+// since its start: a burst at the start and one at the end, a trickle
+// between. The times are the quantiles (i+½)/n of that density, in order.
+func ContestSchedule(n int, duration time.Duration) []time.Duration {
+	out := make([]time.Duration, n)
+	d := float64(duration)
+	for i := range out {
+		u := (float64(i) + 0.5) / float64(n)
+		var f float64 // the share of the duration
+		switch {
+		case u < burstShare:
+			f = u / burstShare * burstWindow
+		case u < 1-burstShare:
+			f = burstWindow + (u-burstShare)/(1-2*burstShare)*(1-2*burstWindow)
+		default:
+			f = 1 - burstWindow + (u-(1-burstShare))/burstShare*burstWindow
+		}
+		out[i] = time.Duration(f * d)
+	}
+	return out
+}
+
+// contestPlan decides every submission of a contest run: Learners ×
+// PerLearner of them on ContestSchedule; the learners in turn (so each
+// learner's first submission is in the first burst for most, its last in
+// the last); a learner's j-th submission to question (learner + j) mod
+// the number of questions; the kind by a weighted round robin per question
+// over the kinds the question has; the language by one over the languages.
+func contestPlan(cfg *Config) []planned {
+	at := ContestSchedule(cfg.Planned(), cfg.Duration)
+	type chooser struct {
+		kinds []string
+		w     *wrr
+	}
+	perQuestion := make([]chooser, len(cfg.Questions))
+	for i, q := range cfg.Questions {
+		cq := contestQuestions[q]
+		var ks []string
+		var ws []float64
+		for j, k := range cfg.Kinds {
+			if cq.programs[k] != nil {
+				ks, ws = append(ks, k), append(ws, cfg.KindWeights[j])
+			}
+		}
+		if len(ks) == 0 { // none of the mix: it gets correct programs
+			ks, ws = []string{KindCorrect}, []float64{1}
+		}
+		perQuestion[i] = chooser{ks, newWRR(ws)}
+	}
+	weights := cfg.Weights
+	if weights == nil {
+		weights = make([]float64, len(cfg.Languages))
+		for i := range weights {
+			weights[i] = 1
+		}
+	}
+	langs := newWRR(weights)
+	out := make([]planned, len(at))
+	for i := range out {
+		learner, j := i%cfg.Learners, i/cfg.Learners
+		q := (learner + j) % len(cfg.Questions)
+		c := perQuestion[q]
+		kind := c.kinds[c.w.next()]
+		e := contestQuestions[cfg.Questions[q]].expect[kind]
+		out[i] = planned{
+			Index: i, At: at[i], Learner: learner, Question: cfg.Questions[q], Language: cfg.Languages[langs.next()],
+			Wrong: kind != KindCorrect, Kind: kind, Expected: e.Verdict, ExpectedScore: e.Score,
 		}
 	}
 	return out

@@ -46,6 +46,9 @@ type Report struct {
 	Verdicts map[string]int `json:"verdicts"`
 	// Submissions is every planned submission, in the order of the plan.
 	Submissions []SubmissionResult `json:"submissions"`
+	// Contest is what a --contest run adds: the contest, the leaderboard's
+	// update latencies and its check against the recomputation.
+	Contest *ContestReport `json:"contest,omitempty"`
 }
 
 // RunConfig is the configuration of the run, as reported.
@@ -144,7 +147,12 @@ type SubmissionResult struct {
 	Language     string             `json:"language"`
 	WrongProgram bool               `json:"wrong_program"`
 	Expected     codementor.Verdict `json:"expected_verdict"`
-	ID           string             `json:"id"`
+	// Kind is the kind of program of a contest submission, ExpectedScore
+	// and Score its expected and last seen score (contest runs only).
+	Kind          string `json:"kind,omitempty"`
+	ExpectedScore *int   `json:"expected_score,omitempty"`
+	Score         *int   `json:"score,omitempty"`
+	ID            string `json:"id"`
 	// ScheduledMS is when it was due, SubmitMS when its POST left.
 	ScheduledMS float64 `json:"scheduled_ms"`
 	SubmitMS    float64 `json:"submit_ms"`
@@ -187,17 +195,25 @@ func (r *runner) report(end time.Time, dispatched, maxLag time.Duration) *Report
 		Verdicts:         map[string]int{},
 		Counts:           Counts{Planned: len(r.records), RejectedByStatus: map[string]int{}},
 	}
+	if cfg.Contest { // the rate mode's knobs: the contest's are in Contest
+		rep.Config.Rate, rep.Config.WrongRatio, rep.Config.Program = 0, 0, ""
+	}
 	var accepted, first, verdict, final []time.Duration
 	lastFinal := r.start
 	for _, rec := range r.records {
-		expected := codementor.VerdictAccepted
-		if rec.Wrong {
-			expected = codementor.VerdictWrongAnswer
-		}
+		expected := rec.Expected
 		s := SubmissionResult{
 			Index: rec.Index, Learner: rec.Learner, Question: rec.Question, Language: rec.Language,
 			WrongProgram: rec.Wrong, Expected: expected, ID: rec.id, ScheduledMS: ms(rec.At),
 			HTTPStatus: rec.status, Status: rec.obs.status, Verdict: rec.obs.verdict, Error: rec.err,
+			Kind: rec.Kind,
+		}
+		if rec.ExpectedScore >= 0 {
+			s.ExpectedScore = &rec.ExpectedScore
+			if rec.obs.verdict != "" {
+				score := rec.obs.score
+				s.Score = &score
+			}
 		}
 		switch {
 		case rec.sent.IsZero():
@@ -254,7 +270,7 @@ func (r *runner) report(end time.Time, dispatched, maxLag time.Duration) *Report
 			if rec.obs.status == codementor.StatusFailed {
 				rep.Counts.Failed++
 			}
-			if rec.obs.status == codementor.StatusDone && rec.obs.verdict == expected {
+			if rec.obs.status == codementor.StatusDone && rec.obs.verdict == expected && (rec.ExpectedScore < 0 || rec.obs.score == rec.ExpectedScore) {
 				s.Outcome = OutcomeOK
 			} else {
 				s.Outcome = OutcomeWrongResult
@@ -313,7 +329,18 @@ func (r *Report) evaluate() {
 				if s.Status == codementor.StatusFailed {
 					got = "failed " + orNone(string(s.Verdict))
 				}
-				wrong[fmt.Sprintf("%s %s: expected %s, got %s", s.Language, s.Question, s.Expected, orNone(got))]++
+				want := string(s.Expected)
+				if s.ExpectedScore != nil {
+					want = fmt.Sprintf("%s %d", want, *s.ExpectedScore)
+					if s.Score != nil {
+						got = fmt.Sprintf("%s %d", got, *s.Score)
+					}
+				}
+				what := s.Language + " " + s.Question
+				if s.Kind != "" {
+					what += " " + s.Kind
+				}
+				wrong[fmt.Sprintf("%s: expected %s, got %s", what, want, orNone(got))]++
 			}
 		}
 		why = append(why, fmt.Sprintf("%d wrong results (%s)", c.WrongResults, countList(wrong, "")))
@@ -326,6 +353,9 @@ func (r *Report) evaluate() {
 	}
 	if len(why) == 0 && c.Finished != c.Planned {
 		why = append(why, fmt.Sprintf("%d of %d submissions finished", c.Finished, c.Planned))
+	}
+	if ct := r.Contest; ct != nil {
+		why = append(why, ct.problems()...)
 	}
 	r.OK = len(why) == 0
 	r.Reason = strings.Join(why, "; ")
@@ -451,15 +481,25 @@ func (r *Report) WriteTable(w io.Writer) error {
 		langs = strings.Join(parts, ", ")
 	}
 	fmt.Fprintf(&b, "codementor loadgen run %s against %s\n", r.RunID, r.URL)
-	fmt.Fprintf(&b, "  %s/s for %s: %d learners, %s in %s, %s%% wrong programs, program %s\n\n",
-		fmtFloat(cfg.Rate), time.Duration(cfg.DurationMS*float64(time.Millisecond)), cfg.Learners,
-		strings.Join(cfg.Questions, ", "), langs, fmtFloat(math.Round(cfg.WrongRatio*1000)/10), cfg.Program)
+	if ct := r.Contest; ct != nil {
+		fmt.Fprintf(&b, "  contest %s (%s): %d learners × %d submissions over %s, %s in %s; programs %s\n\n",
+			ct.ID, ct.Scoring, cfg.Learners, ct.PerLearner, time.Duration(cfg.DurationMS*float64(time.Millisecond)),
+			strings.Join(cfg.Questions, ", "), langs, countList(ct.Kinds, ""))
+	} else {
+		fmt.Fprintf(&b, "  %s/s for %s: %d learners, %s in %s, %s%% wrong programs, program %s\n\n",
+			fmtFloat(cfg.Rate), time.Duration(cfg.DurationMS*float64(time.Millisecond)), cfg.Learners,
+			strings.Join(cfg.Questions, ", "), langs, fmtFloat(math.Round(cfg.WrongRatio*1000)/10), cfg.Program)
+	}
 
 	row := func(label string, n int, note string) {
 		fmt.Fprintln(&b, strings.TrimRight(fmt.Sprintf("  %-16s %7d   %s", label, n, note), " "))
 	}
 	b.WriteString("submissions\n")
-	row("planned", c.Planned, "rate × duration")
+	planned := "rate × duration"
+	if r.Contest != nil {
+		planned = "learners × per learner"
+	}
+	row("planned", c.Planned, planned)
 	row("submitted", c.Submitted, "POSTs sent")
 	row("accepted", c.Accepted, "202 from the API")
 	rej := ""
@@ -492,9 +532,15 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintf(&b, "streams   %d reconnects, %d unmatched submissions, %d undecodable events\n",
 			c.StreamReconnects, c.UnmatchedSubmissions, c.BadEvents)
 	}
-	if r.OK {
+	if r.Contest != nil {
+		r.Contest.writeTable(&b)
+	}
+	switch {
+	case r.OK && r.Contest != nil:
+		b.WriteString("\nresult    OK: every submission accepted and judged as expected; the leaderboard showed every judgement and equals the recomputation\n")
+	case r.OK:
 		b.WriteString("\nresult    OK: every submission accepted and judged as expected\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "\nresult    FAIL: %s\n", r.Reason)
 	}
 	_, err := io.WriteString(w, b.String())

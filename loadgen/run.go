@@ -53,6 +53,7 @@ type observation struct {
 	verdictAt time.Time // the first state with a verdict
 	finalAt   time.Time // the first final state
 	verdict   codementor.Verdict
+	score     int
 	status    codementor.Status // the latest status
 }
 
@@ -61,6 +62,7 @@ type submissionState struct {
 	ID      string             `json:"id"`
 	Status  codementor.Status  `json:"status"`
 	Verdict codementor.Verdict `json:"verdict"`
+	Score   int                `json:"score"`
 }
 
 // apply records a state seen at now and reports whether it is the first
@@ -77,7 +79,7 @@ func (o *observation) apply(s *submissionState, now time.Time) bool {
 		if o.verdictAt.IsZero() {
 			o.verdictAt = now
 		}
-		o.verdict = s.Verdict
+		o.verdict, o.score = s.Verdict, s.Score
 	}
 	if (&codementor.Submission{Status: s.Status}).Final() {
 		o.finalAt = now
@@ -115,6 +117,9 @@ type runner struct {
 	records  []*record
 	start    time.Time
 
+	// contest is the contest of a --contest run, nil otherwise.
+	contest *contestRun
+
 	submitted, accepted, rejected, finished, resolvedN atomic.Int64
 	reconnects, badEvents                              atomic.Int64
 	wake                                               chan struct{}
@@ -148,6 +153,12 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 			subs: map[string]*record{}, early: map[string]*observation{},
 		})
 	}
+	if cfg.Contest {
+		r.contest = newContestRun(r)
+		if err := r.contest.prepare(ctx, progress); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.setup(ctx); err != nil {
 		return nil, err
 	}
@@ -155,23 +166,46 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	streamCtx, stopStreams := context.WithCancel(ctx)
 	var streams sync.WaitGroup
 	defer func() { stopStreams(); streams.Wait() }()
+	// The leaderboard's streams outlive the learners': they show the last
+	// judgements while the run settles.
+	boardCtx, stopBoard := context.WithCancel(ctx)
+	var boardStreams sync.WaitGroup
+	defer func() { stopBoard(); boardStreams.Wait() }()
+	if r.contest != nil {
+		if err := r.contest.read(ctx); err != nil {
+			return nil, err
+		}
+		if err := r.contest.board.open(boardCtx, r.contest.adminToken, &boardStreams); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.openStreams(streamCtx, &streams); err != nil {
 		return nil, err
 	}
 
-	plan := plan(&cfg)
-	for _, p := range plan {
+	var sched []planned
+	if cfg.Contest {
+		sched = contestPlan(&cfg)
+	} else {
+		sched = plan(&cfg)
+	}
+	for _, p := range sched {
 		r.records = append(r.records, &record{planned: p, learner: r.learners[p.Learner]})
 	}
-	fmt.Fprintf(progress, "loadgen: run %s: %d learners signed in, streams open; submitting %s/s for %s (%d submissions) to %s\n",
-		r.runID, cfg.Learners, fmtFloat(cfg.Rate), cfg.Duration, len(plan), r.api.base)
+	if cfg.Contest {
+		fmt.Fprintf(progress, "loadgen: run %s: %d learners signed in and read contest %s, streams open; submitting %d programs over %s to %s\n",
+			r.runID, cfg.Learners, r.contest.id, len(sched), cfg.Duration, r.api.base)
+	} else {
+		fmt.Fprintf(progress, "loadgen: run %s: %d learners signed in, streams open; submitting %s/s for %s (%d submissions) to %s\n",
+			r.runID, cfg.Learners, fmtFloat(cfg.Rate), cfg.Duration, len(sched), r.api.base)
+	}
 
 	// The POSTs run on their own context: the end of the wait cuts them,
 	// like the streams.
 	postCtx, stopPosts := context.WithCancel(ctx)
 	defer stopPosts()
 	r.start = time.Now()
-	prog := startProgress(progress, isTerminal(progress), r, len(plan))
+	prog := startProgress(progress, isTerminal(progress), r, len(sched))
 	issued, maxLag := r.dispatch(ctx, postCtx)
 	dispatched := time.Since(r.start)
 
@@ -188,7 +222,15 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	stopStreams()
 	streams.Wait()
 
+	var contest *ContestReport
+	if r.contest != nil {
+		contest = r.contest.finish(ctx, progress)
+		stopBoard()
+		boardStreams.Wait()
+		contest.Board.StreamReconnects = int(r.contest.board.reconnects.Load())
+	}
 	rep := r.report(end, dispatched, maxLag)
+	rep.Contest = contest
 	rep.Interrupted = ctx.Err() != nil
 	rep.TimedOut = timedOut
 	rep.evaluate()
@@ -369,8 +411,14 @@ func (r *runner) dispatch(ctx, postCtx context.Context) (issued int, maxLag time
 func (r *runner) submit(ctx context.Context, rec *record) {
 	defer r.posts.Done()
 	l := rec.learner
-	p, _ := programFor(r.cfg.Program, rec.Question, rec.Language)
-	body := map[string]string{"question_id": rec.Question, "language": rec.Language, "code": p.Code(rec.Wrong)}
+	var body map[string]string
+	if rec.Kind != "" {
+		body = map[string]string{"question_id": rec.Question, "language": rec.Language,
+			"code": contestQuestions[rec.Question].programs[rec.Kind][rec.Language], "contest_id": r.contest.id}
+	} else {
+		p, _ := programFor(r.cfg.Program, rec.Question, rec.Language)
+		body = map[string]string{"question_id": rec.Question, "language": rec.Language, "code": p.Code(rec.Wrong)}
+	}
 	pctx, cancel := context.WithTimeout(ctx, submitTimeout)
 	defer cancel()
 	rec.sent = time.Now()
