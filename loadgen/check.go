@@ -80,7 +80,10 @@ func (c *contestRun) recompute(ctx context.Context, states map[string]*codemento
 			continue
 		}
 		users[rec.learner.user] = true
-		if s := states[rec.id]; s != nil && s.Final() {
+		mu.Lock() // the reads below write states
+		s := states[rec.id]
+		mu.Unlock()
+		if s != nil && s.Final() {
 			continue
 		}
 		g.Go(func() error {
