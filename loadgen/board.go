@@ -32,12 +32,47 @@ type board struct {
 	// reached[k][n-1] is when the cell first showed n tries.
 	reached map[cellKey][]time.Time
 	// rows is each user's row as the streams last sent it.
-	rows       map[string]codementor.LeaderboardRow
-	events     int
-	bad        int
+	rows   map[string]codementor.LeaderboardRow
+	events int
+	bad    int
+	// cells, once logCells is called, holds every state each cell was in,
+	// from the state then: the rejudge phase tells its updates by the
+	// cells, as a rejudge changes no tries.
+	cells      map[cellKey][]cellSeen
 	reconnects atomic.Int64
 	// changed is signalled (without blocking) after each event.
 	changed chan struct{}
+}
+
+// cellSeen is a state of a cell (its label left out) and when the
+// streams first showed it.
+type cellSeen struct {
+	at   time.Time
+	cell codementor.QuestionCell
+}
+
+// logCells starts the cells' log at now, from every row's cells as the
+// streams last sent them.
+func (b *board) logCells(now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cells = map[cellKey][]cellSeen{}
+	for _, row := range b.rows {
+		b.logRowLocked(&row, now)
+	}
+}
+
+// logRowLocked adds the cells of row that changed to the log; the caller
+// holds mu.
+func (b *board) logRowLocked(row *codementor.LeaderboardRow, now time.Time) {
+	for _, cell := range row.Questions {
+		cell.Label = ""
+		k := cellKey{row.User, cell.QuestionID}
+		if log := b.cells[k]; len(log) > 0 && log[len(log)-1].cell == cell {
+			continue
+		}
+		b.cells[k] = append(b.cells[k], cellSeen{now, cell})
+	}
 }
 
 // boardBody is the part of a leaderboard event (the whole board, or a diff
@@ -165,6 +200,9 @@ func (b *board) observe(name string, data []byte, now time.Time) {
 			continue
 		}
 		b.rows[row.User] = row
+		if b.cells != nil {
+			b.logRowLocked(&row, now)
+		}
 		for _, cell := range row.Questions {
 			k := cellKey{row.User, cell.QuestionID}
 			for n := len(b.reached[k]) + 1; n <= cell.Tries; n++ {
@@ -190,17 +228,24 @@ func (b *board) shown(j *judgement) (time.Time, bool) {
 // awaitShown returns once the board showed every judgement, at deadline,
 // or when ctx ends.
 func (b *board) awaitShown(ctx context.Context, judged []judgement, deadline time.Time) {
+	b.await(ctx, deadline, func() bool {
+		for i := range judged {
+			if _, ok := b.shown(&judged[i]); !ok {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// await returns once done (called with mu held) reports true after an
+// event, at deadline, or when ctx ends.
+func (b *board) await(ctx context.Context, deadline time.Time, done func() bool) {
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	for {
 		b.mu.Lock()
-		all := true
-		for i := range judged {
-			if _, ok := b.shown(&judged[i]); !ok {
-				all = false
-				break
-			}
-		}
+		all := done()
 		b.mu.Unlock()
 		if all {
 			return

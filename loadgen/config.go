@@ -87,6 +87,11 @@ type ContestConfig struct {
 	// MaxBoardP99, if not 0, fails the run when the leaderboard update
 	// latency's p99 is at or above it.
 	MaxBoardP99 time.Duration
+	// Rejudge, after the contest and its check, changes one test of one of
+	// the generator's questions of the contest, rejudges that question in
+	// the contest, and checks every submission's new judgement, the
+	// leaderboard's updates and the leaderboard again (see rejudge.go).
+	Rejudge bool
 }
 
 // Defaults of the flags.
@@ -138,10 +143,25 @@ event showing a judgement, after the verdict on the learner's stream) is
 reported as percentiles. At the end the leaderboard is compared, row by
 row, with one recomputed from every submission's final state.
 
+With --contest --rejudge, then, as admin, the generator changes one hidden
+test of one of its questions in the contest (loadgen-pair-sums, else
+loadgen-floor-sums: the test's expected output made wrong, so correct and
+partial or slow programs get a new verdict and wrong ones keep theirs),
+PUTs it (the answer must offer a rejudge), rejudges that question in the
+contest (POST /api/contests/{id}/rejudge), follows every submission to it
+on its learner's stream until it is final in the new round, checks each
+new verdict and score, its history and that the other question's
+submissions were not touched, measures from each changed score on the
+learner's stream to its row on the leaderboard stream, compares the
+leaderboard with the recomputation again, and puts the question back.
+
 Exit status: 0 when every submission was accepted by the API and finished
 with the expected verdict (and, with --contest, the leaderboard showed every
 judgement and equals the recomputation, and its update p99 is under
---max-leaderboard-p99 when given), 1 otherwise (with the reason), 2 for bad
+--max-leaderboard-p99 when given; with --rejudge, every rejudged
+submission got its expected verdict and score in the new round, the
+others were untouched, and the leaderboard showed and equals it), 1
+otherwise (with the reason), 2 for bad
 flags.
 
 flags:
@@ -179,6 +199,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&contestMix, "contest-mix", DefaultContestMix, "with --contest: kinds of program and their shares (correct, partial, wrong, slow); a question gets only the kinds it has programs for")
 	fs.DurationVar(&cfg.Settle, "settle", DefaultSettle, "with --contest: longest wait, once every submission is final, for the leaderboard to show every judgement and equal the recomputation")
 	fs.DurationVar(&cfg.MaxBoardP99, "max-leaderboard-p99", 0, "with --contest: fail when the leaderboard update latency's p99 is at or above this (0: report only)")
+	fs.BoolVar(&cfg.Rejudge, "rejudge", false, "with --contest: afterwards change a test of one of the contest's questions, rejudge it and check the new verdicts, history and leaderboard (see above)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -195,7 +216,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	if cfg.Contest {
 		errs = append(errs, contestFlags(&cfg, set, contestMix)...)
 	} else {
-		for _, name := range []string{"scoring", "per-learner", "contest-mix", "settle", "max-leaderboard-p99"} {
+		for _, name := range []string{"scoring", "per-learner", "contest-mix", "settle", "max-leaderboard-p99", "rejudge"} {
 			if set[name] {
 				errs = append(errs, fmt.Errorf("--%s applies to --contest only", name))
 			}
@@ -386,6 +407,15 @@ func (cfg *Config) validateContest() []error {
 	}
 	if len(cfg.Kinds) == 0 || len(cfg.KindWeights) != len(cfg.Kinds) {
 		add("--contest-mix names no kind of program")
+	}
+	if cfg.Rejudge && rejudgeQuestion(cfg.Questions) == "" {
+		var can []string
+		for _, id := range contestQuestionIDs() {
+			if contestQuestions[id].change != nil {
+				can = append(can, id)
+			}
+		}
+		add("--rejudge changes a test of one of the generator's own questions (%s); --question has none of them", strings.Join(can, ", "))
 	}
 	for _, q := range cfg.Questions {
 		cq := contestQuestions[q]

@@ -27,6 +27,8 @@ type contestRun struct {
 	// had another version).
 	created []string
 	board   *board
+	// states are the submissions' final states the contest's check read.
+	states map[string]*codementor.Submission
 }
 
 func newContestRun(r *runner) *contestRun {
@@ -94,16 +96,25 @@ func (c *contestRun) ensureQuestion(ctx context.Context, id string) (bool, error
 	if r.status == http.StatusOK && have.same(&q) {
 		return false, nil
 	}
-	pctx, cancel := context.WithTimeout(ctx, setupTimeout)
-	defer cancel()
-	r, err = a.do(pctx, http.MethodPut, "/api/questions/"+id, c.adminToken, &q)
-	if err != nil {
-		return false, a.unreachable("PUT /api/questions/"+id, err)
-	}
-	if r.status != http.StatusOK && r.status != http.StatusCreated {
-		return false, fmt.Errorf("PUT /api/questions/%s answered %d: %s", id, r.status, r.message())
+	if _, err := c.putQuestion(ctx, &q); err != nil {
+		return false, err
 	}
 	return true, nil
+}
+
+// putQuestion writes q as the admin and returns the answer, 200 or 201.
+func (c *contestRun) putQuestion(ctx context.Context, q *codementor.Question) (*response, error) {
+	a := c.r.api
+	pctx, cancel := context.WithTimeout(ctx, setupTimeout)
+	defer cancel()
+	r, err := a.do(pctx, http.MethodPut, "/api/questions/"+q.ID, c.adminToken, q)
+	if err != nil {
+		return nil, a.unreachable("PUT /api/questions/"+q.ID, err)
+	}
+	if r.status != http.StatusOK && r.status != http.StatusCreated {
+		return r, fmt.Errorf("PUT /api/questions/%s answered %d: %s", q.ID, r.status, r.message())
+	}
+	return r, nil
 }
 
 // servedQuestion is what GET /api/questions/{id} shows of a question: its
@@ -278,6 +289,7 @@ func (c *contestRun) finish(ctx context.Context, progress io.Writer) *ContestRep
 	} else {
 		c.check(ctx, deadline, states, &rep.Check)
 	}
+	c.states = states
 	c.board.latencies(judged, states, &rep.Board)
 	return rep
 }
@@ -339,6 +351,8 @@ type ContestReport struct {
 	QuestionsWritten []string    `json:"questions_written"`
 	Board            BoardReport `json:"leaderboard"`
 	Check            CheckReport `json:"check"`
+	// Rejudge is what --rejudge did afterwards, nil without it.
+	Rejudge *RejudgeReport `json:"rejudge,omitempty"`
 }
 
 // BoardReport is what the admin's leaderboard streams showed.
@@ -414,17 +428,26 @@ func (c *ContestReport) problems() []string {
 	if b.MaxP99MS > 0 && b.UpdateLatency.Count > 0 && b.UpdateLatency.P99MS >= b.MaxP99MS {
 		why = append(why, fmt.Sprintf("leaderboard update p99 %.1f ms, not under --max-leaderboard-p99 %.0f ms", b.UpdateLatency.P99MS, b.MaxP99MS))
 	}
-	k := &c.Check
+	why = append(why, c.Check.problems("")...)
+	if c.Rejudge != nil {
+		why = append(why, c.Rejudge.problems()...)
+	}
+	return why
+}
+
+// problems are the reasons the check failed, each after prefix.
+func (k *CheckReport) problems(prefix string) []string {
+	var why []string
 	switch {
 	case !k.Checked:
-		why = append(why, "the leaderboard was not checked: "+orNone(k.Reason))
+		why = append(why, prefix+"the leaderboard was not checked: "+orNone(k.Reason))
 	case k.Mismatches > 0:
-		why = append(why, fmt.Sprintf("the leaderboard differs from the recomputation from the final states in %d of %d rows (first: %s)",
-			k.Mismatches, k.Rows, k.Examples[0]))
+		why = append(why, fmt.Sprintf("%sthe leaderboard differs from the recomputation from the final states in %d of %d rows (first: %s)",
+			prefix, k.Mismatches, k.Rows, k.Examples[0]))
 	}
 	if k.StreamMismatches > 0 {
-		why = append(why, fmt.Sprintf("the leaderboard stream's rows, applied by user, differ from the leaderboard in %d rows (first: %s)",
-			k.StreamMismatches, k.StreamExamples[0]))
+		why = append(why, fmt.Sprintf("%sthe leaderboard stream's rows, applied by user, differ from the leaderboard in %d rows (first: %s)",
+			prefix, k.StreamMismatches, k.StreamExamples[0]))
 	}
 	return why
 }
@@ -443,7 +466,14 @@ func (c *ContestReport) writeTable(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "  (leaderboard update: from the verdict on the learner's stream to the row on the admin's leaderboard stream; judged_at → update: from the verdict's time on the service's clock; %d events on %d stream(s), %d shown ahead of the learner's stream (as 0), %d never shown, %d reconnects, %d undecodable)\n",
 		c.Board.Events, c.Board.Streams, c.Board.Ahead, c.Board.Missing, c.Board.StreamReconnects, c.Board.BadEvents)
-	k := &c.Check
+	c.Check.write(b)
+	if c.Rejudge != nil {
+		c.Rejudge.writeTable(b)
+	}
+}
+
+// write writes the check's lines.
+func (k *CheckReport) write(b *strings.Builder) {
 	switch {
 	case !k.Checked:
 		fmt.Fprintf(b, "  check: not made: %s\n", orNone(k.Reason))

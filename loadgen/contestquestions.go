@@ -31,8 +31,8 @@ var kinds = []string{KindCorrect, KindPartial, KindWrong, KindSlow}
 // expectation is what the judge should make of a program: its verdict and
 // its score of the question's own points.
 type expectation struct {
-	Verdict codementor.Verdict
-	Score   int
+	Verdict codementor.Verdict `json:"verdict"`
+	Score   int                `json:"score"`
 }
 
 // contestQuestion is a question the contest mode can put in a contest: the
@@ -48,6 +48,52 @@ type contestQuestion struct {
 	// programs maps a kind to a language to the code.
 	programs map[string]map[string]string
 	expect   map[string]expectation
+	// change is what --rejudge does to the question (nil: it cannot be
+	// the question of a rejudge).
+	change *testChange
+}
+
+// testChange is the change --rejudge makes to one of the generator's
+// questions after the contest: one hidden test's expected output made
+// wrong (the answer plus one), as an admin's slip would, and what each
+// kind of program gets under it. The judge gives the first failing test's
+// verdict; with subtasks a failed test skips the rest of its subtask only.
+type testChange struct {
+	// test is the index of the test changed.
+	test int
+	// expect is each kind's verdict and score under the changed test.
+	expect map[string]expectation
+}
+
+// changed returns q with its change made by run runID, the test's
+// expected output before and after. The statement says so, so that a
+// later run that finds the question so (this run was cut short before it
+// put it back) sees another version and writes it again.
+func (q *contestQuestion) changed(runID string) (changed codementor.Question, was, now string, err error) {
+	changed = q.question()
+	t := &changed.Tests[q.change.test]
+	was = strings.TrimSpace(t.Output)
+	n, err := strconv.ParseInt(was, 10, 64)
+	if err != nil {
+		return changed, "", "", fmt.Errorf("test %d of %s expects %q, not a number", q.change.test+1, changed.ID, was)
+	}
+	now = strconv.FormatInt(n+1, 10)
+	t.Output = now + "\n"
+	changed.Statement += fmt.Sprintf("\n(Changed by loadgen run %s: hidden test %d expects %s instead of %s, a deliberate mistake the run has judged again.)\n",
+		runID, q.change.test+1, now, was)
+	changed.Normalize()
+	return changed, was, now, nil
+}
+
+// rejudgeQuestion is the question of a --rejudge run: the first of
+// questions the generator knows how to change, or "" if none.
+func rejudgeQuestion(questions []string) string {
+	for _, id := range questions {
+		if cq := contestQuestions[id]; cq != nil && cq.change != nil {
+			return id
+		}
+	}
+	return ""
 }
 
 // Kinds returns the kinds q has programs for, in the order of kinds.
@@ -93,6 +139,15 @@ var contestQuestions = map[string]*contestQuestion{
 			KindPartial: {codementor.VerdictTimeLimitExceeded, pairSumsSmallPoints},
 			KindWrong:   {codementor.VerdictWrongAnswer, 0},
 		},
+		// The second test (hidden, of the first subtask) made wrong: a
+		// correct program fails it and keeps the second subtask's points;
+		// a partial one fails it before its time limit on a big test, and
+		// keeps nothing; a wrong one fails the sample first, as before.
+		change: &testChange{test: 1, expect: map[string]expectation{
+			KindCorrect: {codementor.VerdictWrongAnswer, 100 - pairSumsSmallPoints},
+			KindPartial: {codementor.VerdictWrongAnswer, 0},
+			KindWrong:   {codementor.VerdictWrongAnswer, 0},
+		}},
 	},
 	floorSumsID: {
 		question: floorSumsQuestion,
@@ -107,6 +162,14 @@ var contestQuestions = map[string]*contestQuestion{
 			KindSlow:    {codementor.VerdictTimeLimitExceeded, 0},
 			KindWrong:   {codementor.VerdictWrongAnswer, 0},
 		},
+		// The second test (n = 1, hidden) made wrong: a correct program
+		// fails it; a slow one fails it before its time limit (its verdict
+		// changes, its score stays 0); a wrong one fails the sample first.
+		change: &testChange{test: 1, expect: map[string]expectation{
+			KindCorrect: {codementor.VerdictWrongAnswer, 0},
+			KindSlow:    {codementor.VerdictWrongAnswer, 0},
+			KindWrong:   {codementor.VerdictWrongAnswer, 0},
+		}},
 	},
 	// The seeded a-plus-b (no subtasks), in every language loadgen has.
 	"a-plus-b": {

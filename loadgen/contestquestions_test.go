@@ -97,7 +97,8 @@ func TestFloorSum(t *testing.T) {
 // of its question with the host's python3 (the judge's Python is the same
 // language): correct programs pass every test, wrong ones fail some and
 // finish, partial and slow ones pass the small tests and are still running
-// at three times the time limit on the first big one.
+// at three times the time limit on the first big one; and each prints what
+// the fake service's model of it prints.
 func TestContestProgramsWithPython(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
@@ -130,6 +131,14 @@ func TestContestProgramsWithPython(t *testing.T) {
 					timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
 					cancel()
 					ok := err == nil && strings.Fields(out.String()) != nil && strings.Join(strings.Fields(out.String()), " ") == strings.TrimSpace(test.Output)
+					// The fake service's model of the program (modelJudge)
+					// prints what it prints and runs out of time where it does.
+					switch want, tle := modelProgram(id, code)(test.Input); {
+					case tle != timedOut:
+						t.Errorf("test %d: the model runs out of time: %v; the program did: %v (%v)", i, tle, timedOut, took)
+					case !tle && err == nil && strings.TrimSpace(out.String()) != strings.TrimSpace(want):
+						t.Errorf("test %d: the program printed %q, its model %q", i, out.String(), want)
+					}
 					switch kind {
 					case KindCorrect:
 						if !ok {

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +20,8 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/processors/judge"
+	"github.com/codementor/codementor/sandbox"
 )
 
 // fakeService speaks the part of the API the generator uses, and judges by
@@ -213,7 +218,7 @@ func (f *fakeService) submit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s := &codementor.Submission{ID: fmt.Sprintf("fake%04d", n), User: u, QuestionID: req.QuestionID, Language: req.Language,
-		ContestID: req.ContestID, Status: codementor.StatusQueued, Version: 1, CreatedAt: now, UpdatedAt: now}
+		Code: req.Code, ContestID: req.ContestID, Status: codementor.StatusQueued, Version: 1, CreatedAt: now, UpdatedAt: now}
 	f.store(s)
 	// The first event beats the 202, as it may on the real service.
 	f.publish(u, s)
@@ -225,7 +230,10 @@ func (f *fakeService) submit(w http.ResponseWriter, r *http.Request) {
 	if f.lie || strings.Contains(req.Code, "a + b") {
 		verdict, score = codementor.VerdictAccepted, codementor.DefaultQuestionPoints
 	}
-	if e, ok := judgeByCode(req.QuestionID, req.Code); ok && !f.lie {
+	if fin, ok := modelJudge(f.question(req.QuestionID), req.Code); ok && !f.lie {
+		// A question an admin wrote: judged by the judge's own rules.
+		verdict, score = fin.Verdict, fin.Score
+	} else if e, ok := judgeByCode(req.QuestionID, req.Code); ok && !f.lie {
 		verdict, score = e.Verdict, e.Score
 	}
 	go func() {
@@ -421,11 +429,14 @@ type fakeContests struct {
 	lateBoard time.Duration
 	// skipBoard: the stream never sends these users' changed rows.
 	skipBoard func(user string) bool
+	// rejudgeLie makes rejudges go wrong (see the lie* constants).
+	rejudgeLie string
 
 	cmu       sync.Mutex
 	admins    map[string]bool
 	written   map[string]*codementor.Question
-	puts      int // questions written
+	versions  map[string][]*codementor.Question // every version written, oldest first
+	puts      int                               // questions written
 	contests  map[string]*codementor.Contest
 	subs      map[string]*codementor.Submission
 	standings map[string]*codementor.Standing // by codementor.ContestRowKey
@@ -445,6 +456,7 @@ type boardSub struct {
 func (f *fakeContests) initContests() {
 	f.admins = map[string]bool{}
 	f.written = map[string]*codementor.Question{}
+	f.versions = map[string][]*codementor.Question{}
 	f.contests = map[string]*codementor.Contest{}
 	f.subs = map[string]*codementor.Submission{}
 	f.standings = map[string]*codementor.Standing{}
@@ -528,13 +540,29 @@ func (f *fakeService) contestRoutes(mux *http.ServeMux) {
 		}
 		f.cmu.Lock()
 		status := 200
-		if f.written[q.ID] == nil {
+		old := f.written[q.ID]
+		if old == nil {
 			status = 201
 		}
 		f.written[q.ID] = &q
+		f.versions[q.ID] = append(f.versions[q.ID], &q)
 		f.puts++
+		out := publicQuestion(&q)
+		if old != nil && (!codementor.SameTestData(old, &q) || !reflect.DeepEqual(old.Subtasks, q.Subtasks)) {
+			// As the service does: the tests changed, the question's
+			// submissions may be judged wrongly.
+			n := 0
+			for _, s := range f.subs {
+				if s.QuestionID == q.ID {
+					n++
+				}
+			}
+			if n > 0 {
+				out["rejudge"] = map[string]any{"submissions": n, "url": "/api/questions/" + q.ID + "/rejudge"}
+			}
+		}
 		f.cmu.Unlock()
-		writeJSON(w, status, publicQuestion(&q))
+		writeJSON(w, status, out)
 	})
 	if f.noContests {
 		return
@@ -613,7 +641,233 @@ func (f *fakeService) contestRoutes(mux *http.ServeMux) {
 		writeJSON(w, 200, f.boardBody(c, rows, page, offset, limit))
 	})
 	mux.HandleFunc("GET /api/contests/{id}/leaderboard/events", f.boardEvents)
+	mux.HandleFunc("POST /api/contests/{id}/rejudge", f.rejudge)
 }
+
+// The ways the fake's rejudges go wrong (fakeContests.rejudgeLie).
+const (
+	// lieStale judges the first rejudged submission whose verdict the
+	// change affects with the question as first written: its old verdict
+	// in the new round.
+	lieStale = "stale"
+	// lieStuck counts the first rejudged submission in the 202 and leaves
+	// it in its old round.
+	lieStuck = "stuck"
+	// lieAll rejudges the whole contest, whatever question_id says.
+	lieAll = "all"
+	// lieNoHistory drops the earlier judgement instead of keeping it.
+	lieNoHistory = "no-history"
+	// lieNoBoard leaves the new judgements out of the standings.
+	lieNoBoard = "no-board"
+)
+
+// rejudge is POST /api/contests/{id}/rejudge: 202 with the count, then
+// each submission of the contest (to question_id, if given) judged again
+// in a new round with the question as it is now, streamed to its learner
+// (queued, running, done: the review is kept) and folded into the
+// standings.
+func (f *fakeService) rejudge(w http.ResponseWriter, r *http.Request) {
+	if !f.isAdmin(r) {
+		apiErr(w, 403, "forbidden", "only admins may rejudge submissions")
+		return
+	}
+	var req struct {
+		ID         string `json:"id"`
+		Reason     string `json:"reason"`
+		QuestionID string `json:"question_id"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		apiErr(w, 400, "bad_request", err.Error())
+		return
+	}
+	if req.ID == "" {
+		req.ID = "rj-fake"
+	}
+	cid := r.PathValue("id")
+	f.cmu.Lock()
+	if f.contests[cid] == nil {
+		f.cmu.Unlock()
+		apiErr(w, 404, "not_found", "contest not found")
+		return
+	}
+	var ids []string
+	for id, s := range f.subs {
+		if s.ContestID == cid && (req.QuestionID == "" || s.QuestionID == req.QuestionID || f.rejudgeLie == lieAll) {
+			ids = append(ids, id)
+		}
+	}
+	f.cmu.Unlock()
+	slices.Sort(ids)
+	writeJSON(w, 202, map[string]any{"id": req.ID, "submissions": len(ids)})
+	stale := ""
+	for i, id := range ids {
+		if f.rejudgeLie == lieStuck && i == 0 {
+			continue
+		}
+		if f.rejudgeLie == lieStale && stale == "" && f.affected(id) {
+			stale = id
+		}
+		go f.judgeAgain(id, req.ID, req.Reason, id == stale)
+	}
+}
+
+// affected reports whether submission id's verdict or score differs under
+// the first and the latest version of its question.
+func (f *fakeService) affected(id string) bool {
+	f.cmu.Lock()
+	s := f.subs[id]
+	vs := f.versions[s.QuestionID]
+	f.cmu.Unlock()
+	if len(vs) < 2 {
+		return false
+	}
+	a, ok := modelJudge(vs[0], s.Code)
+	b, _ := modelJudge(vs[len(vs)-1], s.Code)
+	return ok && (a.Verdict != b.Verdict || a.Score != b.Score)
+}
+
+// judgeAgain is one submission's new round; stale judges it with the
+// question's first version.
+func (f *fakeService) judgeAgain(id, rejudgeID, reason string, stale bool) {
+	f.cmu.Lock()
+	cur := f.subs[id]
+	q := f.written[cur.QuestionID]
+	if stale {
+		q = f.versions[cur.QuestionID][0]
+	}
+	f.cmu.Unlock()
+	s := *cur
+	if f.rejudgeLie != lieNoHistory && cur.Verdict != "" {
+		j := cur.Judgement()
+		j.RejudgeID, j.Reason = rejudgeID, reason
+		s.History = append(slices.Clone(cur.History), j)
+	}
+	s.Round, s.RejudgeID = cur.Round+1, rejudgeID
+	s.Status, s.Verdict, s.Score, s.MaxScore, s.JudgedAt = codementor.StatusQueued, "", 0, 0, time.Time{}
+	verdict, score, maxScore := cur.Verdict, cur.Score, cur.MaxScore
+	if fin, ok := modelJudge(q, cur.Code); ok {
+		verdict, score, maxScore = fin.Verdict, fin.Score, fin.MaxScore
+	}
+	for _, st := range []codementor.Status{codementor.StatusQueued, codementor.StatusRunning, codementor.StatusDone} {
+		if st != codementor.StatusQueued {
+			time.Sleep(5 * time.Millisecond)
+		}
+		next := s
+		next.Status, next.Version, next.UpdatedAt = st, s.Version+1, time.Now()
+		if st == codementor.StatusDone {
+			next.Verdict, next.Score, next.MaxScore, next.JudgedAt = verdict, score, maxScore, next.UpdatedAt
+		}
+		s = next
+		f.store(&next)
+		f.publish(next.User, &next)
+	}
+	if f.rejudgeLie != lieNoBoard {
+		f.result(&s)
+	}
+}
+
+// modelJudge judges code, one of the contest programs, on q with the
+// judge's own rules (judge.Judge: the verdict of the first failed test,
+// subtasks skipped after a failure, the score) over a model of the program
+// that computes what it prints, or that it runs out of time, in Go; false
+// for a question or code it has no model of. TestContestProgramsWithPython
+// checks the models against the programs.
+func modelJudge(q *codementor.Question, code string) (*codementor.RunEvent, bool) {
+	if q == nil {
+		return nil, false
+	}
+	run := modelProgram(q.ID, code)
+	if run == nil {
+		return nil, false
+	}
+	job := &codementor.Job{SubmissionID: "model", QuestionID: q.ID, Language: "python", Code: code}
+	fin := judge.Judge(context.Background(), modelRunner{run}, q, job, 1<<20, slog.New(slog.DiscardHandler), func(*codementor.RunEvent) {})
+	return fin, true
+}
+
+// modelProgram returns the model of code, a contest program of question
+// id: what it prints for an input, or true when it runs out of time.
+func modelProgram(id, code string) func(input string) (string, bool) {
+	cq := contestQuestions[id]
+	if cq == nil {
+		return nil
+	}
+	for kind, byLang := range cq.programs {
+		if byLang["python"] != code {
+			continue
+		}
+		switch id {
+		case pairSumsID:
+			return func(input string) (string, bool) { return modelPairSums(kind, input) }
+		case floorSumsID:
+			return func(input string) (string, bool) { return modelFloorSums(kind, input) }
+		}
+	}
+	return nil
+}
+
+func modelPairSums(kind, input string) (string, bool) {
+	f := strings.Fields(input)
+	n, _ := strconv.Atoi(f[0])
+	k, _ := strconv.Atoi(f[1])
+	count := map[int]int{}
+	pairs := 0
+	for _, x := range f[2 : 2+n] {
+		v, _ := strconv.Atoi(x)
+		pairs += count[k-v]
+		count[v]++
+	}
+	switch kind {
+	case KindPartial:
+		if n > 300 {
+			return "", true // every pair of 10^4: seconds of Python
+		}
+	case KindWrong:
+		pairs = 0 // ordered pairs, and an element with itself
+		for v, c := range count {
+			pairs += c * count[k-v]
+		}
+	}
+	return strconv.Itoa(pairs) + "\n", false
+}
+
+func modelFloorSums(kind, input string) (string, bool) {
+	n, _ := strconv.ParseInt(strings.TrimSpace(input), 10, 64)
+	s := int64(math.Sqrt(float64(n)))
+	for s*s > n {
+		s--
+	}
+	for (s+1)*(s+1) <= n {
+		s++
+	}
+	sum := floorSum(n)
+	switch kind {
+	case KindSlow:
+		if n > 10_000_000 {
+			return "", true // a loop over every i: 10^9 steps
+		}
+	case KindWrong:
+		sum += s*s - s // √n subtracted instead of its square
+	}
+	return strconv.FormatInt(sum, 10) + "\n", false
+}
+
+// modelRunner is a judge.Runner whose programs are models.
+type modelRunner struct {
+	run func(input string) (string, bool)
+}
+
+func (m modelRunner) Compile(context.Context, sandbox.Source) (judge.Program, error) { return m, nil }
+
+func (m modelRunner) Run(_ context.Context, stdin []byte, lim sandbox.Limits) (sandbox.Execution, error) {
+	out, tle := m.run(string(stdin))
+	if tle {
+		return sandbox.Execution{TimedOut: true, TimeMS: lim.CPUTime.Milliseconds(), WallMS: lim.CPUTime.Milliseconds()}, nil
+	}
+	return sandbox.Execution{Stdout: []byte(out), TimeMS: 5, WallMS: 5}, nil
+}
+
+func (m modelRunner) Close() error { return nil }
 
 // refuse says why a contest submission is refused, as the service does.
 func (f *fakeContests) refuse(contestID, question, u string, now time.Time) (int, string, string) {

@@ -63,6 +63,10 @@ type submissionState struct {
 	Status  codementor.Status  `json:"status"`
 	Verdict codementor.Verdict `json:"verdict"`
 	Score   int                `json:"score"`
+	// Round counts the judgements (0 the first; a rejudge starts the
+	// next) and RejudgeID names the rejudge that started it.
+	Round     int    `json:"round"`
+	RejudgeID string `json:"rejudge_id"`
 }
 
 // apply records a state seen at now and reports whether it is the first
@@ -106,6 +110,11 @@ type record struct {
 	id       string
 	obs      observation
 	resolved bool // rejected or final: nothing more to wait for
+	// again is what the stream showed of the latest later round (a
+	// rejudge's), againRound that round and againID its rejudge.
+	again      observation
+	againRound int
+	againID    string
 }
 
 // runner is one run in progress.
@@ -123,7 +132,10 @@ type runner struct {
 	submitted, accepted, rejected, finished, resolvedN atomic.Int64
 	reconnects, badEvents                              atomic.Int64
 	wake                                               chan struct{}
-	posts                                              sync.WaitGroup
+	// rejudged is signalled (without blocking) when a submission's later
+	// round becomes final on its learner's stream.
+	rejudged chan struct{}
+	posts    sync.WaitGroup
 }
 
 // Run signs the learners in, opens their streams, issues the submissions on
@@ -142,10 +154,11 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	hc := newHTTPClient(cfg.Learners)
 	defer hc.CloseIdleConnections()
 	r := &runner{
-		cfg:   cfg,
-		api:   &api{base: strings.TrimRight(cfg.URL, "/"), hc: hc},
-		runID: newRunID(),
-		wake:  make(chan struct{}, 1),
+		cfg:      cfg,
+		api:      &api{base: strings.TrimRight(cfg.URL, "/"), hc: hc},
+		runID:    newRunID(),
+		wake:     make(chan struct{}, 1),
+		rejudged: make(chan struct{}, 1),
 	}
 	for i := range cfg.Learners {
 		r.learners = append(r.learners, &learner{
@@ -219,12 +232,20 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 
 	stopPosts()
 	r.posts.Wait()
-	stopStreams()
-	streams.Wait()
+	if !cfg.Rejudge {
+		stopStreams()
+		streams.Wait()
+	}
 
 	var contest *ContestReport
 	if r.contest != nil {
 		contest = r.contest.finish(ctx, progress)
+		if cfg.Rejudge && ctx.Err() == nil {
+			// The learners' streams stayed open: they show the new rounds.
+			contest.Rejudge = r.contest.rejudge(ctx, progress)
+		}
+		stopStreams()
+		streams.Wait()
 		stopBoard()
 		boardStreams.Wait()
 		contest.Board.StreamReconnects = int(r.contest.board.reconnects.Load())
@@ -367,10 +388,17 @@ func (r *runner) observe(l *learner, data []byte, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if rec := l.subs[s.ID]; rec != nil {
+		if s.Round > 0 {
+			r.observeAgain(rec, &s, now)
+			return
+		}
 		if !rec.resolved && rec.obs.apply(&s, now) {
 			r.finish(rec)
 		}
 		return
+	}
+	if s.Round > 0 {
+		return // a later round of a submission not ours
 	}
 	o := l.early[s.ID]
 	if o == nil {
@@ -378,6 +406,24 @@ func (r *runner) observe(l *learner, data []byte, now time.Time) {
 		l.early[s.ID] = o
 	}
 	o.apply(&s, now)
+}
+
+// observeAgain records a state of a later round of rec (a rejudge's): a
+// newer round than the one followed starts afresh. The caller holds the
+// learner's lock.
+func (r *runner) observeAgain(rec *record, s *submissionState, now time.Time) {
+	switch {
+	case s.Round < rec.againRound:
+		return
+	case s.Round > rec.againRound:
+		rec.again, rec.againRound, rec.againID = observation{}, s.Round, s.RejudgeID
+	}
+	if rec.again.apply(s, now) {
+		select {
+		case r.rejudged <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // dispatch issues every submission at its time, each on its own goroutine
