@@ -79,12 +79,14 @@ func TestEndToEnd(t *testing.T) {
 	// A small contest: the generator's questions written as admin, 6
 	// learners submitting correct, partial, wrong and too-slow programs;
 	// the leaderboard's stream shows every judgement and the board equals
-	// the recomputation from the final states.
+	// the recomputation from the final states. Then a test of pair sums
+	// changed and the question rejudged: the correct and partial programs'
+	// verdicts change, the wrong ones' do not, floor sums is untouched.
 	t.Run("contest", func(t *testing.T) {
 		dir := t.TempDir()
 		var stdout, stderr bytes.Buffer
 		args := []string{"--url", base, "--contest", "--learners", "6", "--per-learner", "3", "--duration", "4s", "--scoring", "icpc",
-			"--timeout", "90s", "--settle", "20s", "--json", filepath.Join(dir, "r.json")}
+			"--timeout", "90s", "--settle", "20s", "--rejudge", "--json", filepath.Join(dir, "r.json")}
 		code := Main(t.Context(), args, &stdout, &stderr)
 		t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 		if code != 0 {
@@ -105,6 +107,23 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if ct != nil && (ct.Kinds[KindPartial] == 0 || ct.Kinds[KindSlow] == 0) {
 			t.Errorf("kinds %v: want partial and slow programs too", ct.Kinds)
+		}
+		if ct == nil {
+			return
+		}
+		pairs, changed := 0, 0
+		for _, s := range rep.Submissions {
+			if s.Question == pairSumsID {
+				pairs++
+				if s.Kind != KindWrong {
+					changed++
+				}
+			}
+		}
+		if rj := ct.Rejudge; rj == nil || rj.Question != pairSumsID || rj.Rejudged != pairs || rj.Queued != pairs || rj.Final != pairs ||
+			rj.Changed != changed || rj.Wrong != 0 || rj.Others != 18-pairs || rj.OthersTouched != 0 || rj.Offer == nil ||
+			rj.Board.ScoreChanged != changed || rj.Board.Missing != 0 || rj.Check.Mismatches != 0 || !rj.Restored {
+			t.Errorf("rejudge %+v; want %d rejudged, %d changed", rj, pairs, changed)
 		}
 	})
 

@@ -110,11 +110,14 @@ type RejudgeBoard struct {
 	// ScoreChanged counts the rejudged submissions whose score changed:
 	// each should change its learner's row.
 	ScoreChanged int `json:"score_changed"`
-	// UpdateLatency is, per such submission, from its new verdict on its
-	// learner's stream to the first leaderboard event whose cell (the
-	// learner's, of the question) shows it: a state of the cell that its
-	// new judgement explains and its old one does not, whichever of the
-	// learner's other submissions there the board shows judged again.
+	// UpdateLatency is, per such submission, to the first leaderboard
+	// event whose cell (the learner's, of the question) shows it: a state
+	// of the cell that its new judgement explains and its old one does
+	// not, whichever of the learner's other submissions there the board
+	// shows judged again. It is measured from when the learner's stream
+	// had shown every new verdict that state needs: its own, and those of
+	// the learner's other submissions it takes (when another one's score
+	// is better, the row changes only once that one is judged again too).
 	UpdateLatency Latency `json:"update_latency"`
 	// Ahead counts updates shown before the learner's stream showed the
 	// verdict; they count as 0 ms.
@@ -229,7 +232,7 @@ func (c *contestRun) rejudge(ctx context.Context, progress io.Writer) *RejudgeRe
 			final, len(targets), time.Since(sent).Seconds(), cfg.Settle, len(cases))
 		c.board.await(ctx, deadline, func() bool {
 			for _, bc := range cases {
-				if _, ok := c.board.showsLocked(bc); !ok {
+				if _, _, ok := c.board.showsLocked(bc); !ok {
 					return false
 				}
 			}
@@ -455,13 +458,14 @@ func (c *contestRun) touched(sn seen, st, pre *codementor.Submission) string {
 // boardCase is a rejudged submission whose score changed: the cells of
 // its learner's row that show its new judgement.
 type boardCase struct {
-	rec       *record
-	key       cellKey
-	verdictAt time.Time
-	old, now  expectation
+	rec      *record
+	key      cellKey
+	old, now expectation
 	// shows are the states of the cell its new judgement explains and its
-	// old one does not.
-	shows map[codementor.QuestionCell]bool
+	// old one does not, each with the time the learner's stream had shown
+	// every new verdict it needs (the earliest, over the combinations of
+	// the learner's submissions judged again that make it).
+	shows map[codementor.QuestionCell]time.Time
 }
 
 // boardCases returns the rejudged submissions of the question whose
@@ -486,7 +490,8 @@ func (c *contestRun) boardCases(qid string, targets []*record, snaps map[*record
 		recs := byUser[u]
 		olds := make([]*codementor.StandingEntry, len(recs))
 		news := make([]*codementor.StandingEntry, len(recs))
-		var mine []int // the submissions whose score changed
+		judgedAt := make([]time.Time, len(recs)) // the new verdict on the stream
+		var mine []int                           // the submissions whose score changed
 		for i, rec := range recs {
 			sn, pre := snaps[rec], c.states[rec.id]
 			if pre == nil {
@@ -502,6 +507,7 @@ func (c *contestRun) boardCases(qid string, targets []*record, snaps map[*record
 			news[i] = olds[i]
 			if sn.again.verdict != "" {
 				news[i] = entry(sn.again.verdict, sn.again.score)
+				judgedAt[i] = sn.again.verdictAt
 				if olds[i] != nil && news[i].Score != olds[i].Score {
 					mine = append(mine, i)
 				}
@@ -516,7 +522,23 @@ func (c *contestRun) boardCases(qid string, targets []*record, snaps map[*record
 			continue
 		}
 		cells := make([]codementor.QuestionCell, 1<<len(recs))
+		// ready[mask] is when the stream had shown the new verdicts of
+		// mask's submissions; zero when one of them has none (the same
+		// cell comes without it).
+		ready := make([]time.Time, len(cells))
 		for mask := range cells {
+			for i := range recs {
+				if mask&(1<<i) == 0 {
+					continue
+				}
+				if judgedAt[i].IsZero() {
+					ready[mask] = time.Time{}
+					break
+				}
+				if judgedAt[i].After(ready[mask]) {
+					ready[mask] = judgedAt[i]
+				}
+			}
 			st := &codementor.Standing{ContestID: c.id, User: u, Entries: map[string]codementor.StandingEntry{}}
 			for i, rec := range recs {
 				e := olds[i]
@@ -532,12 +554,14 @@ func (c *contestRun) boardCases(qid string, targets []*record, snaps map[*record
 			cells[mask] = cell
 		}
 		for _, i := range mine {
-			with, without := map[codementor.QuestionCell]bool{}, map[codementor.QuestionCell]bool{}
+			with, without := map[codementor.QuestionCell]time.Time{}, map[codementor.QuestionCell]bool{}
 			for mask, cell := range cells {
-				if mask&(1<<i) != 0 {
-					with[cell] = true
-				} else {
+				switch {
+				case mask&(1<<i) == 0:
 					without[cell] = true
+				case ready[mask].IsZero():
+				case with[cell].IsZero() || ready[mask].Before(with[cell]):
+					with[cell] = ready[mask]
 				}
 			}
 			for cell := range without {
@@ -547,23 +571,23 @@ func (c *contestRun) boardCases(qid string, targets []*record, snaps map[*record
 				rep.Masked++
 				continue
 			}
-			sn := snaps[recs[i]]
-			out = append(out, &boardCase{rec: recs[i], key: cellKey{u, qid}, verdictAt: sn.again.verdictAt,
+			out = append(out, &boardCase{rec: recs[i], key: cellKey{u, qid},
 				old: expectation{olds[i].Verdict, olds[i].Score}, now: expectation{news[i].Verdict, news[i].Score}, shows: with})
 		}
 	}
 	return out
 }
 
-// showsLocked reports when the streams first showed bc; the caller holds
-// b.mu.
-func (b *board) showsLocked(bc *boardCase) (time.Time, bool) {
+// showsLocked reports when the streams first showed bc, and from when
+// the learner's stream had shown what that state of the cell needs; the
+// caller holds b.mu.
+func (b *board) showsLocked(bc *boardCase) (at, from time.Time, ok bool) {
 	for _, s := range b.cells[bc.key] {
-		if bc.shows[s.cell] {
-			return s.at, true
+		if from, ok := bc.shows[s.cell]; ok {
+			return s.at, from, true
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, time.Time{}, false
 }
 
 // rejudgeLatencies fills the leaderboard's part of the rejudge report.
@@ -572,7 +596,7 @@ func (b *board) rejudgeLatencies(cases []*boardCase, rep *RejudgeBoard) {
 	defer b.mu.Unlock()
 	var sample []time.Duration
 	for _, bc := range cases {
-		at, ok := b.showsLocked(bc)
+		at, from, ok := b.showsLocked(bc)
 		if !ok {
 			rep.Missing++
 			if len(rep.MissingExamples) < 5 {
@@ -586,7 +610,7 @@ func (b *board) rejudgeLatencies(cases []*boardCase, rep *RejudgeBoard) {
 			}
 			continue
 		}
-		d := at.Sub(bc.verdictAt)
+		d := at.Sub(from)
 		if d < 0 {
 			rep.Ahead++
 			d = 0
@@ -690,7 +714,7 @@ func (r *RejudgeReport) writeTable(b *strings.Builder) {
 	}{{"rejudge → new verdict", r.JudgedAgain}, {"leaderboard update", r.Board.UpdateLatency}} {
 		fmt.Fprintf(b, "  %-22s %7d %9.1f %9.1f %9.1f %9.1f\n", l.label, l.l.Count, l.l.P50MS, l.l.P90MS, l.l.P99MS, l.l.MaxMS)
 	}
-	fmt.Fprintf(b, "  (rejudge → new verdict: from the POST to the new round's verdict on the learner's stream; leaderboard update: per rejudged submission whose score changed (%d), from its new verdict on the learner's stream to the first leaderboard event whose cell shows it; %d shown ahead of the learner's stream (as 0), %d masked by another submission of the learner, %d never shown; %d events)\n",
+	fmt.Fprintf(b, "  (rejudge → new verdict: from the POST to the new round's verdict on the learner's stream; leaderboard update: per rejudged submission whose score changed (%d), from its new verdict on the learner's stream (and those of the learner's other submissions to the question the cell's new state needs) to the first leaderboard event whose cell shows it; %d shown ahead of the learner's stream (as 0), %d masked by another submission of the learner, %d never shown; %d events)\n",
 		r.Board.ScoreChanged, r.Board.Ahead, r.Board.Masked, r.Board.Missing, r.Board.Events)
 	for _, e := range r.Board.MissingExamples {
 		fmt.Fprintf(b, "    %s\n", e)

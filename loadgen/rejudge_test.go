@@ -248,6 +248,8 @@ func TestBoardCases(t *testing.T) {
 	snaps := map[*record]seen{}
 	var targets []*record
 	learners := map[string]*learner{}
+	// Each submission's new verdict reaches its learner's stream at
+	// start + 1h + minute s.
 	add := func(id, user string, minute int, was, now expectation) {
 		if learners[user] == nil {
 			learners[user] = &learner{user: user}
@@ -258,7 +260,7 @@ func TestBoardCases(t *testing.T) {
 		sn := seen{round: 1}
 		sn.first.verdict, sn.first.score = was.Verdict, was.Score
 		if now.Verdict != "" {
-			sn.again.verdict, sn.again.score, sn.again.verdictAt = now.Verdict, now.Score, start.Add(time.Hour)
+			sn.again.verdict, sn.again.score, sn.again.verdictAt = now.Verdict, now.Score, start.Add(time.Hour+time.Duration(minute)*time.Second)
 		}
 		snaps[rec] = sn
 		targets = append(targets, rec)
@@ -304,14 +306,21 @@ func TestBoardCases(t *testing.T) {
 			continue
 		}
 		for _, c := range tt.shown {
-			if !bc.shows[c] {
+			if _, ok := bc.shows[c]; !ok {
 				t.Errorf("%s: %+v does not show it; shows %v", tt.id, c, bc.shows)
 			}
 		}
 		for _, c := range tt.not {
-			if bc.shows[c] {
+			if _, ok := bc.shows[c]; ok {
 				t.Errorf("%s: %+v shows it", tt.id, c)
 			}
+		}
+	}
+	// cid's 60 needs both new verdicts: the later, cid-2's, at 2 s; bob's
+	// his own at 1 s.
+	for id, want := range map[string]time.Duration{"cid-1": 2 * time.Second, "cid-2": 2 * time.Second, "bob-correct": time.Second} {
+		if got := byID[id].shows[cell(60, 2, 2, false)]; !got.Equal(start.Add(time.Hour + want)) {
+			t.Errorf("%s: its 60 ready at %v, want 1h%v after the start", id, got.Sub(start), want)
 		}
 	}
 
@@ -327,11 +336,11 @@ func TestBoardCases(t *testing.T) {
 	b.observe("rows", row("cid", cell(60, 2, 2, false)), start.Add(2*time.Second))
 	b.observe("rows", row("bob", cell(60, 2, 2, false)), start.Add(3*time.Second))
 	for id, want := range map[string]time.Time{"cid-1": start.Add(2 * time.Second), "cid-2": start.Add(2 * time.Second), "bob-correct": start.Add(3 * time.Second)} {
-		if at, ok := b.showsLocked(byID[id]); !ok || !at.Equal(want) {
+		if at, _, ok := b.showsLocked(byID[id]); !ok || !at.Equal(want) {
 			t.Errorf("%s shown %v %v, want at %v", id, ok, at, want)
 		}
 	}
-	if _, ok := b.showsLocked(byID["ann-correct"]); ok {
+	if _, _, ok := b.showsLocked(byID["ann-correct"]); ok {
 		t.Error("ann-correct shown without an event")
 	}
 }
