@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/lovoo/goka"
-	"golang.org/x/sync/errgroup"
 
 	codementor "github.com/codementor/codementor"
 )
@@ -59,30 +58,7 @@ func (s *Standings) changed(ctx goka.UpdateContext, key string, value []byte) {
 // Run runs the view until ctx ends. Once the view has caught up it indexes
 // every row it holds, in one scan.
 func (s *Standings) Run(ctx context.Context) error {
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.table.Run(gctx) })
-	g.Go(func() error {
-		if err := s.WaitRecovered(gctx); err != nil {
-			return nil // stopped before it caught up
-		}
-		s.scanning.Store(true)
-		n := 0
-		err := s.Each(func(st *codementor.Standing) error {
-			s.boards.Index(st)
-			n++
-			return gctx.Err() // a stop waits for the iteration
-		})
-		if gctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		s.indexed.Store(true)
-		s.log.Info("standings view ready", "rows", n)
-		return nil
-	})
-	return g.Wait()
+	return runIndexed(ctx, s.table, &s.scanning, &s.indexed, s.boards.Index, s.log, "standings view ready", "rows")
 }
 
 // Recovered reports whether the view has caught up with the table and

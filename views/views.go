@@ -291,16 +291,23 @@ func (s *Submissions) Counts() (queued, running int) { return s.hub.Counts() }
 // an earlier run, which the callback never sees, and what it consumed while
 // catching up, which the callback leaves to the scan.
 func (s *Submissions) Run(ctx context.Context) error {
+	return runIndexed(ctx, s.table, &s.scanning, &s.indexed, s.hub.Index, s.log, "submission view ready", "submissions")
+}
+
+// runIndexed runs t until ctx ends and, once it has caught up, hands every
+// value it holds to index in one scan (scanning set as the scan begins,
+// indexed once it has ended), then logs msg with the count under key.
+func runIndexed[T any](ctx context.Context, t *table[T], scanning, indexed *atomic.Bool, index func(*T), log *slog.Logger, msg, key string) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.table.Run(gctx) })
+	g.Go(func() error { return t.Run(gctx) })
 	g.Go(func() error {
-		if err := s.WaitRecovered(gctx); err != nil {
+		if err := t.WaitRecovered(gctx); err != nil {
 			return nil // stopped before it caught up
 		}
-		s.scanning.Store(true)
+		scanning.Store(true)
 		n := 0
-		err := s.Each(func(sub *codementor.Submission) error {
-			s.hub.Index(sub)
+		err := t.Each(func(v *T) error {
+			index(v)
 			n++
 			return gctx.Err() // a stop waits for the iteration
 		})
@@ -310,8 +317,8 @@ func (s *Submissions) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		s.indexed.Store(true)
-		s.log.Info("submission view ready", "submissions", n)
+		indexed.Store(true)
+		log.Info(msg, key, n)
 		return nil
 	})
 	return g.Wait()
