@@ -1,15 +1,11 @@
 package learners
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/tester"
+	"github.com/codementor/codementor/internal/gokatest"
 
 	codementor "github.com/codementor/codementor"
 )
@@ -51,20 +47,7 @@ func TestApply(t *testing.T) {
 // TestGraph runs the group on goka's tester: events in, the table follows,
 // and an undecodable event goes to the dead-letter topic.
 func TestGraph(t *testing.T) {
-	tt := tester.New(t)
-	p, err := goka.NewProcessor(nil, Graph(slog.New(slog.NewTextHandler(io.Discard, nil))), goka.WithTester(tt))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	tt := gokatest.Run(t, Graph)
 	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
 	send := func(id string, inFlight bool) {
 		b, _ := json.Marshal(codementor.LearnerEvent{User: "bob", SubmissionID: id, InFlight: inFlight, At: time.Now()})

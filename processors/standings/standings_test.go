@@ -1,14 +1,12 @@
 package standings
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/lovoo/goka"
+	"github.com/codementor/codementor/internal/gokatest"
+
 	"github.com/lovoo/goka/tester"
 
 	codementor "github.com/codementor/codementor"
@@ -28,20 +26,7 @@ func result(id string, round int, verdict codementor.Verdict, score int) *codeme
 // processor stops at the end of the test.
 func run(t *testing.T) *tester.Tester {
 	t.Helper()
-	tt := tester.New(t)
-	p, err := goka.NewProcessor(nil, Graph(slog.New(slog.NewTextHandler(io.Discard, nil))), goka.WithTester(tt))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
+	tt := gokatest.Run(t, Graph)
 	return tt
 }
 

@@ -1,17 +1,13 @@
 package stats
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"reflect"
 	"testing"
 	"time"
 
-	"github.com/lovoo/goka"
-	"github.com/lovoo/goka/tester"
+	"github.com/codementor/codementor/internal/gokatest"
 
 	codementor "github.com/codementor/codementor"
 )
@@ -165,20 +161,7 @@ func TestRecentWindow(t *testing.T) {
 // TestGraph runs the group on goka's tester: results in, the table follows,
 // and a result that cannot be read or used goes to the dead-letter topic.
 func TestGraph(t *testing.T) {
-	tt := tester.New(t)
-	p, err := goka.NewProcessor(nil, Graph(slog.New(slog.NewTextHandler(io.Discard, nil))), goka.WithTester(tt))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	tt := gokatest.Run(t, Graph)
 	dead := tt.NewQueueTracker(string(codementor.DeadLetters))
 	send := func(key string, r *codementor.Result) {
 		b, err := new(codementor.ResultCodec).Encode(r)

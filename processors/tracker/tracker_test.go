@@ -1,15 +1,13 @@
 package tracker
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/lovoo/goka"
+	"github.com/codementor/codementor/internal/gokatest"
+
 	"github.com/lovoo/goka/tester"
 
 	codementor "github.com/codementor/codementor"
@@ -25,20 +23,7 @@ func run(t *testing.T) (*tester.Tester, *tester.QueueTracker) {
 // runWithReviews is run with a tracker of the review jobs too.
 func runWithReviews(t *testing.T) (*tester.Tester, *tester.QueueTracker, *tester.QueueTracker) {
 	t.Helper()
-	tt := tester.New(t)
-	p, err := goka.NewProcessor(nil, Graph(slog.New(slog.NewTextHandler(io.Discard, nil))), goka.WithTester(tt))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("processor: %v", err)
-		}
-	})
+	tt := gokatest.Run(t, Graph)
 	return tt, tt.NewQueueTracker(string(codementor.RunJobs)), tt.NewQueueTracker(string(codementor.ReviewJobs))
 }
 
