@@ -198,3 +198,29 @@ func (s *Server) checkContest(id, question string, who auth.Identity, at time.Ti
 	}
 	return nil
 }
+
+// withheld returns whether a question is withheld from who: a learner does
+// not see, nor submit or run code to, a question that is in a contest
+// while none of its contests has started (a coding test's problems are
+// secret until it starts). A question in no contest, or in one that has
+// started, is public; admins see every question.
+func (s *Server) withheld(who auth.Identity) (func(question string) bool, error) {
+	if who.Admin {
+		return func(string) bool { return false }, nil
+	}
+	contests, err := s.Contests.List()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	secret := map[string]bool{} // question → withheld so far
+	for _, ct := range contests {
+		started := ct.Phase(now) != codementor.PhaseUpcoming
+		for _, q := range ct.Questions {
+			if hidden, seen := secret[q.QuestionID]; !seen || hidden {
+				secret[q.QuestionID] = !started // public once any of its contests started
+			}
+		}
+	}
+	return func(question string) bool { return secret[question] }, nil
+}

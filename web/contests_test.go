@@ -272,3 +272,53 @@ func TestContestSubmission(t *testing.T) {
 		}
 	})
 }
+
+// A question in a contest that has not started is withheld from learners
+// (not listed, 404, no submission or run, no statistics) until one of its
+// contests starts; admins see it; a question in no contest is public.
+func TestContestQuestionsWithheldUntilTheStart(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.s.now = func() time.Time { return t0 }
+	h.p.Questions.Put(fixtureQuestion("secret"))
+	h.p.Contests.Put(&codementor.Contest{ID: "later", Title: "Later", Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour),
+		Questions: []codementor.ContestQuestion{{QuestionID: "secret", Points: 100}}})
+	listed := func(token string) bool {
+		var qs []questionSummary
+		h.send(t, "GET", "/api/questions", token, nil).decode(t, &qs)
+		for _, q := range qs {
+			if q.ID == "secret" {
+				return true
+			}
+		}
+		return false
+	}
+	if listed(h.alice) || !listed(h.admin) {
+		t.Errorf("listed to alice %t, to the admin %t; want false, true", listed(h.alice), listed(h.admin))
+	}
+	for _, c := range []struct {
+		method, path string
+		body         any
+		status       int
+	}{
+		{"GET", "/api/questions/secret", nil, http.StatusNotFound},
+		{"GET", "/api/questions/secret/stats", nil, http.StatusNotFound},
+		{"POST", "/api/submissions", map[string]string{"question_id": "secret", "language": "python", "code": "print(1)"}, http.StatusUnprocessableEntity},
+		{"POST", "/api/runs", map[string]any{"question_id": "secret", "language": "python", "code": "print(1)"}, http.StatusUnprocessableEntity},
+	} {
+		r := h.send(t, c.method, c.path, h.alice, c.body)
+		if want := map[int]string{http.StatusNotFound: "not_found", http.StatusUnprocessableEntity: "unknown_question"}[c.status]; r.status != c.status || r.errorCode() != want {
+			t.Errorf("%s %s as a learner: %d %s, want %d %s", c.method, c.path, r.status, r.body, c.status, want)
+		}
+	}
+	if r := h.send(t, "GET", "/api/questions/secret", h.admin, nil); r.status != http.StatusOK {
+		t.Errorf("the admin's GET: %d", r.status)
+	}
+	// Once the contest started, it is public.
+	h.s.now = func() time.Time { return t0.Add(90 * time.Minute) }
+	if !listed(h.alice) {
+		t.Error("not listed once the contest started")
+	}
+	if r := h.send(t, "GET", "/api/questions/secret", h.alice, nil); r.status != http.StatusOK {
+		t.Errorf("GET once the contest started: %d", r.status)
+	}
+}

@@ -110,8 +110,12 @@ func (s *Server) statsOf(id string) (*codementor.QuestionStats, error) {
 // and per language the accepted submissions' time and memory.
 func (s *Server) getQuestionStats(c echo.Context) error {
 	id := c.Param("id")
-	if _, err := s.Questions.Get(id); err != nil {
-		if errors.Is(err, views.ErrNotFound) {
+	withheld, err := s.withheld(identity(c))
+	if err != nil {
+		return err
+	}
+	if _, err := s.Questions.Get(id); err != nil || withheld(id) {
+		if err == nil || errors.Is(err, views.ErrNotFound) {
 			return notFound(fmt.Sprintf("question %q", id))
 		}
 		return err
@@ -211,9 +215,16 @@ func (s *Server) myProgress(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	withheld, err := s.withheld(identity(c))
+	if err != nil {
+		return err
+	}
 	out := myProgress{User: user, ByDifficulty: map[string]*difficultyProgress{}, Questions: []questionProgress{}}
 	byID := map[string]*codementor.Question{}
 	for _, q := range qs {
+		if withheld(q.ID) {
+			continue
+		}
 		byID[q.ID] = q
 		d := q.Difficulty
 		if d == "" {

@@ -94,8 +94,15 @@ func (s *Server) listQuestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	withheld, err := s.withheld(identity(c))
+	if err != nil {
+		return err
+	}
 	out := make([]questionSummary, 0, len(qs))
 	for _, q := range qs {
+		if withheld(q.ID) {
+			continue
+		}
 		st, err := s.statsOf(q.ID)
 		if err != nil {
 			return err
@@ -112,9 +119,13 @@ func (s *Server) listQuestions(c echo.Context) error {
 }
 
 func (s *Server) getQuestion(c echo.Context) error {
-	q, err := s.Questions.Get(c.Param("id"))
+	withheld, err := s.withheld(identity(c))
 	if err != nil {
-		if errors.Is(err, views.ErrNotFound) {
+		return err
+	}
+	q, err := s.Questions.Get(c.Param("id"))
+	if err != nil || withheld(q.ID) {
+		if err == nil || errors.Is(err, views.ErrNotFound) {
 			return notFound(fmt.Sprintf("question %q", c.Param("id")))
 		}
 		return err

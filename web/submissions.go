@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/auth"
 	"github.com/codementor/codementor/metrics"
 	"github.com/codementor/codementor/views"
 )
@@ -42,17 +43,21 @@ func (s *Server) createSubmission(c echo.Context) error {
 	if err := s.validateCode(req.Language, req.Code); err != nil {
 		return err
 	}
-	if err := s.checkQuestion(req.QuestionID); err != nil {
-		return err
+	if err := s.checkQuestion(auth.Identity{Admin: true}, req.QuestionID); err != nil {
+		return err // no such question
 	}
 	// A contest's window is checked at the time the submission is made
-	// at: the time it keeps.
+	// at: the time it keeps. It comes before whether the learner may see
+	// the question: before the start it is withheld, and they are told why.
 	var at time.Time
 	if req.ContestID != "" {
 		at = s.now().UTC()
 		if err := s.checkContest(req.ContestID, req.QuestionID, identity(c), at); err != nil {
 			return err
 		}
+	}
+	if err := s.checkQuestion(identity(c), req.QuestionID); err != nil {
+		return err
 	}
 	sub, err := s.intake(c.Request().Context(), identity(c), &codementor.SubmissionRequest{
 		QuestionID: req.QuestionID, Language: req.Language, Code: req.Code, ContestID: req.ContestID, CreatedAt: at}, s.checkInFlight)
@@ -161,10 +166,14 @@ func (s *Server) validateCode(language, code string) error {
 	return nil
 }
 
-// checkQuestion checks that the question exists.
-func (s *Server) checkQuestion(id string) error {
-	if _, err := s.Questions.Get(id); err != nil {
-		if errors.Is(err, views.ErrNotFound) {
+// checkQuestion checks that the question exists and who may see it.
+func (s *Server) checkQuestion(who auth.Identity, id string) error {
+	withheld, err := s.withheld(who)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Questions.Get(id); err != nil || withheld(id) {
+		if err == nil || errors.Is(err, views.ErrNotFound) {
 			return &Error{Status: http.StatusUnprocessableEntity, Code: "unknown_question",
 				Message: fmt.Sprintf("question %q does not exist; GET /api/questions lists them", id)}
 		}
