@@ -87,7 +87,7 @@ test-embedded: ui
 # through the broker), the sandbox's languages and hostile programs, the web
 # tier's validation and progress, a machine without a sandbox) run once,
 # on the embedded broker: the Kafka run skips them.
-BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen|RunButton|StrayAddresses|Contest)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestJudge0SDK|TestJudge0Raw|TestBadInputGetsClearErrors|TestRefusesToRunCodeWithoutSandbox|TestProgressIsPerLearnerAndQuestion|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp|TestReviewFaultsNeverDelayVerdicts)$$
+BROKER_AGNOSTIC := ^(TestBrowser(SolvesAQuestion|ShowsWhyASampleFailed|SignsInWithAToken|RendersHostileMarkdownAsText|OnANarrowScreen|RunButton|StrayAddresses|Contest)|TestHostileCode|TestSandboxBoundary|TestEveryLanguageJudgesCorrectly|TestJudge0SDK|TestJudge0Raw|TestBadInputGetsClearErrors|TestRefusesToRunCodeWithoutSandbox|TestProgressIsPerLearnerAndQuestion|TestCrossOriginRequestsAreRefused|TestSessionCookieSignsInABrowser|TestPageServesTheBuiltApp|TestReviewFaultsNeverDelayVerdicts|TestLargeTestData)$$
 
 # CODEMENTOR_TEST_REQUIRE_KAFKA turns the suite's "no Kafka cluster" skip
 # into a failure: this run cannot pass without having used the broker. The
