@@ -8,6 +8,7 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/internal/devtest"
 )
 
 const (
@@ -117,8 +118,12 @@ func TestLargeTestData(t *testing.T) {
 // the broker whose limits matter is the real one. That a byte more is
 // refused, naming the limit, the web tier's tests check.
 func TestLargestQuestion(t *testing.T) {
-	requireKafka(t)
-	in := start(t, t.TempDir())
+	brokers := requireKafka(t)
+	cfg := devConfig(t, t.TempDir())
+	// On the three-broker cluster the failover test made the topics with
+	// three replicas; a process must be configured as they are.
+	cfg.Replication = min(3, len(brokers))
+	in := devtest.Launch(t, cfg, devtest.Ready)
 	admin := login(t, in.Base, "root", true)
 	alice := login(t, in.Base, testUser("alice"), false)
 	admin.http.Timeout = 2 * time.Minute
