@@ -128,7 +128,7 @@ var (
 )
 
 func init() {
-	registry.MustRegister(Verdicts, Reviews, StageSeconds, IntakeSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Callbacks, Requeued, queues, lag,
+	registry.MustRegister(TestDataLookups, TestDataReadBytes, TestDataFetchSeconds, TestDataCacheBytes, Verdicts, Reviews, StageSeconds, IntakeSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Callbacks, Requeued, queues, lag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 

@@ -30,7 +30,3 @@ var (
 		Help: "Bytes of test data this process's judge keeps in memory, by question version.",
 	})
 )
-
-func init() {
-	registry.MustRegister(TestDataLookups, TestDataReadBytes, TestDataFetchSeconds, TestDataCacheBytes)
-}

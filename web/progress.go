@@ -110,12 +110,8 @@ func (s *Server) statsOf(id string) (*codementor.QuestionStats, error) {
 // and per language the accepted submissions' time and memory.
 func (s *Server) getQuestionStats(c echo.Context) error {
 	id := c.Param("id")
-	withheld, err := s.withheld(identity(c))
-	if err != nil {
-		return err
-	}
-	if _, err := s.Questions.Get(id); err != nil || withheld(id) {
-		if err == nil || errors.Is(err, views.ErrNotFound) {
+	if _, err := s.visibleTo(identity(c))(id); err != nil {
+		if errors.Is(err, views.ErrNotFound) {
 			return notFound(fmt.Sprintf("question %q", id))
 		}
 		return err

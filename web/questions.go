@@ -119,13 +119,9 @@ func (s *Server) listQuestions(c echo.Context) error {
 }
 
 func (s *Server) getQuestion(c echo.Context) error {
-	withheld, err := s.withheld(identity(c))
+	q, err := s.visibleTo(identity(c))(c.Param("id"))
 	if err != nil {
-		return err
-	}
-	q, err := s.Questions.Get(c.Param("id"))
-	if err != nil || withheld(q.ID) {
-		if err == nil || errors.Is(err, views.ErrNotFound) {
+		if errors.Is(err, views.ErrNotFound) {
 			return notFound(fmt.Sprintf("question %q", c.Param("id")))
 		}
 		return err

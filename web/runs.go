@@ -66,7 +66,7 @@ func (s *Server) submitRun(ctx context.Context, who auth.Identity, r *codementor
 		return nil, err
 	}
 	if r.QuestionID != "" {
-		if err := s.checkQuestion(who, r.QuestionID); err != nil {
+		if err := s.checkQuestion(r.QuestionID, s.visibleTo(who)); err != nil {
 			return nil, err
 		}
 	}

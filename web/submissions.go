@@ -43,20 +43,21 @@ func (s *Server) createSubmission(c echo.Context) error {
 	if err := s.validateCode(req.Language, req.Code); err != nil {
 		return err
 	}
-	if err := s.checkQuestion(auth.Identity{Admin: true}, req.QuestionID); err != nil {
-		return err // no such question
-	}
 	// A contest's window is checked at the time the submission is made
-	// at: the time it keeps. It comes before whether the learner may see
-	// the question: before the start it is withheld, and they are told why.
+	// at: the time it keeps. A submission in a contest needs only that the
+	// question exists: the contest's checks (it has started, the question
+	// is in it) make it visible, and before the start the learner is told
+	// the contest has not started rather than that the question is unknown.
 	var at time.Time
 	if req.ContestID != "" {
+		if err := s.checkQuestion(req.QuestionID, s.exists); err != nil {
+			return err
+		}
 		at = s.now().UTC()
 		if err := s.checkContest(req.ContestID, req.QuestionID, identity(c), at); err != nil {
 			return err
 		}
-	}
-	if err := s.checkQuestion(identity(c), req.QuestionID); err != nil {
+	} else if err := s.checkQuestion(req.QuestionID, s.visibleTo(identity(c))); err != nil {
 		return err
 	}
 	sub, err := s.intake(c.Request().Context(), identity(c), &codementor.SubmissionRequest{
@@ -166,20 +167,41 @@ func (s *Server) validateCode(language, code string) error {
 	return nil
 }
 
-// checkQuestion checks that the question exists and who may see it.
-func (s *Server) checkQuestion(who auth.Identity, id string) error {
-	withheld, err := s.withheld(who)
-	if err != nil {
-		return err
-	}
-	if _, err := s.Questions.Get(id); err != nil || withheld(id) {
-		if err == nil || errors.Is(err, views.ErrNotFound) {
+// checkQuestion checks that question id is found by find (s.exists, or
+// s.visibleTo a caller): unknown_question otherwise.
+func (s *Server) checkQuestion(id string, find func(id string) (*codementor.Question, error)) error {
+	if _, err := find(id); err != nil {
+		if errors.Is(err, views.ErrNotFound) {
 			return &Error{Status: http.StatusUnprocessableEntity, Code: "unknown_question",
 				Message: fmt.Sprintf("question %q does not exist; GET /api/questions lists them", id)}
 		}
 		return err
 	}
 	return nil
+}
+
+// exists returns question id whoever asks, or an error wrapping
+// views.ErrNotFound.
+func (s *Server) exists(id string) (*codementor.Question, error) { return s.Questions.Get(id) }
+
+// visibleTo returns a finder of the questions who may see: those that
+// exist and are not withheld from who (see withheld); any other is an
+// error wrapping views.ErrNotFound.
+func (s *Server) visibleTo(who auth.Identity) func(id string) (*codementor.Question, error) {
+	return func(id string) (*codementor.Question, error) {
+		q, err := s.Questions.Get(id)
+		if err != nil {
+			return nil, err
+		}
+		withheld, err := s.withheld(who)
+		if err != nil {
+			return nil, err
+		}
+		if withheld(id) {
+			return nil, fmt.Errorf("question %q is withheld until one of its contests starts: %w", id, views.ErrNotFound)
+		}
+		return q, nil
+	}
 }
 
 // lookup returns the submission if the caller may see it: its owner or an
