@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/loadgen"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -156,7 +158,9 @@ func (c *cluster) waitReady(p *process) {
 // submissions and stops another with SIGTERM: every submission still reaches
 // its final state with the right verdict, and no learner's stream (on the
 // web instance that did not take the submissions) ever shows a state going
-// backwards.
+// backwards. The submissions are made in a contest: the leaderboard, kept
+// by the standings group on the processors killed and stopped, ends equal
+// to its recomputation from every submission's final state.
 func TestKillProcessorUnderLoad(t *testing.T) {
 	// The watchdog's safety net within the test's patience: a submission
 	// that stalls (see the note on issue 12: one in a few full runs on
@@ -170,6 +174,14 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 	// submission.
 	events := login(t, c.addWeb(), user, false).stream(t, "/api/events", "")
 
+	admin := login(t, c.web, testUser("root"), true)
+	now := time.Now().UTC()
+	contest := codementor.Contest{ID: "kill-" + strings.ToLower(codementor.NewSubmissionID(now)[16:24]), Title: "Kill", Start: now.Add(-time.Minute),
+		End: now.Add(time.Hour), Questions: []codementor.ContestQuestion{{QuestionID: "a-plus-b", Points: 100}}, Scoring: codementor.ScoringICPC}
+	if status := admin.do(t, "PUT", "/api/contests/"+contest.ID, contest, &contest); status != http.StatusCreated {
+		t.Fatalf("PUT contest: %d", status)
+	}
+
 	want := map[string]codementor.Verdict{} // submission → verdict
 	submit := func(n int) {
 		for i := 0; i < n; i++ {
@@ -177,7 +189,12 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 			if len(want)%3 == 2 {
 				code, verdict = aPlusBWrong, codementor.VerdictWrongAnswer
 			}
-			want[alice.submit(t, "a-plus-b", "python", code).ID] = verdict
+			var sub codementor.Submission
+			if status := alice.do(t, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": code,
+				"contest_id": contest.ID}, &sub); status != http.StatusAccepted {
+				t.Fatalf("submit: status %d", status)
+			}
+			want[sub.ID] = verdict
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
@@ -249,6 +266,25 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 				t.Errorf("%s: the stream showed verdict %s, then %s", id, s.Verdict, f.Verdict)
 			}
 		}
+	}
+
+	// The leaderboard (eventually consistent) equals its recomputation.
+	recomputed, graded := loadgen.Recompute(&contest, finals, []string{user})
+	if graded != len(want) {
+		t.Fatalf("%d of %d submissions graded", graded, len(want))
+	}
+	var board struct {
+		Rows []codementor.LeaderboardRow `json:"rows"`
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		admin.do(t, "GET", "/api/contests/"+contest.ID+"/leaderboard", nil, &board)
+		if reflect.DeepEqual(board.Rows, recomputed) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the leaderboard is %+v, its recomputation %+v", board.Rows, recomputed)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
