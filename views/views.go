@@ -420,70 +420,92 @@ func (l *Learners) InFlight(user string) ([]string, error) {
 }
 
 // Progress is a view of the progress table: each learner's verdicts per
-// question.
-type Progress struct{ *table[codementor.Progress] }
+// question, read by every question list of theirs.
+type Progress struct{ *cached[codementor.Progress] }
 
 // NewProgress builds the view.
 func NewProgress(brokers []string, opts ...goka.ViewOption) (*Progress, error) {
-	t, err := newTable[codementor.Progress](brokers, codementor.ProgressTable, opts, nil)
+	c, err := newCached[codementor.Progress](brokers, codementor.ProgressTable, opts, maxCachedProgress)
 	if err != nil {
 		return nil, err
 	}
-	return &Progress{t}, nil
+	return &Progress{c}, nil
 }
 
-// QuestionStats is a view of the question-stats table. It keeps each value
-// it decoded until that key changes: every learner's question list reads
-// every question's statistics, each with its histograms and its window of
-// recent judgements.
-type QuestionStats struct {
-	*table[codementor.QuestionStats]
-	changes atomic.Uint64 // bumped by every change the view consumes
+// maxCachedProgress bounds the learners whose decoded progress the view
+// keeps: past it, the cache starts over.
+const maxCachedProgress = 20000
 
-	mu     sync.RWMutex
-	cached map[string]*codementor.QuestionStats
+// QuestionStats is a view of the question-stats table: every learner's
+// question list reads every question's statistics, each with its
+// histograms and its window of recent judgements.
+type QuestionStats struct {
+	*cached[codementor.QuestionStats]
 }
 
 // NewQuestionStats builds the view.
 func NewQuestionStats(brokers []string, opts ...goka.ViewOption) (*QuestionStats, error) {
-	q := &QuestionStats{cached: map[string]*codementor.QuestionStats{}}
-	t, err := newTable[codementor.QuestionStats](brokers, codementor.QuestionStatsTable, opts, q.changed)
+	c, err := newCached[codementor.QuestionStats](brokers, codementor.QuestionStatsTable, opts, 0)
 	if err != nil {
 		return nil, err
 	}
-	q.table = t
-	return q, nil
+	return &QuestionStats{c}, nil
+}
+
+// cached is a view of a table that keeps each value it decoded until that
+// key changes (or, past limit keys if limit is not 0, until the cache
+// starts over): decoding is what a read of these tables costs, and the
+// question list reads them on every request.
+type cached[T any] struct {
+	*table[T]
+	limit   int
+	changes atomic.Uint64 // bumped by every change the view consumes
+
+	mu     sync.RWMutex
+	values map[string]*T
+}
+
+func newCached[T any](brokers []string, topic goka.Table, opts []goka.ViewOption, limit int) (*cached[T], error) {
+	c := &cached[T]{limit: limit, values: map[string]*T{}}
+	t, err := newTable[T](brokers, topic, opts, c.changed)
+	if err != nil {
+		return nil, err
+	}
+	c.table = t
+	return c, nil
 }
 
 // changed retires the cached value of key. goka has stored the new one
 // already: a Get that read the old one before is told by the count not to
 // keep it.
-func (q *QuestionStats) changed(_ goka.UpdateContext, key string, _ []byte) {
-	q.mu.Lock()
-	q.changes.Add(1)
-	delete(q.cached, key)
-	q.mu.Unlock()
+func (c *cached[T]) changed(_ goka.UpdateContext, key string, _ []byte) {
+	c.mu.Lock()
+	c.changes.Add(1)
+	delete(c.values, key)
+	c.mu.Unlock()
 }
 
-// Get returns the statistics of question id, or an error wrapping
-// ErrNotFound. The value is shared between callers, who must not change
-// it.
-func (q *QuestionStats) Get(id string) (*codementor.QuestionStats, error) {
-	q.mu.RLock()
-	v := q.cached[id]
-	q.mu.RUnlock()
+// Get returns the value of key, or an error wrapping ErrNotFound. The
+// value is shared between callers, who must not change it.
+func (c *cached[T]) Get(key string) (*T, error) {
+	c.mu.RLock()
+	v := c.values[key]
+	c.mu.RUnlock()
 	if v != nil {
 		return v, nil
 	}
-	at := q.changes.Load()
-	v, err := q.table.Get(id)
+	at := c.changes.Load()
+	v, err := c.table.Get(key)
 	if err != nil {
 		return nil, err
 	}
-	q.mu.Lock()
-	if q.changes.Load() == at {
-		q.cached[id] = v
+	c.mu.Lock()
+	if c.changes.Load() == at {
+		if c.limit > 0 && len(c.values) >= c.limit {
+			clear(c.values)
+		}
+		c.values[key] = v
 	}
-	q.mu.Unlock()
+	c.mu.Unlock()
 	return v, nil
 }
