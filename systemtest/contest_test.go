@@ -3,12 +3,14 @@ package systemtest
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	codementor "github.com/codementor/codementor"
+	"github.com/codementor/codementor/loadgen"
 )
 
 // leaderboard is the body of GET /api/contests/{id}/leaderboard.
@@ -227,5 +229,54 @@ func drainRows(t *testing.T, s *sse, user string, score float64) {
 		case <-timer.C:
 			t.Fatalf("the leaderboard stream never showed %s with %v", user, score)
 		}
+	}
+}
+
+// runningContest creates, as admin, an ICPC contest of a-plus-b running
+// from a minute ago for an hour, open to everyone.
+func runningContest(t *testing.T, admin *client, prefix string) *codementor.Contest {
+	t.Helper()
+	now := time.Now().UTC()
+	c := &codementor.Contest{ID: prefix + "-" + strings.ToLower(codementor.NewSubmissionID(now)[16:24]), Title: prefix, Start: now.Add(-time.Minute),
+		End: now.Add(time.Hour), Questions: []codementor.ContestQuestion{{QuestionID: "a-plus-b", Points: 100}}, Scoring: codementor.ScoringICPC}
+	if status := admin.do(t, "PUT", "/api/contests/"+c.ID, c, c); status != http.StatusCreated {
+		t.Fatalf("PUT contest: %d", status)
+	}
+	return c
+}
+
+// submitIn submits Python code to a-plus-b in contest as c and returns the
+// queued submission.
+func submitIn(t *testing.T, c *client, contest, code string) *codementor.Submission {
+	t.Helper()
+	var sub codementor.Submission
+	if status := c.do(t, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": code,
+		"contest_id": contest}, &sub); status != http.StatusAccepted {
+		t.Fatalf("submit in %s: status %d", contest, status)
+	}
+	return &sub
+}
+
+// checkBoard checks that contest's leaderboard comes to equal (it is
+// eventually consistent) its recomputation from the final states of
+// every submission made in it by users.
+func checkBoard(t *testing.T, admin *client, contest *codementor.Contest, finals map[string]*codementor.Submission, users []string) {
+	t.Helper()
+	want, graded := loadgen.Recompute(contest, finals, users)
+	if graded != len(finals) {
+		t.Fatalf("%d of %d submissions graded", graded, len(finals))
+	}
+	var board struct {
+		Rows []codementor.LeaderboardRow `json:"rows"`
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		admin.do(t, "GET", "/api/contests/"+contest.ID+"/leaderboard?limit=500", nil, &board)
+		if reflect.DeepEqual(board.Rows, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the leaderboard is %+v, its recomputation %+v", board.Rows, want)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

@@ -186,7 +186,8 @@ func TestCrashRightAfterAccepting(t *testing.T) {
 
 // TestKillWhileGroupsForm kills one of three processors at moments while
 // the groups are still forming (no waiting for readiness), then sends 60
-// submissions: every one is judged. CODEMENTOR_TEST_KILL_AFTER lists the
+// submissions in a contest: every one is judged, and the leaderboard (the
+// standings group formed then too) ends equal to its recomputation. CODEMENTOR_TEST_KILL_AFTER lists the
 // moments (seconds after start); by default 0.5 and 3.
 func TestKillWhileGroupsForm(t *testing.T) {
 	waitsMostly(t)
@@ -207,16 +208,20 @@ func TestKillWhileGroupsForm(t *testing.T) {
 			time.Sleep(after)
 			c.processors[0].signal(syscall.SIGKILL)
 			c.web = c.addWeb()
+			admin := login(t, c.web, "admin", true)
+			contest := runningContest(t, admin, "forming")
 			var mu sync.Mutex
-			var ids []string
+			var ids, users []string
 			var wg sync.WaitGroup
 			for u := range 12 {
+				user := testUser(fmt.Sprintf("kill%d", u))
+				users = append(users, user)
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					cl := login(t, c.web, testUser(fmt.Sprintf("kill%d", u)), false)
+					cl := login(t, c.web, user, false)
 					for range 5 {
-						id := cl.submit(t, "a-plus-b", "python", aPlusB).ID
+						id := submitIn(t, cl, contest.ID, aPlusB).ID
 						mu.Lock()
 						ids = append(ids, id)
 						mu.Unlock()
@@ -225,7 +230,6 @@ func TestKillWhileGroupsForm(t *testing.T) {
 			}
 			wg.Wait()
 			sent := time.Now()
-			admin := login(t, c.web, "admin", true)
 			final := poll(t, admin, ids, 90*time.Second)
 			last := sent
 			for _, at := range final {
@@ -234,13 +238,16 @@ func TestKillWhileGroupsForm(t *testing.T) {
 				}
 			}
 			t.Logf("killed %s after start; 60 submissions final %s after the last was sent", after, last.Sub(sent).Round(time.Millisecond))
+			finals := map[string]*codementor.Submission{}
 			for _, id := range ids {
 				var s codementor.Submission
 				admin.do(t, "GET", "/api/submissions/"+id, nil, &s)
 				if s.Verdict != codementor.VerdictAccepted {
 					t.Errorf("%s: %s %s", id, s.Status, s.Verdict)
 				}
+				finals[id] = &s
 			}
+			checkBoard(t, admin, contest, finals, users)
 		})
 	}
 }

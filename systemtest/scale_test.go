@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	codementor "github.com/codementor/codementor"
-	"github.com/codementor/codementor/loadgen"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -175,12 +173,7 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 	events := login(t, c.addWeb(), user, false).stream(t, "/api/events", "")
 
 	admin := login(t, c.web, testUser("root"), true)
-	now := time.Now().UTC()
-	contest := codementor.Contest{ID: "kill-" + strings.ToLower(codementor.NewSubmissionID(now)[16:24]), Title: "Kill", Start: now.Add(-time.Minute),
-		End: now.Add(time.Hour), Questions: []codementor.ContestQuestion{{QuestionID: "a-plus-b", Points: 100}}, Scoring: codementor.ScoringICPC}
-	if status := admin.do(t, "PUT", "/api/contests/"+contest.ID, contest, &contest); status != http.StatusCreated {
-		t.Fatalf("PUT contest: %d", status)
-	}
+	contest := runningContest(t, admin, "kill")
 
 	want := map[string]codementor.Verdict{} // submission → verdict
 	submit := func(n int) {
@@ -189,12 +182,7 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 			if len(want)%3 == 2 {
 				code, verdict = aPlusBWrong, codementor.VerdictWrongAnswer
 			}
-			var sub codementor.Submission
-			if status := alice.do(t, "POST", "/api/submissions", map[string]string{"question_id": "a-plus-b", "language": "python", "code": code,
-				"contest_id": contest.ID}, &sub); status != http.StatusAccepted {
-				t.Fatalf("submit: status %d", status)
-			}
-			want[sub.ID] = verdict
+			want[submitIn(t, alice, contest.ID, code).ID] = verdict
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
@@ -268,24 +256,7 @@ func TestKillProcessorUnderLoad(t *testing.T) {
 		}
 	}
 
-	// The leaderboard (eventually consistent) equals its recomputation.
-	recomputed, graded := loadgen.Recompute(&contest, finals, []string{user})
-	if graded != len(want) {
-		t.Fatalf("%d of %d submissions graded", graded, len(want))
-	}
-	var board struct {
-		Rows []codementor.LeaderboardRow `json:"rows"`
-	}
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		admin.do(t, "GET", "/api/contests/"+contest.ID+"/leaderboard", nil, &board)
-		if reflect.DeepEqual(board.Rows, recomputed) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the leaderboard is %+v, its recomputation %+v", board.Rows, recomputed)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	checkBoard(t, admin, contest, finals, []string{user})
 }
 
 // TestBrokerRestartLosesNothing stops the broker (SIGTERM) while submissions
