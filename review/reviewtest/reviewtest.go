@@ -6,6 +6,7 @@
 package reviewtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -109,8 +110,10 @@ type Server struct {
 	script []Response
 	quit   chan struct{}
 
-	mu   sync.Mutex
-	reqs []Request
+	mu     sync.Mutex
+	reqs   []Request
+	marker []byte // see Only
+	n      int    // requests the script answered
 }
 
 // New starts a server that answers the n-th request to POST
@@ -134,6 +137,18 @@ func New(t testing.TB, script ...Response) *Server {
 	return s
 }
 
+// Only makes the script answer only the requests whose body contains
+// marker, such as a comment in the reviewed code; any other request, such as
+// a review an earlier test left in a shared cluster's queue, gets a short
+// stream at once and does not advance the script. Requests still lists
+// every request.
+func (s *Server) Only(marker string) *Server {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.marker = []byte(marker)
+	return s
+}
+
 // Requests returns the requests received so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -150,8 +165,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	req := Request{At: time.Now(), Header: r.Header.Clone(), Body: body}
 	err := json.Unmarshal(body, &req.Chat)
 	s.mu.Lock()
-	n := len(s.reqs)
 	s.reqs = append(s.reqs, req)
+	resp := Stream("OK")
+	if s.marker == nil || bytes.Contains(body, s.marker) {
+		resp = s.script[min(s.n, len(s.script)-1)]
+		s.n++
+	}
 	s.mu.Unlock()
 	switch {
 	case err != nil:
@@ -164,7 +183,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "", "messages must not be empty")
 		return
 	}
-	resp := s.script[min(n, len(s.script)-1)]
 	model := req.Chat.Model
 	switch resp.kind {
 	case kindStatus:
