@@ -33,20 +33,28 @@ BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
 # SDK (install-deps.sh test puts it in .venv/judge0).
 JUDGE0_TESTS := CODEMENTOR_TEST_REQUIRE_JUDGE0_SDK=1
 
-.PHONY: run test test-api test-kafka-cluster-and-api test-deps compose-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
+.PHONY: run test test-api test-kafka-cluster-and-api test-deps compose-check chart-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
 
 ## run: install what is missing, build, and start everything on http://$(HTTP_ADDR)
 run: deps build
 	$(BIN) dev --http-addr $(HTTP_ADDR) --data-dir $(DATA_DIR) $(if $(BROKERS),--brokers $(BROKERS))
 
-## test: install what is missing, vet, check the compose file, run every test
-## with the race detector on the embedded broker, then the system suite again
-## on Apache Kafka (CI then runs test-kafka-cluster-and-api too: the broker
-## failover drill on three brokers and the API fuzz, three minutes more)
-test: test-deps ui vet compose-check test-embedded test-kafka
+## test: install what is missing, vet, check the compose file and the Helm
+## chart, run every test with the race detector on the embedded broker, then
+## the system suite again on Apache Kafka (CI then runs
+## test-kafka-cluster-and-api too: the broker failover drill on three brokers
+## and the API fuzz, three minutes more)
+test: test-deps ui vet compose-check chart-check test-embedded test-kafka
 
 compose-check:
 	./scripts/check-compose.sh
+
+## chart-check: lint and render the Helm chart (deploy/helm/codementor) with
+## each of its ci/ value sets, validate every manifest (Kubernetes' schemas,
+## the CRDs in third_party/) and what the chart promises, and check that bad
+## values fail (about 10 s; no cluster needed)
+chart-check: test-deps
+	./scripts/check-chart.sh
 
 ## test-api: fuzz the HTTP API with schemathesis against its OpenAPI document
 ## (web/openapi.json) on a throwaway `codementor dev`: no 5xx, nothing outside

@@ -6,7 +6,9 @@
 # Kafka), the compose tool (to check docker-compose.yml), Chromium (the
 # browser tests) with the argument `test`, schemathesis (the API's fuzzer,
 # `make test-api`) with the argument `api`, the Judge0 Python SDK (the system
-# suite's Judge0 tests) with the argument `test`, and the Go modules.
+# suite's Judge0 tests) with the argument `test`, Helm and kubernetes-validate
+# (to check the Helm chart, `make chart-check`) with the argument `test`, and
+# the Go modules.
 # Idempotent: a second run installs nothing.
 set -euo pipefail
 
@@ -18,6 +20,18 @@ schemathesis_venv=$root/.venv/schemathesis
 # suite drives the Judge0 API with it (systemtest/judge0_test.go).
 judge0_sdk_version=0.0.8
 judge0_venv=$root/.venv/judge0
+# Helm, built from the Go module proxy (no prebuilt binary can be fetched
+# here) into bin/tools, pinned: it lints and renders the chart
+# (scripts/check-chart.sh). The build takes about three minutes on two cores.
+helm_version=v4.3.2
+helm_bin=$root/bin/tools/helm
+# kubernetes-validate (Kubernetes' own schemas, for the rendered manifests)
+# and jsonschema and PyYAML (the custom resources against their CRDs), from
+# PyPI, pinned, in a venv of their own.
+kubernetes_validate_version=1.37.0
+jsonschema_version=4.26.0
+pyyaml_version=6.0.3
+chart_venv=$root/.venv/chart
 # TypeScript (the typescript language), from npm, pinned, installed globally
 # with node's declarations: the sandbox finds tsc on PATH and the @types
 # directory beside it (sandbox/internal/toolchain, findTypeScript).
@@ -99,3 +113,18 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 go mod download
+
+if [ "${1:-}" = test ] &&
+  ! go version -m "$helm_bin" 2>/dev/null | grep -qE "^[[:space:]]+mod[[:space:]]+helm.sh/helm/v4[[:space:]]+$helm_version([[:space:]]|\$)"; then
+  echo "install-deps: building helm $helm_version into ${helm_bin#"$root"/} (a few minutes)"
+  GOBIN=$(dirname "$helm_bin") go install "helm.sh/helm/v4/cmd/helm@$helm_version"
+fi
+
+if [ "${1:-}" = test ] &&
+  [ "$("$chart_venv/bin/python" -c 'from importlib.metadata import version as v; print(v("kubernetes-validate"), v("jsonschema"), v("PyYAML"))' 2>/dev/null)" != \
+    "$kubernetes_validate_version $jsonschema_version $pyyaml_version" ]; then
+  echo "install-deps: installing kubernetes-validate $kubernetes_validate_version, jsonschema $jsonschema_version and PyYAML $pyyaml_version into ${chart_venv#"$root"/}"
+  /usr/bin/python3 -m venv "$chart_venv"
+  "$chart_venv/bin/pip" install --quiet --disable-pip-version-check \
+    "kubernetes-validate==$kubernetes_validate_version" "jsonschema==$jsonschema_version" "PyYAML==$pyyaml_version"
+fi
