@@ -65,34 +65,32 @@ for kind in ScaledObject Kafka KafkaNodePool ServiceMonitor; do
 done
 
 # 4. Must fail, with the expected message.
-expect() { sed -n 's/^# expect: //p' "$1"; }
-n=0
-for values in "$checks"/fail-render/*.yaml; do
-  want=$(expect "$values")
+# must_fail VALUES WHAT COMMAND...: COMMAND must fail, saying the text of
+# VALUES's "# expect:" line.
+must_fail() {
+  local values=$1 what=$2 want
+  shift 2
+  want=$(sed -n 's/^# expect: //p' "$values")
   [ -n "$want" ] || { echo "check-chart: $values has no '# expect:' line" >&2; exit 1; }
-  if "$helm" template "${release[@]}" -f "$values" >/dev/null 2>"$out/err.txt"; then
-    echo "check-chart: $values rendered, but must fail with: $want" >&2
+  if "$@" >"$out/err.txt" 2>&1; then
+    echo "check-chart: $what passed $values, but must fail with: $want" >&2
     exit 1
   fi
   grep -qF -- "$want" "$out/err.txt" ||
-    { echo "check-chart: $values failed, but not with \"$want\":" >&2; cat "$out/err.txt" >&2; exit 1; }
+    { echo "check-chart: $what failed $values, but not with \"$want\":" >&2; cat "$out/err.txt" >&2; exit 1; }
   n=$((n + 1))
+}
+n=0
+for values in "$checks"/fail-render/*.yaml; do
+  must_fail "$values" "helm template" "$helm" template "${release[@]}" -f "$values"
 done
 for values in "$checks"/fail-assert/*.yaml; do
-  want=$(expect "$values")
-  [ -n "$want" ] || { echo "check-chart: $values has no '# expect:' line" >&2; exit 1; }
   "$helm" template "${release[@]}" -f "$values" >"$out/bad.yaml"
   mutation=$(sed -n 's/^# mutate: //p' "$values")
   if [ -n "$mutation" ]; then
     sed -i -e "$mutation" "$out/bad.yaml"
   fi
-  if "$venv/bin/python" scripts/chart/assert_rendered.py "$chart/values.yaml,$values" "$out/bad.yaml" >"$out/err.txt"; then
-    echo "check-chart: the assertions passed $values, but must fail with: $want" >&2
-    exit 1
-  fi
-  grep -qF -- "$want" "$out/err.txt" ||
-    { echo "check-chart: the assertions failed $values, but not with \"$want\":" >&2; cat "$out/err.txt" >&2; exit 1; }
-  n=$((n + 1))
+  must_fail "$values" "the assertions" "$venv/bin/python" scripts/chart/assert_rendered.py "$chart/values.yaml,$values" "$out/bad.yaml"
 done
 echo "check-chart: $n bad value sets and broken manifests refused with the expected message"
 echo "check-chart: ${#ci_files[@]} value sets passed"
