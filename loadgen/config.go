@@ -65,6 +65,13 @@ type Config struct {
 	// JSONPath and SVGPath, if set, receive the report as JSON and the plot
 	// (Main writes them; Run does not).
 	JSONPath, SVGPath string
+	// QueuePath, if set, receives the depth of the judging queue scraped
+	// from MetricsURL every second during the run, as CSV (--record-queue).
+	QueuePath string
+	// MetricsURL is where the depth is scraped (--metrics-url); empty: the
+	// service's own /metrics (URL + "/metrics"), which `codementor dev`
+	// serves with its judge's gauges.
+	MetricsURL string
 
 	// Contest runs a contest instead (--contest): see ContestConfig.
 	Contest bool
@@ -192,6 +199,8 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&cfg.Timeout, "timeout", DefaultTimeout, "longest wait after the last submission for the outstanding ones to become final")
 	fs.StringVar(&cfg.JSONPath, "json", "", "write the report as JSON to this file")
 	fs.StringVar(&cfg.SVGPath, "svg", "", "write a plot (completion latency per submission, submissions in flight) as SVG to this file")
+	fs.StringVar(&cfg.QueuePath, "record-queue", "", "scrape "+queueMetric+"{group=\""+queueGroup+"\"} from --metrics-url every second during the run and write it to this file as CSV (seconds since the start, depth)")
+	fs.StringVar(&cfg.MetricsURL, "metrics-url", "", "with --record-queue: the Prometheus endpoint to scrape (default: --url's /metrics, where codementor dev serves its judge's gauges; a processor's is on its --metrics-addr)")
 	var scoring, contestMix string
 	fs.BoolVar(&cfg.Contest, "contest", false, "run a contest (see above) instead of submitting at --rate")
 	fs.StringVar(&scoring, "scoring", string(codementor.ScoringIOI), "with --contest: ioi (sum of each question's best score) or icpc (solved, then penalty)")
@@ -239,7 +248,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 		errs = append(errs, err)
 	}
 	// Find out now, not after the run, that an output cannot be written.
-	for name, path := range map[string]string{"--json": cfg.JSONPath, "--svg": cfg.SVGPath} {
+	for name, path := range map[string]string{"--json": cfg.JSONPath, "--svg": cfg.SVGPath, "--record-queue": cfg.QueuePath} {
 		if path == "" {
 			continue
 		}
@@ -273,6 +282,13 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.Timeout < 0 {
 		add("--timeout must not be negative, got %v", cfg.Timeout)
+	}
+	if cfg.MetricsURL != "" {
+		if cfg.QueuePath == "" {
+			add("--metrics-url applies to --record-queue only")
+		} else if u, err := url.Parse(cfg.MetricsURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("--metrics-url must be an http:// or https:// URL such as %s/metrics, got %q", DefaultURL, cfg.MetricsURL)
+		}
 	}
 	if cfg.Program != ProgramStandard && cfg.Program != ProgramTrivial && cfg.Program != ProgramWaiting {
 		add("--program must be %s, %s or %s, got %q", ProgramStandard, ProgramTrivial, ProgramWaiting, cfg.Program)
@@ -456,6 +472,14 @@ func questionsWithKind(kind string) []string {
 		}
 	}
 	return out
+}
+
+// metricsURL is where --record-queue scrapes.
+func (cfg *Config) metricsURL() string {
+	if cfg.MetricsURL != "" {
+		return cfg.MetricsURL
+	}
+	return strings.TrimRight(cfg.URL, "/") + "/metrics"
 }
 
 // Planned is the number of submissions of the run: Rate × Duration, one

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +38,10 @@ type fakeService struct {
 	hang func(n int) bool
 	// lie judges every submission accepted.
 	lie bool
+	// noMetrics: GET /metrics has no codementor_queue_depth{group="judge"}
+	// (pending, the submissions not final yet, otherwise).
+	noMetrics bool
+	pending   atomic.Int64
 
 	// The contest part (see fakeContests): contests, the questions admins
 	// wrote, the standings and the leaderboard streams.
@@ -110,6 +115,13 @@ func (f *fakeService) start(t *testing.T) string {
 			}
 		}
 		writeJSON(w, 404, map[string]any{"error": map[string]string{"code": "not_found", "message": "question not found"}})
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "# TYPE codementor_queue_depth gauge")
+		fmt.Fprintln(w, `codementor_queue_depth{group="reviewer"} 7`)
+		if !f.noMetrics {
+			fmt.Fprintf(w, "codementor_queue_depth{group=\"judge\"} %d\n", f.pending.Load())
+		}
 	})
 	mux.HandleFunc("GET /api/events", f.events)
 	mux.HandleFunc("POST /api/submissions", f.submit)
@@ -223,6 +235,7 @@ func (f *fakeService) submit(w http.ResponseWriter, r *http.Request) {
 	// The first event beats the 202, as it may on the real service.
 	f.publish(u, s)
 	writeJSON(w, 202, s)
+	f.pending.Add(1)
 	if f.hang != nil && f.hang(n) {
 		return
 	}
@@ -248,6 +261,9 @@ func (f *fakeService) submit(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			s = &next
+			if st == codementor.StatusDone {
+				f.pending.Add(-1)
+			}
 			f.store(s)
 			f.publish(u, s)
 			if st == codementor.StatusReviewing && s.ContestID != "" {

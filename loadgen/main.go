@@ -48,6 +48,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			code = 1
 		}
 	}
+	if cfg.QueuePath != "" {
+		if err := writeFile(cfg.QueuePath, rep.WriteQueueCSV); err != nil {
+			fmt.Fprintf(stderr, "codementor loadgen: %v\n", err)
+			code = 1
+		}
+		fmt.Fprintf(stderr, "codementor loadgen: %d samples of the judging queue's depth (%d scrapes failed) written to %s\n",
+			len(rep.QueueDepth), rep.QueueScrapeFailures, cfg.QueuePath)
+	}
 	if !rep.OK {
 		fmt.Fprintf(stderr, "codementor loadgen: FAIL: %s\n", rep.Reason)
 		return 1

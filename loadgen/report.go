@@ -49,6 +49,11 @@ type Report struct {
 	// Contest is what a --contest run adds: the contest, the leaderboard's
 	// update latencies and its check against the recomputation.
 	Contest *ContestReport `json:"contest,omitempty"`
+	// QueueDepth is the judging queue's depth scraped every second from
+	// the start of the run to its end (--record-queue), and
+	// QueueScrapeFailures the scrapes that got no value (gaps).
+	QueueDepth          []QueueSample `json:"queue_depth,omitempty"`
+	QueueScrapeFailures int           `json:"queue_scrape_failures,omitempty"`
 }
 
 // RunConfig is the configuration of the run, as reported.

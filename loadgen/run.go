@@ -213,11 +213,22 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 			r.runID, cfg.Learners, fmtFloat(cfg.Rate), cfg.Duration, len(sched), r.api.base)
 	}
 
+	var queue *queueRecorder
+	if cfg.QueuePath != "" {
+		queue = newQueueRecorder(cfg.metricsURL())
+		if err := queue.check(ctx); err != nil {
+			return nil, err
+		}
+	}
+
 	// The POSTs run on their own context: the end of the wait cuts them,
 	// like the streams.
 	postCtx, stopPosts := context.WithCancel(ctx)
 	defer stopPosts()
 	r.start = time.Now()
+	if queue != nil {
+		queue.start(ctx, r.start)
+	}
 	prog := startProgress(progress, isTerminal(progress), r, len(sched))
 	issued, maxLag := r.dispatch(ctx, postCtx)
 	dispatched := time.Since(r.start)
@@ -228,6 +239,11 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	}
 	timedOut := r.wait(ctx, issued)
 	end := time.Now()
+	var depths []QueueSample
+	var scrapeFailures int
+	if queue != nil {
+		depths, scrapeFailures = queue.finish()
+	}
 	prog.stop()
 
 	stopPosts()
@@ -252,6 +268,10 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	}
 	rep := r.report(end, dispatched, maxLag)
 	rep.Contest = contest
+	rep.QueueDepth, rep.QueueScrapeFailures = depths, scrapeFailures
+	if queue != nil && rep.QueueDepth == nil {
+		rep.QueueDepth = []QueueSample{} // recorded, if nothing
+	}
 	rep.Interrupted = ctx.Err() != nil
 	rep.TimedOut = timedOut
 	rep.evaluate()

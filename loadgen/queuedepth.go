@@ -1,0 +1,200 @@
+package loadgen
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The gauge --record-queue scrapes: the depth of the judging share group's
+// queue (jobs waiting or held, over every instance; metrics/metrics.go). It
+// is what the chart's autoscaler scales the processors on.
+const (
+	queueMetric = "codementor_queue_depth"
+	queueGroup  = "judge"
+	// scrapeEvery is how often the depth is scraped during a run.
+	scrapeEvery = time.Second
+	// scrapeTimeout bounds one scrape (the service asks the brokers for the
+	// depth, with 2 s of its own).
+	scrapeTimeout = 5 * time.Second
+)
+
+// QueueSample is one scrape of the judging queue's depth during a run.
+type QueueSample struct {
+	// TS is when the scrape was sent, in seconds since the start of the run.
+	TS    float64 `json:"t_s"`
+	Depth float64 `json:"depth"`
+}
+
+// queueRecorder scrapes the depth every scrapeEvery until stopped.
+type queueRecorder struct {
+	url string
+	hc  *http.Client
+
+	mu      sync.Mutex
+	samples []QueueSample
+	failed  int // scrapes without a value
+	stop    context.CancelFunc
+	done    chan struct{}
+}
+
+func newQueueRecorder(metricsURL string) *queueRecorder {
+	return &queueRecorder{url: metricsURL, hc: &http.Client{Timeout: scrapeTimeout}}
+}
+
+// check scrapes once, to find out before the run starts that the depth
+// cannot be read.
+func (q *queueRecorder) check(ctx context.Context) error {
+	if _, err := q.scrape(ctx); err != nil {
+		return fmt.Errorf("--record-queue: %w", err)
+	}
+	return nil
+}
+
+// start scrapes every scrapeEvery from now on, times counted from start,
+// until finish is called or ctx ends.
+func (q *queueRecorder) start(ctx context.Context, start time.Time) {
+	ctx, q.stop = context.WithCancel(ctx)
+	q.done = make(chan struct{})
+	go func() {
+		defer close(q.done)
+		t := time.NewTicker(scrapeEvery)
+		defer t.Stop()
+		for {
+			at := time.Now()
+			d, err := q.scrape(ctx)
+			q.mu.Lock()
+			if err != nil {
+				if ctx.Err() == nil {
+					q.failed++
+				}
+			} else {
+				q.samples = append(q.samples, QueueSample{TS: at.Sub(start).Seconds(), Depth: d})
+			}
+			q.mu.Unlock()
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// finish stops the scraping and returns the samples and how many scrapes
+// failed.
+func (q *queueRecorder) finish() ([]QueueSample, int) {
+	q.stop()
+	<-q.done
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.samples, q.failed
+}
+
+func (q *queueRecorder) scrape(ctx context.Context) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, q.url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := q.hc.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("scrape %s: %w", q.url, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("scrape %s: answered %d", q.url, resp.StatusCode)
+	}
+	d, ok, err := parseQueueDepth(resp.Body, queueGroup)
+	if err != nil {
+		return 0, fmt.Errorf("scrape %s: %w", q.url, err)
+	}
+	if !ok {
+		return 0, fmt.Errorf("scrape %s: no %s{group=%q} (is the judge running in that process? a web-only instance has none)", q.url, queueMetric, queueGroup)
+	}
+	return d, nil
+}
+
+// parseQueueDepth finds codementor_queue_depth{group="<group>"} in a
+// Prometheus text exposition and returns its value.
+func parseQueueDepth(r io.Reader, group string) (float64, bool, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		rest, ok := strings.CutPrefix(line, queueMetric+"{")
+		if !ok {
+			continue
+		}
+		labels, value, ok := cutLabels(rest)
+		if !ok || labels["group"] != group {
+			continue
+		}
+		fields := strings.Fields(value) // the value, then maybe a timestamp
+		if len(fields) == 0 {
+			return 0, false, fmt.Errorf("no value in %q", line)
+		}
+		v, err := strconv.ParseFloat(fields[0], 64)
+		if err != nil {
+			return 0, false, fmt.Errorf("the value of %q: %w", line, err)
+		}
+		return v, true, nil
+	}
+	return 0, false, sc.Err()
+}
+
+// cutLabels reads `a="x",b="y"} rest` (what follows a metric name's brace)
+// into its labels and what follows the closing brace.
+func cutLabels(s string) (map[string]string, string, bool) {
+	labels := map[string]string{}
+	for {
+		s = strings.TrimLeft(s, " ,")
+		if rest, ok := strings.CutPrefix(s, "}"); ok {
+			return labels, rest, true
+		}
+		name, rest, ok := strings.Cut(s, "=\"")
+		if !ok {
+			return nil, "", false
+		}
+		var v strings.Builder
+		i := 0
+		for ; i < len(rest) && rest[i] != '"'; i++ {
+			if rest[i] == '\\' && i+1 < len(rest) {
+				i++
+				if rest[i] == 'n' {
+					v.WriteByte('\n')
+					continue
+				}
+			}
+			v.WriteByte(rest[i])
+		}
+		if i == len(rest) {
+			return nil, "", false
+		}
+		labels[strings.TrimSpace(name)] = v.String()
+		s = rest[i+1:]
+	}
+}
+
+// WriteQueueCSV writes the recorded depth of the judging queue as CSV:
+// a header `seconds,depth`, then one row per scrape (seconds since the start
+// of the run, to the millisecond).
+func (r *Report) WriteQueueCSV(w io.Writer) error {
+	if r.QueueDepth == nil {
+		return errors.New("the run recorded no queue depth")
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"seconds", "depth"})
+	for _, s := range r.QueueDepth {
+		_ = cw.Write([]string{strconv.FormatFloat(s.TS, 'f', 3, 64), strconv.FormatFloat(s.Depth, 'f', -1, 64)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
