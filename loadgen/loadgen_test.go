@@ -441,16 +441,3 @@ func TestSVGIsWellFormed(t *testing.T) {
 		t.Errorf("empty plot: %v", err)
 	}
 }
-
-func TestNiceScale(t *testing.T) {
-	for _, tt := range []struct{ hi, step, top float64 }{
-		{0, 1, 1}, {1, 0.2, 1}, {7, 2, 8}, {10, 2, 10}, {23, 5, 25}, {140, 50, 150}, {1234, 500, 1500}, {0.3, 0.1, 0.3},
-	} {
-		step, top := niceScale(tt.hi)
-		if diff(step, tt.step) || diff(top, tt.top) {
-			t.Errorf("niceScale(%v) = %v, %v; want %v, %v", tt.hi, step, top, tt.step, tt.top)
-		}
-	}
-}
-
-func diff(a, b float64) bool { return a-b > 1e-9 || b-a > 1e-9 }
