@@ -27,11 +27,17 @@ const (
 	scrapeTimeout = 5 * time.Second
 )
 
-// QueueSample is one scrape of the judging queue's depth during a run.
+// QueueSample is one scrape of the judging queue's depth during a run,
+// with the run's own counts then: what went into the queue and what came
+// out, as the generator saw it.
 type QueueSample struct {
 	// TS is when the scrape was sent, in seconds since the start of the run.
 	TS    float64 `json:"t_s"`
 	Depth float64 `json:"depth"`
+	// Accepted is the submissions the API had accepted (202) by then,
+	// Judged those whose verdict their learner's stream had shown.
+	Accepted int64 `json:"accepted"`
+	Judged   int64 `json:"judged"`
 }
 
 // queueRecorder scrapes the depth every scrapeEvery until stopped.
@@ -42,6 +48,9 @@ type queueRecorder struct {
 	mu      sync.Mutex
 	samples []QueueSample
 	failed  int // scrapes without a value
+	parent  context.Context
+	start   time.Time
+	counts  func() (accepted, judged int64)
 	stop    context.CancelFunc
 	done    chan struct{}
 }
@@ -59,9 +68,11 @@ func (q *queueRecorder) check(ctx context.Context) error {
 	return nil
 }
 
-// start scrapes every scrapeEvery from now on, times counted from start,
-// until finish is called or ctx ends.
-func (q *queueRecorder) start(ctx context.Context, start time.Time) {
+// begin scrapes every scrapeEvery from now on, times counted from start,
+// until finish is called or ctx ends; counts gives the run's accepted and
+// judged submissions when a scrape is sent.
+func (q *queueRecorder) begin(ctx context.Context, start time.Time, counts func() (accepted, judged int64)) {
+	q.parent, q.start, q.counts = ctx, start, counts
 	ctx, q.stop = context.WithCancel(ctx)
 	q.done = make(chan struct{})
 	go func() {
@@ -69,17 +80,7 @@ func (q *queueRecorder) start(ctx context.Context, start time.Time) {
 		t := time.NewTicker(scrapeEvery)
 		defer t.Stop()
 		for {
-			at := time.Now()
-			d, err := q.scrape(ctx)
-			q.mu.Lock()
-			if err != nil {
-				if ctx.Err() == nil {
-					q.failed++
-				}
-			} else {
-				q.samples = append(q.samples, QueueSample{TS: at.Sub(start).Seconds(), Depth: d})
-			}
-			q.mu.Unlock()
+			q.sample(ctx)
 			select {
 			case <-ctx.Done():
 				return
@@ -89,11 +90,32 @@ func (q *queueRecorder) start(ctx context.Context, start time.Time) {
 	}()
 }
 
-// finish stops the scraping and returns the samples and how many scrapes
-// failed.
+// sample scrapes once and keeps the sample, or counts the failure (unless
+// ctx ended).
+func (q *queueRecorder) sample(ctx context.Context) {
+	at := time.Now()
+	accepted, judged := q.counts()
+	d, err := q.scrape(ctx)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err != nil {
+		if ctx.Err() == nil {
+			q.failed++
+		}
+		return
+	}
+	q.samples = append(q.samples, QueueSample{TS: at.Sub(q.start).Seconds(), Depth: d, Accepted: accepted, Judged: judged})
+}
+
+// finish stops the scraping, scrapes once more (the end of the run; not
+// when the run was interrupted) and returns the samples and how many
+// scrapes failed.
 func (q *queueRecorder) finish() ([]QueueSample, int) {
 	q.stop()
 	<-q.done
+	if q.parent.Err() == nil {
+		q.sample(q.parent)
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.samples, q.failed
@@ -184,16 +206,18 @@ func cutLabels(s string) (map[string]string, string, bool) {
 }
 
 // WriteQueueCSV writes the recorded depth of the judging queue as CSV:
-// a header `seconds,depth`, then one row per scrape (seconds since the start
-// of the run, to the millisecond).
+// a header `seconds,depth,accepted,judged`, then one row per scrape:
+// seconds since the start of the run (to the millisecond), the depth, and
+// the submissions accepted and judged by then (see QueueSample).
 func (r *Report) WriteQueueCSV(w io.Writer) error {
 	if r.QueueDepth == nil {
 		return errors.New("the run recorded no queue depth")
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"seconds", "depth"})
+	_ = cw.Write([]string{"seconds", "depth", "accepted", "judged"})
 	for _, s := range r.QueueDepth {
-		_ = cw.Write([]string{strconv.FormatFloat(s.TS, 'f', 3, 64), strconv.FormatFloat(s.Depth, 'f', -1, 64)})
+		_ = cw.Write([]string{strconv.FormatFloat(s.TS, 'f', 3, 64), strconv.FormatFloat(s.Depth, 'f', -1, 64),
+			strconv.FormatInt(s.Accepted, 10), strconv.FormatInt(s.Judged, 10)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -56,17 +56,25 @@ func TestRecordQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) < 3 || strings.Join(rows[0], ",") != "seconds,depth" {
+	if len(rows) < 3 || strings.Join(rows[0], ",") != "seconds,depth,accepted,judged" {
 		t.Fatalf("want a header and a row a second of a 2 s run, got:\n%s", data)
 	}
-	last := -1.0
+	last, lastJudged := -1.0, 0
 	for _, row := range rows[1:] {
 		at, err1 := strconv.ParseFloat(row[0], 64)
 		d, err2 := strconv.ParseFloat(row[1], 64)
-		if err1 != nil || err2 != nil || at < last || d < 0 || d > 80 {
-			t.Errorf("row %q (after %v s)", row, last)
+		accepted, err3 := strconv.Atoi(row[2])
+		judged, err4 := strconv.Atoi(row[3])
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil || at < last || d < 0 || d > 80 ||
+			judged > accepted || accepted > 80 || judged < lastJudged {
+			t.Errorf("row %q (after %v s, %d judged)", row, last, lastJudged)
 		}
-		last = at
+		last, lastJudged = at, judged
+	}
+	// The last scrape is at the end of the run, when every submission
+	// was judged.
+	if end := rows[len(rows)-1]; end[2] != "80" || end[3] != "80" {
+		t.Errorf("the last row %q, want 80 accepted and judged", end)
 	}
 	if first, _ := strconv.ParseFloat(rows[1][0], 64); first > 0.5 {
 		t.Errorf("the first scrape at %v s, want it at the start", first)

@@ -130,8 +130,10 @@ type runner struct {
 	contest *contestRun
 
 	submitted, accepted, rejected, finished, resolvedN atomic.Int64
-	reconnects, badEvents                              atomic.Int64
-	wake                                               chan struct{}
+	// judged counts the submissions whose verdict their stream showed.
+	judged                atomic.Int64
+	reconnects, badEvents atomic.Int64
+	wake                  chan struct{}
 	// rejudged is signalled (without blocking) when a submission's later
 	// round becomes final on its learner's stream.
 	rejudged chan struct{}
@@ -227,7 +229,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	defer stopPosts()
 	r.start = time.Now()
 	if queue != nil {
-		queue.start(ctx, r.start)
+		queue.begin(ctx, r.start, func() (int64, int64) { return r.accepted.Load(), r.judged.Load() })
 	}
 	prog := startProgress(progress, isTerminal(progress), r, len(sched))
 	issued, maxLag := r.dispatch(ctx, postCtx)
@@ -412,9 +414,14 @@ func (r *runner) observe(l *learner, data []byte, now time.Time) {
 			r.observeAgain(rec, &s, now)
 			return
 		}
-		if !rec.resolved && rec.obs.apply(&s, now) {
+		if rec.resolved {
+			return
+		}
+		had := !rec.obs.verdictAt.IsZero()
+		if rec.obs.apply(&s, now) {
 			r.finish(rec)
 		}
+		r.countVerdict(had, &rec.obs)
 		return
 	}
 	if s.Round > 0 {
@@ -425,7 +432,16 @@ func (r *runner) observe(l *learner, data []byte, now time.Time) {
 		o = &observation{}
 		l.early[s.ID] = o
 	}
+	had := !o.verdictAt.IsZero()
 	o.apply(&s, now)
+	r.countVerdict(had, o)
+}
+
+// countVerdict counts a submission as judged when o got its verdict now.
+func (r *runner) countVerdict(had bool, o *observation) {
+	if !had && !o.verdictAt.IsZero() {
+		r.judged.Add(1)
+	}
 }
 
 // observeAgain records a state of a later round of rec (a rejudge's): a
