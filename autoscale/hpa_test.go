@@ -219,25 +219,16 @@ func TestClamping(t *testing.T) {
 }
 
 func TestZeroAndActivation(t *testing.T) {
-	// With minReplicas 2 (the chart), a deployment at 0 is the HPA's to
-	// leave alone and KEDA's to bring to 2, active or not.
+	// With minReplicas 2 (the chart), the HPA leaves a deployment at 0
+	// alone: it is KEDA's to bring to 2 (TestKEDAPolls).
 	r := testRule(t)
 	c := NewController(r, 0, 0)
 	if d := c.Sync(0, 50); d.Replicas != 0 || d.Proposal != -1 {
 		t.Errorf("HPA at 0 replicas: %+v, want it disabled", d)
 	}
-	c.Poll(0, 0)
-	if c.Replicas() != 2 {
-		t.Errorf("KEDA, inactive, below min: %d, want 2", c.Replicas())
-	}
-	c = NewController(r, 0, 0)
-	c.Poll(0, 5)
-	if c.Replicas() != 2 {
-		t.Errorf("KEDA, active, at 0: %d, want max(min, 1) = 2", c.Replicas())
-	}
 
-	// minReplicas 0: activation above 1 job, back to 0 after 300 s of
-	// cooldown since the last active poll.
+	// minReplicas 0, KEDA and the HPA together: activation above 1 job,
+	// back to 0 after 300 s of cooldown since the last active poll.
 	r.MinReplicas = 0
 	c = NewController(r, 0, 0)
 	type step struct {
@@ -265,22 +256,40 @@ func TestZeroAndActivation(t *testing.T) {
 			t.Errorf("at %d s, depth %v: %d replicas, want %d", s.at, s.depth, c.Replicas(), s.want)
 		}
 	}
-	// KEDA wants the cooldown past, not reached: at 330 s it keeps 1.
-	c = NewController(r, 0, 0)
-	c.Poll(30*sec, 25)
-	c.Poll(330*sec, 0)
-	if c.Replicas() != 1 {
-		t.Errorf("at exactly the cooldown's end: %d, want 1", c.Replicas())
+}
+
+// TestKEDAPolls: KEDA's own decisions, the HPA aside.
+func TestKEDAPolls(t *testing.T) {
+	type poll struct {
+		at    int
+		depth float64
 	}
-	c.Poll(345*sec, 0)
-	if c.Replicas() != 0 {
-		t.Errorf("after the cooldown: %d, want 0", c.Replicas())
+	tests := []struct {
+		name       string
+		min, start int
+		polls      []poll
+		want       int
+	}{
+		{"min 2, inactive, at 0: to the min", 2, 0, []poll{{0, 0}}, 2},
+		{"min 2, active, at 0: to max(min, 1)", 2, 0, []poll{{0, 5}}, 2},
+		{"min 0, active, at 0: to 1", 0, 0, []poll{{0, 5}}, 1},
+		{"min 0: the cooldown must be past, not reached", 0, 0, []poll{{30, 25}, {330, 0}}, 1},
+		{"min 0: after the cooldown, to 0", 0, 0, []poll{{30, 25}, {330, 0}, {345, 0}}, 0},
+		{"min 0, never active: no lastActiveTime, to 0 at once", 0, 3, []poll{{0, 0}}, 0},
+		{"min 2, inactive, above the min: the HPA's to decide", 2, 5, []poll{{0, 0}, {600, 0}}, 5},
 	}
-	// Never active: KEDA has no lastActiveTime and scales to 0 at once.
-	c = NewController(r, 3, 0)
-	c.Poll(0, 0)
-	if c.Replicas() != 0 {
-		t.Errorf("never active: %d, want 0", c.Replicas())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := testRule(t)
+			r.MinReplicas = tt.min
+			c := NewController(r, tt.start, 0)
+			for _, p := range tt.polls {
+				c.Poll(time.Duration(p.at)*sec, p.depth)
+			}
+			if c.Replicas() != tt.want {
+				t.Errorf("%d replicas, want %d", c.Replicas(), tt.want)
+			}
+		})
 	}
 }
 

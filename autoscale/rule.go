@@ -73,29 +73,47 @@ type Rule struct {
 // Pointers: a key missing from the file is an error, not a zero.
 type values struct {
 	Processor struct {
-		Replicas    *int `yaml:"replicas"`
 		Autoscaling struct {
-			Enabled              *bool    `yaml:"enabled"`
-			MinReplicas          *int     `yaml:"minReplicas"`
-			MaxReplicas          *int     `yaml:"maxReplicas"`
-			QueueDepthPerReplica *float64 `yaml:"queueDepthPerReplica"`
-			ActivationQueueDepth *float64 `yaml:"activationQueueDepth"`
-			PollingInterval      *int     `yaml:"pollingInterval"`
-			CooldownPeriod       *int     `yaml:"cooldownPeriod"`
-			ScaleUp              struct {
-				StabilizationWindowSeconds *int `yaml:"stabilizationWindowSeconds"`
-				PodsPerPeriod              *int `yaml:"podsPerPeriod"`
-				PercentPerPeriod           *int `yaml:"percentPerPeriod"`
-				PeriodSeconds              *int `yaml:"periodSeconds"`
-			} `yaml:"scaleUp"`
-			ScaleDown struct {
-				StabilizationWindowSeconds *int `yaml:"stabilizationWindowSeconds"`
-				PodsPerPeriod              *int `yaml:"podsPerPeriod"`
-				PercentPerPeriod           *int `yaml:"percentPerPeriod"`
-				PeriodSeconds              *int `yaml:"periodSeconds"`
-			} `yaml:"scaleDown"`
+			Enabled              *bool          `yaml:"enabled"`
+			MinReplicas          *int           `yaml:"minReplicas"`
+			MaxReplicas          *int           `yaml:"maxReplicas"`
+			QueueDepthPerReplica *float64       `yaml:"queueDepthPerReplica"`
+			ActivationQueueDepth *float64       `yaml:"activationQueueDepth"`
+			PollingInterval      *int           `yaml:"pollingInterval"`
+			CooldownPeriod       *int           `yaml:"cooldownPeriod"`
+			ScaleUp              behaviorValues `yaml:"scaleUp"`
+			ScaleDown            behaviorValues `yaml:"scaleDown"`
 		} `yaml:"autoscaling"`
 	} `yaml:"processor"`
+}
+
+// behaviorValues is one direction's values: its window, and its policies
+// over one period.
+type behaviorValues struct {
+	StabilizationWindowSeconds *int `yaml:"stabilizationWindowSeconds"`
+	PodsPerPeriod              *int `yaml:"podsPerPeriod"`
+	PercentPerPeriod           *int `yaml:"percentPerPeriod"`
+	PeriodSeconds              *int `yaml:"periodSeconds"`
+}
+
+// check reports the keys missing from one direction's values.
+func (b behaviorValues) check(name string, need func(bool, string)) {
+	need(b.StabilizationWindowSeconds != nil, name+".stabilizationWindowSeconds")
+	need(b.PeriodSeconds != nil, name+".periodSeconds")
+	need(b.PodsPerPeriod != nil || b.PercentPerPeriod != nil, name+".podsPerPeriod or percentPerPeriod")
+}
+
+// behavior is the direction's Behavior; check found nothing missing.
+func (b behaviorValues) behavior() Behavior {
+	period := time.Duration(*b.PeriodSeconds) * time.Second
+	var ps []Policy
+	if b.PodsPerPeriod != nil {
+		ps = append(ps, Policy{Type: Pods, Value: *b.PodsPerPeriod, Period: period})
+	}
+	if b.PercentPerPeriod != nil {
+		ps = append(ps, Policy{Type: Percent, Value: *b.PercentPerPeriod, Period: period})
+	}
+	return Behavior{StabilizationWindow: time.Duration(*b.StabilizationWindowSeconds) * time.Second, Policies: ps}
 }
 
 // FromValues reads the rule from the processor.autoscaling block of the
@@ -125,12 +143,8 @@ func FromValues(path string) (Rule, error) {
 	need(a.ActivationQueueDepth != nil, "activationQueueDepth")
 	need(a.PollingInterval != nil, "pollingInterval")
 	need(a.CooldownPeriod != nil, "cooldownPeriod")
-	need(a.ScaleUp.StabilizationWindowSeconds != nil, "scaleUp.stabilizationWindowSeconds")
-	need(a.ScaleUp.PeriodSeconds != nil, "scaleUp.periodSeconds")
-	need(a.ScaleUp.PodsPerPeriod != nil || a.ScaleUp.PercentPerPeriod != nil, "scaleUp.podsPerPeriod or percentPerPeriod")
-	need(a.ScaleDown.StabilizationWindowSeconds != nil, "scaleDown.stabilizationWindowSeconds")
-	need(a.ScaleDown.PeriodSeconds != nil, "scaleDown.periodSeconds")
-	need(a.ScaleDown.PodsPerPeriod != nil || a.ScaleDown.PercentPerPeriod != nil, "scaleDown.podsPerPeriod or percentPerPeriod")
+	a.ScaleUp.check("scaleUp", need)
+	a.ScaleDown.check("scaleDown", need)
 	if err := errors.Join(missing...); err != nil {
 		return Rule{}, fmt.Errorf("read the chart's values %s: %w", path, err)
 	}
@@ -138,16 +152,6 @@ func FromValues(path string) (Rule, error) {
 		return Rule{}, fmt.Errorf("read the chart's values %s: processor.autoscaling.enabled is false", path)
 	}
 	sec := func(n int) time.Duration { return time.Duration(n) * time.Second }
-	policies := func(pods, percent *int, period int) []Policy {
-		var ps []Policy
-		if pods != nil {
-			ps = append(ps, Policy{Type: Pods, Value: *pods, Period: sec(period)})
-		}
-		if percent != nil {
-			ps = append(ps, Policy{Type: Percent, Value: *percent, Period: sec(period)})
-		}
-		return ps
-	}
 	r := Rule{
 		MinReplicas:          *a.MinReplicas,
 		MaxReplicas:          *a.MaxReplicas,
@@ -155,16 +159,10 @@ func FromValues(path string) (Rule, error) {
 		ActivationQueueDepth: *a.ActivationQueueDepth,
 		PollingInterval:      sec(*a.PollingInterval),
 		CooldownPeriod:       sec(*a.CooldownPeriod),
-		ScaleUp: Behavior{
-			StabilizationWindow: sec(*a.ScaleUp.StabilizationWindowSeconds),
-			Policies:            policies(a.ScaleUp.PodsPerPeriod, a.ScaleUp.PercentPerPeriod, *a.ScaleUp.PeriodSeconds),
-		},
-		ScaleDown: Behavior{
-			StabilizationWindow: sec(*a.ScaleDown.StabilizationWindowSeconds),
-			Policies:            policies(a.ScaleDown.PodsPerPeriod, a.ScaleDown.PercentPerPeriod, *a.ScaleDown.PeriodSeconds),
-		},
-		Tolerance:  DefaultTolerance,
-		SyncPeriod: DefaultSyncPeriod,
+		ScaleUp:              a.ScaleUp.behavior(),
+		ScaleDown:            a.ScaleDown.behavior(),
+		Tolerance:            DefaultTolerance,
+		SyncPeriod:           DefaultSyncPeriod,
 	}
 	if err := r.Validate(); err != nil {
 		return Rule{}, fmt.Errorf("read the chart's values %s: %w", path, err)
