@@ -2,10 +2,8 @@ package autoscale
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"testing"
@@ -43,16 +41,10 @@ func burstModel(t testing.TB, rec Recording) Model {
 	return Model{JobsPerReplicaSecond: mu, StartupDelay: 30 * time.Second, ScrapeInterval: 15 * time.Second}
 }
 
-// chartRule is the rule of the chart's values.yaml, or of the copy in
-// testdata while the chart is not on this branch.
+// chartRule is the rule of the chart's own values.yaml.
 func chartRule(t testing.TB) Rule {
 	t.Helper()
-	path := chartValues
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		t.Logf("%s does not exist (the chart is not on this branch): reading the copy of its processor.autoscaling block, testdata/values.yaml", chartValues)
-		path = "testdata/values.yaml"
-	}
-	r, err := FromValues(path)
+	r, err := FromValues(chartValues)
 	if err != nil {
 		t.Fatal(err)
 	}
