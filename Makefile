@@ -33,18 +33,28 @@ BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
 # SDK (install-deps.sh test puts it in .venv/judge0).
 JUDGE0_TESTS := CODEMENTOR_TEST_REQUIRE_JUDGE0_SDK=1
 
-.PHONY: run test test-api test-kafka-cluster-and-api test-deps compose-check chart-check test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
+.PHONY: run test test-api test-kafka-cluster-and-api test-deps compose-check chart-check chart-deps chart-check-only test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
 
 ## run: install what is missing, build, and start everything on http://$(HTTP_ADDR)
 run: deps build
 	$(BIN) dev --http-addr $(HTTP_ADDR) --data-dir $(DATA_DIR) $(if $(BROKERS),--brokers $(BROKERS))
 
-## test: install what is missing, vet, check the compose file and the Helm
-## chart, run every test with the race detector on the embedded broker, then
-## the system suite again on Apache Kafka (CI then runs
+## test: install what is missing, vet, check the compose file, run every test
+## with the race detector on the embedded broker, then the system suite again
+## on Apache Kafka, then check the Helm chart (CI then runs
 ## test-kafka-cluster-and-api too: the broker failover drill on three brokers
 ## and the API fuzz, three minutes more)
-test: test-deps ui vet compose-check chart-check test-embedded test-kafka
+# Helm builds from source (about three minutes on two cores) while the tests
+# run, at the lowest priority: it takes the CPU the tests leave idle (the
+# system suite mostly waits on restarts and timeouts), not theirs. The chart
+# is checked last, whatever the tests did.
+test: test-deps ui vet compose-check
+	@log=$$(mktemp); \
+	nice -n 19 ./scripts/install-deps.sh chart >$$log 2>&1 & chartdeps=$$!; \
+	$(MAKE) --no-print-directory test-embedded test-kafka; tests=$$?; \
+	wait $$chartdeps; chartdeps=$$?; cat $$log; rm -f $$log; \
+	[ $$chartdeps -eq 0 ] && $(MAKE) --no-print-directory chart-check-only; chart=$$?; \
+	[ $$tests -eq 0 ] && [ $$chart -eq 0 ]
 
 compose-check:
 	./scripts/check-compose.sh
@@ -53,7 +63,12 @@ compose-check:
 ## each of its ci/ value sets, validate every manifest (Kubernetes' schemas,
 ## the CRDs in third_party/) and what the chart promises, and check that bad
 ## values fail (about 10 s; no cluster needed)
-chart-check: test-deps
+chart-check: chart-deps chart-check-only
+
+chart-deps:
+	@./scripts/install-deps.sh chart
+
+chart-check-only:
 	./scripts/check-chart.sh
 
 ## test-api: fuzz the HTTP API with schemathesis against its OpenAPI document

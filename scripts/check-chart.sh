@@ -12,7 +12,7 @@
 #      assertions reject manifests that break their promises
 #      (deploy/helm/checks/): none of the above can pass vacuously.
 # Needs bin/tools/helm and the venv .venv/chart, which
-# `./scripts/install-deps.sh test` installs; installs nothing itself.
+# `./scripts/install-deps.sh chart` installs; installs nothing itself.
 #
 #   scripts/check-chart.sh        from any directory
 set -euo pipefail
@@ -32,7 +32,7 @@ crds=(third_party/keda/keda.sh_scaledobjects.yaml
   third_party/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml)
 
 if [ ! -x "$helm" ] || [ ! -x "$venv/bin/kubernetes-validate" ]; then
-  echo "check-chart: $helm or $venv is missing: run ./scripts/install-deps.sh test" >&2
+  echo "check-chart: $helm or $venv is missing: run ./scripts/install-deps.sh chart" >&2
   exit 1
 fi
 out=$(mktemp -d)

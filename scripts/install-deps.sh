@@ -7,8 +7,9 @@
 # browser tests) with the argument `test`, schemathesis (the API's fuzzer,
 # `make test-api`) with the argument `api`, the Judge0 Python SDK (the system
 # suite's Judge0 tests) with the argument `test`, Helm and kubernetes-validate
-# (to check the Helm chart, `make chart-check`) with the argument `test`, and
-# the Go modules.
+# (to check the Helm chart, `make chart-check`) with the argument `chart`, and
+# the Go modules. (`make test` runs `install-deps.sh chart` in the background,
+# at low priority, while the tests run: Helm takes minutes to build.)
 # Idempotent: a second run installs nothing.
 set -euo pipefail
 
@@ -67,7 +68,7 @@ docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2
 if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi
-if [ "${1:-}" = test ] || [ "${1:-}" = api ]; then
+if [ "${1:-}" = test ] || [ "${1:-}" = api ] || [ "${1:-}" = chart ]; then
   # Debian's python3 makes venvs only with python3-venv (ensurepip).
   /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 fi
@@ -114,13 +115,13 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 go mod download
 
-if [ "${1:-}" = test ] &&
+if [ "${1:-}" = chart ] &&
   ! go version -m "$helm_bin" 2>/dev/null | grep -qE "^[[:space:]]+mod[[:space:]]+helm.sh/helm/v4[[:space:]]+$helm_version([[:space:]]|\$)"; then
   echo "install-deps: building helm $helm_version into ${helm_bin#"$root"/} (a few minutes)"
   GOBIN=$(dirname "$helm_bin") go install "helm.sh/helm/v4/cmd/helm@$helm_version"
 fi
 
-if [ "${1:-}" = test ] &&
+if [ "${1:-}" = chart ] &&
   [ "$("$chart_venv/bin/python" -c 'from importlib.metadata import version as v; print(v("kubernetes-validate"), v("jsonschema"), v("PyYAML"))' 2>/dev/null)" != \
     "$kubernetes_validate_version $jsonschema_version $pyyaml_version" ]; then
   echo "install-deps: installing kubernetes-validate $kubernetes_validate_version, jsonschema $jsonschema_version and PyYAML $pyyaml_version into ${chart_venv#"$root"/}"
