@@ -2,6 +2,8 @@
 #
 #   docker build -t codementor .
 #   docker run --rm codementor              # prints the roles
+#   podman build --pull=never -t codementor .   # with a local debian:bookworm-slim
+#                                           # (scripts/test-containers.sh makes one)
 #
 # docker-compose.yml runs it with Apache Kafka: see the comments there, above
 # all for the privileges the processor's sandbox needs. In short, the
@@ -11,7 +13,8 @@
 #                                          profile refuses them)
 #   --security-opt apparmor=unconfined    (docker-default denies mount)
 #   --security-opt systempaths=unconfined (Docker's masked and read-only /proc paths
-#                                          make the kernel refuse bwrap's new /proc)
+#                                          make the kernel refuse bwrap's new /proc;
+#                                          podman takes it too, as unmask=ALL)
 # and no added capability. Without a writable /sys/fs/cgroup (any container
 # that is not --privileged) the sandbox limits by rlimits only and says so in
 # its log. web and topics need no privilege and run as uid 10001.
@@ -21,7 +24,9 @@
 
 # Every stage starts from debian:bookworm-slim, and from nothing else: Docker
 # pulls it; where no registry is reachable, scripts/test-containers.sh makes
-# it locally (mmdebstrap) and tags it with the same name.
+# it locally (mmdebstrap) and tags it with the same name. Each apt-get install
+# cleans up after itself (apt-get clean: a base made without Docker's apt
+# configuration keeps the downloaded packages otherwise).
 #
 # go.mod says `go 1.26.8`. The build stage takes that Go toolchain from the Go
 # module proxy (the module golang.org/toolchain, what GOTOOLCHAIN=auto
@@ -39,7 +44,7 @@ FROM debian:bookworm-slim AS node
 RUN set -eux; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates nodejs npm; \
-    rm -rf /var/lib/apt/lists/*
+    apt-get clean; rm -rf /var/lib/apt/lists/*
 # Node's own CA list otherwise: this one also holds what the base image adds
 # to /usr/local/share/ca-certificates (an intercepting proxy's CA).
 ENV NODE_OPTIONS=--use-openssl-ca
@@ -67,7 +72,7 @@ ARG GO_SHA256
 RUN set -eux; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl unzip; \
-    rm -rf /var/lib/apt/lists/*; \
+    apt-get clean; rm -rf /var/lib/apt/lists/*; \
     zip=v0.0.1-go${GO_VERSION}.linux-amd64.zip; \
     curl -fsSL -o /tmp/go.zip "https://proxy.golang.org/golang.org/toolchain/@v/$zip"; \
     echo "${GO_SHA256}  /tmp/go.zip" | sha256sum -c -; \
@@ -125,7 +130,7 @@ RUN set -eux; \
         bubblewrap util-linux coreutils ca-certificates \
         python3 gcc g++ libc6-dev openjdk-17-jdk-headless nodejs \
         rustc kotlin mono-mcs mono-runtime ruby php-cli perl lua5.4 bash; \
-    rm -rf /var/lib/apt/lists/*; \
+    apt-get clean; rm -rf /var/lib/apt/lists/*; \
     bwrap --version; prlimit --version; python3 --version; gcc --version | head -n1; \
     javac -version; node --version; rustc --version; mono --version | head -n1; \
     ruby --version; php -n --version | head -n1; lua5.4 -v
