@@ -68,9 +68,9 @@ command -v podman >/dev/null || fail "podman is missing: scripts/install-deps.sh
 mkdir -p "$state/run" "$state/networks"
 # runc: crun refuses a hybrid cgroup layout (v1 controllers beside an empty
 # unified hierarchy). cgroupfs and a file for events: no systemd here. The
-# ulimits: podman's defaults take the host's, which are larger than runc
-# accepts in a container on such a machine. pull_policy: nothing is ever
-# pulled, every image is made here.
+# ulimits: fixed ones rather than the host's, which containers did not start
+# with on this kind of machine. pull_policy: nothing is ever pulled, every
+# image is made here.
 cat >"$state/containers.conf" <<EOF
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
@@ -137,7 +137,8 @@ finish() {
     print_logs >&2
   fi
   if [ "${CODEMENTOR_TEST_KEEP:-}" = 1 ] && [ "$rc" -eq 0 ]; then
-    say "the stack is still running (CODEMENTOR_TEST_KEEP=1): $compose_bin -p $project down -v"
+    say "the stack is still running (CODEMENTOR_TEST_KEEP=1); to stop it:"
+    echo "  CONTAINERS_CONF=$CONTAINERS_CONF CONTAINERS_STORAGE_CONF=$CONTAINERS_STORAGE_CONF $compose_bin -p $project down -v"
   else
     say "tearing down"
     down || rc=1
