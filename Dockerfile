@@ -2,6 +2,8 @@
 #
 #   docker build -t codementor .
 #   docker run --rm codementor              # prints the roles
+#   podman build --pull=never -t codementor .   # with a local debian:bookworm-slim
+#                                           # (scripts/test-containers.sh makes one)
 #
 # docker-compose.yml runs it with Apache Kafka: see the comments there, above
 # all for the privileges the processor's sandbox needs. In short, the
@@ -11,7 +13,8 @@
 #                                          profile refuses them)
 #   --security-opt apparmor=unconfined    (docker-default denies mount)
 #   --security-opt systempaths=unconfined (Docker's masked and read-only /proc paths
-#                                          make the kernel refuse bwrap's new /proc)
+#                                          make the kernel refuse bwrap's new /proc;
+#                                          podman takes it too, as unmask=ALL)
 # and no added capability. Without a writable /sys/fs/cgroup (any container
 # that is not --privileged) the sandbox limits by rlimits only and says so in
 # its log. web and topics need no privilege and run as uid 10001.
@@ -19,44 +22,76 @@
 # Nothing in this file uses BuildKit-only syntax, so the classic builder (what
 # docker-compose 1.29 uses by default) builds it as well as BuildKit.
 
-# go.mod says `go 1.26.8`. A container build has no use for GOTOOLCHAIN=auto
-# (downloading a newer toolchain at build time), so the build stage pins a Go
-# that satisfies go.mod; any 1.26.x >= 1.26.8 works (--build-arg GO_VERSION=...).
+# Every stage starts from debian:bookworm-slim, and from nothing else: Docker
+# pulls it; where no registry is reachable, scripts/test-containers.sh makes
+# it locally (mmdebstrap) and tags it with the same name. Each apt-get install
+# cleans up after itself (apt-get clean: a base made without Docker's apt
+# configuration keeps the downloaded packages otherwise).
+#
+# go.mod says `go 1.26.8`. The build stage takes that Go toolchain from the Go
+# module proxy (the module golang.org/toolchain, what GOTOOLCHAIN=auto
+# downloads), checked against a pinned SHA-256; any 1.26.x >= 1.26.8 works:
+#   --build-arg GO_VERSION=1.26.9 --build-arg GO_SHA256=<sha256 of its linux-amd64 zip>
+# GOPROXY (and GOFLAGS) pass through as build arguments, for a mirror.
 ARG GO_VERSION=1.26.8
+ARG GO_SHA256=30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7
 
 # ---------------------------------------------------------------------------
+# Node.js (Debian's 18, the runtime's too) and npm: TypeScript for the judge,
+# then the learner's page. A change to the page rebuilds from its npm ci on.
+# ---------------------------------------------------------------------------
+FROM debian:bookworm-slim AS node
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates nodejs npm; \
+    apt-get clean; rm -rf /var/lib/apt/lists/*
+# Node's own CA list otherwise: this one also holds what the base image adds
+# to /usr/local/share/ca-certificates (an intercepting proxy's CA).
+ENV NODE_OPTIONS=--use-openssl-ca
+# TypeScript (the typescript language): npm's typescript and node's
+# declarations, pinned as scripts/install-deps.sh pins them, installed into
+# /usr/local/lib/node_modules (npm's global prefix on Debian), copied as they
+# are into the runtime image (under /usr, which every box binds).
+RUN npm install -g --no-audit --no-fund --loglevel=error typescript@5.9.3 @types/node@20.19.43
 # The learner's page: npm packages from the lock file, bundled by esbuild
 # into web/ui/dist (what `make ui` does on a host).
-# ---------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS ui
 WORKDIR /ui
 COPY web/ui/package.json web/ui/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY web/ui/build.mjs ./
 COPY web/ui/src ./src
+COPY web/ui/public ./public
 RUN node build.mjs
-
-# ---------------------------------------------------------------------------
-# TypeScript for the judge (the typescript language): npm's typescript and
-# node's declarations, pinned as scripts/install-deps.sh pins them, copied
-# into the runtime image's /usr/local/lib/node_modules (under /usr, which
-# every box binds).
-# ---------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS typescript
-RUN npm install -g --no-audit --no-fund --loglevel=error typescript@5.9.3 @types/node@20.19.43
 
 # ---------------------------------------------------------------------------
 # Build stage: the codementor binary, and the Go toolchain the judge runs.
 # ---------------------------------------------------------------------------
-FROM golang:${GO_VERSION}-bookworm AS build
-ENV GOTOOLCHAIN=local CGO_ENABLED=0
+FROM debian:bookworm-slim AS build
+ARG GO_VERSION
+ARG GO_SHA256
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl unzip; \
+    apt-get clean; rm -rf /var/lib/apt/lists/*; \
+    zip=v0.0.1-go${GO_VERSION}.linux-amd64.zip; \
+    curl -fsSL -o /tmp/go.zip "https://proxy.golang.org/golang.org/toolchain/@v/$zip"; \
+    echo "${GO_SHA256}  /tmp/go.zip" | sha256sum -c -; \
+    unzip -q /tmp/go.zip -d /tmp/go; \
+    mv "/tmp/go/golang.org/toolchain@v0.0.1-go${GO_VERSION}.linux-amd64" /usr/local/go; \
+    rm -rf /tmp/go /tmp/go.zip; \
+    /usr/local/go/bin/go version
+ENV PATH=/usr/local/go/bin:$PATH GOTOOLCHAIN=local CGO_ENABLED=0
+ARG GOPROXY
+ARG GOFLAGS
 WORKDIR /src
-# Modules first, so that a source change does not download them again.
+# Modules first, so that a source change does not download them again (the
+# embedded broker's module is replaced by the patched copy in third_party).
 COPY go.mod go.sum ./
+COPY third_party/kfake/go.mod third_party/kfake/go.sum ./third_party/kfake/
 RUN go mod download
 COPY . .
 # The binary embeds the page (package web/ui).
-COPY --from=ui /ui/dist ./web/ui/dist
+COPY --from=node /ui/dist ./web/ui/dist
 # The sandbox's helper goes beside it: a small program of its own, the only
 # one of ours a box can read (it holds no question and no secret).
 RUN go build -trimpath -o /opt/codementor/bin/codementor ./cmd/codementor && \
@@ -95,14 +130,14 @@ RUN set -eux; \
         bubblewrap util-linux coreutils ca-certificates \
         python3 gcc g++ libc6-dev openjdk-17-jdk-headless nodejs \
         rustc kotlin mono-mcs mono-runtime ruby php-cli perl lua5.4 bash; \
-    rm -rf /var/lib/apt/lists/*; \
+    apt-get clean; rm -rf /var/lib/apt/lists/*; \
     bwrap --version; prlimit --version; python3 --version; gcc --version | head -n1; \
     javac -version; node --version; rustc --version; mono --version | head -n1; \
     ruby --version; php -n --version | head -n1; lua5.4 -v
 
 # TypeScript: tsc is found on PATH (sandbox/internal/toolchain, findTypeScript).
-COPY --from=typescript /usr/local/lib/node_modules/typescript /usr/local/lib/node_modules/typescript
-COPY --from=typescript /usr/local/lib/node_modules/@types /usr/local/lib/node_modules/@types
+COPY --from=node /usr/local/lib/node_modules/typescript /usr/local/lib/node_modules/typescript
+COPY --from=node /usr/local/lib/node_modules/@types /usr/local/lib/node_modules/@types
 RUN ln -s ../lib/node_modules/typescript/bin/tsc /usr/local/bin/tsc && tsc --version
 
 COPY --from=build /usr/local/go /usr/local/go

@@ -33,7 +33,7 @@ BROWSER_TESTS := CODEMENTOR_TEST_REQUIRE_BROWSER=1
 # SDK (install-deps.sh test puts it in .venv/judge0).
 JUDGE0_TESTS := CODEMENTOR_TEST_REQUIRE_JUDGE0_SDK=1
 
-.PHONY: run test test-api test-kafka-cluster-and-api test-deps compose-check chart-check chart-deps chart-check-only test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
+.PHONY: run test test-api test-containers test-kafka-cluster-and-api test-deps compose-check chart-check chart-deps chart-check-only test-embedded test-kafka test-kafka-cluster kafka-up kafka-down deps build ui screenshots vet clean
 
 ## run: install what is missing, build, and start everything on http://$(HTTP_ADDR)
 run: deps build
@@ -77,6 +77,14 @@ chart-check-only:
 test-api: build
 	@./scripts/install-deps.sh api
 	./scripts/schemathesis.sh
+
+## test-containers: build the images with podman (a local Debian base, the
+## Dockerfile, Kafka from make kafka-up's jars), run docker-compose.yml with
+## podman-compose (Kafka, topics, web, three processors), load it with
+## loadgen, kill a processor mid-load, check every verdict (scripts/test-containers.sh)
+test-containers: build
+	@./scripts/install-deps.sh containers
+	./scripts/test-containers.sh
 
 ## test-kafka-cluster-and-api: the broker failover test on a three-broker
 ## cluster, with the API fuzz beside it (CI runs it after `make test`)

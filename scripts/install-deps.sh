@@ -7,9 +7,11 @@
 # browser tests) with the argument `test`, schemathesis (the API's fuzzer,
 # `make test-api`) with the argument `api`, the Judge0 Python SDK (the system
 # suite's Judge0 tests) with the argument `test`, Helm and kubernetes-validate
-# (to check the Helm chart, `make chart-check`) with the argument `chart`, and
-# the Go modules. (`make test` runs `install-deps.sh chart` in the background,
-# at low priority, while the tests run: Helm takes minutes to build.)
+# (to check the Helm chart, `make chart-check`) with the argument `chart`,
+# podman and its tools with podman-compose (the container test,
+# `make test-containers`) with the argument `containers`, and the Go modules.
+# (`make test` runs `install-deps.sh chart` in the background, at low
+# priority, while the tests run: Helm takes minutes to build.)
 # Idempotent: a second run installs nothing.
 set -euo pipefail
 
@@ -37,6 +39,10 @@ chart_venv=$root/.venv/chart
 # with node's declarations: the sandbox finds tsc on PATH and the @types
 # directory beside it (sandbox/internal/toolchain, findTypeScript).
 typescript_version=5.9.3
+# podman-compose, from PyPI, pinned, in a venv of its own: the container test
+# (scripts/test-containers.sh) runs docker-compose.yml with it.
+podman_compose_version=1.6.0
+podman_compose_venv=$root/.venv/podman-compose
 types_node_version=20.19.43
 
 missing=()
@@ -68,7 +74,15 @@ docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2
 if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi
-if [ "${1:-}" = test ] || [ "${1:-}" = api ] || [ "${1:-}" = chart ]; then
+# The container test: rootful podman with runc, netavark and aardvark-dns
+# (the compose network's names), the overlay storage's and the network's
+# tools, and mmdebstrap (the base image, made locally).
+if [ "${1:-}" = containers ]; then
+  for p in podman buildah runc netavark aardvark-dns fuse-overlayfs slirp4netns uidmap mmdebstrap iptables; do
+    dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+fi
+if [ "${1:-}" = test ] || [ "${1:-}" = api ] || [ "${1:-}" = containers ] || [ "${1:-}" = chart ]; then
   # Debian's python3 makes venvs only with python3-venv (ensurepip).
   /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 fi
@@ -100,6 +114,13 @@ if [ "${1:-}" = api ] &&
   echo "install-deps: installing schemathesis $schemathesis_version into ${schemathesis_venv#"$root"/}"
   /usr/bin/python3 -m venv "$schemathesis_venv"
   "$schemathesis_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+
+if [ "${1:-}" = containers ] &&
+  [ "$("$podman_compose_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("podman-compose"))' 2>/dev/null)" != "$podman_compose_version" ]; then
+  echo "install-deps: installing podman-compose $podman_compose_version into ${podman_compose_venv#"$root"/}"
+  /usr/bin/python3 -m venv "$podman_compose_venv"
+  "$podman_compose_venv/bin/pip" install --quiet --disable-pip-version-check "podman-compose==$podman_compose_version"
 fi
 
 if [ "${1:-}" = test ] &&

@@ -13,6 +13,8 @@
 #   scripts/kafka.sh broker-kill N   SIGKILL broker N (1..KAFKA_NODES) and wait until it is gone
 #   scripts/kafka.sh broker-start N  start broker N again on its data, wait until it answers on its port
 #   scripts/kafka.sh leader TOPIC    print the node id of the broker leading the most partitions of TOPIC
+#   scripts/kafka.sh fetch           only fetch the jars into .kafka/libs (once): the container image's
+#                                    (scripts/test-containers.sh)
 #
 # Settings (environment):
 #   KAFKA_NODES  how many brokers `up` and `run` start (default 1; `make kafka-up KAFKA_BROKERS=3`
@@ -527,8 +529,12 @@ run) run "$@" ;;
 broker-kill) broker_kill "$@" ;;
 broker-start) broker_start "$@" ;;
 leader) leader "$@" ;;
+fetch)
+  command -v mvn >/dev/null || fail "mvn is required to fetch the broker jars"
+  fetch
+  ;;
 *)
-  echo "usage: scripts/kafka.sh up|down|status|run CMD...|broker-kill N|broker-start N|leader TOPIC" >&2
+  echo "usage: scripts/kafka.sh up|down|status|run CMD...|broker-kill N|broker-start N|leader TOPIC|fetch" >&2
   exit 2
   ;;
 esac
