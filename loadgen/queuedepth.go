@@ -1,7 +1,6 @@
 package loadgen
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -9,9 +8,11 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // The gauge --record-queue scrapes: the depth of the judging share group's
@@ -145,64 +146,26 @@ func (q *queueRecorder) scrape(ctx context.Context) (float64, error) {
 }
 
 // parseQueueDepth finds codementor_queue_depth{group="<group>"} in a
-// Prometheus text exposition and returns its value.
+// Prometheus text exposition (read by Prometheus' own parser) and returns
+// its value.
 func parseQueueDepth(r io.Reader, group string) (float64, bool, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		rest, ok := strings.CutPrefix(line, queueMetric+"{")
-		if !ok {
-			continue
-		}
-		labels, value, ok := cutLabels(rest)
-		if !ok || labels["group"] != group {
-			continue
-		}
-		fields := strings.Fields(value) // the value, then maybe a timestamp
-		if len(fields) == 0 {
-			return 0, false, fmt.Errorf("no value in %q", line)
-		}
-		v, err := strconv.ParseFloat(fields[0], 64)
-		if err != nil {
-			return 0, false, fmt.Errorf("the value of %q: %w", line, err)
-		}
-		return v, true, nil
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(r)
+	if err != nil {
+		return 0, false, err
 	}
-	return 0, false, sc.Err()
-}
-
-// cutLabels reads `a="x",b="y"} rest` (what follows a metric name's brace)
-// into its labels and what follows the closing brace.
-func cutLabels(s string) (map[string]string, string, bool) {
-	labels := map[string]string{}
-	for {
-		s = strings.TrimLeft(s, " ,")
-		if rest, ok := strings.CutPrefix(s, "}"); ok {
-			return labels, rest, true
-		}
-		name, rest, ok := strings.Cut(s, "=\"")
-		if !ok {
-			return nil, "", false
-		}
-		var v strings.Builder
-		i := 0
-		for ; i < len(rest) && rest[i] != '"'; i++ {
-			if rest[i] == '\\' && i+1 < len(rest) {
-				i++
-				if rest[i] == 'n' {
-					v.WriteByte('\n')
-					continue
-				}
+	for _, m := range families[queueMetric].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() != "group" || l.GetValue() != group {
+				continue
 			}
-			v.WriteByte(rest[i])
+			if g := m.GetGauge(); g != nil {
+				return g.GetValue(), true, nil
+			}
+			return m.GetUntyped().GetValue(), true, nil // no # TYPE line
 		}
-		if i == len(rest) {
-			return nil, "", false
-		}
-		labels[strings.TrimSpace(name)] = v.String()
-		s = rest[i+1:]
 	}
+	return 0, false, nil
 }
 
 // WriteQueueCSV writes the recorded depth of the judging queue as CSV:
