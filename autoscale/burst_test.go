@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"testing"
 	"time"
 )
@@ -61,7 +62,6 @@ func TestRecordedBurst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	series := rec.Series()
 	m := burstModel(t, rec)
 	// Long enough for the way back to minReplicas: the window after the
 	// last high recommendation, then the halvings (12, 6, 3, 2).
@@ -122,11 +122,8 @@ func TestRecordedBurst(t *testing.T) {
 
 	// The recorded depth as it was, then an empty queue, straight to the
 	// rule: what it makes of the demand on a fixed capacity.
-	openSeries := append([]Sample(nil), series...)
-	for s := 1; s <= int(tail/time.Second); s++ {
-		openSeries = append(openSeries, Sample{At: series[len(series)-1].At + float64(s), Depth: 0})
-	}
-	openSteps := Simulate(rule, openSeries, rule.MinReplicas)
+	openDepth := append(slices.Clone(rec.Depth), make([]float64, int(tail/time.Second))...)
+	openSteps := Simulate(rule, openDepth, rule.MinReplicas)
 
 	t.Run("open loop", func(t *testing.T) {
 		steps := openSteps
@@ -146,8 +143,8 @@ func TestRecordedBurst(t *testing.T) {
 				t.Errorf("at %v s: depth %v on %d replicas, and no scale-up", s.At, s.Depth, steps[i-1].Replicas)
 			}
 		}
-		if want := min(rule.MaxReplicas, int(math.Ceil(maxDepth(series)/rule.QueueDepthPerReplica))); peak != want {
-			t.Errorf("peak %d replicas, want %d for a recorded peak of %.0f", peak, want, maxDepth(series))
+		if want := min(rule.MaxReplicas, int(math.Ceil(slices.Max(rec.Depth)/rule.QueueDepthPerReplica))); peak != want {
+			t.Errorf("peak %d replicas, want %d for a recorded peak of %.0f", peak, want, slices.Max(rec.Depth))
 		}
 		if end := steps[len(steps)-1]; end.Replicas != rule.MinReplicas {
 			t.Errorf("at the end (%v s) %d replicas, want %d", end.At, end.Replicas, rule.MinReplicas)
@@ -290,14 +287,6 @@ func checkScaling(t *testing.T, rule Rule, m Model, steps []QueueStep) {
 			t.Errorf("at %d s below the %d of the last scale-up at %d s", i, steps[lastUp].Replicas, lastUp)
 		}
 	}
-}
-
-func maxDepth(series []Sample) float64 {
-	m := 0.0
-	for _, s := range series {
-		m = max(m, s.Depth)
-	}
-	return m
 }
 
 // timeline is the replicas' changes: "2 at 0 s, 6 at 15 s, ...".

@@ -296,15 +296,15 @@ func TestKEDAPolls(t *testing.T) {
 func TestSimulateOpenLoop(t *testing.T) {
 	// A burst of 200 for a minute, then nothing: the recorded depth as
 	// it was, whatever the replicas.
-	var series []Sample
+	var depth []float64
 	for s := 0; s <= 600; s++ {
 		d := 0.0
 		if s >= 10 && s < 70 {
 			d = 200
 		}
-		series = append(series, Sample{At: float64(s), Depth: d})
+		depth = append(depth, d)
 	}
-	steps := Simulate(testRule(t), series, 2)
+	steps := Simulate(testRule(t), depth, 2)
 	if len(steps) != 41 {
 		t.Fatalf("%d steps, want one per 15 s from 0 to 600", len(steps))
 	}

@@ -33,12 +33,12 @@ type PlotInfo struct {
 // the right axis, and, if open is not empty, the replicas Simulate gave
 // for the recorded depth itself (open loop).
 func WritePlot(w io.Writer, rule Rule, m Model, steps []QueueStep, open []Step, info PlotInfo) error {
-	peakDepth, peakReplicas, peakOpen, recEnd := 0.0, 0, 0, 0.0
+	peakRec, peakSim, peakReplicas, peakOpen, recEnd := 0.0, 0.0, 0, 0, 0.0
 	for _, s := range open {
 		peakOpen = max(peakOpen, s.Replicas)
 	}
 	for _, s := range steps {
-		peakDepth = max(peakDepth, s.Recorded, s.Depth)
+		peakRec, peakSim = max(peakRec, s.Recorded), max(peakSim, s.Depth)
 		peakReplicas = max(peakReplicas, s.Replicas)
 		if s.Recorded > 0 || s.Arrivals > 0 {
 			recEnd = s.At
@@ -50,7 +50,7 @@ func WritePlot(w io.Writer, rule Rule, m Model, steps []QueueStep, open []Step, 
 	}
 	xAxis := svgplot.NewAxis(end, fmt.Sprintf("seconds since the start of the burst (simulated: %.2f jobs/s a replica, start-up %s, Prometheus scrape every %s)",
 		m.JobsPerReplicaSecond, fmtDur(m.StartupDelay.Seconds()), fmtDur(m.ScrapeInterval.Seconds())))
-	yAxis := svgplot.NewAxis(max(peakDepth, rule.QueueDepthPerReplica*float64(rule.MinReplicas)), "jobs in the judging queue (waiting or held)")
+	yAxis := svgplot.NewAxis(max(peakRec, peakSim, rule.QueueDepthPerReplica*float64(rule.MinReplicas)), "jobs in the judging queue (waiting or held)")
 	rAxis := svgplot.NewAxis(float64(rule.MaxReplicas), "processor replicas")
 	rAxis.Step = max(rAxis.Step, 1)
 	rAxis.ID, rAxis.Color = "replicas-ticks", colorReplicas
@@ -110,14 +110,6 @@ func WritePlot(w io.Writer, rule Rule, m Model, steps []QueueStep, open []Step, 
 	rx, ry = stepLine(xs, reps)
 	p.Printf("<path id=\"replicas\" d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"/>\n", svgplot.StepPath(rx, ry, x(end)), colorReplicas)
 
-	peakSim := 0.0
-	for _, s := range steps {
-		peakSim = max(peakSim, s.Depth)
-	}
-	peakRec := 0.0
-	for _, s := range steps {
-		peakRec = max(peakRec, s.Recorded)
-	}
 	lg := p.Legend()
 	lg.Item(svgplot.Line(colorRecorded, ""), fmt.Sprintf("recorded depth, %d %s (peak %.0f)", info.RecordedReplicas, plural(info.RecordedReplicas, "instance", "instances"), peakRec))
 	lg.Item(svgplot.Line(colorSimulated, ""), fmt.Sprintf("simulated depth with autoscaling (peak %.0f)", math.Ceil(peakSim)))

@@ -11,13 +11,6 @@ import (
 	"time"
 )
 
-// Sample is one value of the judging queue's depth, At seconds since the
-// start of a series.
-type Sample struct {
-	At    float64
-	Depth float64
-}
-
 // Recording is a burst recorded by `codementor loadgen --record-queue`,
 // one value a second from the start of the run: the queue's depth, and the
 // submissions the run had accepted and seen judged by then.
@@ -65,15 +58,6 @@ func ReadRecording(path string) (Recording, error) {
 	return Recording{Depth: perSecond(at, cols[0]), Accepted: perSecond(at, cols[1]), Judged: perSecond(at, cols[2])}, nil
 }
 
-// Series is the recorded depth as samples, one a second.
-func (r Recording) Series() []Sample {
-	out := make([]Sample, len(r.Depth))
-	for t, d := range r.Depth {
-		out[t] = Sample{At: float64(t), Depth: d}
-	}
-	return out
-}
-
 // Arrivals is the jobs that arrived in each second: the submissions
 // accepted in it. (Derived from the depth alone, as depth(t) - depth(t-1)
 // plus what was judged, they would miss the jobs judged within the second
@@ -112,17 +96,8 @@ func increments(counts []float64) []float64 {
 	return out
 }
 
-// PerSecond resamples a series to one value a second, as ReadRecording
-// does.
-func PerSecond(series []Sample) []float64 {
-	at := make([]float64, len(series))
-	v := make([]float64, len(series))
-	for i, s := range series {
-		at[i], v[i] = s.At, s.Depth
-	}
-	return perSecond(at, v)
-}
-
+// perSecond resamples a series at the times at to one value a second, as
+// ReadRecording says.
 func perSecond(at, values []float64) []float64 {
 	if len(at) == 0 {
 		return nil
@@ -147,14 +122,13 @@ type Step struct {
 	Decision         // what it computed, and the replicas after it
 }
 
-// Simulate feeds a series of the queue's depth to the rule, open loop: the
-// depth is what it was, whatever the replicas (the recording's demand on
-// its own fixed capacity). KEDA polls every PollingInterval and the HPA
-// syncs every SyncPeriod from the start (KEDA first when both fall on the
-// same second), each seeing the latest sample at or before it; start is
-// the replicas at the start. One Step per HPA sync.
-func Simulate(rule Rule, series []Sample, start int) []Step {
-	depth := PerSecond(series)
+// Simulate feeds the queue's depth, one value a second from the start
+// (Recording.Depth), to the rule, open loop: the depth is what it was,
+// whatever the replicas (the recording's demand on its own fixed capacity).
+// KEDA polls every PollingInterval and the HPA syncs every SyncPeriod from
+// the start (KEDA first when both fall on the same second); start is the
+// replicas at the start. One Step per HPA sync.
+func Simulate(rule Rule, depth []float64, start int) []Step {
 	c := NewController(rule, start, 0)
 	var steps []Step
 	for t := range len(depth) {
