@@ -34,7 +34,8 @@
 #   CODEMENTOR_TEST_RATE, CODEMENTOR_TEST_DURATION   loadgen's --rate and
 #                              --duration (default 2 per second for 60s: 120 submissions,
 #                              about what three processors judge on two cores)
-#   CODEMENTOR_TEST_KILL_AFTER seconds into the load when a processor is killed (default 20)
+#   CODEMENTOR_TEST_KILL_AFTER seconds into the load when a processor is killed (default:
+#                              a random moment from 2 to 40 s)
 #   CODEMENTOR_TEST_KEEP=1     leave the stack running (podman-compose down yourself)
 set -euo pipefail
 
@@ -45,7 +46,9 @@ project=codementor-ctest
 port=${CODEMENTOR_TEST_WEB_PORT:-18080}
 rate=${CODEMENTOR_TEST_RATE:-2}
 duration=${CODEMENTOR_TEST_DURATION:-60s}
-kill_after=${CODEMENTOR_TEST_KILL_AFTER:-20}
+# A fault comes at any moment: by default the kill falls anywhere from 2 to
+# 40 s into the load, on any of the processors (the log says which and when).
+kill_after=${CODEMENTOR_TEST_KILL_AFTER:-$((2 + RANDOM % 39))}
 processors=3
 compose_bin=$root/.venv/podman-compose/bin/podman-compose
 kafka_version=$(sed -n 's|.*<kafka.version>\(.*\)</kafka.version>.*|\1|p' scripts/kafka/pom.xml)
@@ -267,7 +270,7 @@ bin/codementor loadgen --url "http://127.0.0.1:$port" --rate "$rate" --duration 
   --learners 20 --mix python=3,c=1,javascript=1 --wrong-ratio 0.3 --timeout 3m --json "$report" &
 loadgen=$!
 sleep "$kill_after"
-victim=${procs[1]}
+victim=${procs[RANDOM % ${#procs[@]}]}
 victim_name=$(podman inspect -f '{{.Name}}' "$victim")
 killed_at=$(date +%s.%N)
 podman kill "$victim" >/dev/null
