@@ -106,10 +106,13 @@ test-kafka-cluster-and-api: test-deps ui build
 # that the small ones fill in at the end rather than leave the sandbox's
 # running alone (it did: 613 s, the system suite done at 491). The sandbox's
 # tests check that limits stop runs, not how fast, so the load beside them
-# does not fail them.
+# does not fail them. The system suite takes 500 s alone and 715 s beside
+# the others here; CI's machine once took longer than the 12 minutes it was
+# allowed (go test then panics): it has 20, a guard against a hang, not a
+# goal.
 LONGEST := ./systemtest/ ./sandbox/ ./questions/
 test-embedded: ui
-	$(BROWSER_TESTS) $(JUDGE0_TESTS) $(GO) test -race -count=1 -timeout 12m $(LONGEST) $$($(GO) list ./... | grep -v -e '/systemtest$$' -e '/sandbox$$' -e '/questions$$')
+	$(BROWSER_TESTS) $(JUDGE0_TESTS) $(GO) test -race -count=1 -timeout 20m $(LONGEST) $$($(GO) list ./... | grep -v -e '/systemtest$$' -e '/sandbox$$' -e '/questions$$')
 	# The patches of the embedded broker (third_party/kfake/README.md).
 	cd third_party/kfake && $(GO) test -race -count=1 -timeout 3m -run '^TestCodementor' .
 
