@@ -88,6 +88,8 @@ type Config struct {
 	// UnsafeNoSandbox runs learners' code without isolation where the
 	// machine cannot sandbox it: local development only.
 	UnsafeNoSandbox bool
+	// NoZygote starts every test's process afresh (sandbox.Config.NoZygote).
+	NoZygote bool
 	// Review configures the LLM review; its API key comes from
 	// OPENAI_API_KEY only, never a flag.
 	Review            review.Config
@@ -184,6 +186,7 @@ func ParseFlags(role string, args []string, getenv func(string) string, out io.W
 		str(&cfg.SandboxHelper, "sandbox-helper", "", "path of the sandbox's helper, the data-free program that runs as PID 1 of every box; empty: $CODEMENTOR_SANDBOX_INIT, or "+sandbox.HelperName+" beside this executable")
 		num(&cfg.SandboxUIDs.First, "sandbox-uid-first", sandbox.DefaultUIDs.First, "first host uid of the range boxes run as (one uid per running box; no account needed, nothing else may use them)")
 		num(&cfg.SandboxUIDs.Count, "sandbox-uids", sandbox.DefaultUIDs.Count, "how many uids the range has: at least the boxes running at once, on every process of this machine")
+		boolean(&cfg.NoZygote, "no-zygote", false, "start every test's interpreter afresh, rather than fork it from the zygote each box starts once (Python): slower, for comparison or should a zygote misbehave")
 		boolean(&cfg.UnsafeNoSandbox, "unsafe-no-sandbox", false, "where the machine cannot sandbox, run learners' code WITHOUT isolation: local development only, never with untrusted users")
 
 		rc := review.DefaultConfig()
@@ -318,7 +321,7 @@ func (cfg Config) LogValue() slog.Value {
 		slog.Int("replication", cfg.Replication), slog.Duration("stream_retention", cfg.StreamRetention),
 		slog.Bool("dev_auth", cfg.DevAuth), slog.String("jwt_secret", redact(cfg.JWTSecret)), slog.Duration("token_ttl", cfg.TokenTTL),
 		slog.Int("max_concurrent", cfg.MaxConcurrent), slog.Duration("preempt_after", cfg.PreemptAfter), slog.Int("max_in_flight", cfg.MaxInFlight), slog.Duration("stall_after", cfg.StallAfter), slog.String("sandbox_dir", cfg.SandboxDir), slog.String("sandbox_helper", cfg.SandboxHelper), slog.Any("sandbox_uids", cfg.SandboxUIDs),
-		slog.Bool("unsafe_no_sandbox", cfg.UnsafeNoSandbox), slog.Bool("seed_questions", cfg.SeedQuestions),
+		slog.Bool("unsafe_no_sandbox", cfg.UnsafeNoSandbox), slog.Bool("no_zygote", cfg.NoZygote), slog.Bool("seed_questions", cfg.SeedQuestions),
 		slog.String("openai_api_key", redact(cfg.Review.APIKey)), slog.String("review_base_url", cfg.Review.BaseURL),
 		slog.String("review_model", cfg.Review.Model), slog.String("review_language", cfg.Review.AnswerLanguage),
 		slog.Duration("review_timeout", cfg.Review.Timeout), slog.Int("review_concurrency", cfg.ReviewConcurrency),

@@ -124,7 +124,7 @@ func (a *App) addProcessors(ctx context.Context, kc kafka.Config, slot, clientID
 		return err
 	}
 
-	sb, err := sandbox.New(ctx, sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, UIDs: a.cfg.SandboxUIDs, Unsafe: a.cfg.UnsafeNoSandbox}, log.With("component", "sandbox"))
+	sb, err := sandbox.New(ctx, sandbox.Config{WorkDir: a.cfg.SandboxDir, Helper: a.cfg.SandboxHelper, UIDs: a.cfg.SandboxUIDs, Unsafe: a.cfg.UnsafeNoSandbox, NoZygote: a.cfg.NoZygote}, log.With("component", "sandbox"))
 	if err != nil {
 		// Without a sandbox no code runs: submissions wait in Kafka and
 		// /readyz says why.

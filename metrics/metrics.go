@@ -58,6 +58,14 @@ var (
 		Name: "codementor_sandbox_runs_in_flight",
 		Help: "Learners' programs running in a sandbox (compiles and tests) at the moment.",
 	})
+	// SandboxStarts counts test runs by how their process started:
+	// "forked" from the box's zygote, "fresh" (a language without one, or
+	// --no-zygote), or "fallback": started afresh because the zygote could
+	// not fork it (the log says why).
+	SandboxStarts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "codementor_sandbox_run_starts_total",
+		Help: "Test runs by how their process started: forked from the box's zygote (Python), fresh, or fallback (fresh because the zygote could not fork it).",
+	}, []string{"start"})
 	// SSEClients is the number of open SSE streams.
 	SSEClients = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "codementor_sse_clients",
@@ -128,7 +136,7 @@ var (
 )
 
 func init() {
-	registry.MustRegister(TestDataLookups, TestDataReadBytes, TestDataFetchSeconds, TestDataCacheBytes, Verdicts, Reviews, StageSeconds, IntakeSeconds, SandboxRuns, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Callbacks, Requeued, queues, lag,
+	registry.MustRegister(TestDataLookups, TestDataReadBytes, TestDataFetchSeconds, TestDataCacheBytes, Verdicts, Reviews, StageSeconds, IntakeSeconds, SandboxRuns, SandboxStarts, SSEClients, DeadLetters, QueueHeld, QueuePoisoned, QueueDeferred, QueueYielded, Nudges, Callbacks, Requeued, queues, lag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 

@@ -28,16 +28,21 @@ type sandboxMode struct {
 	// cgroups says the mode has them: a mode with cgroups is skipped on a
 	// machine without.
 	cgroups bool
-	once    sync.Once
-	s       *Sandbox
-	err     error
-	logs    lockedBuffer // what New logged
+	// zygoteOnly says the mode differs from the first for the languages
+	// with a zygote only (Config.NoZygote): the suite runs those.
+	zygoteOnly bool
+	once       sync.Once
+	s          *Sandbox
+	err        error
+	logs       lockedBuffer // what New logged
 }
 
 // sandboxModes are the modes the suite runs in. Without bwrap the machine
 // runs no sandbox at all (CODEMENTOR_SKIP_SANDBOX=1 skips them all).
 var sandboxModes = []*sandboxMode{
 	{name: "bwrap+cgroups", cgroups: true},
+	// Every run started afresh, as before the zygotes.
+	{name: "bwrap+cgroups+fresh", cfg: Config{NoZygote: true, WarmBoxes: -1}, cgroups: true, zygoteOnly: true},
 	{name: "bwrap", cfg: Config{DisableCgroups: true, WarmBoxes: -1}},
 	// Unsafe, as on a machine without bwrap, or where it fails.
 	{name: "unsafe+cgroups", cfg: Config{Bwrap: "/nonexistent/bwrap", Unsafe: true}, cgroups: true},
@@ -72,6 +77,27 @@ func (m *sandboxMode) sandbox(t testing.TB) *Sandbox {
 	return m.s
 }
 
+// languages returns the languages the suite runs in the mode.
+func (m *sandboxMode) languages(s *Sandbox) []string {
+	var out []string
+	for _, lang := range s.Languages() {
+		if !m.zygoteOnly || toolchain.Lookup(lang).Zygote != nil {
+			out = append(out, lang)
+		}
+	}
+	return out
+}
+
+// freshMode is the mode whose runs all start afresh.
+func freshMode() *sandboxMode {
+	for _, m := range sandboxModes {
+		if m.zygoteOnly {
+			return m
+		}
+	}
+	panic("no mode without zygotes")
+}
+
 // closeModes closes the Sandboxes the modes made.
 func closeModes() {
 	for _, m := range sandboxModes {
@@ -83,7 +109,7 @@ func closeModes() {
 
 func TestBehaviour(t *testing.T) {
 	for _, m := range sandboxModes {
-		t.Run(m.name, func(t *testing.T) { runBehaviourSuite(t, m.sandbox, m == sandboxModes[0]) })
+		t.Run(m.name, func(t *testing.T) { runBehaviourSuite(t, m) })
 	}
 }
 
@@ -104,10 +130,10 @@ var smokeCases = map[string]bool{"sum": true, "busy loop": true, "memory hog": t
 // errors and the drivers, in each language the sandbox offers that the
 // case has code for, in parallel. Beyond the first mode (first false), the
 // slow compilers' languages run their smoke cases only.
-func runBehaviourSuite(t *testing.T, newSandbox func(testing.TB) *Sandbox, first bool) {
-	s := newSandbox(t)
+func runBehaviourSuite(t *testing.T, m *sandboxMode) {
+	s, first := m.sandbox(t), m == sandboxModes[0]
 	for _, c := range behaviours {
-		for _, lang := range s.Languages() {
+		for _, lang := range m.languages(s) {
 			code, ok := c.code[lang]
 			if !ok || (!first && slowCompilers[lang] && !smokeCases[c.name]) {
 				continue
@@ -121,7 +147,7 @@ func runBehaviourSuite(t *testing.T, newSandbox func(testing.TB) *Sandbox, first
 			})
 		}
 	}
-	for _, lang := range s.Languages() {
+	for _, lang := range m.languages(s) {
 		if !first && slowCompilers[lang] {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,8 +54,14 @@ func benchInput(i int) ([]byte, string) {
 	return []byte(fmt.Sprintf("%d %d\n", i, 1000*i)), strconv.Itoa(1001*i) + "\n"
 }
 
+// For the languages with a zygote (Python), each iteration also runs the
+// submission with every run started afresh (Config.NoZygote, the sandbox
+// before the zygotes), and the CPU each side took (the whole machine's,
+// from /proc/stat: the service, bubblewrap, the helper, the zygote and the
+// programs alike) is reported too.
 func BenchmarkSubmission(b *testing.B) {
 	s := sandbox(b)
+	fresh := freshMode().sandbox(b)
 	for _, l := range toolchain.Languages() {
 		code, ok := benchPrograms[l.ID]
 		if !ok || s.toolchains[l.ID] == nil {
@@ -62,20 +69,58 @@ func BenchmarkSubmission(b *testing.B) {
 		}
 		<-s.toolchains[l.ID].Prepared()
 		b.Run(l.ID, func(b *testing.B) {
-			var bare, boxed time.Duration
+			var bare, boxed, afresh, bareCPU, boxedCPU, afreshCPU time.Duration
 			for b.Loop() {
-				start := time.Now()
+				start, cpu0 := time.Now(), machineCPU(b)
 				submitBare(b, s.toolchains[l.ID], code)
-				mid := time.Now()
+				mid, cpu1 := time.Now(), machineCPU(b)
 				submitSandboxed(b, s, l.ID, code)
-				bare, boxed = bare+mid.Sub(start), boxed+time.Since(mid)
+				end, cpu2 := time.Now(), machineCPU(b)
+				bare, boxed = bare+mid.Sub(start), boxed+end.Sub(mid)
+				bareCPU, boxedCPU = bareCPU+cpu1-cpu0, boxedCPU+cpu2-cpu1
+				if l.Zygote != nil {
+					submitSandboxed(b, fresh, l.ID, code)
+					afresh, afreshCPU = afresh+time.Since(end), afreshCPU+machineCPU(b)-cpu2
+				}
 			}
 			n := float64(b.N)
-			b.ReportMetric(float64(bare.Milliseconds())/n, "bare-ms/op")
-			b.ReportMetric(float64(boxed.Milliseconds())/n, "sandboxed-ms/op")
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / n }
+			b.ReportMetric(ms(bare), "bare-ms/op")
+			b.ReportMetric(ms(boxed), "sandboxed-ms/op")
 			b.ReportMetric(float64(boxed)/float64(bare), "ratio")
+			b.ReportMetric(ms(bareCPU), "bare-cpu-ms/op")
+			b.ReportMetric(ms(boxedCPU), "sandboxed-cpu-ms/op")
+			b.ReportMetric(float64(boxedCPU)/float64(bareCPU), "cpu-ratio")
+			if l.Zygote != nil {
+				b.ReportMetric(ms(afresh), "fresh-ms/op")
+				b.ReportMetric(ms(afreshCPU), "fresh-cpu-ms/op")
+			}
 		})
 	}
+}
+
+// machineCPU returns the CPU time the machine has spent so far, all CPUs
+// together, idle and I/O wait excepted (/proc/stat: user, nice, system,
+// irq, softirq, steal; in USER_HZ ticks).
+func machineCPU(b testing.TB) time.Duration {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		b.Fatalf("/proc/stat: %q", line)
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		n, err := strconv.ParseInt(f[i], 10, 64)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / 100
 }
 
 func submitSandboxed(b *testing.B, s *Sandbox, lang, code string) {
@@ -154,5 +199,70 @@ func submitBare(b *testing.B, tc *toolchain.Toolchain, code string) {
 		if err != nil || string(out) != want {
 			b.Fatalf("%v: %q %v", argv, out, err)
 		}
+	}
+}
+
+// humanEvalStyle is a HumanEval-style submission: a function and its
+// check, one test, no input.
+const humanEvalStyle = `from typing import List
+
+
+def has_close_elements(numbers: List[float], threshold: float) -> bool:
+    for idx, elem in enumerate(numbers):
+        for idx2, elem2 in enumerate(numbers):
+            if idx != idx2 and abs(elem - elem2) < threshold:
+                return True
+    return False
+
+
+def check(candidate):
+    assert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True
+    assert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.05) == False
+    assert candidate([1.0, 2.0, 5.9, 4.0, 5.0], 0.95) == True
+    assert candidate([1.0, 2.0, 5.9, 4.0, 5.0], 0.8) == False
+    assert candidate([1.0, 2.0, 3.0, 4.0, 5.0, 2.0], 0.1) == True
+    assert candidate([1.1, 2.2, 3.1, 4.1, 5.1], 1.0) == True
+    assert candidate([1.1, 2.2, 3.1, 4.1, 5.1], 0.5) == False
+
+
+check(has_close_elements)
+print("ok")
+`
+
+// BenchmarkOneTestPython judges HumanEval-style Python submissions (compile,
+// that is the syntax check, then one run) on every CPU at once, with the
+// zygote and with every run started afresh: submissions per second, and
+// per core.
+//
+//	go test -run '^$' -bench OneTestPython -benchtime 200x ./sandbox/
+func BenchmarkOneTestPython(b *testing.B) {
+	for _, m := range []struct {
+		name string
+		s    *Sandbox
+	}{{"zygote", sandbox(b)}, {"fresh", freshMode().sandbox(b)}} {
+		b.Run(m.name, func(b *testing.B) {
+			b.SetParallelism(1) // GOMAXPROCS workers: one per core
+			start, cpu0 := time.Now(), machineCPU(b)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					p, err := m.s.Compile(context.Background(), Source{Language: "python", Code: humanEvalStyle})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					e, err := p.Run(context.Background(), nil, Limits{})
+					p.Close()
+					if err != nil || string(e.Stdout) != "ok\n" {
+						b.Errorf("Run: %v %s", err, describe(e))
+						return
+					}
+				}
+			})
+			elapsed, cpu := time.Since(start), machineCPU(b)-cpu0
+			perSecond := float64(b.N) / elapsed.Seconds()
+			b.ReportMetric(perSecond, "judged/s")
+			b.ReportMetric(perSecond/float64(runtime.GOMAXPROCS(0)), "judged/s/core")
+			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
 	}
 }

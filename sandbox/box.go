@@ -41,6 +41,9 @@ const (
 	// it was told to kill, to die once killed; and for the output pipes to
 	// reach their end.
 	helperGrace = 5 * time.Second
+	// zygoteStartTimeout bounds a zygote's start, the helper's own bound
+	// and then some.
+	zygoteStartTimeout = 25 * time.Second
 )
 
 // boxConfig says what a box binds.
@@ -88,6 +91,10 @@ type box struct {
 	// directory. Both nil and "" in a sandbox.
 	paths    *strings.Replacer
 	dir, tmp string
+	// zygote is the key (see zygoteKey) of the zygote the helper runs for
+	// the box's runs, "" for none; zygoteFailed, of the one that did not
+	// start (not asked for again).
+	zygote, zygoteFailed string
 }
 
 // bwrapArgs returns bwrap's arguments for a box.

@@ -86,7 +86,8 @@
 //	service (root)
 //	└─ bwrap                                  started as a host uid of the box's own (60000-60999)
 //	   └─ /sandbox-init serve  PID 1          the helper, cmd/sandbox-init
-//	      └─ program   one at a time, started per request, all killed after it
+//	      ├─ program   one at a time, started per request, all killed after it
+//	      └─ zygote    Python: started once, forks the programs (see Zygotes)
 //
 // A box (a bwrap and its helper) serves one Program for its whole life: the
 // Program's runs (tests) are requests to the helper over a control socket,
@@ -175,6 +176,50 @@
 //     process, object or key of the tests before it;
 //   - exits when the service closes the socket, or after 10 minutes without
 //     a request; the kernel tears the PID namespace down with it.
+//
+// # Zygotes
+//
+// Most of a Python test's time is the interpreter's start. So a Python
+// Program's box starts, once, a zygote: the interpreter with the run's
+// options running the zygote's own program (toolchain/zygote_python.py, data
+// free, passed with -c), which loads nothing of the learner's code. The
+// warm pool starts it with the box, ahead of the submission. For each run
+// (the syntax check too) the helper passes the zygote the run's argv and
+// descriptors; the zygote forks, the child forks the run's process and
+// exits, so that the run's process is the helper's child, as a program the
+// helper starts is; the helper sets its rlimits and lets it go, and waits
+// for it, measures it, kills what it leaves and cleans the box exactly as
+// for a fresh start (boxinit/zygote.go). The forked process puts the
+// interpreter as `python3 <options> main.py args` would: sys.argv,
+// sys.orig_argv, sys.path, sys.modules, the path importer cache, __main__,
+// the signal mask, the descriptors (only 0, 1 and 2), and the top-level
+// handling of exceptions, SystemExit and KeyboardInterrupt (tracebacks
+// without the zygote's frame). At its end it does what the interpreter's
+// finalization does that a program can see (non-daemon threads joined,
+// atexit functions, sys.stdout and sys.stderr flushed, exit status 120 if
+// stdout cannot be, the program's modules cleared so that its objects are
+// finalized and its files flushed, its cycles collected), but not the
+// teardown of the zygote's own objects, which would copy every page of
+// them: gc.freeze keeps them out of the runs' collections too.
+//
+// The zygote is not dumpable (no ptrace, no /proc/<pid>/mem, fd or
+// environ for the runs, of the same uid), blocks every signal (those a run
+// sends stay pending, never delivered; fork clears the run's own), holds
+// nothing writable that a run shares (its memory is copied on write), and
+// the runs close its socket before the learner's code runs. What a run of
+// the same uid can still do to it (stop it, kill it, change its rlimits,
+// priority or CPUs) the helper finds after the run, and replaces the zygote
+// before it reports the run, so that the next run is forked from a pristine
+// one (and measured without the new zygote's start). A run the zygote
+// cannot fork (it did not start, or failed) starts afresh, and says why
+// (Execution.Fresh; the judge counts it in codementor_sandbox_run_starts_total
+// and logs it). Config.NoZygote (the processor's --no-zygote) starts every run
+// afresh. What a forked run sees that a fresh interpreter's does not: the
+// zygote's frame under its module's (sys._getframe), the zygote as one
+// more process of the box (and one process fewer under RLIMIT_NPROC),
+// gc.get_freeze_count() above 0, the same string hash seed in every run of
+// the submission, and objects still alive at exit not finalized unless the
+// program's modules held them (Python does not promise it).
 //
 // # Limits
 //

@@ -169,6 +169,13 @@ func (p *Program) compile(ctx context.Context, withDriver bool, opts []string, b
 	if err != nil {
 		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
 	}
+	if p.lang.CheckOnly {
+		// Forked by the zygote of the runs (started ahead with the
+		// sandbox, or for the check), with the runs' environment.
+		if z := p.s.zygoteJob(p.tc); z != nil {
+			j.zygote, j.env = z.zygote, z.env
+		}
+	}
 	var o *outcome
 	if p.lang.CheckOnly {
 		// A syntax check writes nothing: it runs in the program's own
@@ -424,6 +431,16 @@ func (p *Program) rlimits(lim Limits) boxinit.Rlimits {
 	}
 }
 
+// zygote returns the argv of the zygote that forks the program's runs of
+// command run (expanded, without arguments), nil if they start afresh
+// (Config.NoZygote, or a language without).
+func (p *Program) zygote(run []string) []string {
+	if p.s.cfg.NoZygote || p.lang.Zygote == nil {
+		return nil
+	}
+	return p.lang.Zygote(run)
+}
+
 // runCommand returns the program's argv, without its arguments, and extra
 // environment under lim.
 func (p *Program) runCommand(lim Limits) (argv, env []string, err error) {
@@ -464,6 +481,7 @@ func (p *Program) Run(ctx context.Context, stdin []byte, lim Limits) (Execution,
 		stdoutCap: lim.OutputBytes, stderrCap: stderrHead, stderrTail: stderrTail,
 		merge:          lim.MergeStderr,
 		killOnOverflow: true,
+		zygote:         p.zygote(argv),
 	})
 	if err != nil {
 		return Execution{}, fmt.Errorf("run %s program: %w", p.lang.ID, err)
@@ -482,6 +500,12 @@ func (p *Program) execution(o *outcome, lim Limits) Execution {
 	e := Execution{
 		Stdout:         o.stdout.bytes(),
 		OutputExceeded: o.outputExceeded,
+	}
+	if r := o.report; r != nil {
+		e.Forked, e.Fresh = r.Forked, r.Fresh
+		if r.ZygoteRenewed != "" {
+			p.s.log.Warn("sandbox: a run left the zygote unfit: a new one replaced it", "language", p.lang.ID, "why", r.ZygoteRenewed)
+		}
 	}
 	if o.stderr != nil { // nil: merged into stdout
 		e.Stderr = o.stderr.bytes()

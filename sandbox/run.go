@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,6 +60,9 @@ type job struct {
 	merge      bool // stderr joins stdout (compilers, Limits.MergeStderr)
 	// killOnOverflow kills the process when stdout goes over stdoutCap.
 	killOnOverflow bool
+	// zygote, if set, is the argv of the zygote that forks the program
+	// (see toolchain.Language.Zygote), inside the box.
+	zygote []string
 }
 
 // outcome is what the host saw of a job.
@@ -106,6 +110,13 @@ func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
 		return nil, err
 	}
 	defer f.close()
+	if j.zygote != nil {
+		// Before the run is measured: the zygote's start is not the
+		// program's.
+		if err := b.startZygote(ctx, j); err != nil {
+			return nil, err
+		}
+	}
 	req := b.request(j)
 	passed := []*os.File{f.stdin, f.outW, f.errW}
 	var mark cgroups.Mark
@@ -201,12 +212,23 @@ func (b *box) request(j *job) boxinit.Request {
 		req.Argv, req.Env = b.hostPaths(j.argv), b.hostPaths(j.env)
 		req.Dir, req.Tmp = b.dir, b.tmp
 	}
+	if z := b.zygoteArgv(j); z != nil && b.zygote == zygoteKey(z, req.Env) {
+		req.Zygote = z
+	}
 	req.Argv = append(req.Argv[:len(req.Argv):len(req.Argv)], j.args...)
 	rl := b.s.boxRlimits(j.rlim)
-	if b.cg != nil {
+	switch {
+	case b.cg != nil:
 		req.CPUUsage = true
 		req.Rlimits = &rl
-	} else {
+	case req.Zygote != nil:
+		// Forked from the zygote, whose resident size its ru_maxrss
+		// starts from, as a fresh interpreter's starts from its own:
+		// the helper sets its rlimits. (Should the zygote fail, it
+		// starts afresh from the helper, whose size it then starts
+		// from.)
+		req.Rlimits = &rl
+	default:
 		req.Shell = true
 		req.Argv = append(rlimitArgs(rl, b.s.prlimit), req.Argv...)
 	}
@@ -401,3 +423,64 @@ func sealedFile(name string, data []byte) (*os.File, error) {
 // errBoxLost is a box that died (or was found dead) before the program
 // started: the run can be tried again in another box.
 var errBoxLost = errors.New("the sandbox died")
+
+// zygoteArgv returns the argv of j's zygote (nil for none), with the
+// host's paths without a sandbox.
+func (b *box) zygoteArgv(j *job) []string {
+	if j.zygote == nil || b.paths == nil {
+		return j.zygote
+	}
+	return b.hostPaths(j.zygote)
+}
+
+// zygoteKey identifies a zygote by its argv and environment.
+func zygoteKey(argv, env []string) string {
+	return strings.Join(argv, "\x00") + "\x01" + strings.Join(env, "\x00")
+}
+
+// startZygote asks the helper to start the zygote of j's runs, unless it
+// runs or failed to start already. Its error is a fault of the box; a
+// zygote that did not start is not one: the runs start afresh, and say so.
+func (b *box) startZygote(ctx context.Context, j *job) error {
+	req := boxinit.Request{Op: "zygote", Argv: b.zygoteArgv(j), Env: j.env}
+	if b.paths != nil {
+		req.Env = b.hostPaths(j.env)
+		req.Dir, req.Tmp = b.dir, b.tmp
+	}
+	key := zygoteKey(req.Argv, req.Env)
+	if b.zygote == key || b.zygoteFailed == key {
+		return nil
+	}
+	b.nextID++
+	req.ID = b.nextID
+	if err := b.send(req); err != nil {
+		b.kill()
+		return fmt.Errorf("%w: send zygote request: %v", errBoxLost, err)
+	}
+	timer := time.NewTimer(zygoteStartTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case ev, ok := <-b.events:
+			switch {
+			case !ok:
+				b.broken.Store(true)
+				return fmt.Errorf("%w: %s", errBoxLost, b.diag.bytes())
+			case ev.ID != req.ID:
+			case ev.Error != "":
+				b.zygoteFailed = key
+				b.s.log.Warn("sandbox: the zygote did not start: runs start afresh", "argv0", req.Argv[0], "err", ev.Error)
+				return nil
+			default:
+				b.zygote = key
+				return nil
+			}
+		case <-timer.C:
+			b.kill()
+			return fmt.Errorf("%w: the zygote did not start within %v", errBoxLost, zygoteStartTimeout)
+		case <-ctx.Done():
+			b.kill()
+			return ctx.Err()
+		}
+	}
+}

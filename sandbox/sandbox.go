@@ -53,6 +53,11 @@ type Config struct {
 	// but seeing the host's files, processes and network. New logs it
 	// loudly. Without Unsafe, New fails with ErrUnavailable instead.
 	Unsafe bool
+	// NoZygote starts every run of a program afresh, as the other
+	// languages' are, rather than fork it from a zygote: a runtime started
+	// once per box (Python), which saves the interpreter's start-up per
+	// test (see boxinit/zygote.go).
+	NoZygote bool
 }
 
 // withDefaults returns c with its zero fields set to their defaults: Bwrap
@@ -178,6 +183,11 @@ type Execution struct {
 	// the memory limit (without cgroups most likely; see memoryExceeded).
 	MemoryExceeded bool
 	OutputExceeded bool
+	// Forked says a zygote forked the run rather than start it afresh
+	// (Config.NoZygote); Fresh says why a run the zygote was to fork was
+	// started afresh ("" if it was not).
+	Forked bool
+	Fresh  string
 }
 
 // Source is a submission to compile. Without a driver, Code is the whole

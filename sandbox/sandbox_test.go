@@ -399,6 +399,8 @@ int main(void){
 	},
 }
 
+// TestRunHostile runs the hostile programs, and those of the languages with
+// a zygote again with every run started afresh.
 func TestRunHostile(t *testing.T) {
 	sandbox(t)
 	for _, c := range hostileRuns {
@@ -412,6 +414,12 @@ func TestRunHostile(t *testing.T) {
 				t.Parallel()
 				runChecked(t, compile(t, lang, code), c.stdin, c.lim, c.check)
 			})
+			if l.Zygote != nil {
+				t.Run(lang+"/"+c.name+"/fresh", func(t *testing.T) {
+					t.Parallel()
+					runChecked(t, compileWith(t, freshMode().sandbox(t), Source{Language: lang, Code: code}), c.stdin, c.lim, c.check)
+				})
+			}
 		}
 	}
 }
@@ -425,10 +433,23 @@ func runFairly(t *testing.T, p *Program, stdin []byte, lim Limits) (Execution, t
 	for try := 1; ; try++ {
 		start := time.Now()
 		e, err := p.Run(context.Background(), stdin, lim)
+		checkStart(t, p, e, err)
 		if err != nil || !e.Starved || try == 3 {
 			return e, time.Since(start), err
 		}
 		t.Logf("starved (%s): run again", describe(e))
+	}
+}
+
+// checkStart checks that a run of p was forked by its zygote if it has one
+// (but the sandbox's runs all start afresh), and started afresh if not.
+func checkStart(t *testing.T, p *Program, e Execution, err error) {
+	t.Helper()
+	if err != nil {
+		return
+	}
+	if want := p.lang.Zygote != nil && !p.s.cfg.NoZygote; e.Forked != want || e.Fresh != "" {
+		t.Errorf("%s run: forked %v (%q), want %v", p.lang.ID, e.Forked, e.Fresh, want)
 	}
 }
 
@@ -641,11 +662,27 @@ func hostProcesses(t *testing.T, marker string) []string {
 		if len(cmdline) == 0 || string(argv0) == boxinit.Path || filepath.Base(string(argv0)) == "bwrap" {
 			continue // a zombie or a process exiting (sandboxes go away in the background)
 		}
+		if isZygote(cmdline) {
+			continue // lives as long as its box, like the helper
+		}
 		if marker == "" || bytes.Contains(cmdline, []byte(marker)) {
 			found = append(found, ent.Name()+":"+strings.ReplaceAll(string(cmdline), "\x00", " "))
 		}
 	}
 	return found
+}
+
+// isZygote reports whether a /proc/<pid>/cmdline is a zygote's.
+func isZygote(cmdline []byte) bool {
+	for _, l := range toolchain.Languages() {
+		if l.Zygote != nil {
+			z := l.Zygote([]string{"run", "main"})
+			if bytes.HasSuffix(bytes.TrimSuffix(cmdline, []byte{0}), []byte(z[len(z)-1])) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // boxUID reports whether a /proc/<pid>/status is of a box's uid.

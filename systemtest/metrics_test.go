@@ -69,6 +69,12 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s went from %v to %v", series, before[series], m[series])
 		}
 	}
+	// Python's tests are forked from the box's zygote: the a-plus-b's
+	// 11, and not one of them started afresh.
+	forked, fallback := `codementor_sandbox_run_starts_total{start="forked"}`, `codementor_sandbox_run_starts_total{start="fallback"}`
+	if m[forked] < before[forked]+11 || m[fallback] != before[fallback] {
+		t.Errorf("%s went from %v to %v, %s from %v to %v", forked, before[forked], m[forked], fallback, before[fallback], m[fallback])
+	}
 	if m["codementor_sse_clients"] < 1 {
 		t.Errorf("codementor_sse_clients = %v with a stream open", m["codementor_sse_clients"])
 	}

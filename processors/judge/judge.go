@@ -468,6 +468,20 @@ func runTest(ctx context.Context, prog Program, q *codementor.Question, i, outpu
 	return runStarved(ctx, prog, []byte(q.Tests[i].Input), Limits(q, i, outputLimit), log.With("test", i+1))
 }
 
+// countStart counts how a run's process started, and says why a run the
+// zygote was to fork started afresh.
+func countStart(e sandbox.Execution, log *slog.Logger) {
+	switch {
+	case e.Forked:
+		metrics.SandboxStarts.WithLabelValues("forked").Inc()
+	case e.Fresh != "":
+		metrics.SandboxStarts.WithLabelValues("fallback").Inc()
+		log.Warn("judge: the zygote could not fork a run: it started afresh", "why", e.Fresh)
+	default:
+		metrics.SandboxStarts.WithLabelValues("fresh").Inc()
+	}
+}
+
 // runStarved runs prog on stdin under lim: again while the machine starves
 // it, up to starvedRuns runs in all. It returns the last run's execution,
 // the number of runs, and the sandbox's error; once ctx is done it runs
@@ -488,6 +502,9 @@ func runStarved(ctx context.Context, prog Program, stdin []byte, lim sandbox.Lim
 		metrics.SandboxRuns.Inc()
 		e, err := prog.Run(ctx, stdin, lim)
 		metrics.SandboxRuns.Dec()
+		if err == nil {
+			countStart(e, log)
+		}
 		stalled := e.TimedOut && !e.Starved && e.TimeMS*2 < lim.CPUTime.Milliseconds() && !stalledOnce
 		if err != nil || !e.Starved && !stalled || n == starvedRuns {
 			return e, n, err

@@ -96,7 +96,9 @@ type Rlimits struct {
 // args returns the prlimit argv prefix applying r.
 // Request is a message from the service to the helper.
 type Request struct {
-	// Op is "run" (start a program) or "kill" (kill run ID's processes).
+	// Op is "run" (start a program), "kill" (kill run ID's processes) or
+	// "zygote" (start the zygote Argv, with Env in Dir, for the runs that
+	// name it: see zygote.go).
 	Op string `json:"op"`
 	ID uint64 `json:"id"`
 	// Argv and Env (added to the sandbox's environment) of the program.
@@ -119,6 +121,11 @@ type Request struct {
 	// stdin, stdout and stderr: the CPU limit then counts every process
 	// and thread of the run.
 	CPUUsage bool `json:"cpu_usage,omitempty"`
+	// Zygote, if set, is the command of the zygote (started by an earlier
+	// "zygote" request with this Env and Dir) that forks the program
+	// rather than start it; without one, the program starts as usual and
+	// the report says why.
+	Zygote []string `json:"zygote,omitempty"`
 }
 
 // Report is a message from the helper to the service.
@@ -151,6 +158,13 @@ type Report struct {
 	// (something left in /tmp or in the IPC namespace, or the helper's own
 	// attributes changed): the service must not use it again.
 	Dirty string `json:"dirty,omitempty"`
+	// Forked says a zygote forked the program; Fresh, why it was started
+	// afresh although the request named a zygote. ZygoteRenewed says why
+	// the zygote was replaced after the run (the run killed it, stopped
+	// it or changed its limits).
+	Forked        bool   `json:"forked,omitempty"`
+	Fresh         string `json:"fresh,omitempty"`
+	ZygoteRenewed string `json:"zygote_renewed,omitempty"`
 }
 
 // Main runs the helper as args (os.Args) ask and returns its exit code:
@@ -193,6 +207,8 @@ type helper struct {
 	// if it did not): the cleaning happens after the report, off the
 	// run's path, and the next request is refused.
 	dirty string
+	// zyg is the box's zygote, nil without one (see zygote.go).
+	zyg *zygote
 }
 
 // serve is the helper's main: it serves requests on the control socket
@@ -240,11 +256,23 @@ func serve(ctrl int, unsafe bool) int {
 		select {
 		case req, ok := <-requests:
 			if !ok {
+				h.stopZygote()
 				return 0 // the service closed the socket
 			}
-			h.run(req, <-files)
+			fs := <-files
+			if req.Op == "zygote" {
+				closeAll(fs)
+				r := Report{Event: "zygote", ID: req.ID}
+				if err := h.startZygote(req); err != nil {
+					r.Error = err.Error()
+				}
+				h.send(r)
+			} else {
+				h.run(req, fs)
+			}
 			idle.Reset(initIdleExit)
 		case <-idle.C:
+			h.stopZygote()
 			return 0
 		}
 	}
@@ -289,7 +317,7 @@ func (h *helper) read(requests chan<- Request, files chan<- []*os.File) {
 				h.killAll()
 			}
 			h.mu.Unlock()
-		case "run":
+		case "run", "zygote":
 			requests <- req
 			files <- fs
 		default:
@@ -339,7 +367,23 @@ func (h *helper) run(req Request, fs []*os.File) {
 	// The CPU limit counts from here: the group's usage includes the
 	// helper's own (a fraction of a millisecond per run).
 	cpuBase, _ := readCPUFD(cpuFD)
-	pid, err := startProgram(req, env, fs[:3])
+	var pid int
+	var err error
+	var forked bool
+	fresh := ""
+	if req.Zygote != nil {
+		if fresh = h.zygoteUnusable(req); fresh == "" {
+			pid, err = h.forkZygote(req, fs[:3])
+			if forked = err == nil; !forked {
+				fresh = err.Error()
+				h.stopZygote()
+				h.killLeftovers()
+			}
+		}
+	}
+	if !forked {
+		pid, err = startProgram(req, env, fs[:3])
+	}
 	if err != nil {
 		h.killLeftovers()
 		h.fail(req.ID, "%v", err)
@@ -359,6 +403,10 @@ func (h *helper) run(req Request, fs []*os.File) {
 	killed := <-cpuKilled
 	user, sys, maxRSS := h.killLeftovers()
 	r := e.report(req.ID, killed, user, sys, maxRSS)
+	r.Forked, r.Fresh = forked, fresh
+	// Before the report: the service measures the next run from it, and
+	// a new zygote's start must not count in it.
+	r.ZygoteRenewed = h.renewZygote()
 	r.HelperUS = (selfCPU() - selfStart).Microseconds()
 	h.mu.Lock()
 	r.WaitUS = h.wait.Microseconds()
@@ -700,6 +748,13 @@ func (h *helper) killAll() {
 	switch {
 	case h.unsafe:
 		for _, pid := range descendants() {
+			if h.zyg == nil || pid != h.zyg.pid {
+				_ = unix.Kill(pid, unix.SIGKILL)
+			}
+		}
+	case inSandbox() && h.zyg != nil:
+		// Everything but the zygote.
+		for _, pid := range h.otherProcesses() {
 			_ = unix.Kill(pid, unix.SIGKILL)
 		}
 	case inSandbox():
@@ -718,13 +773,26 @@ func (h *helper) killLeftovers() (userUS, sysUS, maxRSSKB int64) {
 		h.killAll()
 		var ws unix.WaitStatus
 		var ru unix.Rusage
-		_, err := unix.Wait4(-1, &ws, unix.WALL, &ru)
-		switch err {
-		case nil:
+		flags := unix.WALL
+		if h.zyg != nil {
+			// The zygote lives on: wait for the others only.
+			flags |= unix.WNOHANG
+		}
+		pid, err := unix.Wait4(-1, &ws, flags, &ru)
+		switch {
+		case err == nil && pid > 0 && h.zyg != nil && !h.zyg.reaped && pid == h.zyg.pid:
+			// The run killed the zygote: renewZygote replaces it.
+			h.zyg.reaped = true
+		case err == nil && pid > 0:
 			userUS += ru.Utime.Sec*1e6 + ru.Utime.Usec
 			sysUS += ru.Stime.Sec*1e6 + ru.Stime.Usec
 			maxRSSKB = max(maxRSSKB, ru.Maxrss)
-		case unix.EINTR:
+		case err == nil: // WNOHANG: none to reap now
+			if len(h.otherProcesses()) == 0 {
+				return userUS, sysUS, maxRSSKB
+			}
+			time.Sleep(100 * time.Microsecond)
+		case err == unix.EINTR:
 		default: // ECHILD: none left
 			return userUS, sysUS, maxRSSKB
 		}
@@ -771,7 +839,7 @@ func (h *helper) longestWait() time.Duration {
 	} else {
 		entries, _ := os.ReadDir("/proc")
 		for _, e := range entries {
-			if pid, err := strconv.Atoi(e.Name()); err == nil && pid != 1 {
+			if pid, err := strconv.Atoi(e.Name()); err == nil && pid != 1 && (h.zyg == nil || pid != h.zyg.pid) {
 				pids = append(pids, pid)
 			}
 		}

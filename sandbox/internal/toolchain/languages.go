@@ -73,6 +73,11 @@ type Language struct {
 	// OOMMarkers are stderr substrings by which the runtime says that an
 	// allocation failed (see OutOfMemoryMarkers).
 	OOMMarkers []string
+	// Zygote, for a runtime that can fork each run from a process
+	// started once per box (see sandbox/boxinit/zygote.go), returns the
+	// zygote's argv for the run's argv (expanded, without arguments); nil
+	// for the others.
+	Zygote func(run []string) []string
 }
 
 // pythonSyntaxCheck is the "compiler" of Python: it parses the files named
@@ -156,10 +161,12 @@ var goBuild = []string{"{goroot}/bin/go", "build", "-trimpath", "-buildvcs=false
 // driver can import the solution.
 var table = []Language{
 	{
-		ID:                  "python",
-		Entry:               "main.py",
-		Solution:            "solution.py",
-		Compile:             []string{"/usr/bin/python3", "-I", "-S", "-c", pythonSyntaxCheck, "{sources}"},
+		ID:       "python",
+		Entry:    "main.py",
+		Solution: "solution.py",
+		// The syntax check has the program's options: the zygote that
+		// forks the runs forks it too.
+		Compile:             []string{"/usr/bin/python3", "-E", "-s", "-S", "-B", "-c", pythonSyntaxCheck, "{sources}"},
 		CheckOnly:           true,
 		Run:                 []string{"/usr/bin/python3", "-E", "-s", "-S", "-B", "main.py"},
 		Requires:            []string{"/usr/bin/python3"},
@@ -168,6 +175,7 @@ var table = []Language{
 		AddressSpaceSlackMB: 32,
 		MemorySlackMB:       8,
 		OOMMarkers:          []string{"MemoryError"},
+		Zygote:              pythonZygote,
 	},
 	{
 		ID:                  "c",
