@@ -107,6 +107,13 @@ func (w *warmPool) fill(tc *toolchain.Toolchain) {
 				return
 			}
 			w.ready[id] = append(w.ready[id], wb)
+			// Another only if one is still missing: starting one to
+			// discard it cost every submission a sandbox (and a zygote).
+			if len(w.ready[id]) >= w.size {
+				w.filling[id] = false
+				w.mu.Unlock()
+				return
+			}
 			w.mu.Unlock()
 		}
 	}()
