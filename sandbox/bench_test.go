@@ -230,22 +230,24 @@ print("ok")
 `
 
 // BenchmarkOneTestPython judges HumanEval-style Python submissions (compile,
-// that is the syntax check, then one run) on every CPU at once, with the
-// zygote and with every run started afresh: submissions per second, and
-// per core.
+// that is the syntax check, then one run) on every CPU at once, as the judge
+// does (Source.Runs 1: no zygote for so few runs), with a zygote all the
+// same, and in a sandbox without zygotes or warm sandboxes (before the
+// zygotes): submissions per second, and per core.
 //
 //	go test -run '^$' -bench OneTestPython -benchtime 200x ./sandbox/
 func BenchmarkOneTestPython(b *testing.B) {
 	for _, m := range []struct {
 		name string
 		s    *Sandbox
-	}{{"zygote", sandbox(b)}, {"fresh", freshMode().sandbox(b)}} {
+		runs int
+	}{{"judge", sandbox(b), 1}, {"zygote", sandbox(b), 0}, {"fresh", freshMode().sandbox(b), 1}} {
 		b.Run(m.name, func(b *testing.B) {
 			b.SetParallelism(1) // GOMAXPROCS workers: one per core
 			start, cpu0 := time.Now(), machineCPU(b)
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					p, err := m.s.Compile(context.Background(), Source{Language: "python", Code: humanEvalStyle})
+					p, err := m.s.Compile(context.Background(), Source{Language: "python", Code: humanEvalStyle, Runs: m.runs})
 					if err != nil {
 						b.Error(err)
 						return

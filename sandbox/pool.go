@@ -139,26 +139,7 @@ func (w *warmPool) start(tc *toolchain.Toolchain) (*warmBox, error) {
 		removeWorkDir(dir)
 		return nil, err
 	}
-	// The program's own sandbox starts its zygote ahead too.
-	if j := s.zygoteJob(tc); j != nil && !c.writable {
-		if err := b.startZygote(ctx, j); err != nil {
-			b.close()
-			removeWorkDir(dir)
-			return nil, err
-		}
-	}
 	return &warmBox{b: b, dir: dir}, nil
-}
-
-// zygoteJob returns a job of tc's programs (their command under the
-// default limits) for its zygote to start, nil if they have none.
-func (s *Sandbox) zygoteJob(tc *toolchain.Toolchain) *job {
-	p := &Program{s: s, tc: tc, lang: tc.Lang}
-	argv, env, err := p.runCommand(Limits{}.withDefaults())
-	if err != nil || p.zygote(argv) == nil {
-		return nil
-	}
-	return &job{argv: argv, env: env, zygote: p.zygote(argv)}
 }
 
 // discard kills the sandbox and removes its work dir.

@@ -46,6 +46,8 @@ type Program struct {
 	// staticBytes is the memory an ELF executable maps at exec (its PT_LOAD
 	// segments), 0 for interpreted languages.
 	staticBytes int64
+	// runs is Source.Runs.
+	runs int
 }
 
 // Compile makes a fresh work dir, writes the source and the files given
@@ -78,7 +80,7 @@ func (s *Sandbox) Compile(ctx context.Context, src Source) (*Program, error) {
 			return nil, fmt.Errorf("compile: make work dir: %w", err)
 		}
 	}
-	p := &Program{s: s, tc: tc, lang: lang, dir: dir}
+	p := &Program{s: s, tc: tc, lang: lang, dir: dir, runs: src.Runs}
 	ok := false
 	defer func() {
 		if !ok {
@@ -170,9 +172,9 @@ func (p *Program) compile(ctx context.Context, withDriver bool, opts []string, b
 		return fmt.Errorf("compile %s: %w", p.lang.ID, err)
 	}
 	if p.lang.CheckOnly {
-		// Forked by the zygote of the runs (started ahead with the
-		// sandbox, or for the check), with the runs' environment.
-		if z := p.s.zygoteJob(p.tc); z != nil {
+		// Forked by the zygote of the runs, which starts for it, with
+		// the runs' environment.
+		if z := p.zygoteJob(); z != nil {
 			j.zygote, j.env = z.zygote, z.env
 		}
 	}
@@ -435,10 +437,20 @@ func (p *Program) rlimits(lim Limits) boxinit.Rlimits {
 // command run (expanded, without arguments), nil if they start afresh
 // (Config.NoZygote, or a language without).
 func (p *Program) zygote(run []string) []string {
-	if p.s.cfg.NoZygote || p.lang.Zygote == nil {
+	if p.s.cfg.NoZygote || p.lang.Zygote == nil || p.runs > 0 && p.runs < ZygoteMinRuns {
 		return nil
 	}
 	return p.lang.Zygote(run)
+}
+
+// zygoteJob returns a run of the program (its command under the default
+// limits) with its zygote, nil if it has none.
+func (p *Program) zygoteJob() *job {
+	argv, env, err := p.runCommand(Limits{}.withDefaults())
+	if err != nil || p.zygote(argv) == nil {
+		return nil
+	}
+	return &job{argv: argv, env: env, zygote: p.zygote(argv)}
 }
 
 // runCommand returns the program's argv, without its arguments, and extra

@@ -248,7 +248,18 @@ type Source struct {
 	Driver          string
 	CompilerOptions []string
 	Files           []File
+	// Runs is how many times the caller means to run the program (its
+	// tests), 0 if it cannot tell. A language with a zygote starts one only
+	// for ZygoteMinRuns runs or more, or an unknown number: for fewer, its
+	// start costs more than forking the runs saves.
+	Runs int
 }
+
+// ZygoteMinRuns is the fewest runs a zygote is started for (see
+// Source.Runs). Measured with Python: a zygote's start costs about a fresh
+// interpreter's and a half, a forked run about half a fresh one, and the
+// syntax check is a run too.
+const ZygoteMinRuns = 3
 
 // File is a file given with a submission (Source.Files).
 type File struct {

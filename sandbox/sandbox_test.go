@@ -448,7 +448,7 @@ func checkStart(t *testing.T, p *Program, e Execution, err error) {
 	if err != nil {
 		return
 	}
-	if want := p.lang.Zygote != nil && !p.s.cfg.NoZygote; e.Forked != want || e.Fresh != "" {
+	if want := p.zygote([]string{"run", "main"}) != nil; e.Forked != want || e.Fresh != "" {
 		t.Errorf("%s run: forked %v (%q), want %v", p.lang.ID, e.Forked, e.Fresh, want)
 	}
 }

@@ -228,3 +228,16 @@ func TestZygoteTampering(t *testing.T) {
 		z = got
 	}
 }
+
+// TestZygoteOnlyForSeveralRuns: a program its caller runs once or twice
+// starts each run afresh (a zygote would cost more than it saves); one run
+// more often, or an unknown number of times, is forked.
+func TestZygoteOnlyForSeveralRuns(t *testing.T) {
+	for runs, forked := range map[int]bool{0: true, 1: false, ZygoteMinRuns - 1: false, ZygoteMinRuns: true, 10: true} {
+		p := compileSource(t, Source{Language: "python", Code: "print(6 * 7)\n", Runs: runs})
+		e, err := p.Run(context.Background(), nil, testLimits)
+		if err != nil || string(e.Stdout) != "42\n" || e.Forked != forked || e.Fresh != "" {
+			t.Errorf("Runs %d: %v %s forked %v (%q), want forked %v", runs, err, describe(e), e.Forked, e.Fresh, forked)
+		}
+	}
+}

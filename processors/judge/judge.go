@@ -252,7 +252,7 @@ func Judge(ctx context.Context, r Runner, q *codementor.Question, job *codemento
 	final := &codementor.RunEvent{Kind: codementor.RunFinished, TestCount: len(q.Tests), Tests: []codementor.TestResult{}, MaxScore: q.MaxScore()}
 	// The question's driver for the language, if any, holds the entry
 	// point; the learner's code is then only the solution.
-	prog, err := compile(ctx, r, sandbox.Source{Language: job.Language, Code: job.Code, Driver: q.Drivers[job.Language]})
+	prog, err := compile(ctx, r, sandbox.Source{Language: job.Language, Code: job.Code, Driver: q.Drivers[job.Language], Runs: len(q.Tests)})
 	// The driver is never shown: not its file, lines or source in a
 	// compiler's message or a stack trace.
 	hideDriver := q.Drivers[job.Language] != ""

@@ -109,7 +109,7 @@ func JudgeRun(ctx context.Context, r Runner, q *codementor.Question, job *codeme
 	if q != nil {
 		driver = q.Drivers[job.Language]
 	}
-	src, err := runSource(sandbox.Source{Language: job.Language, Code: job.Code, Driver: driver}, run)
+	src, err := runSource(sandbox.Source{Language: job.Language, Code: job.Code, Driver: driver, Runs: len(cs)}, run)
 	var prog Program
 	if err == nil {
 		prog, err = compile(ctx, r, src)
@@ -184,7 +184,7 @@ func expectFromReference(ctx context.Context, r Runner, q *codementor.Question, 
 		return nil
 	}
 	ref := q.Reference
-	prog, err := compile(ctx, r, sandbox.Source{Language: ref.Language, Code: ref.Code, Driver: q.Drivers[ref.Language]})
+	prog, err := compile(ctx, r, sandbox.Source{Language: ref.Language, Code: ref.Code, Driver: q.Drivers[ref.Language], Runs: len(cs)})
 	if err != nil {
 		return fmt.Errorf("compile the reference solution: %w", err)
 	}
