@@ -747,10 +747,8 @@ func inSandbox() bool {
 func (h *helper) killAll() {
 	switch {
 	case h.unsafe:
-		for _, pid := range descendants() {
-			if h.zyg == nil || pid != h.zyg.pid {
-				_ = unix.Kill(pid, unix.SIGKILL)
-			}
+		for _, pid := range h.runPIDs() {
+			_ = unix.Kill(pid, unix.SIGKILL)
 		}
 	case inSandbox() && h.zyg != nil:
 		// Everything but the zygote.
@@ -833,19 +831,8 @@ func descendants() []int {
 // schedstat: on-CPU ns, run-queue wait ns, slices). Threads are the run's
 // own: each run's processes are new.
 func (h *helper) longestWait() time.Duration {
-	var pids []int
-	if h.unsafe {
-		pids = descendants()
-	} else {
-		entries, _ := os.ReadDir("/proc")
-		for _, e := range entries {
-			if pid, err := strconv.Atoi(e.Name()); err == nil && pid != 1 && (h.zyg == nil || pid != h.zyg.pid) {
-				pids = append(pids, pid)
-			}
-		}
-	}
 	var longest int64
-	for _, pid := range pids {
+	for _, pid := range h.runPIDs() {
 		dir := "/proc/" + strconv.Itoa(pid) + "/task"
 		tasks, _ := os.ReadDir(dir)
 		for _, t := range tasks {

@@ -362,6 +362,18 @@ func procFingerprint(pid int) string {
 // zygote, not counting zombies (those of ours are reaped by the caller).
 func (h *helper) otherProcesses() []int {
 	var out []int
+	for _, pid := range h.runPIDs() {
+		if s, err := procState(pid); err == nil && s != 'Z' {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// runPIDs returns the processes the runs started: in a sandbox, those of
+// its PID namespace but the helper and the zygote; without, our
+// descendants but the zygote.
+func (h *helper) runPIDs() []int {
 	var pids []int
 	if h.unsafe {
 		pids = descendants()
@@ -373,14 +385,14 @@ func (h *helper) otherProcesses() []int {
 			}
 		}
 	}
+	if h.zyg == nil || h.zyg.reaped {
+		return pids
+	}
+	out := pids[:0]
 	for _, pid := range pids {
-		if h.zyg != nil && !h.zyg.reaped && pid == h.zyg.pid {
-			continue
+		if pid != h.zyg.pid {
+			out = append(out, pid)
 		}
-		if s, err := procState(pid); err != nil || s == 'Z' {
-			continue
-		}
-		out = append(out, pid)
 	}
 	return out
 }
