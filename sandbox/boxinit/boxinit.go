@@ -207,8 +207,11 @@ type helper struct {
 	// if it did not): the cleaning happens after the report, off the
 	// run's path, and the next request is refused.
 	dirty string
-	// zyg is the box's zygote, nil without one (see zygote.go).
-	zyg *zygote
+	// zyg is the box's zygote, nil without one (see zygote.go);
+	// zygReq, the request that started the last one, to start it again
+	// should it fail.
+	zyg    *zygote
+	zygReq *Request
 }
 
 // serve is the helper's main: it serves requests on the control socket
@@ -370,12 +373,13 @@ func (h *helper) run(req Request, fs []*os.File) {
 	var pid int
 	var err error
 	var forked bool
-	fresh := ""
+	fresh, failed := "", ""
 	if req.Zygote != nil {
 		if fresh = h.zygoteUnusable(req); fresh == "" {
 			pid, err = h.forkZygote(req, fs[:3])
 			if forked = err == nil; !forked {
-				fresh = err.Error()
+				// renewZygote starts another after the run.
+				fresh, failed = err.Error(), err.Error()
 				h.stopZygote()
 				h.killLeftovers()
 			}
@@ -406,7 +410,7 @@ func (h *helper) run(req Request, fs []*os.File) {
 	r.Forked, r.Fresh = forked, fresh
 	// Before the report: the service measures the next run from it, and
 	// a new zygote's start must not count in it.
-	r.ZygoteRenewed = h.renewZygote()
+	r.ZygoteRenewed = h.renewZygote(failed)
 	r.HelperUS = (selfCPU() - selfStart).Microseconds()
 	h.mu.Lock()
 	r.WaitUS = h.wait.Microseconds()

@@ -45,7 +45,6 @@ type zygote struct {
 	// key is what it was started with (argv, environment, directory):
 	// runs must match it.
 	key string
-	req Request
 	// threads are its threads when it served.
 	threads     int
 	fingerprint string
@@ -109,8 +108,8 @@ func (h *helper) startZygote(req Request) error {
 		outR.Close()
 		return fmt.Errorf("start the zygote %s: %w", req.Argv[0], err)
 	}
-	z := &zygote{pid: pid, sock: fds[0], out: outR, key: zygoteKey(req.Argv, req.Env, req.Dir), req: req}
-	h.zyg = z
+	z := &zygote{pid: pid, sock: fds[0], out: outR, key: zygoteKey(req.Argv, req.Env, req.Dir)}
+	h.zyg, h.zygReq = z, &req
 	msg, err := z.recv(zygoteStartTimeout)
 	if err != nil || string(msg) != "ready" {
 		why := z.said()
@@ -272,6 +271,8 @@ func (h *helper) checkZygote() string {
 		return "it is gone"
 	case state != 'S' && state != 'R':
 		return fmt.Sprintf("it is in state %c", state)
+	case killedOrStopped(z.pid):
+		return "it was sent SIGKILL or SIGSTOP"
 	}
 	if fp := procFingerprint(z.pid); fp != z.fingerprint {
 		return "its attributes changed: " + fp
@@ -282,18 +283,45 @@ func (h *helper) checkZygote() string {
 	return ""
 }
 
-// renewZygote replaces a zygote a run killed or changed, and says why it
-// had to ("" if it did not).
-func (h *helper) renewZygote() string {
-	why := h.checkZygote()
-	if why == "" {
+// renewZygote replaces a zygote a run killed or changed, or that failed
+// to fork it, and says why it had to ("" if it did not). A zygote that
+// does not start again is not asked for again: the runs start afresh.
+func (h *helper) renewZygote(failed string) string {
+	why := failed
+	if h.zyg != nil {
+		why = h.checkZygote()
+	}
+	if why == "" || h.zygReq == nil {
 		return ""
 	}
-	req := h.zyg.req
+	req := *h.zygReq
 	if err := h.startZygote(req); err != nil {
+		h.zygReq = nil
 		return why + "; a new one did not start: " + err.Error()
 	}
 	return why
+}
+
+// killedOrStopped says whether pid has SIGKILL or SIGSTOP pending: on its
+// way out or to a stop (which a run may send it and return before it
+// lands).
+func killedOrStopped(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return true
+	}
+	const mask = 1<<(unix.SIGKILL-1) | 1<<(unix.SIGSTOP-1)
+	for _, line := range strings.Split(string(b), "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || (name != "SigPnd" && name != "ShdPnd") {
+			continue
+		}
+		n, err := strconv.ParseUint(strings.TrimSpace(value), 16, 64)
+		if err != nil || n&mask != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // procStat returns the fields of /proc/<pid>/stat after the command name:
