@@ -179,12 +179,15 @@
 //
 // # Zygotes
 //
-// Most of a Python test's time is the interpreter's start. So a Python
-// Program's box starts, once, a zygote: the interpreter with the run's
-// options running the zygote's own program (toolchain/zygote_python.py, data
-// free, passed with -c), which loads nothing of the learner's code. The
-// warm pool starts it with the box, ahead of the submission. For each run
-// (the syntax check too) the helper passes the zygote the run's argv and
+// Most of a Python test's time is the interpreter's start. So the box of a
+// Python Program run ZygoteMinRuns times or more (Source.Runs, or an
+// unknown number of times) starts, once, a zygote: the interpreter with the
+// run's options running the zygote's own program
+// (toolchain/zygote_python.py, data free, passed with -c), which loads
+// nothing of the learner's code. It starts before the syntax check, outside
+// any run's measures. For fewer runs its start (about a fresh interpreter's
+// and a half) would cost more than forking saves (about half a fresh start
+// per run). For each run (the syntax check too) the helper passes the zygote the run's argv and
 // descriptors; the zygote forks, the child forks the run's process and
 // exits, so that the run's process is the helper's child, as a program the
 // helper starts is; the helper sets its rlimits and lets it go, and waits
