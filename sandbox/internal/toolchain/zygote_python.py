@@ -128,18 +128,29 @@ def _zygote(keep):
         if len(fds) == 4 and not flags & _socket.MSG_CTRUNC:
             # The run's process is the child of a child that exits at once:
             # the helper's child, once the zygote has reaped its parent.
-            r, w = posix.pipe()
-            a = posix.fork()
+            r = w = -1
+            try:
+                r, w = posix.pipe()
+                a = posix.fork()
+            except OSError as e:
+                a, said = -1, b"error: fork: %s" % str(e).encode()
+                for fd in (r, w):
+                    if fd >= 0:
+                        posix.close(fd)
             if a == 0:
-                b = posix.fork()
+                try:
+                    b = posix.fork()
+                except BaseException:
+                    posix._exit(1)
                 if b != 0:
                     posix.write(w, b"%d" % b)
                     posix._exit(0)
                 break
-            posix.close(w)
-            posix.waitpid(a, 0)
-            said = b"pid " + posix.read(r, 32)
-            posix.close(r)
+            if a > 0:
+                posix.close(w)
+                posix.waitpid(a, 0)
+                said = b"pid " + posix.read(r, 32)
+                posix.close(r)
         for fd in fds:
             posix.close(fd)
         sock.send(said)
