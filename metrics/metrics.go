@@ -59,12 +59,13 @@ var (
 		Help: "Learners' programs running in a sandbox (compiles and tests) at the moment.",
 	})
 	// SandboxStarts counts test runs by how their process started:
-	// "forked" from the box's zygote, "fresh" (a language without one, or
-	// --no-zygote), or "fallback": started afresh because the zygote could
-	// not fork it (the log says why).
+	// "forked" from the box's zygote, "fresh" (a language without one, a
+	// program of fewer than sandbox.ZygoteMinRuns tests, or --no-zygote), or
+	// "fallback": started afresh because the zygote could not fork it (the
+	// log says why).
 	SandboxStarts = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "codementor_sandbox_run_starts_total",
-		Help: "Test runs by how their process started: forked from the box's zygote (Python), fresh, or fallback (fresh because the zygote could not fork it).",
+		Help: "Test runs by how their process started: forked from the box's zygote (Python, 3 tests or more), fresh, or fallback (fresh because the zygote could not fork it).",
 	}, []string{"start"})
 	// SSEClients is the number of open SSE streams.
 	SSEClients = prometheus.NewGauge(prometheus.GaugeOpts{

@@ -447,10 +447,13 @@ func (p *Program) zygote(run []string) []string {
 // limits) with its zygote, nil if it has none.
 func (p *Program) zygoteJob() *job {
 	argv, env, err := p.runCommand(Limits{}.withDefaults())
-	if err != nil || p.zygote(argv) == nil {
+	if err != nil {
 		return nil
 	}
-	return &job{argv: argv, env: env, zygote: p.zygote(argv)}
+	if z := p.zygote(argv); z != nil {
+		return &job{argv: argv, env: env, zygote: z}
+	}
+	return nil
 }
 
 // runCommand returns the program's argv, without its arguments, and extra

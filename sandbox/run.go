@@ -110,14 +110,15 @@ func (b *box) run(ctx context.Context, j *job) (*outcome, error) {
 		return nil, err
 	}
 	defer f.close()
+	var zygote []string
 	if j.zygote != nil {
 		// Before the run is measured: the zygote's start is not the
 		// program's.
-		if err := b.startZygote(ctx, j); err != nil {
+		if zygote, err = b.startZygote(ctx, j); err != nil {
 			return nil, err
 		}
 	}
-	req := b.request(j)
+	req := b.request(j, zygote)
 	passed := []*os.File{f.stdin, f.outW, f.errW}
 	var mark cgroups.Mark
 	if b.cg != nil {
@@ -204,17 +205,16 @@ func (f *runFiles) close() { closeFiles(f.files...) }
 // With a cgroup the helper sets the rlimits and reads the group's CPU
 // usage; without one, the program starts through prlimit in a shell (see
 // boxinit's launchShell), so that ru_maxrss, the only measure of its
-// memory, starts from the shell's.
-func (b *box) request(j *job) boxinit.Request {
+// memory, starts from the shell's. zygote, if set, is the argv of the
+// box's zygote that forks it (see startZygote).
+func (b *box) request(j *job, zygote []string) boxinit.Request {
 	b.nextID++
 	req := boxinit.Request{Op: "run", ID: b.nextID, Argv: j.argv, Env: j.env, CPULimitMS: j.cpuLimit.Milliseconds()}
 	if b.paths != nil {
 		req.Argv, req.Env = b.hostPaths(j.argv), b.hostPaths(j.env)
 		req.Dir, req.Tmp = b.dir, b.tmp
 	}
-	if z := b.zygoteArgv(j); z != nil && b.zygote == zygoteKey(z, req.Env) {
-		req.Zygote = z
-	}
+	req.Zygote = zygote
 	req.Argv = append(req.Argv[:len(req.Argv):len(req.Argv)], j.args...)
 	rl := b.s.boxRlimits(j.rlim)
 	switch {
@@ -424,38 +424,33 @@ func sealedFile(name string, data []byte) (*os.File, error) {
 // started: the run can be tried again in another box.
 var errBoxLost = errors.New("the sandbox died")
 
-// zygoteArgv returns the argv of j's zygote (nil for none), with the
-// host's paths without a sandbox.
-func (b *box) zygoteArgv(j *job) []string {
-	if j.zygote == nil || b.paths == nil {
-		return j.zygote
-	}
-	return b.hostPaths(j.zygote)
-}
-
 // zygoteKey identifies a zygote by its argv and environment.
 func zygoteKey(argv, env []string) string {
 	return strings.Join(argv, "\x00") + "\x01" + strings.Join(env, "\x00")
 }
 
 // startZygote asks the helper to start the zygote of j's runs, unless it
-// runs or failed to start already. Its error is a fault of the box; a
-// zygote that did not start is not one: the runs start afresh, and say so.
-func (b *box) startZygote(ctx context.Context, j *job) error {
-	req := boxinit.Request{Op: "zygote", Argv: b.zygoteArgv(j), Env: j.env}
+// runs or failed to start already, and returns its argv as the helper knows
+// it (the host's paths without a sandbox), nil if it did not start: the
+// runs then start afresh. Its error is a fault of the box.
+func (b *box) startZygote(ctx context.Context, j *job) ([]string, error) {
+	req := boxinit.Request{Op: "zygote", Argv: j.zygote, Env: j.env}
 	if b.paths != nil {
-		req.Env = b.hostPaths(j.env)
+		req.Argv, req.Env = b.hostPaths(j.zygote), b.hostPaths(j.env)
 		req.Dir, req.Tmp = b.dir, b.tmp
 	}
 	key := zygoteKey(req.Argv, req.Env)
-	if b.zygote == key || b.zygoteFailed == key {
-		return nil
+	switch key {
+	case b.zygote:
+		return req.Argv, nil
+	case b.zygoteFailed:
+		return nil, nil
 	}
 	b.nextID++
 	req.ID = b.nextID
 	if err := b.send(req); err != nil {
 		b.kill()
-		return fmt.Errorf("%w: send zygote request: %v", errBoxLost, err)
+		return nil, fmt.Errorf("%w: send zygote request: %v", errBoxLost, err)
 	}
 	timer := time.NewTimer(zygoteStartTimeout)
 	defer timer.Stop()
@@ -465,22 +460,22 @@ func (b *box) startZygote(ctx context.Context, j *job) error {
 			switch {
 			case !ok:
 				b.broken.Store(true)
-				return fmt.Errorf("%w: %s", errBoxLost, b.diag.bytes())
+				return nil, fmt.Errorf("%w: %s", errBoxLost, b.diag.bytes())
 			case ev.ID != req.ID:
 			case ev.Error != "":
 				b.zygoteFailed = key
 				b.s.log.Warn("sandbox: the zygote did not start: runs start afresh", "argv0", req.Argv[0], "err", ev.Error)
-				return nil
+				return nil, nil
 			default:
 				b.zygote = key
-				return nil
+				return req.Argv, nil
 			}
 		case <-timer.C:
 			b.kill()
-			return fmt.Errorf("%w: the zygote did not start within %v", errBoxLost, zygoteStartTimeout)
+			return nil, fmt.Errorf("%w: the zygote did not start within %v", errBoxLost, zygoteStartTimeout)
 		case <-ctx.Done():
 			b.kill()
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
 }

@@ -248,7 +248,7 @@ func serve(ctrl int, unsafe bool) int {
 	}()
 	// The programs are started and released (ptrace) by this thread.
 	runtime.LockOSThread()
-	h.fingerprint = selfFingerprint()
+	h.fingerprint = procFingerprint(0)
 
 	requests := make(chan Request)
 	files := make(chan []*os.File)
@@ -713,19 +713,9 @@ func watchCPU(pid int, limitMS int64, cpuFD int, cpuBase time.Duration, done <-c
 // procCPUMS returns utime+stime+cutime+cstime of a /proc/<pid>/stat file, in
 // milliseconds.
 func procCPUMS(path string) (int64, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, false
-	}
-	// The command name (field 2) may hold spaces and parentheses: the
-	// fields that follow start after its last ')'.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := bytes.Fields(b[i+1:])
+	f, err := statFields(path)
 	// f[0] is field 3 (state); utime..cstime are fields 14..17.
-	if len(f) < 15 {
+	if err != nil || len(f) < 15 {
 		return 0, false
 	}
 	var ticks int64
@@ -864,7 +854,7 @@ func (h *helper) clean(tmp string) string {
 	if err := cleanDir(tmp, maxTmpEntries); err != nil {
 		problems = append(problems, err.Error())
 	}
-	if fp := selfFingerprint(); fp != h.fingerprint {
+	if fp := procFingerprint(0); fp != h.fingerprint {
 		problems = append(problems, "the helper's attributes changed: "+fp)
 	}
 	if h.unsafe {
@@ -997,25 +987,6 @@ func ipcRemove(call uintptr, id int) error {
 		}
 	}
 	return err
-}
-
-// selfFingerprint describes what another process of our uid could change
-// about the helper and its next child: rlimits, priority, scheduling policy,
-// CPU affinity.
-func selfFingerprint() string {
-	var b strings.Builder
-	for res := 0; res < 16; res++ {
-		var rl unix.Rlimit
-		if unix.Getrlimit(res, &rl) == nil {
-			fmt.Fprintf(&b, "%d:%d/%d ", res, rl.Cur, rl.Max)
-		}
-	}
-	prio, _ := unix.Getpriority(unix.PRIO_PROCESS, 0)
-	policy, _, _ := unix.RawSyscall(unix.SYS_SCHED_GETSCHEDULER, 0, 0, 0)
-	var cpus unix.CPUSet
-	_ = unix.SchedGetaffinity(0, &cpus)
-	fmt.Fprintf(&b, "prio %d policy %d cpus %v", prio, policy, cpus)
-	return b.String()
 }
 
 // CgroupCPUUsage parses a CPU usage file the helper polls: cpuacct.usage (v1,

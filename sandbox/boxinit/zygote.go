@@ -119,7 +119,9 @@ func (h *helper) startZygote(req Request) error {
 		}
 		return fmt.Errorf("the zygote did not start: %v%s", err, why)
 	}
-	z.threads = procThreads(pid)
+	if f, err := procStat(pid); err == nil {
+		z.threads = numThreads(f)
+	}
 	z.fingerprint = procFingerprint(pid)
 	return nil
 }
@@ -265,20 +267,22 @@ func (h *helper) checkZygote() string {
 	if z == nil {
 		return ""
 	}
-	state, err := procState(z.pid)
-	switch {
-	case z.reaped || err != nil:
+	if z.reaped {
 		return "it is gone"
-	case state != 'S' && state != 'R':
-		return fmt.Sprintf("it is in state %c", state)
+	}
+	f, err := procStat(z.pid)
+	switch {
+	case err != nil:
+		return "it is gone"
+	case f[0][0] != 'S' && f[0][0] != 'R':
+		return fmt.Sprintf("it is in state %c", f[0][0])
+	case numThreads(f) != z.threads:
+		return fmt.Sprintf("it has %d threads, not %d", numThreads(f), z.threads)
 	case killedOrStopped(z.pid):
 		return "it was sent SIGKILL or SIGSTOP"
 	}
 	if fp := procFingerprint(z.pid); fp != z.fingerprint {
 		return "its attributes changed: " + fp
-	}
-	if n := procThreads(z.pid); n != z.threads {
-		return fmt.Sprintf("it has %d threads, not %d", n, z.threads)
 	}
 	return ""
 }
@@ -327,7 +331,14 @@ func killedOrStopped(pid int) bool {
 // procStat returns the fields of /proc/<pid>/stat after the command name:
 // f[0] is field 3 (state).
 func procStat(pid int) ([][]byte, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return statFields("/proc/" + strconv.Itoa(pid) + "/stat")
+}
+
+// statFields returns the fields of a /proc/<pid>/stat file after the
+// command name (field 2), which may hold spaces and parentheses: the fields
+// that follow start after its last ')'.
+func statFields(path string) ([][]byte, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -358,18 +369,19 @@ func procPPID(pid int) (int, error) {
 	return strconv.Atoi(string(f[1]))
 }
 
-// procThreads returns the number of threads of pid (0 if unknown).
-func procThreads(pid int) int {
-	f, err := procStat(pid)
-	if err != nil || len(f) < 18 {
+// numThreads returns the number of threads in the fields of a
+// /proc/<pid>/stat (0 if unknown).
+func numThreads(f [][]byte) int {
+	if len(f) < 18 {
 		return 0
 	}
 	n, _ := strconv.Atoi(string(f[17])) // field 20, num_threads
 	return n
 }
 
-// procFingerprint is selfFingerprint for another process of ours: what a
-// process of the same uid could change of it.
+// procFingerprint describes what another process of our uid could change
+// about process pid (0: the helper itself) and its next child: rlimits,
+// priority, scheduling policy, CPU affinity.
 func procFingerprint(pid int) string {
 	var b strings.Builder
 	for res := 0; res < 16; res++ {
